@@ -1,0 +1,3 @@
+from nbcoach.cli import main
+
+main()
