@@ -1,0 +1,202 @@
+"""One input file -> one `Analysis`: read, mask, parse, measure, check.
+
+Everything here depends only on the file and its config, never on the other inputs of the run,
+so an analysis can be computed in any worker process and cached by the file's content hash.
+Lint (one ruff call per run) and scoring happen later, in `review`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbcoach import duplication, hygiene, metrics, redefinitions, structure, suppress
+from nbcoach.config import Config
+from nbcoach.errors import InputError
+from nbcoach.facts import CellFacts, collect
+from nbcoach.language import infer_language, is_python
+from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook
+from nbcoach.names import free_names, hidden_inputs, notebook_bindings
+from nbcoach.notebook import parse_bytes
+from nbcoach.parse import ParsedCell, parse_cells
+
+SYNTAX_ERROR_DEFICIT = 10.0
+
+
+def analyse_file(path: Path, config: Config) -> Analysis:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Analysis(
+            path=str(path), status="error", reason=f"cannot read: {error.strerror or error}"
+        )
+    return analyse_bytes(data, str(path), config)
+
+
+def analyse_bytes(data: bytes, path: str, config: Config) -> Analysis:
+    try:
+        notebook = parse_bytes(data, path)
+    except InputError as error:
+        return Analysis(path=path, status="error", reason=error.reason, format=_format_of(path))
+    return analyse_notebook(notebook, config)
+
+
+def _format_of(path: str) -> str:
+    return "script" if path.endswith(".py") else "ipynb"
+
+
+def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
+    base = {"path": notebook.path, "format": notebook.format, "notes": notebook.notes}
+    if notebook.language and not is_python(notebook.language):
+        return Analysis(
+            **base,
+            status="skipped",
+            language=notebook.language,
+            reason=f"kernel language is {notebook.language}; nbcoach grades Python notebooks",
+        )
+    parsed = parse_cells(notebook)
+    python_cells = [cell for cell in parsed if not cell.masked.foreign]
+    language = notebook.language or infer_language(
+        [cell.masked.source for cell in python_cells],
+        sum(cell.tree is not None for cell in python_cells),
+    )
+    if not is_python(language):
+        return Analysis(
+            **base,
+            status="skipped",
+            language=language,
+            reason=f"no language in the metadata and the code reads as {language}, not Python",
+        )
+    notes = notebook.notes + (
+        ("language not declared; inferred Python from the code",) if not notebook.language else ()
+    )
+    if not python_cells and not any(
+        cell.kind == "code" and cell.source.strip() for cell in notebook.cells
+    ):
+        return Analysis(
+            **{**base, "notes": notes},
+            status="skipped",
+            reason="no code to analyse (the notebook has no code cells)",
+        )
+
+    analysed = [cell for cell in python_cells if cell.tree is not None]
+    facts = [collect(cell) for cell in analysed]
+    functions, total_complexity = _functions(analysed, facts)
+    limits = config.thresholds
+    prints = duplication.fingerprints(analysed, limits.duplicate_lines)
+    findings: list[Finding] = []
+    findings += _syntax_errors(notebook, python_cells)
+    findings += structure.function_findings(notebook, functions, limits)
+    findings += structure.cell_findings(notebook, facts, limits)
+    findings += redefinitions.redefinition_findings(notebook, facts)
+    findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)
+    findings += duplication.copy_paste_findings(
+        notebook, prints, limits.duplicate_lines, _redefined_spans(facts)
+    )
+    findings += hygiene.hygiene_findings(notebook, facts, limits)
+    suppressions = suppress.collect(notebook.cells)
+    findings = suppress.apply(findings, suppressions, config.ignore, notebook.format == "script")
+
+    code_lines = sum(item.code_lines for item in facts)
+    measured = Metrics(
+        code_cells=sum(1 for cell in notebook.cells if cell.kind == "code" and cell.source.strip()),
+        executed_cells=sum(
+            1 for cell in notebook.cells if cell.kind == "code" and cell.execution_count is not None
+        ),
+        python_cells=len(python_cells),
+        analysed_cells=len(analysed),
+        markdown_cells=sum(1 for cell in notebook.cells if cell.kind == "markdown"),
+        code_lines=code_lines,
+        top_level_lines=sum(item.top_level_lines for item in facts),
+        functions=len(functions),
+        maintainability=metrics.maintainability(
+            [cell.tree for cell in analysed if cell.tree is not None],
+            total_complexity,
+            code_lines,
+            metrics.comment_lines(analysed),
+        ),
+    )
+    return Analysis(
+        **{**base, "notes": notes},
+        status="ok",
+        language="python",
+        metrics=measured,
+        functions=tuple(functions),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        fingerprints=prints,
+        candidates=_candidates(functions),
+        suppressions=suppressions,
+        cell_lines=notebook.cell_lines,
+    )
+
+
+def _functions(analysed: list[ParsedCell], facts: list[CellFacts]) -> tuple[list[Function], int]:
+    bindings = notebook_bindings(facts)
+    star = any(item.star for cell in facts for item in cell.imports)
+    functions: list[Function] = []
+    total_complexity = 0
+    for cell, cell_facts in zip(analysed, facts, strict=True):
+        assert cell.tree is not None
+        complexity, cell_total = metrics.cell_complexity(cell.tree)
+        total_complexity += cell_total
+        for item in cell_facts.functions:
+            function = metrics.measure_function(item, complexity)
+            if item.top_level:
+                names = free_names(item.node)
+                hidden = hidden_inputs(names.reads, bindings, star) + tuple(
+                    sorted(names.writes_global)
+                )
+                function = _with_hidden(function, hidden)
+            functions.append(function)
+    functions.sort(key=lambda f: (f.cell, f.line))
+    return functions, total_complexity
+
+
+def _redefined_spans(facts: list[CellFacts]) -> dict[str, list[tuple[int, int, int]]]:
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for cell in facts:
+        for definition in cell.definitions:
+            spans.setdefault(definition.name, []).append(
+                (definition.cell, definition.line, definition.end_line)
+            )
+    return {name: places for name, places in spans.items() if len(places) > 1}
+
+
+def _with_hidden(function: Function, hidden: tuple[str, ...]) -> Function:
+    from dataclasses import replace
+
+    return replace(function, hidden_globals=hidden)
+
+
+def _syntax_errors(notebook: Notebook, cells: list[ParsedCell]) -> list[Finding]:
+    findings = []
+    for cell in cells:
+        if cell.error is None:
+            continue
+        line = cell.error.lineno or 1
+        findings.append(
+            Finding(
+                "syntax-error",
+                f"cell {cell.number} does not parse: {cell.error.msg}; the cell was not analysed",
+                notebook.location(cell.number, line),
+                "lint",
+                "error",
+                SYNTAX_ERROR_DEFICIT,
+                f"syntax:{cell.number}",
+            )
+        )
+    return findings
+
+
+def _candidates(functions: list[Function]) -> tuple[str, ...]:
+    """Top-level functions that read no notebook data: ready to move into a module, longest first."""
+    live: dict[str, Function] = {}
+    for function in functions:
+        if "." not in function.name:
+            live[function.name] = function  # the last definition is the live one
+    ready = [f for f in live.values() if not f.hidden_globals]
+    ready.sort(key=lambda f: (-f.length, f.name))
+    return tuple(f.name for f in ready)
+
+
+def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
+    return (finding.location.cell or 0, finding.location.line or 0, finding.rule, finding.message)

@@ -1,0 +1,130 @@
+"""A content-addressed cache of analyses, so an unchanged notebook is never analysed twice.
+
+The key is a hash of the file's bytes, its path, the nbcoach version, the effective config and
+the ruff version and ruff config that apply to it. Entries are JSON files written atomically in
+`.nbcoach/cache/` of the project (the folder ignores itself for git). Anything unreadable,
+corrupt, or written for another key is ignored and recomputed: the cache can make a report
+faster, never different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nbcoach import __version__
+from nbcoach.codec import from_data, to_data
+from nbcoach.model import Analysis, Finding
+
+CACHE_FORMAT = 1
+
+
+def project_root(start: Path) -> Path:
+    """The nearest folder holding `.git` or `pyproject.toml`, else `start` itself."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists() or (directory / "pyproject.toml").is_file():
+            return directory
+    return start
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("NBCOACH_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return project_root(Path.cwd()) / ".nbcoach" / "cache"
+
+
+@lru_cache(maxsize=1)
+def ruff_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ruff")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+@lru_cache(maxsize=512)
+def _ruff_config_digest(directory: Path) -> str:
+    """Hash of every ruff config file above a folder: editing one invalidates lint results."""
+    digest = hashlib.sha256()
+    for candidate_dir in (directory, *directory.parents):
+        for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+            candidate = candidate_dir / name
+            try:
+                digest.update(name.encode() + candidate.read_bytes())
+            except OSError:
+                continue
+    return digest.hexdigest()[:16]
+
+
+def entry_key(data: bytes, display: str, path: Path, config_fingerprint: str) -> str:
+    digest = hashlib.sha256(data)
+    for part in (
+        display,
+        __version__,
+        config_fingerprint,
+        ruff_version(),
+        _ruff_config_digest(path.resolve().parent),
+    ):
+        digest.update(b"\0" + part.encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def _file(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key[2:]}.json"
+
+    def load(self, key: str) -> tuple[Analysis, tuple[Finding, ...]] | None:
+        try:
+            raw: dict[str, Any] = json.loads(self._file(key).read_bytes())
+            if raw.get("format") != CACHE_FORMAT or raw.get("key") != key:
+                raise ValueError("stale entry")
+            analysis = from_data(Analysis, raw["analysis"])
+            lint = tuple(from_data(Finding, item) for item in raw["lint"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return analysis, lint
+
+    def store(self, key: str, analysis: Analysis, lint: tuple[Finding, ...]) -> None:
+        """Write atomically; a cache that cannot be written is silently not used."""
+        payload = json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "key": key,
+                "analysis": to_data(analysis),
+                "lint": to_data(lint),
+            },
+            separators=(",", ":"),
+        )
+        target = self._file(key)
+        try:
+            self._prepare()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(payload)
+            os.replace(temporary, target)
+        except OSError:
+            return
+
+    def _prepare(self) -> None:
+        if self.directory.is_dir():
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / ".gitignore").write_text(
+            "# written by nbcoach: the cache is never committed\n*\n"
+        )

@@ -1,0 +1,71 @@
+"""The command line: parse options, call one core function, render, choose the exit code.
+
+Command modules import only typer at module level; the engine is imported inside each command,
+so `nbcoach --help` and `nbcoach --version` start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from nbcoach import __version__
+
+app = typer.Typer(
+    name="nbcoach",
+    help="A code-quality coach for notebooks: report cards, ratchets, extraction, headless runs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nbcoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """nbcoach grades notebooks fairly, per function and per cell, and says what to do next."""
+
+
+def _register() -> None:
+    from nbcoach.cli import report, rules
+
+    app.command("report")(report.report)
+    app.command("rules")(rules.rules)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: every NbcoachError becomes one stderr line and its exit code."""
+    from nbcoach.errors import NbcoachError
+
+    try:
+        app(standalone_mode=False)
+    except NbcoachError as error:
+        typer.echo(f"nbcoach: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        typer.echo("nbcoach: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # click's usage errors and friends
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

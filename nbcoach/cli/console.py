@@ -1,0 +1,55 @@
+"""Consoles and output files for the commands: colour rules and atomic writes in one place."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+
+def console(no_color: bool = False, stderr: bool = False, width: int | None = None) -> Console:
+    """A console that honours NO_COLOR and pipes: no colour and no cursor tricks when not a TTY."""
+    stream = sys.stderr if stderr else sys.stdout
+    plain = no_color or "NO_COLOR" in os.environ or not stream.isatty()
+    return Console(
+        file=stream,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        highlight=False,
+        emoji=False,
+        width=width or (None if stream.isatty() else 100),
+        soft_wrap=False,
+    )
+
+
+def capture(renderable: Any, width: int = 100) -> str:
+    """Plain text of a renderable, for `--output` files."""
+    buffer = Console(
+        width=width,
+        no_color=True,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        file=io.StringIO(),
+    )
+    buffer.print(renderable, soft_wrap=True)
+    assert isinstance(buffer.file, io.StringIO)
+    return buffer.file.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the target, then rename: a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,99 @@
+"""`nbcoach report`: the report card of notebooks, scripts and folders."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def report(
+    paths: list[str] = typer.Argument(
+        None, help="Notebooks, .py files or folders (default: the current folder)."
+    ),
+    output_format: Format = typer.Option(
+        Format.text, "--format", "-f", help="text, json or markdown."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file."
+    ),
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", help="Exit 1 when a notebook scores below this."
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Analyse everything afresh; read and write no cache."
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0: one per core)."),
+    show_all: bool = typer.Option(
+        False, "--all", help="List every finding, not only the costliest."
+    ),
+    full: bool | None = typer.Option(
+        None, "--full/--compact", help="Full cards (default for up to 3 notebooks)."
+    ),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
+    ),
+) -> None:
+    """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
+    from nbcoach.cli.console import capture, console, write_atomic
+    from nbcoach.cli.progress import progress_bar
+    from nbcoach.review import ReviewOptions, review
+
+    targets = paths or ["."]
+    err = console(no_color, stderr=True)
+    overrides = {"fail_under": fail_under} if fail_under is not None else None
+    with progress_bar(err, "Analysing notebooks") as advance:
+        result = review(
+            targets,
+            ReviewOptions(
+                jobs=jobs, use_cache=not no_cache, config_overrides=overrides, progress=advance
+            ),
+        )
+    for line in result.input_errors:
+        err.print(f"nbcoach: error: {line}", markup=False)
+    for card in result.cards:
+        if card.status == "error":
+            err.print(f"nbcoach: error: {card.path}: {card.reason}", markup=False)
+
+    if output_format is Format.json:
+        from nbcoach.render.data import render_json
+
+        text = render_json(result)
+    elif output_format is Format.markdown:
+        from nbcoach.render.markdown import render_markdown
+
+        text = render_markdown(result, max_findings=0 if show_all else 20)
+    else:
+        from nbcoach.render.text import report_renderable
+
+        renderable = report_renderable(result, full, max_findings=0 if show_all else 15)
+        if output is None:
+            out = console(no_color)
+            out.print(renderable, soft_wrap=not out.is_terminal)
+            raise typer.Exit(_exit_code(result))
+        text = capture(renderable)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(_exit_code(result))
+
+
+def _exit_code(result: object) -> int:
+    from nbcoach.model import Report
+
+    assert isinstance(result, Report)
+    if result.input_errors or any(card.status == "error" for card in result.cards):
+        return 2
+    if result.fail_under is not None and any(
+        card.score is not None and card.score < result.fail_under for card in result.cards
+    ):
+        return 1
+    return 0

@@ -1,0 +1,43 @@
+"""`nbcoach rules [ID]`: what each rule means, why it matters, how to fix it."""
+
+from __future__ import annotations
+
+import typer
+
+
+def rules(
+    rule_id: str | None = typer.Argument(
+        None, help="A rule id (e.g. long-function) or a ruff code (e.g. F401)."
+    ),
+) -> None:
+    """List every rule, or explain one."""
+    from nbcoach.errors import UsageError
+    from nbcoach.rules import RULES, RULES_BY_ID
+
+    if rule_id is None:
+        width = max(len(rule.id) for rule in RULES)
+        for rule in RULES:
+            typer.echo(f"{rule.id:<{width}}  {rule.category:<11}  {rule.summary}")
+        typer.echo(
+            f"{'(ruff codes)':<{width}}  {'lint':<11}  Every ruff rule, as configured for your project: `nbcoach rules F401`."
+        )
+        return
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is not None:
+        typer.echo(
+            f"{rule.id} ({rule.category})\n\n{rule.summary}\n\nWhy it matters: {rule.why}\n\nHow to fix it: {rule.fix}"
+        )
+        return
+    if rule_id[:1].isalpha() and rule_id[:1].isupper() and any(ch.isdigit() for ch in rule_id):
+        import subprocess
+
+        from nbcoach.lint import ruff_binary
+
+        completed = subprocess.run(
+            [ruff_binary(), "rule", rule_id], capture_output=True, text=True, check=False
+        )
+        if completed.returncode == 0:
+            typer.echo(f"{rule_id} is a ruff rule; nbcoach counts it in the lint category.\n")
+            typer.echo(completed.stdout, nl=False)
+            return
+    raise UsageError(f"unknown rule {rule_id!r}; `nbcoach rules` lists them all")

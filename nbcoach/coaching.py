@@ -1,0 +1,226 @@
+"""The next three steps worth the most points, and what is already good.
+
+A step is one action that removes a group of findings (split one function, keep one definition,
+restart and run all). Its gain is measured, not guessed: the notebook is re-scored without that
+group's findings and the difference is the gain. Re-scoring is incremental -- a category's
+p-norm is a sum of powers, so removing a group subtracts its terms -- which keeps coaching linear
+in the number of findings even for notebooks with thousands of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from nbcoach.model import CATEGORIES, Category, Finding, Function, Metrics, NextStep
+from nbcoach.scoring import NORM, function_subject
+
+RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
+MIN_GAIN = 0.1
+
+
+def action_key(finding: Finding) -> str:
+    """Findings with the same key are fixed by the same action."""
+    if finding.rule in RUN_ALL:
+        return "hygiene:run-all"
+    return finding.subject or f"{finding.rule}:{finding.location}"
+
+
+def next_steps(
+    findings: Sequence[Finding],
+    functions: Sequence[Function],
+    weights: Mapping[str, float],
+    notebook_path: str,
+    script: bool,
+    limit: int = 3,
+) -> tuple[NextStep, ...]:
+    scored = [f for f in findings if f.scored and f.deficit > 0]
+    if not scored:
+        return ()
+    sums: dict[Category, float] = defaultdict(float)
+    for finding in scored:
+        sums[finding.category] += finding.deficit ** NORM[finding.category]
+    base = _overall(sums, weights)
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in scored:
+        groups[action_key(finding)].append(finding)
+    by_subject = {function_subject(f): f for f in functions}
+    candidates = []
+    for key, group in groups.items():
+        reduced = dict(sums)
+        for finding in group:
+            reduced[finding.category] = max(
+                0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
+            )
+        gain = round(_overall(reduced, weights) - base, 1)
+        if gain < MIN_GAIN:
+            continue
+        first = min(group, key=lambda f: (f.location.cell or 0, f.location.line or 0))
+        action, command = describe(key, group, by_subject, notebook_path, script)
+        candidates.append(
+            NextStep(action, gain, first.location, tuple(sorted({f.rule for f in group})), command)
+        )
+    candidates.sort(
+        key=lambda s: (
+            -s.gain,
+            s.location.cell or 0 if s.location else 0,
+            s.location.line or 0 if s.location else 0,
+            s.action,
+        )
+    )
+    return tuple(candidates[:limit])
+
+
+def _overall(sums: Mapping[Category, float], weights: Mapping[str, float]) -> float:
+    total_weight = sum(weights.get(name, 0.0) for name in CATEGORIES)
+    if total_weight <= 0:
+        return 100.0
+    score = 0.0
+    for name in CATEGORIES:
+        deficit = (
+            min(100.0, sums.get(name, 0.0) ** (1.0 / NORM[name]))
+            if sums.get(name, 0.0) > 0
+            else 0.0
+        )
+        score += weights.get(name, 0.0) * round(100.0 - deficit, 1)
+    return score / total_weight
+
+
+def describe(
+    key: str, group: list[Finding], functions: Mapping[str, Function], path: str, script: bool
+) -> tuple[str, str]:
+    """A concrete action at a place, in the author's terms."""
+    kind = key.split(":", 1)[0]
+    first = min(group, key=lambda f: (f.location.cell or 0, f.location.line or 0))
+    where = _where(first, script)
+    rules = {f.rule for f in group}
+    if kind == "function" and key in functions:
+        return _function_action(functions[key], rules, script), ""
+    if kind == "cell":
+        span = (
+            f"lines {first.location.line}-{first.location.end_line}"
+            if first.location.end_line
+            else "its code"
+        )
+        return (
+            f"Wrap the top-level code of cell {first.location.cell} in functions, starting with {span}",
+            "",
+        )
+    if kind == "redefined":
+        name = key.split(":", 1)[1]
+        places = [*first.related, first.location]
+        cells = (
+            ", ".join(str(p.cell) for p in places)
+            if not script
+            else ", ".join(f"line {p.line}" for p in places)
+        )
+        return (
+            f"Keep one definition of `{name}` ({'cells ' if not script else ''}{cells}) and delete the others",
+            "",
+        )
+    if kind == "reassigned":
+        name = key.split(":", 1)[1]
+        return (
+            f"Give `{name}` a distinct name at each stage instead of re-assigning it ({where})",
+            "",
+        )
+    if kind == "copy":
+        return (
+            f"Turn the block repeated at {where} into one function and call it from both places",
+            "",
+        )
+    if kind == "syntax":
+        return f"Fix the syntax error at {where} so the cell can be analysed", ""
+    if kind == "lint":
+        code = key.split(":", 1)[1]
+        fixable = sum(f.fixable for f in group)
+        fix = f"; `ruff check --fix` fixes {fixable} of them" if fixable else ""
+        count = f"{len(group)} x " if len(group) > 1 else ""
+        return (
+            f"Fix {count}{code} ({_clip(first.message)}), first at {where}{fix}",
+            f"ruff rule {code}",
+        )
+    return _hygiene_action(key, group, where), ""
+
+
+def _function_action(function: Function, rules: set[str], script: bool) -> str:
+    cell = "" if script else f", cell {function.cell}"
+    name = f"`{function.name}`"
+    if rules & {"long-function", "too-many-statements", "complex-function"}:
+        start = (
+            f": start with the {function.largest_block_kind} at lines {function.largest_block[0]}-{function.largest_block[1]}"
+            if function.largest_block
+            else ": move each step into a helper"
+        )
+        return (
+            f"Split {name} ({function.length} lines, complexity {function.complexity}{cell}){start}"
+        )
+    if "too-many-parameters" in rules:
+        where = "" if script else f" (cell {function.cell})"
+        return f"Group the {function.parameters} parameters of {name}{where} into a dataclass or a dict"
+    return f"Flatten {name} (nesting depth {function.nesting}{cell}): return early or move the innermost loop into a helper"
+
+
+def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
+    rule = group[0].rule
+    if key == "hygiene:run-all":
+        return "Restart the kernel and run all cells, then save: the saved state does not come from a clean top-to-bottom run"
+    if rule == "late-import":
+        cells = sorted({f.location.cell for f in group if f.location.cell})
+        return f"Move the imports of cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))} into the first code cell"
+    if rule == "star-import":
+        return f"Replace the star import at {where} with the names you use"
+    if rule == "absolute-path":
+        return f"Replace {len(group)} hard-coded absolute path{'s' if len(group) > 1 else ''} with paths relative to the project, first at {where}"
+    if rule == "large-output":
+        return f"Shrink the saved output at {where} (print a summary, or strip outputs with nbstripout)"
+    if rule == "empty-cell":
+        return "Delete the empty cells"
+    if rule == "little-markdown":
+        return "Add a title and a sentence of markdown before each step"
+    if rule == "untitled-name":
+        return "Rename the notebook after what it does"
+    return f"Fix {rule} at {where}"
+
+
+def _where(finding: Finding, script: bool) -> str:
+    location = finding.location
+    if script or location.cell is None:
+        return f"line {location.line}" if location.line else "the notebook"
+    return f"cell {location.cell}" + (f" line {location.line}" if location.line else "")
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def strengths(
+    findings: Sequence[Finding], functions: Sequence[Function], metrics: Metrics, executed: bool
+) -> tuple[str, ...]:
+    """What is already good, so the card starts from something true and encouraging."""
+    rules = {f.rule for f in findings if f.scored}
+    good: list[str] = []
+    if functions and not rules & {
+        "long-function",
+        "too-many-statements",
+        "too-many-parameters",
+        "deep-nesting",
+    }:
+        good.append(f"All {len(functions)} functions are within the size limits")
+    if functions and "complex-function" not in rules:
+        good.append("Every function is simple enough to test (complexity 10 or less)")
+    if functions and not rules & {"redefined-function", "redefined-class"}:
+        good.append("No function or class is defined twice")
+    if executed and not rules & {"execution-order", "execution-gap", "never-executed"}:
+        good.append("Cells were run in order, top to bottom")
+    if metrics.markdown_cells >= 3 and "little-markdown" not in rules:
+        good.append(f"{metrics.markdown_cells} markdown cells tell the story")
+    if not any(f.category == "lint" for f in findings if f.scored):
+        good.append("ruff finds nothing to fix")
+    if not rules & {"reassigned-variable"} and metrics.code_lines:
+        good.append("No variable is re-assigned across cells")
+    if not good and metrics.analysed_cells:
+        good.append(
+            f"{metrics.analysed_cells} of {metrics.python_cells} code cells parse and were analysed"
+        )
+    return tuple(good[:3])

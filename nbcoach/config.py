@@ -1,0 +1,240 @@
+"""`[tool.nbcoach]` in pyproject.toml: found upward from an input, validated strictly.
+
+Defaults < pyproject < command-line flags. Loaded explicitly, never at import time. An unknown
+key is an error that names the key and the file, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nbcoach.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where a measurement starts to cost points. Sources are in docs/scoring.md."""
+
+    function_lines: int = 50  # corpus p99 function length is 46-74 lines
+    function_statements: int = 50  # ruff PLR0915 / pylint max-statements default
+    complexity: int = 10  # McCabe's 10; radon rank C starts at 11
+    nesting: int = 4  # ruff PLR1702 max-nested-blocks is 5: one level of warning earlier
+    parameters: int = 5  # ruff PLR0913 / pylint max-args default
+    cell_lines: int = 40  # top-level code lines in one cell before it wants to be a function
+    output_kb: int = 500  # saved output per cell; GitHub stops rendering notebooks past ~1 MB
+    late_import_cells: int = 2  # imports are expected within the first code cells
+    min_markdown_ratio: float = 0.1  # at least one markdown cell per ten code cells
+    duplicate_lines: int = 6  # copy-pasted blocks shorter than this are not reported
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each category counts in the overall score."""
+
+    functions: float = 30
+    complexity: float = 25
+    duplication: float = 15
+    lint: float = 15
+    hygiene: float = 15
+
+
+DEFAULT_ALLOW_REASSIGN: tuple[str, ...] = (
+    "_",
+    "__",
+    "___",
+    "fig",
+    "ax",
+    "axes",
+    "axs",
+    "g",
+    "p",
+    "plot",
+    "chart",
+    "im",
+    "img",
+    "line",
+    "lines",
+    "handles",
+    "labels",
+    "legend",
+    "cbar",
+    "f",
+    "tmp",
+    "temp",
+    "i",
+    "j",
+    "k",
+    "n",
+    "x",
+    "y",
+    "z",
+    "idx",
+    "result",
+    "results",
+    "res",
+    "out",
+    "output",
+    "response",
+    "resp",
+    "r",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: str | None = None  # the pyproject.toml it came from, if any
+    root: str = "."
+    fail_under: float | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    allow_reassign: tuple[str, ...] = DEFAULT_ALLOW_REASSIGN
+    extend_allow_reassign: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    lint: bool = True
+    ruff_extend_select: tuple[str, ...] = ("N8",)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    weights: Weights = field(default_factory=Weights)
+
+    @property
+    def reassign_allowed(self) -> frozenset[str]:
+        return frozenset(self.allow_reassign) | frozenset(self.extend_allow_reassign)
+
+    def fingerprint(self) -> str:
+        """A stable hash of everything that changes an analysis, for the cache key."""
+        payload = {
+            "allow": sorted(self.reassign_allowed),
+            "lint": self.lint,
+            "ruff": list(self.ruff_extend_select),
+            "thresholds": [getattr(self.thresholds, f.name) for f in fields(Thresholds)],
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+_TOP_KEYS = {
+    "fail-under": "fail_under",
+    "include": "include",
+    "exclude": "exclude",
+    "allow-reassign": "allow_reassign",
+    "extend-allow-reassign": "extend_allow_reassign",
+    "ignore": "ignore",
+    "lint": "lint",
+    "ruff-extend-select": "ruff_extend_select",
+}
+_TABLES = {"thresholds": Thresholds, "weights": Weights}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.nbcoach] table, stopping at the git root."""
+    directory = start if start.is_dir() else start.parent
+    return _find_pyproject_cached(directory.resolve())
+
+
+@lru_cache(maxsize=256)
+def _find_pyproject_cached(directory: Path) -> Path | None:
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file() and _has_nbcoach_table(candidate):
+            return candidate
+        if (candidate_dir / ".git").exists():
+            return None
+    return None
+
+
+def _has_nbcoach_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[tool.nbcoach" in text or "tool.nbcoach" in text
+
+
+def load_config(start: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """The effective config for inputs under `start`: defaults, then pyproject, then flags."""
+    pyproject = find_pyproject(start)
+    config = (
+        _load_cached(pyproject)
+        if pyproject
+        else Config(root=str(start if start.is_dir() else start.parent))
+    )
+    if overrides:
+        config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    return config
+
+
+@lru_cache(maxsize=64)
+def _load_cached(pyproject: Path) -> Config:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from error
+    table = data.get("tool", {}).get("nbcoach", {})
+    return parse_table(table, str(pyproject))
+
+
+def parse_table(table: dict[str, Any], source: str) -> Config:
+    """Validate a [tool.nbcoach] table; every problem names the key and the file."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [tool.nbcoach] must be a table")
+    values: dict[str, Any] = {"path": source, "root": str(Path(source).parent)}
+    for key, value in table.items():
+        if key in _TABLES:
+            values[key] = _parse_subtable(key, value, source)
+            continue
+        if key not in _TOP_KEYS:
+            known = ", ".join(sorted([*_TOP_KEYS, *_TABLES]))
+            raise ConfigError(f"{source}: unknown key 'tool.nbcoach.{key}' (known keys: {known})")
+        name = _TOP_KEYS[key]
+        values[name] = _check_type(
+            f"tool.nbcoach.{key}", value, Config.__dataclass_fields__[name].default, source
+        )
+    return Config(**values)
+
+
+def _parse_subtable(key: str, value: Any, source: str) -> Any:
+    kind = _TABLES[key]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: 'tool.nbcoach.{key}' must be a table")
+    defaults = kind()
+    known = {f.name.replace("_", "-"): f.name for f in fields(kind)}
+    parsed: dict[str, Any] = {}
+    for sub, item in value.items():
+        if sub not in known:
+            raise ConfigError(
+                f"{source}: unknown key 'tool.nbcoach.{key}.{sub}' (known keys: {', '.join(sorted(known))})"
+            )
+        parsed[known[sub]] = _check_type(
+            f"tool.nbcoach.{key}.{sub}", item, getattr(defaults, known[sub]), source
+        )
+    return kind(**parsed)
+
+
+def _check_type(name: str, value: Any, default: Any, source: str) -> Any:
+    """Coerce a TOML value to the type of its default, or say precisely what is wrong."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{source}: '{name}' must be true or false, not {value!r}")
+        return value
+    if isinstance(default, (int, float)) or default is None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{source}: '{name}' must be a number, not {value!r}")
+        if value < 0:
+            raise ConfigError(f"{source}: '{name}' must not be negative, not {value!r}")
+        return type(default)(value) if default is not None else float(value)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: '{name}' must be a list of strings, not {value!r}")
+        return tuple(value)
+    raise ConfigError(f"{source}: '{name}' has an unsupported value {value!r}")  # pragma: no cover

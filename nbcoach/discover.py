@@ -1,0 +1,127 @@
+"""Which files a run covers: paths given, and the notebooks and Python files inside directories.
+
+Walking a directory skips hidden folders (and so `.ipynb_checkpoints`, `.git`, `.venv`),
+virtual environments under any name, caches, and whatever git ignores there. A file named
+explicitly is always read, as ruff does. A `.py` file that is the jupytext pair of a notebook in
+the same run is reported with the notebook, not twice.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".ipynb", ".py")
+_SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "__pypackages__"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    display: str  # as the user will see it in locations
+    paired_with: str | None = None  # a .py reported with this notebook instead
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    targets: tuple[Target, ...]
+    errors: tuple[str, ...]  # one line per path that does not exist or cannot be read
+
+
+def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
+    found: dict[Path, Target] = {}
+    errors: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path, exclude):
+                found.setdefault(file.resolve(), Target(file, str(file)))
+        elif path.is_file():
+            if path.suffix not in SUFFIXES:
+                errors.append(
+                    f"{given}: not a notebook or Python file (nbcoach reads .ipynb and .py)"
+                )
+                continue
+            found.setdefault(path.resolve(), Target(path, given))
+        elif path.exists():
+            errors.append(f"{given}: not a regular file")
+        else:
+            errors.append(f"{given}: no such file or directory")
+    targets = _mark_pairs(list(found.values()))
+    targets.sort(key=lambda t: t.display)
+    return Discovery(tuple(targets), tuple(errors))
+
+
+def _walk(root: Path, exclude: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for directory, subdirs, names in os.walk(root):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not _skip_dir(here / d, d))
+        for name in sorted(names):
+            if name.endswith(SUFFIXES) and not name.startswith("."):
+                file = here / name
+                if not _excluded(file, root, exclude):
+                    files.append(file)
+    return _without_ignored(root, files)
+
+
+def _skip_dir(path: Path, name: str) -> bool:
+    if name.startswith(".") or name in _SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
+
+
+def _excluded(file: Path, root: Path, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    relative = file.relative_to(root).as_posix()
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(file.name, p) for p in patterns)
+
+
+def _without_ignored(root: Path, files: list[Path]) -> list[Path]:
+    """Drop what git ignores (all of .gitignore's rules, nested files, global excludes)."""
+    if not files:
+        return files
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
+            input=b"\0".join(str(f.resolve()).encode() for f in files),
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return files
+    if completed.returncode not in (0, 1):  # 128: not a git repository
+        return files
+    ignored = {Path(p.decode()) for p in completed.stdout.split(b"\0") if p}
+    return [f for f in files if f.resolve() not in ignored]
+
+
+def _mark_pairs(targets: list[Target]) -> list[Target]:
+    """A `x.py` beside `x.ipynb` that is a text notebook is its jupytext pair."""
+    notebooks = {t.path.resolve().with_suffix(""): t for t in targets if t.path.suffix == ".ipynb"}
+    marked = []
+    for target in targets:
+        twin = (
+            notebooks.get(target.path.resolve().with_suffix(""))
+            if target.path.suffix == ".py"
+            else None
+        )
+        if twin is not None and _is_text_notebook(target.path):
+            marked.append(Target(target.path, target.display, twin.display))
+        else:
+            marked.append(target)
+    return marked
+
+
+def _is_text_notebook(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return "jupytext:" in head or "\n# %%" in "\n" + head

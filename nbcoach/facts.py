@@ -1,0 +1,337 @@
+"""What each parsed cell binds, uses and defines, gathered in one walk of its syntax tree.
+
+Redefinitions, hygiene, metrics and extraction all need a little of this; walking each tree once
+and sharing the result keeps the report within a few times the cost of parsing.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nbcoach.parse import ParsedCell
+
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_PATH_START = ("/", "~", "\\\\")
+
+
+@dataclass(slots=True)
+class Definition:
+    name: str
+    kind: str  # "function" | "class"
+    cell: int
+    line: int
+    end_line: int
+    digest: str  # the body, independent of where it stands
+
+
+@dataclass(slots=True)
+class Assignment:
+    name: str
+    cell: int
+    line: int
+    value_kind: str | None
+    chain: bool  # the new value is computed from the old one (`df = df.dropna()`, `n += 1`)
+    literal: bool  # a constant that extraction may copy
+
+
+@dataclass(slots=True)
+class Import:
+    cell: int
+    line: int
+    bound: tuple[str, ...]
+    modules: tuple[str, ...]
+    star: bool
+
+
+@dataclass(slots=True)
+class FunctionNode:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    qualname: str
+    cell: int
+    is_method: bool
+    top_level: bool
+
+
+@dataclass(slots=True)
+class CellFacts:
+    number: int
+    definitions: list[Definition] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    loop_names: set[str] = field(default_factory=set)
+    loads: dict[str, list[int]] = field(default_factory=dict)
+    path_strings: list[tuple[int, str]] = field(default_factory=list)
+    functions: list[FunctionNode] = field(default_factory=list)
+    code_lines: int = 0
+    top_level_lines: int = 0
+    top_level_span: tuple[int, int] | None = None  # biggest run of top-level code, for advice
+
+
+def collect(cell: ParsedCell) -> CellFacts:
+    """One cell's facts; the cell must have parsed."""
+    assert cell.tree is not None
+    facts = CellFacts(cell.number)
+    source_lines = cell.source.split("\n")
+    code = {i for i, text in enumerate(source_lines, start=1) if _is_code(text)}
+    facts.code_lines = len(code)
+    top_level: set[int] = set()
+    for statement in _top_level_statements(cell.tree.body):
+        _note_binding(statement, facts)
+        if not isinstance(statement, _DEFS) and not isinstance(statement, _COMPOUND):
+            top_level.update(
+                range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+            )
+    for statement in cell.tree.body:
+        if isinstance(statement, _COMPOUND):
+            top_level.update(_non_def_lines(statement))
+    covered = code & top_level
+    facts.top_level_lines = len(covered)
+    facts.top_level_span = _longest_run(covered)
+    _walk(cell.tree, facts, [], False)
+    return facts
+
+
+def _is_code(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run at notebook level, through if/for/with/try but not into defs."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, _COMPOUND):
+            for name in ("body", "orelse", "finalbody"):
+                yield from _top_level_statements(getattr(statement, name, []))
+            for handler in getattr(statement, "handlers", []):
+                yield from _top_level_statements(handler.body)
+
+
+def _non_def_lines(statement: ast.stmt) -> set[int]:
+    """Lines of a top-level compound statement, minus the defs nested inside it."""
+    lines = set(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
+    for node in _top_level_statements([statement]):
+        if isinstance(node, _DEFS):
+            lines -= set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def _longest_run(lines: set[int]) -> tuple[int, int] | None:
+    if not lines:
+        return None
+    ordered = sorted(lines)
+    best = current = (ordered[0], ordered[0])
+    for line in ordered[1:]:
+        # Blank lines and comments inside a run do not break it.
+        current = (current[0], line) if line - current[1] <= 3 else (line, line)
+        if current[1] - current[0] > best[1] - best[0]:
+            best = current
+    return best
+
+
+def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
+    number = facts.number
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = "class" if isinstance(statement, ast.ClassDef) else "function"
+        facts.definitions.append(
+            Definition(
+                statement.name,
+                kind,
+                number,
+                statement.lineno,
+                statement.end_lineno or statement.lineno,
+                digest(statement),
+            )
+        )
+    elif isinstance(statement, ast.Import):
+        bound = tuple((alias.asname or alias.name).split(".")[0] for alias in statement.names)
+        facts.imports.append(
+            Import(number, statement.lineno, bound, tuple(a.name for a in statement.names), False)
+        )
+    elif isinstance(statement, ast.ImportFrom):
+        star = any(alias.name == "*" for alias in statement.names)
+        bound = tuple(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+        facts.imports.append(
+            Import(
+                number,
+                statement.lineno,
+                bound,
+                ("." * statement.level + (statement.module or ""),),
+                star,
+            )
+        )
+    elif isinstance(statement, ast.Assign):
+        kind = value_kind(statement.value)
+        for target in statement.targets:
+            for name in _target_names(target):
+                facts.assignments.append(
+                    Assignment(
+                        name,
+                        number,
+                        statement.lineno,
+                        kind if isinstance(target, ast.Name) else None,
+                        _reads(statement.value, name),
+                        _is_literal(statement.value),
+                    )
+                )
+    elif (
+        isinstance(statement, ast.AnnAssign)
+        and statement.value is not None
+        and isinstance(statement.target, ast.Name)
+    ):
+        name = statement.target.id
+        facts.assignments.append(
+            Assignment(
+                name,
+                number,
+                statement.lineno,
+                value_kind(statement.value),
+                _reads(statement.value, name),
+                _is_literal(statement.value),
+            )
+        )
+    elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        facts.assignments.append(
+            Assignment(statement.target.id, number, statement.lineno, None, True, False)
+        )
+    elif isinstance(statement, (ast.For, ast.AsyncFor)):
+        facts.loop_names.update(_target_names(statement.target))
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        for item in statement.items:
+            if item.optional_vars is not None:
+                facts.loop_names.update(_target_names(item.optional_vars))
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _reads(value: ast.expr, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(value))
+
+
+def _is_literal(value: ast.expr) -> bool:
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+_CALL_KINDS = {
+    "DataFrame": "DataFrame",
+    "read_csv": "DataFrame",
+    "read_excel": "DataFrame",
+    "read_parquet": "DataFrame",
+    "read_json": "DataFrame",
+    "read_sql": "DataFrame",
+    "read_table": "DataFrame",
+    "read_feather": "DataFrame",
+    "merge": "DataFrame",
+    "concat": "DataFrame",
+    "Series": "Series",
+    "array": "ndarray",
+    "zeros": "ndarray",
+    "ones": "ndarray",
+    "arange": "ndarray",
+    "linspace": "ndarray",
+    "empty": "ndarray",
+    "asarray": "ndarray",
+    "list": "list",
+    "sorted": "list",
+    "dict": "dict",
+    "set": "set",
+    "frozenset": "set",
+    "tuple": "tuple",
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "len": "int",
+    "bool": "bool",
+    "open": "file",
+    "defaultdict": "dict",
+    "Counter": "dict",
+    "OrderedDict": "dict",
+}
+
+
+def value_kind(value: ast.expr) -> str | None:
+    """A coarse type for an assigned value, or None when it cannot be told without running."""
+    if isinstance(value, ast.Constant):
+        return "None" if value.value is None else type(value.value).__name__
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "set"
+    if isinstance(value, ast.Tuple):
+        return "tuple"
+    if isinstance(value, ast.JoinedStr):
+        return "str"
+    if isinstance(value, ast.Lambda):
+        return "function"
+    if isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant):
+        return type(value.operand.value).__name__
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
+        return _CALL_KINDS.get(name) if name else None
+    return None
+
+
+def digest(node: ast.AST) -> str:
+    """A hash of a definition's code that ignores where it stands (line numbers)."""
+    return hashlib.sha1(
+        ast.dump(node, annotate_fields=False, include_attributes=False).encode()
+    ).hexdigest()[:16]
+
+
+def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> None:
+    """Loads, path-like strings and every function with its qualified name."""
+    loads = facts.loads
+    stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(node, tuple(scope), in_class)]
+    while stack:
+        current, names, parent_is_class = stack.pop()
+        for child in ast.iter_child_nodes(current):
+            if isinstance(child, ast.Name):
+                if isinstance(child.ctx, ast.Load):
+                    loads.setdefault(child.id, []).append(child.lineno)
+                continue
+            if isinstance(child, ast.Constant):
+                value = child.value
+                if (isinstance(value, str) and value.startswith(_PATH_START)) or (
+                    isinstance(value, str)
+                    and len(value) > 2
+                    and value[1] == ":"
+                    and value[2] in "\\/"
+                ):
+                    facts.path_strings.append((child.lineno, value))
+                continue
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = ".".join((*names, child.name))
+                facts.functions.append(
+                    FunctionNode(child, qualname, facts.number, parent_is_class, not names)
+                )
+                stack.append((child, (*names, child.name), False))
+                continue
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, (*names, child.name), True))
+                continue
+            stack.append((child, names, False))

@@ -1,0 +1,241 @@
+"""The ruff adapter: one `ruff check` over every input of the run, JSON out.
+
+ruff reads notebooks natively and reports each finding's cell, so nbqa's per-notebook round
+trips (about 40 ms each) are not needed. The user's ruff configuration is honoured as ruff finds
+it; nbcoach adds the pep8-naming rules (`N8`) on top, and re-applies the user's own ignores of
+naming rules, because a command-line `--extend-select` would otherwise override them.
+
+Notebooks ruff cannot read (nbformat 3, markdown cells with outputs, a missing `nbformat` key)
+are passed through ruff's stdin as clean nbformat 4 JSON under their own file name, so they are
+still linted with the user's config; that is one extra ruff call per such notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nbcoach.model import Finding, Notebook
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DROPPED = frozenset({"invalid-syntax", "F403", "F405"})  # nbcoach reports these itself
+
+
+@dataclass(frozen=True, slots=True)
+class RuffFinding:
+    code: str
+    message: str
+    cell: int | None
+    row: int
+    end_row: int
+    fixable: bool
+
+
+@dataclass(slots=True)
+class LintRun:
+    """A ruff process under way; `collect` waits for it."""
+
+    process: subprocess.Popen[bytes] | None
+    files: list[str]
+    options: list[str]
+    error: str = ""
+    results: dict[str, list[RuffFinding]] = field(default_factory=dict)
+
+
+def ruff_binary() -> str:
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):  # pragma: no cover - ruff is a dependency
+        return "ruff"
+
+
+def start(files: Sequence[str], extend_select: Sequence[str]) -> LintRun:
+    """Start ruff in the background so it runs while notebooks are analysed."""
+    options = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--no-fix"]
+    if extend_select:
+        options += ["--extend-select", ",".join(extend_select)]
+        ignores = naming_ignores({str(Path(f).parent) for f in files}, extend_select)
+        if ignores:
+            options += ["--extend-ignore", ",".join(sorted(ignores))]
+    if not files:
+        return LintRun(None, [], options)
+    try:
+        process = subprocess.Popen(
+            [ruff_binary(), *options, "--", *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except OSError as error:
+        return LintRun(None, list(files), options, error=f"ruff could not start: {error}")
+    return LintRun(process, list(files), options)
+
+
+def collect(run: LintRun) -> LintRun:
+    if run.process is None:
+        return run
+    stdout, stderr = run.process.communicate()
+    run.results = _parse(stdout, stderr, run)
+    run.process = None
+    return run
+
+
+def lint_stdin(notebook: Notebook, options: list[str]) -> list[RuffFinding]:
+    """Lint a notebook ruff cannot read from disk, as clean nbformat 4 JSON on stdin."""
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {
+                "cell_type": c.kind,
+                "id": f"c{c.number}",
+                "metadata": {},
+                "source": c.source,
+                **({"outputs": [], "execution_count": None} if c.kind == "code" else {}),
+            }
+            for c in notebook.cells
+        ],
+    }
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), *options, "--stdin-filename", notebook.path],
+            input=json.dumps(document).encode(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return []
+    run = LintRun(None, [notebook.path], options)
+    return _parse(completed.stdout, completed.stderr, run).get(notebook.path, [])
+
+
+def _parse(stdout: bytes, stderr: bytes, run: LintRun) -> dict[str, list[RuffFinding]]:
+    try:
+        items: list[dict[str, Any]] = json.loads(stdout or b"[]")
+    except json.JSONDecodeError:
+        message = stderr.decode(errors="replace").strip().splitlines()
+        run.error = "ruff failed: " + (message[0] if message else "no output")
+        return {}
+    by_file: dict[str, list[RuffFinding]] = {}
+    canonical = {str(Path(f).resolve()): f for f in run.files}
+    for item in items:
+        filename = canonical.get(str(Path(item["filename"]).resolve()), item["filename"])
+        code = item.get("code") or "invalid-syntax"
+        fix = item.get("fix") or {}
+        by_file.setdefault(filename, []).append(
+            RuffFinding(
+                code=code,
+                message=item.get("message", ""),
+                cell=item.get("cell"),
+                row=(item.get("location") or {}).get("row", 1),
+                end_row=(item.get("end_location") or {}).get("row", 1),
+                fixable=fix.get("applicability") == "safe",
+            )
+        )
+    return by_file
+
+
+def unreadable_by_ruff(results: Iterable[RuffFinding]) -> bool:
+    """ruff's answer for a notebook it could not load: one syntax error, with no cell."""
+    return any(item.code == "invalid-syntax" and item.cell is None for item in results)
+
+
+def deficit(code: str) -> float:
+    """Likely bugs cost most; style costs least (docs/scoring.md)."""
+    if code.startswith(("F8", "E9", "PLE", "F6", "F7")):
+        return 5.0
+    if code.startswith(("F", "B", "PLW", "S")):
+        return 3.0
+    if code.startswith("N"):
+        return 2.0
+    return 1.0
+
+
+def to_findings(
+    notebook_path: str,
+    fmt: str,
+    cell_lines: tuple[tuple[int, int], ...],
+    items: Iterable[RuffFinding],
+) -> list[Finding]:
+    from nbcoach.model import Location
+
+    findings = []
+    for item in items:
+        if item.code in DROPPED:
+            continue
+        cell, line = _place(fmt, cell_lines, item)
+        cost = deficit(item.code)
+        findings.append(
+            Finding(
+                rule=item.code,
+                message=item.message,
+                location=Location(notebook_path, cell, line),
+                category="lint",
+                severity="error" if cost >= 5 else "warning" if cost >= 2 else "info",
+                deficit=cost,
+                subject=f"lint:{item.code}",
+                fixable=item.fixable,
+            )
+        )
+    return findings
+
+
+def _place(
+    fmt: str, cell_lines: tuple[tuple[int, int], ...], item: RuffFinding
+) -> tuple[int | None, int]:
+    if fmt == "ipynb":
+        return item.cell, item.row
+    if fmt == "percent" and cell_lines:
+        cell, start = None, 1
+        for number, first in cell_lines:
+            if first <= item.row:
+                cell, start = number, first
+        if cell is not None:
+            return cell, item.row - start + 1
+    return None, item.row
+
+
+def naming_ignores(directories: Iterable[str], extend_select: Sequence[str]) -> set[str]:
+    """The user's ignores that our `--extend-select` would otherwise override."""
+    prefixes = tuple(extend_select)
+    found: set[str] = set()
+    for directory in directories:
+        for selector in _config_ignores(Path(directory).resolve()):
+            if selector.startswith(prefixes) or any(p.startswith(selector) for p in prefixes):
+                found.add(selector)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _config_ignores(directory: Path) -> tuple[str, ...]:
+    for candidate_dir in (directory, *directory.parents):
+        for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+            candidate = candidate_dir / name
+            if not candidate.is_file():
+                continue
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            table = data.get("tool", {}).get("ruff") if name == "pyproject.toml" else data
+            if table is None:
+                continue
+            lint_table = table.get("lint", {}) if isinstance(table.get("lint"), dict) else {}
+            selectors: list[str] = []
+            for source in (table, lint_table):
+                for key in ("ignore", "extend-ignore"):
+                    value = source.get(key)
+                    if isinstance(value, list):
+                        selectors += [v for v in value if isinstance(v, str)]
+            return tuple(selectors)
+    return ()

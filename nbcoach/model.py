@@ -1,0 +1,251 @@
+"""The data every stage shares: notebook -> cells -> findings -> scores -> card.
+
+Frozen, slotted dataclasses so that stages cannot mutate each other's results and so that
+results can cross process boundaries (pickled by the worker pool) and be cached as JSON.
+This module imports nothing from nbcoach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CellKind = Literal["code", "markdown", "raw"]
+SourceFormat = Literal["ipynb", "percent", "script"]
+Status = Literal["ok", "skipped", "error"]
+Severity = Literal["error", "warning", "info"]
+Category = Literal["functions", "complexity", "duplication", "lint", "hygiene"]
+
+CATEGORIES: tuple[Category, ...] = ("functions", "complexity", "duplication", "lint", "hygiene")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a notebook as its author sees it.
+
+    `cell` is numbered as the notebook UI shows it (markdown cells count, 1-based); `line` is
+    1-based within that cell. Plain scripts have no cells: `cell` is None and `line` is the
+    file's line.
+    """
+
+    path: str
+    cell: int | None = None
+    line: int | None = None
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ":".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSummary:
+    """What a code cell's saved outputs amount to; the outputs themselves are not kept."""
+
+    count: int = 0
+    error_names: tuple[str, ...] = ()
+    size_bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    number: int
+    kind: CellKind
+    source: str
+    execution_count: int | None = None
+    outputs: OutputSummary = OutputSummary()
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    path: str
+    format: SourceFormat
+    cells: tuple[Cell, ...]
+    language: str = "python"
+    language_inferred: bool = False
+    nbformat: str = "4"
+    notes: tuple[str, ...] = ()
+    cell_lines: tuple[tuple[int, int], ...] = ()  # (cell, first file line) for text notebooks
+
+    @property
+    def code_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.kind == "code")
+
+    def location(
+        self, cell: int | None, line: int | None = None, end_line: int | None = None
+    ) -> Location:
+        """A location in this notebook; a plain script has one implicit cell and no cell numbers."""
+        return Location(self.path, None if self.format == "script" else cell, line, end_line)
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedLine:
+    """A line that was not Python (a magic, shell escape or help query) and what it was."""
+
+    line: int
+    original: str
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedCell:
+    """A code cell made parseable without changing its line count.
+
+    `foreign` names a cell magic whose body is not Python (`%%bash`, `%%html`, ...); such a cell
+    is kept out of the analysis entirely.
+    """
+
+    number: int
+    source: str
+    masked: tuple[MaskedLine, ...] = ()
+    foreign: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One function, method or nested function, measured where it stands."""
+
+    name: str  # qualified: `Model.fit`, `outer.inner`
+    cell: int
+    line: int
+    end_line: int
+    length: int
+    statements: int
+    complexity: int
+    nesting: int
+    parameters: int
+    hidden_globals: tuple[str, ...] = ()
+    is_method: bool = False
+    largest_block: tuple[int, int] | None = None  # lines of the block worth lifting out first
+    largest_block_kind: str = ""  # "loop", "if block", "with block", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem at a place, with what it costs.
+
+    `deficit` is the points this finding takes from its category before aggregation (0-100);
+    `subject` groups findings that one action fixes (a function, a variable, a rule).
+    """
+
+    rule: str
+    message: str
+    location: Location
+    category: Category
+    severity: Severity = "warning"
+    deficit: float = 0.0
+    subject: str = ""
+    scored: bool = True
+    fixable: bool = False  # ruff can fix it safely
+    related: tuple[
+        Location, ...
+    ] = ()  # the other places involved: earlier definitions, the original copy
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    code_cells: int = 0
+    executed_cells: int = 0
+    python_cells: int = 0
+    analysed_cells: int = 0
+    markdown_cells: int = 0
+    code_lines: int = 0
+    top_level_lines: int = 0
+    functions: int = 0
+    maintainability: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A window of normalised lines, for copy-paste detection across notebooks."""
+
+    digest: str
+    index: int  # ordinal of the window's first significant line in the notebook
+    cell: int
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything measured about one input; independent of the other inputs of the run."""
+
+    path: str
+    status: Status
+    reason: str = ""
+    format: SourceFormat = "ipynb"
+    language: str = "python"
+    notes: tuple[str, ...] = ()
+    metrics: Metrics = Metrics()
+    functions: tuple[Function, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    fingerprints: tuple[Fingerprint, ...] = ()
+    candidates: tuple[str, ...] = ()
+    lint_targets: tuple[str, ...] = ()  # extra files ruff must read for this input (see lint.py)
+    suppressions: tuple[Suppression, ...] = ()
+    cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """`# nbcoach: ignore[rule]` at a line, or for a whole cell when `line` is None."""
+
+    cell: int | None
+    line: int | None
+    rules: tuple[str, ...] = ()  # empty: every rule
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    name: Category
+    score: float
+    grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionScore:
+    function: Function
+    score: float
+    grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    action: str
+    gain: float
+    location: Location | None = None
+    rules: tuple[str, ...] = ()
+    command: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCard:
+    path: str
+    status: Status
+    reason: str = ""
+    format: SourceFormat = "ipynb"
+    language: str = "python"
+    notes: tuple[str, ...] = ()
+    score: float | None = None
+    grade: str | None = None
+    categories: tuple[CategoryScore, ...] = ()
+    functions: tuple[FunctionScore, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()
+    strengths: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    metrics: Metrics = Metrics()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One run of `nbcoach report`: a card per input plus what spans inputs."""
+
+    cards: tuple[ReportCard, ...]
+    cross_findings: tuple[Finding, ...] = ()
+    input_errors: tuple[str, ...] = ()
+    fail_under: float | None = None
+    stats: dict[str, float] = field(default_factory=dict)

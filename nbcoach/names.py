@@ -1,0 +1,125 @@
+"""Which notebook-level names a function reads without taking them as parameters.
+
+A function that reads `df` from the notebook cannot be moved into a module as it is: `df` is a
+hidden input. Knowing every hidden input is what makes an extraction candidate (no hidden data
+inputs) and what lets `nbcoach extract` turn them into parameters.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from nbcoach.facts import CellFacts
+
+BUILTINS = frozenset(dir(builtins)) | {
+    "__file__",
+    "__name__",
+    "get_ipython",
+    "display",
+    "In",
+    "Out",
+    "exit",
+    "quit",
+}
+
+# What a notebook-level name is bound to, from the safest to move to the least.
+BindingKind = str  # "import" | "function" | "class" | "constant" | "data"
+
+
+@dataclass(frozen=True, slots=True)
+class FreeNames:
+    reads: frozenset[str]  # loaded but bound nowhere inside the function
+    writes_global: frozenset[str]  # declared `global` and assigned
+
+
+def free_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> FreeNames:
+    """Names the definition reads from outside itself (builtins excluded).
+
+    Deliberately one flat scope for the whole definition: a name bound anywhere inside counts as
+    bound. That can miss a global read shadowed in a nested function, never invents one.
+    """
+    bound: set[str] = set()
+    loaded: set[str] = set()
+    declared_global: set[str] = set()
+    if not isinstance(node, ast.ClassDef):
+        _bind_arguments(node.args, bound)
+    for child in ast.walk(node):
+        if child is node:
+            continue
+        if isinstance(child, ast.Name):
+            (loaded if isinstance(child.ctx, ast.Load) else bound).add(child.id)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(child.name)
+            if not isinstance(child, ast.ClassDef):
+                _bind_arguments(child.args, bound)
+        elif isinstance(child, ast.Lambda):
+            _bind_arguments(child.args, bound)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            for alias in child.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            bound.add(child.name)
+        elif isinstance(child, ast.Global):
+            declared_global.update(child.names)
+        elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
+            bound.add(child.name)
+    writes = frozenset(declared_global & bound)
+    reads = (loaded - (bound - declared_global)) - BUILTINS
+    return FreeNames(frozenset(reads), writes)
+
+
+def _bind_arguments(arguments: ast.arguments, bound: set[str]) -> None:
+    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        bound.add(argument.arg)
+    if arguments.vararg:
+        bound.add(arguments.vararg.arg)
+    if arguments.kwarg:
+        bound.add(arguments.kwarg.arg)
+
+
+def notebook_bindings(cells: list[CellFacts]) -> dict[str, BindingKind]:
+    """What each notebook-level name is, across all cells; `data` wins over everything else."""
+    kinds: dict[str, BindingKind] = {}
+
+    def note(name: str, kind: BindingKind) -> None:
+        current = kinds.get(name)
+        # Data anywhere makes the name data; otherwise the later binding wins.
+        kinds[name] = "data" if "data" in (current, kind) else kind
+
+    for facts in cells:
+        for item in facts.imports:
+            for name in item.bound:
+                note(name, "import")
+        for definition in facts.definitions:
+            note(definition.name, definition.kind)
+        for assignment in facts.assignments:
+            note(assignment.name, "constant" if assignment.literal else "data")
+        for name in facts.loop_names:
+            note(name, "data")
+    # A constant assigned twice with different values is data: which one a function sees depends on run order.
+    constants = [a for facts in cells for a in facts.assignments if a.literal]
+    seen: dict[str, int] = {}
+    for assignment in constants:
+        seen[assignment.name] = seen.get(assignment.name, 0) + 1
+    for name, count in seen.items():
+        if count > 1 and kinds.get(name) == "constant":
+            kinds[name] = "data"
+    return kinds
+
+
+def hidden_inputs(
+    reads: frozenset[str], bindings: dict[str, BindingKind], star_imports: bool
+) -> tuple[str, ...]:
+    """The notebook data a function reads: names bound as data, or bound nowhere we can see.
+
+    With a star import in the notebook an unknown name most likely comes from it, so it is not
+    counted as hidden data.
+    """
+    hidden = []
+    for name in sorted(reads):
+        kind = bindings.get(name)
+        if kind == "data" or (kind is None and not star_imports):
+            hidden.append(name)
+    return tuple(hidden)

@@ -1,0 +1,274 @@
+"""Turn a file into a `Notebook`: `.ipynb` of any nbformat, py:percent or a plain script.
+
+Reading is lenient on purpose: a notebook that breaks the schema but whose cells can be read
+(Kaggle exports with outputs on markdown cells, missing metadata, no `nbformat` key) is read,
+with a note. nbformat's full validation is slow and rejects such files, so v4 JSON is read
+directly; nbformat is imported only to upgrade v1-v3 notebooks. Anything that cannot be read at
+all raises `InputError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from nbcoach.errors import InputError
+from nbcoach.language import language_from_metadata
+from nbcoach.model import Cell, CellKind, Notebook, OutputSummary
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.M)
+_PERCENT_MARKER = re.compile(r"^# ?%%", re.M)
+_JUPYTEXT_HEADER = re.compile(r"\A(?:#!.*\n)?(?:# -\*-.*\n)?# ---\n(?:#.*\n)*?#\s+jupytext:", re.M)
+
+
+def read(path: Path) -> Notebook:
+    """Read any supported file; raises InputError when it cannot be read at all."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError as error:
+        raise InputError(str(path), "is a directory") from error
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, path: str) -> Notebook:
+    if path.endswith(".py"):
+        return parse_py(decode_python(data, path), path)
+    return parse_ipynb(decode_notebook(data, path), path)
+
+
+def decode_notebook(data: bytes, path: str) -> str:
+    if not data.strip():
+        raise InputError(path, "empty file, not a notebook")
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not a notebook")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            path, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from error
+
+
+def decode_python(data: bytes, path: str) -> str:
+    """Decode as Python does: a PEP 263 coding line wins, UTF-8 otherwise."""
+    import io
+    import tokenize
+
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding).removeprefix("\ufeff")
+    except SyntaxError as error:
+        raise InputError(path, f"unknown source encoding: {error.msg}") from error
+    except (UnicodeDecodeError, LookupError) as error:
+        start = getattr(error, "start", 0)
+        raise InputError(
+            path,
+            f"not UTF-8 text (byte 0x{data[start]:02x} at offset {start}); save it as UTF-8 or declare its coding",
+        ) from error
+
+
+def parse_ipynb(text: str, path: str) -> Notebook:
+    """Parse notebook JSON of any nbformat version into a Notebook."""
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise InputError(
+            path,
+            f"unresolved merge-conflict markers at line {line}; resolve the conflict first (nbdime can help)",
+        )
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()) - 1:
+            raise InputError(
+                path, f"truncated: the JSON ends unexpectedly at line {error.lineno}"
+            ) from error
+        raise InputError(
+            path, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from error
+    if not isinstance(document, dict):
+        raise InputError(
+            path,
+            f"not a notebook: the JSON top level is a {type(document).__name__}, not an object",
+        )
+    notes: list[str] = []
+    major = document.get("nbformat")
+    if major is None:
+        if isinstance(document.get("cells"), list):
+            notes.append("no 'nbformat' key; read as nbformat 4")
+            major = 4
+        elif isinstance(document.get("worksheets"), list):
+            notes.append("no 'nbformat' key; read as nbformat 3")
+            major = 3
+        else:
+            raise InputError(path, "not a notebook: no 'nbformat' key and no cells")
+    if not isinstance(major, int):
+        raise InputError(path, f"not a notebook: 'nbformat' is {major!r}, not a number")
+    minor = document.get("nbformat_minor", 0)
+    if major < 4:
+        document = _upgrade(document, major, path, notes)
+    elif major > 4:
+        notes.append(f"nbformat {major} is newer than nbcoach knows; read as nbformat 4")
+    cells = _cells(document.get("cells"), path, notes)
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    if not isinstance(document.get("metadata"), dict):
+        notes.append("no notebook metadata")
+    language = language_from_metadata(metadata)
+    return Notebook(
+        path=path,
+        format="ipynb",
+        cells=cells,
+        language=language or "",
+        language_inferred=language is None,
+        nbformat=f"{major}.{minor}" if major >= 4 else f"{major} (upgraded to 4)",
+        notes=tuple(notes),
+    )
+
+
+def _upgrade(document: dict[str, Any], major: int, path: str, notes: list[str]) -> dict[str, Any]:
+    """v1-v3 through nbformat's own converters; a lenient walk of the worksheets if they fail."""
+    import warnings
+
+    import nbformat
+
+    notes.append(f"nbformat {major} upgraded to 4")
+    document.setdefault("nbformat", major)
+    document.setdefault("nbformat_minor", 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            upgraded = nbformat.convert(nbformat.from_dict(document), 4)
+        return dict(upgraded)
+    except Exception:  # nbformat raises many kinds here; the fallback below decides
+        cells = []
+        for sheet in document.get("worksheets") or []:
+            for cell in sheet.get("cells") or [] if isinstance(sheet, dict) else []:
+                if isinstance(cell, dict):
+                    cells.append(_v3_cell(cell))
+        if not cells and not document.get("worksheets"):
+            raise InputError(
+                path, f"nbformat {major} notebook without worksheets or cells"
+            ) from None
+        notes.append("nbformat's upgrade failed; cells read leniently")
+        return {"cells": cells, "metadata": document.get("metadata", {})}
+
+
+def _v3_cell(cell: dict[str, Any]) -> dict[str, Any]:
+    kind = cell.get("cell_type", "code")
+    if kind == "code":
+        return {
+            "cell_type": "code",
+            "source": cell.get("input", ""),
+            "execution_count": cell.get("prompt_number"),
+            "outputs": cell.get("outputs", []),
+        }
+    if kind == "heading":
+        return {
+            "cell_type": "markdown",
+            "source": "#" * int(cell.get("level", 1)) + " " + _text(cell.get("source")),
+        }
+    return {
+        "cell_type": "markdown" if kind == "markdown" else "raw",
+        "source": cell.get("source", ""),
+    }
+
+
+def _cells(raw_cells: Any, path: str, notes: list[str]) -> tuple[Cell, ...]:
+    if raw_cells is None:
+        notes.append("no 'cells' list; read as an empty notebook")
+        return ()
+    if not isinstance(raw_cells, list):
+        raise InputError(
+            path, f"not a notebook: 'cells' is a {type(raw_cells).__name__}, not a list"
+        )
+    cells: list[Cell] = []
+    markdown_outputs = 0
+    for number, raw in enumerate(raw_cells, start=1):
+        if not isinstance(raw, dict):
+            notes.append(f"cell {number} is not an object; read as empty")
+            cells.append(Cell(number=number, kind="raw", source=""))
+            continue
+        kind = raw.get("cell_type")
+        if kind not in ("code", "markdown", "raw"):
+            kind = "code" if "outputs" in raw or "execution_count" in raw else "markdown"
+            notes.append(f"cell {number} has no valid cell_type; read as {kind}")
+        source = _text(raw.get("source"))
+        if kind != "code":
+            markdown_outputs += bool(raw.get("outputs"))
+            cells.append(Cell(number=number, kind=_kind(kind), source=source))
+            continue
+        count = raw.get("execution_count")
+        cells.append(
+            Cell(
+                number=number,
+                kind="code",
+                source=source,
+                execution_count=count
+                if isinstance(count, int) and not isinstance(count, bool)
+                else None,
+                outputs=_summarise_outputs(raw.get("outputs")),
+            )
+        )
+    if markdown_outputs:
+        notes.append(f"{markdown_outputs} markdown cell(s) carry outputs (ignored)")
+    return tuple(cells)
+
+
+def _kind(kind: str) -> CellKind:
+    return "markdown" if kind == "markdown" else "raw" if kind == "raw" else "code"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(item for item in value if isinstance(item, str))
+    return ""
+
+
+def _summarise_outputs(outputs: Any) -> OutputSummary:
+    if not isinstance(outputs, list) or not outputs:
+        return OutputSummary()
+    errors: list[str] = []
+    size = 0
+    for output in outputs:
+        if not isinstance(output, dict):
+            continue
+        if output.get("output_type") in ("error", "pyerr"):
+            errors.append(str(output.get("ename", "Error")))
+        size += _size(output.get("text"))
+        data = output.get("data")
+        if isinstance(data, dict):
+            size += sum(_size(value) for value in data.values())
+    return OutputSummary(count=len(outputs), error_names=tuple(errors), size_bytes=size)
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(len(item) for item in value if isinstance(item, str))
+    if isinstance(value, dict):
+        return len(json.dumps(value))
+    return 0
+
+
+def parse_py(text: str, path: str) -> Notebook:
+    """A py:percent (or other jupytext) file becomes cells; a plain script is one code cell."""
+    if _JUPYTEXT_HEADER.match(text) or _PERCENT_MARKER.search(text):
+        from nbcoach.pairing import read_text_notebook
+
+        return read_text_notebook(text, path)
+    return Notebook(
+        path=path,
+        format="script",
+        cells=(Cell(number=1, kind="code", source=text),),
+        language="python",
+        nbformat="",
+    )

@@ -1,0 +1,56 @@
+"""Mask and parse each code cell on its own, so one bad cell never hides the others.
+
+ruff and radon both read a notebook as one program: one syntax error (or one `!pip` line, for
+radon) and the whole notebook's findings are gone. Here each cell is masked and parsed alone;
+a cell that still fails becomes a `syntax-error` finding and the rest is analysed.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+
+from nbcoach.magics import mask_cell
+from nbcoach.model import MaskedCell, Notebook
+
+
+@dataclass(slots=True)
+class ParsedCell:
+    number: int
+    masked: MaskedCell
+    tree: ast.Module | None
+    error: SyntaxError | None = None
+
+    @property
+    def source(self) -> str:
+        return self.masked.source
+
+
+def parse_cells(notebook: Notebook) -> list[ParsedCell]:
+    """Every non-empty code cell, masked and parsed (tree None on failure or for foreign cells)."""
+    parsed = []
+    for cell in notebook.cells:
+        if cell.kind != "code" or not cell.source.strip():
+            continue
+        masked = mask_cell(cell.number, cell.source)
+        if masked.foreign:
+            parsed.append(ParsedCell(cell.number, masked, None))
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escape sequences and the like
+                tree = ast.parse(masked.source)
+        except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
+            parsed.append(ParsedCell(cell.number, masked, None, _as_syntax_error(error)))
+            continue
+        parsed.append(ParsedCell(cell.number, masked, tree))
+    return parsed
+
+
+def _as_syntax_error(error: SyntaxError | ValueError) -> SyntaxError:
+    if isinstance(error, SyntaxError):
+        return error
+    wrapped = SyntaxError(str(error))
+    wrapped.lineno = 1
+    return wrapped

@@ -1,0 +1,128 @@
+"""The JSON report: a public, versioned interface (documented in docs/report-json.md).
+
+Bump SCHEMA_VERSION on any change that removes or renames a key; adding keys is compatible.
+Nothing volatile (timings, absolute paths the user did not give) goes in, so reports diff cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nbcoach import __version__
+from nbcoach.model import Finding, Location, NextStep, Report, ReportCard
+from nbcoach.rules import rule_help
+
+SCHEMA_VERSION = 1
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    cards = report.cards
+    scored = [c for c in cards if c.score is not None]
+    grades: dict[str, int] = {}
+    for card in scored:
+        assert card.grade is not None
+        grades[card.grade] = grades.get(card.grade, 0) + 1
+    failed = [
+        c.path
+        for c in scored
+        if report.fail_under is not None and (c.score or 0) < report.fail_under
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "nbcoach", "version": __version__},
+        "summary": {
+            "notebooks": len(cards),
+            "ok": sum(c.status == "ok" for c in cards),
+            "skipped": sum(c.status == "skipped" for c in cards),
+            "error": sum(c.status == "error" for c in cards),
+            "mean_score": round(sum(c.score or 0 for c in scored) / len(scored), 1)
+            if scored
+            else None,
+            "grades": dict(sorted(grades.items())),
+            "findings": sum(len(c.findings) for c in cards),
+            "fail_under": report.fail_under,
+            "failed": failed,
+        },
+        "notebooks": [card_data(card) for card in cards],
+        "cross_findings": [finding_data(f) for f in report.cross_findings],
+        "input_errors": list(report.input_errors),
+    }
+
+
+def card_data(card: ReportCard) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": card.path,
+        "status": card.status,
+        "reason": card.reason,
+        "format": card.format,
+        "language": card.language,
+        "notes": list(card.notes),
+        "score": card.score,
+        "grade": card.grade,
+        "categories": {c.name: {"score": c.score, "grade": c.grade} for c in card.categories},
+        "coverage": {
+            "code_cells": card.metrics.python_cells,
+            "analysed_cells": card.metrics.analysed_cells,
+        },
+        "metrics": {
+            "code_lines": card.metrics.code_lines,
+            "top_level_lines": card.metrics.top_level_lines,
+            "functions": card.metrics.functions,
+            "markdown_cells": card.metrics.markdown_cells,
+            "maintainability": card.metrics.maintainability,
+        },
+        "functions": [
+            {
+                "name": s.function.name,
+                "cell": s.function.cell if card.format != "script" else None,
+                "line": s.function.line,
+                "end_line": s.function.end_line,
+                "length": s.function.length,
+                "statements": s.function.statements,
+                "complexity": s.function.complexity,
+                "nesting": s.function.nesting,
+                "parameters": s.function.parameters,
+                "hidden_globals": list(s.function.hidden_globals),
+                "score": s.score,
+                "grade": s.grade,
+            }
+            for s in card.functions
+        ],
+        "findings": [finding_data(f) for f in card.findings],
+        "next_steps": [step_data(s) for s in card.next_steps],
+        "strengths": list(card.strengths),
+        "extraction_candidates": list(card.candidates),
+    }
+    return data
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "message": finding.message,
+        "path": finding.location.path,
+        "cell": finding.location.cell,
+        "line": finding.location.line,
+        "end_line": finding.location.end_line,
+        "location": str(finding.location),
+        "severity": finding.severity,
+        "category": finding.category,
+        "deficit": finding.deficit,
+        "scored": finding.scored,
+        "help": rule_help(finding.rule),
+    }
+
+
+def step_data(step: NextStep) -> dict[str, Any]:
+    return {
+        "action": step.action,
+        "gain": step.gain,
+        "location": str(step.location) if isinstance(step.location, Location) else None,
+        "rules": list(step.rules),
+        "command": step.command or None,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"

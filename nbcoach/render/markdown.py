@@ -1,0 +1,73 @@
+"""The report as GitHub-flavoured Markdown, for a pull-request comment or a job summary."""
+
+from __future__ import annotations
+
+from nbcoach.model import Report, ReportCard
+from nbcoach.rules import rule_help
+
+
+def render_markdown(report: Report, max_findings: int = 20) -> str:
+    lines = ["## nbcoach report card", ""]
+    graded = [c for c in report.cards if c.score is not None]
+    if len(report.cards) > 1:
+        lines += ["| notebook | grade | score | status |", "| --- | :---: | ---: | --- |"]
+        for card in sorted(report.cards, key=lambda c: (c.score is None, c.score or 0, c.path)):
+            score = f"{card.score:.1f}" if card.score is not None else "-"
+            status = card.status if card.status == "ok" else f"{card.status}: {card.reason}"
+            lines.append(f"| `{card.path}` | {card.grade or '-'} | {score} | {_cell(status)} |")
+        if graded:
+            mean = sum(c.score or 0 for c in graded) / len(graded)
+            lines += ["", f"{len(graded)} graded, mean score **{mean:.1f}**."]
+        lines.append("")
+    for card in report.cards:
+        if card.status == "ok":
+            lines += _card(card, max_findings, collapsed=len(report.cards) > 1)
+    if report.input_errors:
+        lines += (
+            ["### Inputs that could not be read", ""]
+            + [f"- {_cell(e)}" for e in report.input_errors]
+            + [""]
+        )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
+    m = card.metrics
+    lines = [f"### `{card.path}` — {card.grade} ({card.score:.1f}/100)", ""]
+    lines.append(
+        f"Analysed {m.analysed_cells}/{m.python_cells} code cells · {m.code_lines} code lines · {m.functions} functions"
+    )
+    lines += ["", "| category | score | grade |", "| --- | ---: | :---: |"]
+    lines += [f"| {c.name} | {c.score:.1f} | {c.grade} |" for c in card.categories]
+    lines.append("")
+    if card.next_steps:
+        lines.append("**Next steps**")
+        lines.append("")
+        lines += [
+            f"{n}. {step.action} — **+{step.gain:.1f} points**"
+            for n, step in enumerate(card.next_steps, start=1)
+        ]
+        lines.append("")
+    if card.strengths:
+        lines += ["**Already good:** " + "; ".join(card.strengths), ""]
+    if card.findings:
+        shown = sorted(card.findings, key=lambda f: -f.deficit)[:max_findings]
+        summary = f"{len(card.findings)} findings" + (
+            f" ({len(shown)} costliest shown)" if len(shown) < len(card.findings) else ""
+        )
+        lines += [
+            f"<details{' ' if not collapsed else ''}><summary>{summary}</summary>",
+            "",
+            "| location | rule | message | how to fix |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{f.location}` | `{f.rule}` | {_cell(f.message)} | {_cell(rule_help(f.rule))} |"
+            for f in shown
+        ]
+        lines += ["", "</details>", ""]
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

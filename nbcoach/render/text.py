@@ -1,0 +1,225 @@
+"""The terminal report card, as rich renderables.
+
+With colour off (NO_COLOR, a pipe, `--no-color`) the same layout prints as plain text, which is
+what the golden files hold. Every finding line starts with its location in the one scheme used
+everywhere, `notebook.ipynb:cell N:line M`, then the rule id, the message and how to fix it.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from nbcoach.model import CategoryScore, Finding, Report, ReportCard
+from nbcoach.rules import rule_help
+
+GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "dark_orange", "F": "bold red"}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+BAR_WIDTH = 20
+
+
+def report_renderable(
+    report: Report, full: bool | None = None, max_findings: int = 15
+) -> RenderableType:
+    """Every card, then a summary table when there is more than one input."""
+    cards = report.cards
+    detailed = full if full is not None else len(cards) <= 3
+    parts: list[RenderableType] = []
+    for card in cards:
+        parts.append(card_renderable(card, detailed, max_findings))
+        parts.append(Text(""))
+    if report.cross_findings:
+        parts.append(_cross(report.cross_findings, max_findings))
+    if len(cards) > 1:
+        parts.append(summary_table(report))
+    return Group(*parts)
+
+
+def card_renderable(card: ReportCard, full: bool = True, max_findings: int = 15) -> RenderableType:
+    if card.status != "ok":
+        style = "yellow" if card.status == "skipped" else "red"
+        return Text.assemble(
+            (card.path, "bold"), "  ", (card.status.upper(), style), f"  {card.reason}"
+        )
+    assert card.score is not None and card.grade is not None
+    parts: list[RenderableType] = [_title(card), _coverage(card)]
+    for note in card.notes:
+        parts.append(Text(f"  note: {note}", style="dim"))
+    parts.append(_categories(card.categories))
+    parts.append(_next_steps(card))
+    if full:
+        if card.strengths:
+            parts.append(Text("Already good", style="bold"))
+            parts.extend(Text.assemble(("  + ", "green"), strength) for strength in card.strengths)
+        if card.functions:
+            parts.append(_functions(card))
+        if card.candidates:
+            shown = ", ".join(f"`{name}`" for name in card.candidates[:5])
+            more = f" and {len(card.candidates) - 5} more" if len(card.candidates) > 5 else ""
+            parts.append(
+                Text.assemble(
+                    ("Ready to move into a module", "bold"), f" (no hidden inputs): {shown}{more}"
+                )
+            )
+        parts.append(_findings(card.findings, max_findings))
+    return Group(*parts)
+
+
+def _title(card: ReportCard) -> Text:
+    assert card.score is not None and card.grade is not None
+    return Text.assemble(
+        (card.path, "bold"),
+        "  ",
+        (f" {card.grade} ", f"reverse {GRADE_STYLE[card.grade]}"),
+        f"  {card.score:.1f}/100",
+    )
+
+
+def _coverage(card: ReportCard) -> Text:
+    m = card.metrics
+    parts = [
+        f"analysed {m.analysed_cells}/{m.python_cells} code cells"
+        if card.format != "script"
+        else "script"
+    ]
+    parts.append(f"{m.code_lines} code lines")
+    parts.append(f"{m.functions} function{'s' if m.functions != 1 else ''}")
+    if m.maintainability is not None:
+        parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
+    return Text("  " + " · ".join(parts), style="dim")
+
+
+def _categories(categories: tuple[CategoryScore, ...]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("category")
+    table.add_column("score", justify="right")
+    table.add_column("grade", justify="center")
+    table.add_column("", no_wrap=True)
+    for category in categories:
+        filled = round(category.score / 100 * BAR_WIDTH)
+        bar = Text("#" * filled, style=GRADE_STYLE[category.grade]) + Text(
+            "." * (BAR_WIDTH - filled), style="dim"
+        )
+        table.add_row(
+            category.name,
+            f"{category.score:.1f}",
+            Text(category.grade, style=GRADE_STYLE[category.grade]),
+            bar,
+        )
+    return table
+
+
+def _next_steps(card: ReportCard) -> RenderableType:
+    if not card.next_steps:
+        return Text.assemble(("Next steps", "bold"), ": nothing left that costs points. Well done.")
+    lines: list[RenderableType] = [Text("Next steps (worth the most points)", style="bold")]
+    for number, step in enumerate(card.next_steps, start=1):
+        lines.append(
+            Text.assemble(
+                f"  {number}. ", step.action, "  ", (f"+{step.gain:.1f} points", "bold green")
+            )
+        )
+    return Group(*lines)
+
+
+def _functions(card: ReportCard, limit: int = 8) -> Table:
+    table = Table(
+        title="Functions (worst first)",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    for name, justify in (
+        ("grade", "center"),
+        ("function", "left"),
+        ("where", "left"),
+        ("lines", "right"),
+        ("complexity", "right"),
+        ("nesting", "right"),
+        ("params", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for scored in card.functions[:limit]:
+        f = scored.function
+        where = f"line {f.line}" if card.format == "script" else f"cell {f.cell}:line {f.line}"
+        table.add_row(
+            Text(scored.grade, style=GRADE_STYLE[scored.grade]),
+            f.name,
+            where,
+            str(f.length),
+            str(f.complexity),
+            str(f.nesting),
+            str(f.parameters),
+        )
+    if len(card.functions) > limit:
+        table.caption = f"{len(card.functions) - limit} more in --format json"
+    return table
+
+
+def _findings(findings: tuple[Finding, ...], limit: int) -> RenderableType:
+    if not findings:
+        return Text("No findings.", style="green")
+    ordered = sorted(
+        findings, key=lambda f: (-f.deficit, f.location.cell or 0, f.location.line or 0)
+    )
+    shown = ordered if limit <= 0 else ordered[:limit]
+    header = (
+        f"Findings ({len(findings)})"
+        if len(shown) == len(findings)
+        else f"Findings ({len(shown)} of {len(findings)}, costliest first; --all shows every one)"
+    )
+    lines: list[RenderableType] = [Text(header, style="bold")]
+    for finding in shown:
+        lines.append(finding_line(finding))
+    return Group(*lines)
+
+
+def finding_line(finding: Finding) -> Text:
+    return Text.assemble(
+        f"  {finding.location}  ",
+        (finding.rule, SEVERITY_STYLE[finding.severity]),
+        f"  {finding.message}\n",
+        (f"      -> {rule_help(finding.rule)}", "dim"),
+    )
+
+
+def _cross(findings: tuple[Finding, ...], limit: int) -> RenderableType:
+    shown = findings[:limit] if limit > 0 else findings
+    lines: list[RenderableType] = [
+        Text(f"Copied between notebooks ({len(findings)}; not scored)", style="bold")
+    ]
+    lines.extend(finding_line(f) for f in shown)
+    return Group(*lines, Text(""))
+
+
+def summary_table(report: Report) -> Table:
+    table = Table(
+        title="Summary",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    table.add_column("notebook")
+    table.add_column("grade", justify="center")
+    table.add_column("score", justify="right")
+    table.add_column("status")
+    ordered = sorted(
+        report.cards, key=lambda c: (c.score is None, c.score if c.score is not None else 0, c.path)
+    )
+    for card in ordered:
+        grade = Text(card.grade, style=GRADE_STYLE[card.grade]) if card.grade else Text("-")
+        score = f"{card.score:.1f}" if card.score is not None else "-"
+        status = card.status if card.status == "ok" else f"{card.status}: {card.reason}"
+        table.add_row(card.path, grade, score, status)
+    scored = [c.score for c in report.cards if c.score is not None]
+    if scored:
+        table.caption = f"{len(report.cards)} inputs · {len(scored)} graded · mean score {sum(scored) / len(scored):.1f}"
+    return table

@@ -1,0 +1,194 @@
+"""`nbcoach report`'s core: inputs -> analyses (cached, in parallel) + one ruff run -> cards.
+
+Order of work, chosen for speed: hash every input and load what the cache has; start ruff in
+the background on what is left; analyse the rest in a process pool (both cores) while ruff
+runs; then score. Results come back in input order, so parallel and serial runs are identical.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbcoach import lint
+from nbcoach.analyse import analyse_bytes
+from nbcoach.cache import Cache, default_cache_dir, entry_key
+from nbcoach.card import build_card
+from nbcoach.config import Config, load_config
+from nbcoach.discover import Target, discover
+from nbcoach.duplication import find_blocks
+from nbcoach.model import Analysis, Finding, Location, Report, ReportCard
+
+Progress = Callable[[int, int], None]
+POOL_THRESHOLD = 8  # below this many notebooks a pool costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOptions:
+    jobs: int = 0  # 0: one worker per core
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    config_overrides: dict[str, object] | None = None
+    progress: Progress | None = None
+
+
+@dataclass(slots=True)
+class _Item:
+    target: Target
+    config: Config
+    data: bytes | None
+    key: str = ""
+    analysis: Analysis | None = None
+    lint: tuple[Finding, ...] | None = None
+
+
+def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Report:
+    started = time.perf_counter()
+    root_config = load_config(Path(paths[0]) if paths else Path.cwd(), options.config_overrides)
+    found = discover(paths, root_config.exclude)
+    items = [_item(target, options) for target in found.targets]
+    cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    for item in items:
+        if cache is not None and item.data is not None and item.target.paired_with is None:
+            item.key = entry_key(
+                item.data, item.target.display, item.target.path, item.config.fingerprint()
+            )
+            cached = cache.load(item.key)
+            if cached is not None:
+                item.analysis, item.lint = cached
+    pending = [
+        i
+        for i in items
+        if i.analysis is None and i.data is not None and i.target.paired_with is None
+    ]
+    to_lint = [i.target.display for i in pending if i.config.lint]
+    extend = root_config.ruff_extend_select
+    ruff = lint.start(to_lint, extend)
+    _analyse(pending, options)
+    ruff = lint.collect(ruff)
+    for item in pending:
+        assert item.analysis is not None
+        item.lint = _lint_findings(item, ruff)
+        if cache is not None and item.key and not ruff.error:
+            cache.store(item.key, item.analysis, item.lint)
+    cards = tuple(_card(item, ruff.error) for item in items)
+    analyses = [i.analysis for i in items if i.analysis is not None and i.analysis.status == "ok"]
+    stats = {
+        "seconds": round(time.perf_counter() - started, 3),
+        "cache_hits": float(cache.hits if cache else 0),
+        "analysed": float(len(pending)),
+    }
+    return Report(
+        cards=cards,
+        cross_findings=tuple(
+            cross_notebook_copies(analyses, root_config.thresholds.duplicate_lines)
+        ),
+        input_errors=found.errors,
+        fail_under=root_config.fail_under,
+        stats=stats,
+    )
+
+
+def _item(target: Target, options: ReviewOptions) -> _Item:
+    config = load_config(target.path, options.config_overrides)
+    try:
+        data = target.path.read_bytes()
+    except OSError as error:
+        return _Item(
+            target,
+            config,
+            None,
+            analysis=Analysis(
+                path=target.display,
+                status="error",
+                reason=f"cannot read: {error.strerror or error}",
+            ),
+        )
+    return _Item(target, config, data)
+
+
+def _analyse(pending: list[_Item], options: ReviewOptions) -> None:
+    total = len(pending)
+    tasks = [(item.data, item.target.display, item.config) for item in pending]
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs > 1 and total >= POOL_THRESHOLD:
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        chunk = max(1, min(16, total // (jobs * 4)))
+        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
+            results = pool.map(_analyse_task, tasks, chunksize=chunk)
+            for done, (item, analysis) in enumerate(zip(pending, results, strict=True), start=1):
+                item.analysis = analysis
+                if options.progress:
+                    options.progress(done, total)
+        return
+    for done, (item, task) in enumerate(zip(pending, tasks, strict=True), start=1):
+        item.analysis = _analyse_task(task)
+        if options.progress:
+            options.progress(done, total)
+
+
+def _analyse_task(task: tuple[bytes | None, str, Config]) -> Analysis:
+    data, display, config = task
+    assert data is not None
+    try:
+        return analyse_bytes(data, display, config)
+    except RecursionError:
+        return Analysis(
+            path=display,
+            status="error",
+            reason="code nested too deeply to analyse (recursion limit)",
+        )
+
+
+def _lint_findings(item: _Item, ruff: lint.LintRun) -> tuple[Finding, ...]:
+    analysis = item.analysis
+    if analysis is None or analysis.status != "ok" or not item.config.lint:
+        return ()
+    raw = ruff.results.get(item.target.display, [])
+    if analysis.format == "ipynb" and lint.unreadable_by_ruff(raw):
+        from nbcoach.notebook import parse_bytes
+
+        assert item.data is not None
+        raw = lint.lint_stdin(parse_bytes(item.data, item.target.display), ruff.options)
+    return tuple(lint.to_findings(analysis.path, analysis.format, analysis.cell_lines, raw))
+
+
+def _card(item: _Item, lint_error: str) -> ReportCard:
+    if item.target.paired_with is not None:
+        return ReportCard(
+            path=item.target.display,
+            status="skipped",
+            format="percent",
+            reason=f"paired with {item.target.paired_with}; reported there",
+        )
+    assert item.analysis is not None
+    notes = (f"lint skipped: {lint_error}",) if lint_error and item.config.lint else ()
+    return build_card(item.analysis, item.lint or (), item.config, notes)
+
+
+def cross_notebook_copies(analyses: Sequence[Analysis], window: int) -> list[Finding]:
+    """Blocks copied between notebooks of this run: reported, never scored (see rules.py)."""
+    prints = ((a.path, p) for a in analyses for p in a.fingerprints)
+    findings = []
+    for block in find_blocks(prints, window, same_key=False):
+        path_a, cell_a, start_a, end_a = block.first
+        path_b, cell_b, start_b, end_b = block.second
+        findings.append(
+            Finding(
+                "copy-paste-across",
+                f"{block.lines} significant lines also stand in {Location(path_a, cell_a, start_a)} (to line {end_a})",
+                Location(path_b, cell_b, start_b, end_b),
+                "duplication",
+                "info",
+                0.0,
+                f"copy-across:{path_a}",
+                scored=False,
+            )
+        )
+    return findings

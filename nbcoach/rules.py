@@ -1,0 +1,205 @@
+"""Every rule nbcoach reports: its id, category, and why it matters and how to fix it.
+
+Lint findings carry ruff's own codes (F401, N802, ...); `nbcoach rules F401` hands over to
+`ruff rule F401` for those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbcoach.model import Category
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    category: Category
+    summary: str
+    why: str
+    fix: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "long-function",
+        "functions",
+        "A function is longer than the limit (50 lines by default).",
+        "A long function does many things; it is hard to test, to name and to reuse, and a reviewer "
+        "cannot hold it in their head. In real notebooks 99% of functions stay under 46-74 lines.",
+        "Split it: lift each loop or step that has a name of its own into a helper function.",
+    ),
+    Rule(
+        "too-many-statements",
+        "functions",
+        "A function holds more statements than the limit (50, as ruff's PLR0915).",
+        "Statement count measures how much a function does, whatever its formatting.",
+        "Move self-contained steps into helpers; return early instead of nesting.",
+    ),
+    Rule(
+        "too-many-parameters",
+        "functions",
+        "A function takes more parameters than the limit (5, as ruff's PLR0913).",
+        "Many parameters mean many ways to call it wrongly and a function doing several jobs.",
+        "Group related parameters into a dataclass or a config dict, or split the function.",
+    ),
+    Rule(
+        "deep-nesting",
+        "functions",
+        "Blocks are nested deeper than the limit (4 levels).",
+        "Each level of nesting is one more condition a reader must keep in mind.",
+        "Return or `continue` early, and move the innermost loop into a helper.",
+    ),
+    Rule(
+        "long-cell",
+        "functions",
+        "A cell runs many lines of code outside any function (40 by default).",
+        "Top-level code can only be re-run by re-running the cell, cannot be tested, and its "
+        "variables leak into every later cell.",
+        "Wrap the cell's steps in a function with the cell's inputs as parameters, then call it.",
+    ),
+    Rule(
+        "complex-function",
+        "complexity",
+        "A function's cyclomatic complexity is over the limit (10).",
+        "Complexity counts the paths through a function; above 10 (radon rank C and worse) each "
+        "path is hard to test and bugs hide in the branches nobody ran.",
+        "Replace nested if/else with early returns or a lookup table, and split the branches into helpers.",
+    ),
+    Rule(
+        "redefined-function",
+        "duplication",
+        "A function is defined in more than one place.",
+        "Which version runs depends on which cell ran last; if it was used between definitions, "
+        "results above were computed with a version that no longer exists in the notebook.",
+        "Keep the one definition you mean (usually the last), delete the others, and restart and run all.",
+    ),
+    Rule(
+        "redefined-class",
+        "duplication",
+        "A class is defined in more than one place.",
+        "Objects made before the redefinition belong to the old class: isinstance checks and "
+        "methods silently disagree.",
+        "Keep one definition and delete the others; restart and run all.",
+    ),
+    Rule(
+        "reassigned-variable",
+        "duplication",
+        "A variable is assigned again in a later cell.",
+        "The value a cell sees depends on which cells ran before it and how often: re-running a "
+        "`df = df[...]` cell filters twice, and a name that changes from a dict to a list breaks "
+        "every cell written for the dict.",
+        "Give each stage its own name (`raw`, `cleaned`, `features`), or move the chain into one function.",
+    ),
+    Rule(
+        "copy-paste",
+        "duplication",
+        "A block of code is repeated in another cell.",
+        "A fix made to one copy is missed in the other; the copies drift apart.",
+        "Turn the block into a function with the differences as parameters, and call it twice.",
+    ),
+    Rule(
+        "copy-paste-across",
+        "duplication",
+        "A block of code is repeated in another notebook of this run.",
+        "Notebooks that share code by copying it disagree as soon as one of them is fixed. This "
+        "finding does not change any score: a notebook's grade depends only on the notebook.",
+        "Move the shared block into a module in `src/` (`nbcoach extract` can do it) and import it in both.",
+    ),
+    Rule(
+        "syntax-error",
+        "lint",
+        "A cell does not parse as Python, even with its magics masked.",
+        "Nothing in the cell can be analysed, and the notebook cannot run top to bottom.",
+        "Fix the syntax at the line shown; if it is another language, use a cell magic such as `%%bash`.",
+    ),
+    Rule(
+        "execution-order",
+        "hygiene",
+        "Cells were executed out of order.",
+        "The saved outputs came from an order of execution nobody can see; running the notebook "
+        "top to bottom may give different results, or fail.",
+        "Restart the kernel and run all cells, then save.",
+    ),
+    Rule(
+        "execution-gap",
+        "hygiene",
+        "Execution counts skip numbers.",
+        "Cells were run and then deleted or re-run; the saved state depends on code that is no longer there.",
+        "Restart the kernel and run all cells, then save.",
+    ),
+    Rule(
+        "never-executed",
+        "hygiene",
+        "Some code cells were never executed while others were.",
+        "A cell that never ran may not work at all, and the outputs after it did not see its effects.",
+        "Restart the kernel and run all cells, or delete cells that are not needed.",
+    ),
+    Rule(
+        "late-import",
+        "hygiene",
+        "Modules are imported after the first code cells.",
+        "Readers look for a notebook's dependencies at the top; an import in the middle hides one, "
+        "and cells above it fail when run on their own.",
+        "Move the import into the first code cell.",
+    ),
+    Rule(
+        "star-import",
+        "hygiene",
+        "`from module import *`.",
+        "Nobody (no reader, no linter) can tell where a name comes from, and later imports silently shadow earlier ones.",
+        "Import the names you use: `from math import sqrt, pi`, or `import math`.",
+    ),
+    Rule(
+        "absolute-path",
+        "hygiene",
+        "A hard-coded absolute path to one person's machine.",
+        "The notebook only runs on the machine where it was written.",
+        "Use a path relative to the project (`pathlib.Path('data') / 'file.csv'`) or a parameter.",
+    ),
+    Rule(
+        "error-output",
+        "hygiene",
+        "A cell's saved output is an error traceback.",
+        "Readers cannot tell whether the notebook works; the saved results may not come from a full run.",
+        "Fix the error, or clear the output; then restart and run all before saving.",
+    ),
+    Rule(
+        "large-output",
+        "hygiene",
+        "A cell saves a very large output (over 500 KB by default).",
+        "Large outputs bloat the repository and every diff, and stop notebooks rendering on GitHub.",
+        "Print a summary (`df.head()`), save big results to files, or strip outputs with nbstripout.",
+    ),
+    Rule(
+        "empty-cell",
+        "hygiene",
+        "Empty code cells.",
+        "Empty cells are noise that readers scroll past.",
+        "Delete them.",
+    ),
+    Rule(
+        "little-markdown",
+        "hygiene",
+        "Little or no markdown narrative between the code.",
+        "A notebook is read as a story; without text, readers must reverse-engineer the intent of every cell.",
+        "Add a title and one sentence before each step saying what it does and why.",
+    ),
+    Rule(
+        "untitled-name",
+        "hygiene",
+        "The file is still called Untitled or is a `-Copy`.",
+        "Nobody can find it, and copies drift from the original.",
+        "Rename it after what it does; delete copies or merge them back.",
+    ),
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def rule_help(rule_id: str) -> str:
+    """The one-line how-to-fix shown under a finding."""
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is not None:
+        return rule.fix
+    return f"see `ruff rule {rule_id}`"

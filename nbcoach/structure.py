@@ -1,0 +1,118 @@
+"""Size and complexity findings: functions over the limits, and cells full of top-level code."""
+
+from __future__ import annotations
+
+from nbcoach.config import Thresholds
+from nbcoach.facts import CellFacts
+from nbcoach.model import Finding, Function, Notebook
+from nbcoach.scoring import function_subject, ramp
+
+# Where a measurement's deficit reaches 100, as a multiple of its limit (docs/scoring.md).
+CEILING_FACTOR = {
+    "lines": 6.0,
+    "statements": 4.0,
+    "complexity": 5.0,
+    "nesting": 2.5,
+    "parameters": 3.0,
+    "cell": 10.0,
+}
+
+
+def radon_rank(complexity: int) -> str:
+    """radon's letter rank for a cyclomatic complexity (A 1-5 ... F 41+)."""
+    for ceiling, rank in ((5, "A"), (10, "B"), (20, "C"), (30, "D"), (40, "E")):
+        if complexity <= ceiling:
+            return rank
+    return "F"
+
+
+def function_findings(
+    notebook: Notebook, functions: list[Function], limits: Thresholds
+) -> list[Finding]:
+    findings = []
+    for function in functions:
+        subject = function_subject(function)
+        where = notebook.location(function.cell, function.line, function.end_line)
+        name = f"`{function.name}`"
+        checks = (
+            (
+                "long-function",
+                "functions",
+                function.length,
+                limits.function_lines,
+                "lines",
+                f"{name} is {function.length} lines long (limit {limits.function_lines})",
+            ),
+            (
+                "too-many-statements",
+                "functions",
+                function.statements,
+                limits.function_statements,
+                "statements",
+                f"{name} has {function.statements} statements (limit {limits.function_statements})",
+            ),
+            (
+                "too-many-parameters",
+                "functions",
+                function.parameters,
+                limits.parameters,
+                "parameters",
+                f"{name} takes {function.parameters} parameters (limit {limits.parameters})",
+            ),
+            (
+                "deep-nesting",
+                "functions",
+                function.nesting,
+                limits.nesting,
+                "nesting",
+                f"{name} nests blocks {function.nesting} deep (limit {limits.nesting})",
+            ),
+            (
+                "complex-function",
+                "complexity",
+                function.complexity,
+                limits.complexity,
+                "complexity",
+                f"{name} has cyclomatic complexity {function.complexity} "
+                f"(limit {limits.complexity}; radon rank {radon_rank(function.complexity)})",
+            ),
+        )
+        for rule, category, value, limit, kind, message in checks:
+            deficit = ramp(value, limit, limit * CEILING_FACTOR[kind])
+            if deficit > 0:
+                findings.append(
+                    Finding(
+                        rule,
+                        message,
+                        where,
+                        category,
+                        "error" if deficit >= 50 else "warning",
+                        round(deficit, 1),
+                        subject,
+                    )
+                )
+    return findings
+
+
+def cell_findings(notebook: Notebook, facts: list[CellFacts], limits: Thresholds) -> list[Finding]:
+    if notebook.format == "script":
+        return []  # a script is all top-level code by nature; its functions are judged instead
+    findings = []
+    for cell in facts:
+        lines = cell.top_level_lines
+        deficit = ramp(lines, limits.cell_lines, limits.cell_lines * CEILING_FACTOR["cell"])
+        if deficit <= 0:
+            continue
+        span = cell.top_level_span
+        findings.append(
+            Finding(
+                "long-cell",
+                f"cell {cell.number} runs {lines} lines of code outside any function (limit {limits.cell_lines})",
+                notebook.location(cell.number, span[0] if span else 1, span[1] if span else None),
+                "functions",
+                "error" if deficit >= 50 else "warning",
+                round(deficit, 1),
+                f"cell:{cell.number}",
+            )
+        )
+    return findings
