@@ -108,6 +108,7 @@ class Config:
 
     @property
     def reassign_allowed(self) -> frozenset[str]:
+        """Names (or glob patterns such as `ax*`) that may be re-assigned across cells."""
         return frozenset(self.allow_reassign) | frozenset(self.extend_allow_reassign)
 
     def fingerprint(self) -> str:

@@ -18,6 +18,22 @@ _UNTITLED = re.compile(r"^Untitled\d*$|[-_ ]Copy\d*$|^Copy of |\(\d+\)$", re.I)
 _ABSOLUTE = re.compile(
     r"^(?:/(?:home|Users|mnt|media|Volumes|root|content/drive)/[^\s]+|[A-Za-z]:[\\/](?:Users|Documents and Settings|Data|Projects|Work)[\\/][^\n]+|~/[^\s]+)",
 )
+# One finding per habit, whose cost grows by STEP for each further occurrence up to CAP: ten
+# saved errors are one habit (restart and run all), not ten.
+STEP = {
+    "late-import": 0.5,
+    "star-import": 2.0,
+    "absolute-path": 1.0,
+    "error-output": 1.0,
+    "large-output": 1.0,
+}
+CAP = {
+    "late-import": 8.0,
+    "star-import": 12.0,
+    "absolute-path": 12.0,
+    "error-output": 12.0,
+    "large-output": 10.0,
+}
 DEFICIT = {
     "execution-order": 10.0,
     "execution-gap": 4.0,
@@ -122,29 +138,69 @@ def _execution(notebook: Notebook) -> list[Finding]:
 
 
 def _outputs(notebook: Notebook, limits: Thresholds) -> list[Finding]:
+    errors = [cell for cell in notebook.code_cells if cell.outputs.error_names]
+    large = [
+        cell for cell in notebook.code_cells if cell.outputs.size_bytes > limits.output_kb * 1024
+    ]
     findings = []
-    for cell in notebook.code_cells:
-        if cell.outputs.error_names:
-            findings.append(
-                _finding(
-                    "error-output",
-                    f"cell {cell.number} saved an error: {', '.join(sorted(set(cell.outputs.error_names)))}",
-                    notebook,
-                    cell.number,
-                    subject=f"hygiene:error-output:{cell.number}",
-                )
+    if errors:
+        names = sorted({name for cell in errors for name in cell.outputs.error_names})
+        findings.append(
+            _habit(
+                "error-output",
+                f"{_cells_phrase(errors)} saved an error ({', '.join(names)})",
+                notebook,
+                len(errors),
+                errors[0].number,
+                related=[cell.number for cell in errors[1:]],
             )
-        if cell.outputs.size_bytes > limits.output_kb * 1024:
-            findings.append(
-                _finding(
-                    "large-output",
-                    f"cell {cell.number} saves {cell.outputs.size_bytes // 1024} KB of output (limit {limits.output_kb} KB)",
-                    notebook,
-                    cell.number,
-                    subject=f"hygiene:large-output:{cell.number}",
-                )
+        )
+    if large:
+        biggest = max(large, key=lambda cell: cell.outputs.size_bytes)
+        findings.append(
+            _habit(
+                "large-output",
+                f"{_cells_phrase(large)} save{'s' if len(large) == 1 else ''} over {limits.output_kb} KB of output "
+                f"(largest: cell {biggest.number}, {biggest.outputs.size_bytes // 1024} KB)",
+                notebook,
+                len(large),
+                biggest.number,
+                related=[c.number for c in large if c is not biggest],
             )
+        )
     return findings
+
+
+def _habit(
+    rule: str,
+    message: str,
+    notebook: Notebook,
+    count: int,
+    cell: int | None,
+    line: int | None = None,
+    related: list[int] | None = None,
+    related_lines: list[tuple[int, int]] | None = None,
+) -> Finding:
+    """One finding for a habit seen `count` times."""
+    deficit = min(CAP[rule], DEFICIT[rule] + STEP[rule] * (count - 1))
+    places = tuple(notebook.location(c) for c in related or []) + tuple(
+        notebook.location(c, ln) for c, ln in related_lines or []
+    )
+    return Finding(
+        rule,
+        message,
+        notebook.location(cell, line),
+        "hygiene",
+        "warning",
+        deficit,
+        f"hygiene:{rule}",
+        related=places,
+    )
+
+
+def _cells_phrase(cells: list) -> str:  # type: ignore[type-arg]
+    numbers = [cell.number for cell in cells]
+    return f"cell{'s' if len(numbers) > 1 else ''} {_cells(numbers)}"
 
 
 def _empty_cells(notebook: Notebook) -> list[Finding]:
@@ -181,57 +237,65 @@ def _narrative(notebook: Notebook, limits: Thresholds) -> list[Finding]:
 def _late_imports(notebook: Notebook, facts: list[CellFacts], limits: Thresholds) -> list[Finding]:
     code_numbers = [cell.number for cell in notebook.code_cells if cell.source.strip()]
     early = set(code_numbers[: limits.late_import_cells])
-    findings = []
-    for cell in facts:
-        if cell.number in early or not cell.imports:
-            continue
-        modules = sorted({module for item in cell.imports for module in item.modules})
-        findings.append(
-            _finding(
-                "late-import",
-                f"cell {cell.number} imports {', '.join(modules[:4])}{' ...' if len(modules) > 4 else ''} after the first code cells",
-                notebook,
-                cell.number,
-                cell.imports[0].line,
-                subject="hygiene:late-import",
-            )
+    late = [cell for cell in facts if cell.number not in early and cell.imports]
+    if not late:
+        return []
+    modules = sorted({module for cell in late for item in cell.imports for module in item.modules})
+    shown = ", ".join(modules[:4]) + (f" and {len(modules) - 4} more" if len(modules) > 4 else "")
+    return [
+        _habit(
+            "late-import",
+            f"{_cells_phrase(late)} import {shown} after the first code cells",
+            notebook,
+            len(late),
+            late[0].number,
+            late[0].imports[0].line,
+            related_lines=[(c.number, c.imports[0].line) for c in late[1:]],
         )
-    return findings
+    ]
 
 
 def _star_imports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
+    stars = [(cell.number, item) for cell in facts for item in cell.imports if item.star]
+    if not stars:
+        return []
+    modules = ", ".join(f"`from {item.modules[0]} import *`" for _, item in stars[:3])
     return [
-        _finding(
+        _habit(
             "star-import",
-            f"`from {item.modules[0]} import *` hides where names come from",
+            f"{modules}{' ...' if len(stars) > 3 else ''} hide{'s' if len(stars) == 1 else ''} where names come from",
             notebook,
-            cell.number,
-            item.line,
-            subject=f"hygiene:star-import:{item.modules[0]}",
+            len(stars),
+            stars[0][0],
+            stars[0][1].line,
+            related_lines=[(c, i.line) for c, i in stars[1:]],
         )
-        for cell in facts
-        for item in cell.imports
-        if item.star
     ]
 
 
 def _absolute_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
-    findings = []
-    for cell in facts:
-        for line, value in cell.path_strings:
-            if _ABSOLUTE.match(value):
-                shown = value if len(value) <= 60 else value[:57] + "..."
-                findings.append(
-                    _finding(
-                        "absolute-path",
-                        f"hard-coded absolute path {shown!r}",
-                        notebook,
-                        cell.number,
-                        line,
-                        subject="hygiene:absolute-path",
-                    )
-                )
-    return findings
+    found = [
+        (cell.number, line, value)
+        for cell in facts
+        for line, value in cell.path_strings
+        if _ABSOLUTE.match(value)
+    ]
+    if not found:
+        return []
+    cell, line, value = found[0]
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return [
+        _habit(
+            "absolute-path",
+            f"hard-coded absolute path {shown!r}{more}",
+            notebook,
+            len(found),
+            cell,
+            line,
+            related_lines=[(c, ln) for c, ln, _ in found[1:]],
+        )
+    ]
 
 
 def _name(notebook: Notebook) -> list[Finding]:

@@ -8,6 +8,7 @@ between two definitions -- the case where cells above ran code the notebook no l
 from __future__ import annotations
 
 from collections import defaultdict
+from fnmatch import fnmatchcase as fnmatch
 from itertools import pairwise
 
 from nbcoach.facts import Assignment, CellFacts, Definition
@@ -100,7 +101,7 @@ def reassignment_findings(
             by_name[assignment.name].append(assignment)
     findings = []
     for name, assignments in by_name.items():
-        if name in allowed or name in loop_names or name in defined:
+        if name in loop_names or name in defined or _allowed(name, allowed):
             continue
         if len({a.cell for a in assignments}) < 2:
             continue
@@ -129,6 +130,12 @@ def reassignment_findings(
             )
         )
     return findings
+
+
+def _allowed(name: str, allowed: frozenset[str]) -> bool:
+    return name in allowed or any(
+        fnmatch(name, pattern) for pattern in allowed if "*" in pattern or "?" in pattern
+    )
 
 
 def _classify(assignments: list[Assignment]) -> dict[str, str]:
