@@ -2,7 +2,7 @@
 
 The key is a hash of the file's bytes, its path, the nbcoach version, the effective config and
 the ruff version and ruff config that apply to it. Entries are JSON files written atomically in
-`.nbcoach/cache/` of the project (the folder ignores itself for git). Anything unreadable,
+`.nbcoach/cache/` of the project (git-ignored, see project.py). Anything unreadable,
 corrupt, or written for another key is ignored and recomputed: the cache can make a report
 faster, never different.
 """
@@ -20,24 +20,16 @@ from typing import Any
 from nbcoach import __version__
 from nbcoach.codec import from_data, to_data
 from nbcoach.model import Analysis, Finding
+from nbcoach.project import project_root, state_dir
 
 CACHE_FORMAT = 1
-
-
-def project_root(start: Path) -> Path:
-    """The nearest folder holding `.git` or `pyproject.toml`, else `start` itself."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists() or (directory / "pyproject.toml").is_file():
-            return directory
-    return start
 
 
 def default_cache_dir() -> Path:
     configured = os.environ.get("NBCOACH_CACHE_DIR")
     if configured:
         return Path(configured)
-    return project_root(Path.cwd()) / ".nbcoach" / "cache"
+    return state_dir(project_root(Path.cwd()), create=False) / "cache"
 
 
 @lru_cache(maxsize=1)

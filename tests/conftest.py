@@ -28,13 +28,18 @@ def corpus() -> Path:
     return CORPUS
 
 
-def build_notebook(cells: Cells, language: str | None = "python", **metadata: Any) -> nbformat.NotebookNode:
+def build_notebook(
+    cells: Cells, language: str | None = "python", **metadata: Any
+) -> nbformat.NotebookNode:
     """A valid nbformat 4 notebook. A cell is source text (code), (kind, source), or a dict of
     new_code_cell arguments (source, execution_count, outputs)."""
     notebook = nbformat.v4.new_notebook()
     if language is not None:
-        notebook.metadata["kernelspec"] = {"name": "python3" if language == "python" else language,
-                                           "display_name": language, "language": language}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3" if language == "python" else language,
+            "display_name": language,
+            "language": language,
+        }
         notebook.metadata["language_info"] = {"name": language}
     notebook.metadata.update(metadata)
     for cell in cells:
@@ -44,8 +49,11 @@ def build_notebook(cells: Cells, language: str | None = "python", **metadata: An
             notebook.cells.append(nbformat.v4.new_code_cell(**cell))
         else:
             kind, source = cell
-            maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-                     "raw": nbformat.v4.new_raw_cell}[kind]
+            maker = {
+                "code": nbformat.v4.new_code_cell,
+                "markdown": nbformat.v4.new_markdown_cell,
+                "raw": nbformat.v4.new_raw_cell,
+            }[kind]
             notebook.cells.append(maker(source))
     nbformat.validate(notebook)
     return notebook
@@ -53,7 +61,9 @@ def build_notebook(cells: Cells, language: str | None = "python", **metadata: An
 
 @pytest.fixture
 def make_notebook(tmp_path: Path) -> Callable[..., Path]:
-    def make(cells: Cells, name: str = "notebook.ipynb", language: str | None = "python", **metadata: Any) -> Path:
+    def make(
+        cells: Cells, name: str = "notebook.ipynb", language: str | None = "python", **metadata: Any
+    ) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(build_notebook(cells, language, **metadata), path)
@@ -69,8 +79,17 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("NBCOACH_CACHE_DIR", tempfile.mkdtemp(prefix="nbcoach-test-cache-"))
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it (a fresh process, real exit code)."""
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "nbcoach", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nbcoach", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
