@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from nbcoach.errors import InputError
 from nbcoach.language import language_from_metadata
 from nbcoach.model import Cell, CellKind, Notebook, OutputSummary
 
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.M)
 _PERCENT_MARKER = re.compile(r"^# ?%%", re.M)
 _JUPYTEXT_HEADER = re.compile(r"\A(?:#!.*\n)?(?:# -\*-.*\n)?# ---\n(?:#.*\n)*?#\s+jupytext:", re.M)
@@ -64,13 +65,23 @@ def decode_python(data: bytes, path: str) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding).removeprefix("\ufeff")
     except SyntaxError as error:
+        if not _CODING.search(b"\n".join(data.split(b"\n", 2)[:2])):
+            _raise_not_utf8(data, path, error)
         raise InputError(path, f"unknown source encoding: {error.msg}") from error
     except (UnicodeDecodeError, LookupError) as error:
-        start = getattr(error, "start", 0)
-        raise InputError(
-            path,
-            f"not UTF-8 text (byte 0x{data[start]:02x} at offset {start}); save it as UTF-8 or declare its coding",
-        ) from error
+        _raise_not_utf8(data, path, error)
+
+
+def _raise_not_utf8(data: bytes, path: str, cause: Exception) -> NoReturn:
+    try:
+        data.decode("utf-8")
+        start = 0
+    except UnicodeDecodeError as error:
+        start = error.start
+    raise InputError(
+        path,
+        f"not UTF-8 text (byte 0x{data[start]:02x} at offset {start}); save it as UTF-8 or declare its coding",
+    ) from cause
 
 
 def parse_ipynb(text: str, path: str) -> Notebook:

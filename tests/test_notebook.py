@@ -1,0 +1,135 @@
+"""Reading every kind of input, and one clear reason for each kind that cannot be read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import EXAMPLES, build_notebook
+from nbcoach.errors import InputError
+from nbcoach.notebook import parse_bytes, read
+
+
+def notebook_text(*cells: str) -> str:
+    return nbformat.writes(build_notebook(list(cells)))
+
+
+def reason(data: bytes, name: str = "nb.ipynb") -> str:
+    with pytest.raises(InputError) as raised:
+        parse_bytes(data, name)
+    assert raised.value.path == name
+    return raised.value.reason
+
+
+def test_reads_nbformat_4_cells_numbered_as_the_ui_shows_them() -> None:
+    notebook = read(EXAMPLES / "newcomer.ipynb")
+    assert notebook.format == "ipynb" and notebook.language == "python"
+    assert [c.number for c in notebook.cells] == list(range(1, len(notebook.cells) + 1))
+    assert notebook.cells[0].kind == "markdown"
+    assert notebook.cells[12].outputs.error_names == ("NameError",)
+    assert notebook.cells[21].execution_count is None
+
+
+def test_invalid_json_names_line_and_column() -> None:
+    assert reason(b'{"cells": [}, "nbformat": 4}').startswith("invalid JSON at line 1, column 12")
+
+
+def test_truncated_file() -> None:
+    text = notebook_text("x = 1", "y = 2")
+    assert reason(text[: len(text) // 2].encode()).startswith("truncated")
+
+
+def test_merge_conflict_markers() -> None:
+    text = notebook_text("x = 1").replace(
+        '"x = 1"', '"x = 1"\n<<<<<<< HEAD\n=======\n>>>>>>> theirs', 1
+    )
+    assert "merge-conflict markers at line" in reason(text.encode())
+
+
+def test_binary_and_empty_files() -> None:
+    assert reason(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == "binary file, not a notebook"
+    assert reason(b"  \n") == "empty file, not a notebook"
+
+
+def test_not_a_notebook_at_all() -> None:
+    assert "top level is a list" in reason(b"[1, 2]")
+    assert reason(b'{"hello": "world"}') == "not a notebook: no 'nbformat' key and no cells"
+
+
+def test_missing_nbformat_key_is_read_leniently() -> None:
+    document = json.loads(notebook_text("x = 1"))
+    del document["nbformat"]
+    notebook = parse_bytes(json.dumps(document).encode(), "nb.ipynb")
+    assert notebook.cells[0].source == "x = 1"
+    assert "no 'nbformat' key; read as nbformat 4" in notebook.notes
+
+
+def test_nbformat_3_is_upgraded() -> None:
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": "old"},
+        "worksheets": [
+            {
+                "cells": [
+                    {"cell_type": "heading", "level": 1, "source": "Title", "metadata": {}},
+                    {
+                        "cell_type": "code",
+                        "input": "def f(x):\n    return x",
+                        "language": "python",
+                        "outputs": [],
+                        "prompt_number": 3,
+                        "metadata": {},
+                    },
+                ]
+            }
+        ],
+    }
+    notebook = parse_bytes(json.dumps(v3).encode(), "old.ipynb")
+    assert [c.kind for c in notebook.cells] == ["markdown", "code"]
+    assert notebook.cells[1].source == "def f(x):\n    return x"
+    assert notebook.cells[1].execution_count == 3
+    assert any("upgraded to 4" in note for note in notebook.notes)
+
+
+def test_markdown_cells_with_outputs_and_no_metadata_are_read() -> None:
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 2,
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": ["# Kaggle"],
+                "outputs": [{"output_type": "stream", "text": "x"}],
+            },
+            {"cell_type": "code", "source": ["import os\n", "x = 1"], "outputs": []},
+        ],
+    }
+    notebook = parse_bytes(json.dumps(document).encode(), "kaggle.ipynb")
+    assert notebook.cells[1].source == "import os\nx = 1"
+    assert notebook.language == "" and notebook.language_inferred
+    assert "1 markdown cell(s) carry outputs (ignored)" in notebook.notes
+    assert "no notebook metadata" in notebook.notes
+
+
+def test_python_source_decodes_as_python_does() -> None:
+    declared = "# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1")
+    assert "café" in parse_bytes(declared, "a.py").cells[0].source
+    undeclared = "name = 'café'\n".encode("latin-1")
+    message = reason(undeclared, "b.py")
+    assert message.startswith("not UTF-8 text (byte 0xe9 at offset 11)")
+
+
+def test_plain_script_is_one_cell_and_percent_file_has_cells(tmp_path: Path) -> None:
+    script = parse_bytes(b"import os\n\ndef f():\n    return 1\n", "s.py")
+    assert script.format == "script" and len(script.cells) == 1
+    percent = parse_bytes(
+        b"# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %%\n# %time y = 2\n", "p.py"
+    )
+    assert percent.format == "percent"
+    assert [c.kind for c in percent.cells] == ["markdown", "code", "code"]
+    assert percent.cells[2].source == "%time y = 2"  # jupytext un-comments magics
+    assert percent.cell_lines == ((1, 2), (2, 5), (3, 8))
