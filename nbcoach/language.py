@@ -72,6 +72,9 @@ def language_from_metadata(metadata: dict[str, Any]) -> str | None:
         name = spec.get("name")
         if isinstance(name, str) and name.strip():
             return _language_of_kernel(name)
+    jupytext = metadata.get("jupytext")
+    if isinstance(jupytext, dict) and isinstance(jupytext.get("main_language"), str):
+        return normalise(jupytext["main_language"])  # notebooks converted from R Markdown, scripts
     for key in ("language", "lang"):
         if isinstance(metadata.get(key), str):
             return normalise(metadata[key])
@@ -92,23 +95,33 @@ def _language_of_kernel(name: str) -> str | None:
     return None
 
 
-_R_SIGNS = re.compile(r"<-|library\(|\bc\(|\$\w+|%>%|\bfunction\s*\([^)]*\)\s*\{")
-_JULIA_SIGNS = re.compile(r"^\s*(using|end|function|println\()\b|\.\+|::\w+", re.M)
-_SHELL_SIGNS = re.compile(r"^\s*(echo|export|ls|cd|grep|cat)\s", re.M)
+_SIGNS = {
+    "R": re.compile(r"\w\s*<-\s|library\(|%>%|\w\$\w|\bfunction\s*\([^)]*\)\s*\{|\bc\("),
+    "julia": re.compile(r"^\s*(?:using|end|function)\b|println\(|\.\+|::\w+", re.M),
+    "bash": re.compile(r"^\s*(?:echo|export|ls|cd|grep|cat|sudo|apt-get)\s", re.M),
+}
+_PYTHON_SIGNS = re.compile(
+    r"^\s*(?:def|class|import|from\s+\S+\s+import)\b|\bprint\(|\bself\.", re.M
+)
 
 
 def infer_language(sources: list[str], parsed: int) -> str:
-    """Guess from code when metadata is silent: Python unless most cells fail to parse.
+    """Guess from code when metadata is silent.
 
-    `parsed` is how many of `sources` parse as (masked) Python.
+    R often parses as Python (`x <- c(1, 2)` reads as `x < -c(1, 2)`), so parsing alone cannot
+    decide: a language whose signs appear in most cells wins unless Python's own signs are as
+    common; otherwise Python when most cells parse. `parsed` is how many of `sources` parse.
     """
-    if not sources or parsed * 2 >= len(sources):
+    if not sources:
         return "python"
-    text = "\n".join(sources)
-    scores = {
-        "R": len(_R_SIGNS.findall(text)),
-        "julia": len(_JULIA_SIGNS.findall(text)),
-        "bash": len(_SHELL_SIGNS.findall(text)),
-    }
-    language, hits = max(scores.items(), key=lambda item: item[1])
-    return language if hits else "unknown"
+    python_cells = sum(1 for text in sources if _PYTHON_SIGNS.search(text))
+    best, best_cells = "unknown", 0
+    for language, signs in _SIGNS.items():
+        cells = sum(1 for text in sources if signs.search(text))
+        if cells > best_cells:
+            best, best_cells = language, cells
+    if best_cells * 2 > len(sources) and best_cells > python_cells:
+        return best
+    if parsed * 2 >= len(sources):
+        return "python"
+    return best if best_cells else "unknown"

@@ -46,7 +46,7 @@ def build_notebook(
         if isinstance(cell, str):
             notebook.cells.append(nbformat.v4.new_code_cell(cell))
         elif isinstance(cell, dict):
-            notebook.cells.append(nbformat.v4.new_code_cell(**cell))
+            notebook.cells.append(nbformat.from_dict(nbformat.v4.new_code_cell(**cell)))
         else:
             kind, source = cell
             maker = {

@@ -1,0 +1,73 @@
+"""One input -> one Analysis: statuses, language, coverage, candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import EXAMPLES
+from helpers import analyse, only
+from nbcoach.analyse import analyse_file
+from nbcoach.config import Config
+
+
+def test_non_python_kernel_is_skipped_with_the_language_named() -> None:
+    analysis = analyse_file(EXAMPLES / "r_kernel.ipynb", Config())
+    assert (analysis.status, analysis.language) == ("skipped", "R")
+    assert analysis.reason == "kernel language is R; nbcoach grades Python notebooks"
+
+
+def test_missing_language_is_inferred_from_the_code() -> None:
+    python = analyse(["import os\nx = os.getcwd()", "def f():\n    return 1"], language=None)
+    assert python.status == "ok"
+    assert "language not declared; inferred Python from the code" in python.notes
+    r_code = analyse(["library(dplyr)\nx <- c(1, 2, 3)", "df$col <- x %>% head()"], language=None)
+    assert (r_code.status, r_code.language) == ("skipped", "R")
+
+
+def test_jupytext_main_language_counts_as_declared() -> None:
+    analysis = analyse(["plot(cars)"], language=None, jupytext={"main_language": "R"})
+    assert (analysis.status, analysis.language) == ("skipped", "R")
+
+
+def test_empty_notebook_is_skipped() -> None:
+    analysis = analyse([("markdown", "# Only text")])
+    assert analysis.status == "skipped" and "no code" in analysis.reason
+
+
+def test_a_syntax_error_hides_only_its_own_cell() -> None:
+    analysis = analyse(
+        ["def ok():\n    return 1", "x = (1,\nprint 'py2'", "def also_ok():\n    return 2"]
+    )
+    finding = only(analysis, "syntax-error")
+    assert (finding.location.cell, finding.severity) == (2, "error")
+    assert [f.name for f in analysis.functions] == ["ok", "also_ok"]
+    assert (analysis.metrics.analysed_cells, analysis.metrics.python_cells) == (2, 3)
+
+
+def test_foreign_cell_magics_are_not_counted_as_python() -> None:
+    analysis = analyse(["%%bash\necho hi", "x = 1"])
+    assert analysis.findings == ()
+    assert (analysis.metrics.code_cells, analysis.metrics.python_cells) == (2, 1)
+
+
+def test_extraction_candidates_read_no_notebook_data() -> None:
+    analysis = analyse(
+        [
+            "import math\nSEED = 42\ndata = load()",
+            "def pure(x):\n    return math.sqrt(x) + SEED",
+            "def reads_data():\n    return len(data)",
+            "def writes_global():\n    global counter\n    counter = 1",
+        ]
+    )
+    hidden = {f.name: f.hidden_globals for f in analysis.functions}
+    assert hidden == {"pure": (), "reads_data": ("data",), "writes_global": ("counter",)}
+    assert analysis.candidates == ("pure",)
+
+
+def test_report_never_runs_notebook_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran.txt"
+    code = f"open({str(marker)!r}, 'w').write('ran')\nimport os\nos.system('touch {marker}')"
+    from helpers import analyse as analyse_cells
+
+    analyse_cells([code, f"%%bash\ntouch {marker}", f"!touch {marker}"])
+    assert not marker.exists()

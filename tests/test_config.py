@@ -1,0 +1,84 @@
+"""[tool.nbcoach]: found upward from the input, strict about keys and types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbcoach.config import Config, load_config
+from nbcoach.errors import ConfigError
+
+
+def write_pyproject(folder: Path, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "pyproject.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    config = load_config(tmp_path)
+    assert config.path is None and config.thresholds.function_lines == 50
+
+
+def test_found_upward_from_the_input_and_typed(tmp_path: Path) -> None:
+    write_pyproject(
+        tmp_path,
+        '[tool.nbcoach]\nfail-under = 70\nignore = ["little-markdown"]\n'
+        "[tool.nbcoach.thresholds]\ncomplexity = 15\n[tool.nbcoach.weights]\nlint = 0\n",
+    )
+    deep = tmp_path / "notebooks" / "team"
+    deep.mkdir(parents=True)
+    config = load_config(deep / "nb.ipynb")
+    assert config.fail_under == 70.0
+    assert config.ignore == ("little-markdown",)
+    assert config.thresholds.complexity == 15
+    assert config.weights.lint == 0
+    assert config.path == str(tmp_path / "pyproject.toml")
+
+
+def test_search_stops_at_the_git_root(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.nbcoach]\nfail-under = 99\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert load_config(repo).fail_under is None
+
+
+def test_a_pyproject_without_our_table_is_passed_over(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.nbcoach]\nfail-under = 50\n")
+    write_pyproject(tmp_path / "sub", "[project]\nname = 'x'\n")
+    assert load_config(tmp_path / "sub").fail_under == 50
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[tool.nbcoach]\nfail_under = 3\n", "unknown key 'tool.nbcoach.fail_under'"),
+        ("[tool.nbcoach.thresholds]\nlength = 3\n", "unknown key 'tool.nbcoach.thresholds.length'"),
+        ("[tool.nbcoach]\nfail-under = 'high'\n", "'tool.nbcoach.fail-under' must be a number"),
+        ("[tool.nbcoach]\nignore = 'F401'\n", "'tool.nbcoach.ignore' must be a list of strings"),
+        ("[tool.nbcoach]\nlint = 1\n", "'tool.nbcoach.lint' must be true or false"),
+        ("[tool.nbcoach\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_names_the_key_and_the_file(tmp_path: Path, body: str, message: str) -> None:
+    path = write_pyproject(
+        tmp_path, body + ("\n# tool.nbcoach" if "[tool.nbcoach" not in body else "")
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path)
+    assert message in str(raised.value)
+    assert str(path) in str(raised.value)
+
+
+def test_flags_win_over_the_file(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.nbcoach]\nfail-under = 50\n")
+    assert load_config(tmp_path, {"fail_under": 80.0}).fail_under == 80.0
+
+
+def test_fingerprint_changes_with_what_changes_an_analysis() -> None:
+    assert Config().fingerprint() == Config().fingerprint()
+    assert Config().fingerprint() != Config(extend_allow_reassign=("df",)).fingerprint()
+    assert Config().fingerprint() != Config(lint=False).fingerprint()

@@ -1,0 +1,71 @@
+"""Notebook hygiene: how it was run and saved, one finding per habit."""
+
+from __future__ import annotations
+
+from helpers import analyse, only, rules
+
+
+def run(
+    source: str, count: int | None, outputs: list[dict[str, object]] | None = None
+) -> dict[str, object]:
+    return {"source": source, "execution_count": count, "outputs": outputs or []}
+
+
+def test_out_of_order_gaps_and_never_executed() -> None:
+    analysis = analyse([run("a = 1", 1), run("b = 2", 4), run("c = 3", 2), run("d = 4", None)])
+    assert only(analysis, "execution-order").message.startswith(
+        "cell 3 ran (as [2]) before the cell above it ([4])"
+    )
+    assert "with 1 missing" in only(analysis, "execution-gap").message
+    assert only(analysis, "never-executed").location.cell == 4
+
+
+def test_a_notebook_saved_without_outputs_is_clean() -> None:
+    assert rules(analyse(["a = 1", "b = 2", "c = 3"])) == []
+
+
+def test_saved_errors_are_one_habit_listing_every_cell() -> None:
+    error = {"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}
+    analysis = analyse([run("a = 1", 1, [error]), run("b = 2", 2), run("c = 3", 3, [error])])
+    finding = only(analysis, "error-output")
+    assert finding.message == "cells 1, 3 saved an error (KeyError)"
+    assert [r.cell for r in finding.related] == [3]
+
+
+def test_large_outputs() -> None:
+    big = {"output_type": "stream", "name": "stdout", "text": "x" * 600_000}
+    assert (
+        "largest: cell 1, 585 KB"
+        in only(analyse([run("print(x)", 1, [big])]), "large-output").message
+    )
+
+
+def test_late_star_and_absolute_path_imports() -> None:
+    analysis = analyse(
+        [
+            "import os",
+            "x = 1",
+            "from math import *\ny = sqrt(2)",
+            "import json\npath = '/home/alice/data.csv'\nurl = '/api/v1/items'",
+        ]
+    )
+    late = only(analysis, "late-import")
+    assert late.message == "cells 3, 4 import json, math after the first code cells"
+    assert only(analysis, "star-import").location.cell == 3
+    assert (
+        only(analysis, "absolute-path").message == "hard-coded absolute path '/home/alice/data.csv'"
+    )
+
+
+def test_empty_cells_except_the_trailing_one_and_little_markdown() -> None:
+    analysis = analyse(["a = 1", "", "b = 2", "c = 3", "d = 4", "e = 5", ""])
+    assert only(analysis, "empty-cell").message == "cell 2 is empty"
+    assert only(analysis, "little-markdown").message == "0 markdown cells for 5 code cells"
+    told = analyse([("markdown", "# Story"), "a = 1", "b = 2", "c = 3", "d = 4", "e = 5"])
+    assert "little-markdown" not in rules(told)
+
+
+def test_untitled_and_copy_names() -> None:
+    assert "untitled-name" in rules(analyse(["x = 1"], name="Untitled3.ipynb"))
+    assert "untitled-name" in rules(analyse(["x = 1"], name="analysis-Copy1.ipynb"))
+    assert "untitled-name" not in rules(analyse(["x = 1"], name="churn_analysis.ipynb"))

@@ -1,0 +1,54 @@
+"""Functions over the limits and cells full of top-level code, with limits from config."""
+
+from __future__ import annotations
+
+from helpers import analyse, only, rules
+from nbcoach.config import Config, Thresholds
+
+
+def long_function(lines: int) -> str:
+    return (
+        "def big(x):\n" + "\n".join(f"    x = x + {i}" for i in range(lines - 2)) + "\n    return x"
+    )
+
+
+def test_limits_are_exclusive_and_cost_grows_with_the_excess() -> None:
+    assert rules(analyse([long_function(50)])) == []
+    at_60 = only(analyse([long_function(60)]), "long-function")
+    at_200 = only(analyse([long_function(200)]), "long-function")
+    assert at_60.message == "`big` is 60 lines long (limit 50)"
+    assert at_60.deficit < at_200.deficit
+    assert at_200.severity == "error"
+
+
+def test_thresholds_come_from_config() -> None:
+    config = Config(thresholds=Thresholds(function_lines=100, function_statements=100))
+    assert rules(analyse([long_function(60)], config)) == []
+
+
+def test_complexity_cites_radons_rank() -> None:
+    branches = "\n".join(f"    if x == {i}:\n        return {i}" for i in range(12))
+    finding = only(analyse([f"def pick(x):\n{branches}\n    return -1"]), "complex-function")
+    assert finding.message == "`pick` has cyclomatic complexity 13 (limit 10; radon rank C)"
+    assert finding.category == "complexity"
+
+
+def test_parameters_nesting_and_long_cells() -> None:
+    nested = (
+        "def deep(a):\n"
+        + "".join("    " * d + f"    if a > {d}:\n" for d in range(6))
+        + "    " * 6
+        + "    return a"
+    )
+    analysis = analyse(
+        [
+            "def many(a, b, c, d, e, f, g):\n    return a",
+            nested,
+            "\n".join(f"value_{i} = {i} * 2" for i in range(45)),
+        ]
+    )
+    assert only(analysis, "too-many-parameters").message == "`many` takes 7 parameters (limit 5)"
+    assert only(analysis, "deep-nesting").message == "`deep` nests blocks 6 deep (limit 4)"
+    cell = only(analysis, "long-cell")
+    assert cell.message == "cell 3 runs 45 lines of code outside any function (limit 40)"
+    assert (cell.location.line, cell.location.end_line) == (1, 45)

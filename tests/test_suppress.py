@@ -1,0 +1,27 @@
+"""`# nbcoach: ignore[rule]` on a line, or at a cell's top for the whole cell."""
+
+from __future__ import annotations
+
+from helpers import analyse, rules
+from nbcoach.config import Config
+
+PARAMS = "def many(a, b, c, d, e, f, g):  {comment}\n    return a"
+
+
+def test_line_comment_silences_that_rule_on_that_line() -> None:
+    assert rules(analyse([PARAMS.format(comment="# nbcoach: ignore[too-many-parameters]")])) == []
+    assert rules(analyse([PARAMS.format(comment="# nbcoach: ignore[long-function]")])) == [
+        "too-many-parameters"
+    ]
+    assert rules(analyse([PARAMS.format(comment="# nbcoach: ignore")])) == []
+
+
+def test_comment_at_the_top_of_a_cell_covers_the_cell() -> None:
+    cell = "# nbcoach: ignore[star-import, late-import]\nfrom math import *\nimport os"
+    assert rules(analyse(["x = 1", "y = 2", cell])) == []
+
+
+def test_config_ignore_switches_a_rule_off() -> None:
+    assert (
+        rules(analyse([PARAMS.format(comment="")], Config(ignore=("too-many-parameters",)))) == []
+    )
