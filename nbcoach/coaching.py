@@ -206,7 +206,11 @@ def strengths(
         "too-many-parameters",
         "deep-nesting",
     }:
-        good.append(f"All {len(functions)} functions are within the size limits")
+        good.append(
+            "The function is within the size limits"
+            if len(functions) == 1
+            else f"All {len(functions)} functions are within the size limits"
+        )
     if functions and "complex-function" not in rules:
         good.append("Every function is simple enough to test (complexity 10 or less)")
     if functions and not rules & {"redefined-function", "redefined-class"}:

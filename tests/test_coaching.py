@@ -1,0 +1,91 @@
+"""Next steps: the gain is what re-scoring without the problem gives, and the top three win."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from helpers import analyse
+from nbcoach.card import build_card
+from nbcoach.coaching import action_key
+from nbcoach.config import Config, Weights
+from nbcoach.scoring import score_findings
+
+GIANT = (
+    "def train(data):\n"
+    + "\n".join(f"    if data[{i}]:\n        data[{i}] += {i}" for i in range(30))
+    + (
+        "\n    for row in data:\n"
+        + "\n".join(f"        row[{i}] = row[{i}] * 2 if row[{i}] else {i}" for i in range(10))
+    )
+)
+
+
+def card_for(cells: list[str | tuple[str, str] | dict[str, object]]):  # type: ignore[no-untyped-def]
+    analysis = analyse(cells)
+    return build_card(analysis, (), Config())
+
+
+def test_gain_equals_rescoring_without_the_group() -> None:
+    card = card_for(
+        [
+            GIANT + "\n    return data",
+            "def clean(x):\n    return x",
+            "clean(1)",
+            "def clean(x):\n    return x + 1",
+            "from math import *",
+        ]
+    )
+    assert card.score is not None
+    weights = asdict(Weights())
+    for step in card.next_steps:
+        rest = [
+            f
+            for f in card.findings
+            if action_key(f)
+            not in {
+                action_key(g)
+                for g in card.findings
+                if g.rule in step.rules and g.location == step.location
+            }
+        ]
+        rescored, _ = score_findings(rest, weights)
+        assert abs((rescored - card.score) - step.gain) <= 0.15, step
+
+
+def test_steps_are_concrete_and_ordered_by_gain() -> None:
+    card = card_for(
+        [
+            GIANT + "\n    return data",
+            "def clean(x):\n    return x",
+            "clean(1)",
+            "def clean(x):\n    return x + 1",
+        ]
+    )
+    assert len(card.next_steps) == 2
+    first, second = card.next_steps
+    assert first.gain >= second.gain
+    assert (
+        first.action
+        == "Split `train` (73 lines, complexity 42, cell 1): start with the loop at lines 62-72"
+    )
+    assert second.action == "Keep one definition of `clean` (cells 2, 4) and delete the others"
+
+
+def test_a_clean_notebook_gets_praise_and_no_steps() -> None:
+    card = card_for(
+        [
+            ("markdown", "# Title"),
+            {"source": "def f(x):\n    return x", "execution_count": 1},
+            {"source": "f(1)", "execution_count": 2},
+        ]
+    )
+    assert card.score == 100.0 and card.next_steps == ()
+    assert card.strengths == (
+        "The function is within the size limits",
+        "Every function is simple enough to test (complexity 10 or less)",
+        "No function or class is defined twice",
+    )
+    run_in_order = card_for(
+        [{"source": "x = 1", "execution_count": 1}, {"source": "y = x", "execution_count": 2}]
+    )
+    assert "Cells were run in order, top to bottom" in run_in_order.strengths

@@ -1,0 +1,73 @@
+"""ruff, once per run: findings land in the right cell, the user's config is honoured."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nbcoach import lint
+from nbcoach.notebook import read
+
+
+def run(files: list[Path], extend: tuple[str, ...] = ("N8",)) -> dict[str, list[lint.RuffFinding]]:
+    return lint.collect(lint.start([str(f) for f in files], extend)).results
+
+
+def test_notebook_findings_carry_the_ui_cell_number(make_notebook) -> None:  # type: ignore[no-untyped-def]
+    path = make_notebook([("markdown", "# t"), "import os\n\ndef BadName():\n    return 1"])
+    found = lint.to_findings(str(path), "ipynb", (), run([path])[str(path)])
+    by_rule = {f.rule: f for f in found}
+    assert (by_rule["F401"].location.cell, by_rule["F401"].location.line) == (2, 1)
+    assert (by_rule["N802"].location.cell, by_rule["N802"].location.line) == (2, 3)
+    assert by_rule["F401"].fixable
+
+
+def test_percent_file_rows_map_to_cells(tmp_path: Path) -> None:
+    path = tmp_path / "p.py"
+    path.write_text(
+        "# %% [markdown]\n# Title\n\n# %%\nimport os\n\n# %%\nx = 1\ndef BadName():\n    pass\n"
+    )
+    notebook = read(path)
+    found = lint.to_findings(str(path), "percent", notebook.cell_lines, run([path])[str(path)])
+    assert {(f.rule, f.location.cell, f.location.line) for f in found} >= {
+        ("F401", 2, 1),
+        ("N802", 3, 2),
+    }
+
+
+def test_users_ignore_of_a_naming_rule_wins_over_our_extension(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nignore = ["N802"]\n')
+    path = tmp_path / "s.py"
+    path.write_text("def BadName():\n    camelCase = 1\n    return camelCase\n")
+    codes = {item.code for item in run([path])[str(path)]}
+    assert "N802" not in codes and "N806" in codes
+
+
+def test_a_notebook_ruff_cannot_read_is_linted_from_stdin(tmp_path: Path) -> None:
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 2,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "source": "# kaggle", "metadata": {}, "outputs": []},
+            {
+                "cell_type": "code",
+                "source": "import os",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            },
+        ],
+    }
+    path = tmp_path / "kaggle.ipynb"
+    path.write_text(json.dumps(document))
+    ruff_run = lint.collect(lint.start([str(path)], ("N8",)))
+    assert lint.unreadable_by_ruff(ruff_run.results[str(path)])
+    again = lint.lint_stdin(read(path), ruff_run.options)
+    assert [(item.code, item.cell) for item in again] == [("F401", 2)]
+
+
+def test_deficit_weighs_likely_bugs_above_style() -> None:
+    assert (
+        lint.deficit("F821") > lint.deficit("F401") > lint.deficit("N802") > lint.deficit("UP006")
+    )

@@ -1,0 +1,60 @@
+"""Scores: worst-weighted where size must not dilute, and never raised by a new problem."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nbcoach.model import CATEGORIES, Finding, Location
+from nbcoach.scoring import category_scores, grade, overall, ramp, score_findings
+
+WEIGHTS = {"functions": 30, "complexity": 25, "duplication": 15, "lint": 15, "hygiene": 15}
+
+
+def finding(category: str, deficit: float, rule: str = "r") -> Finding:
+    return Finding(rule, "m", Location("nb.ipynb", 1, 1), category, "warning", deficit)  # type: ignore[arg-type]
+
+
+FINDINGS = st.builds(finding, st.sampled_from(CATEGORIES), st.floats(0, 100, allow_nan=False))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(FINDINGS, max_size=40), FINDINGS)
+def test_adding_a_problem_never_raises_a_score(findings: list[Finding], extra: Finding) -> None:
+    before_overall, before = score_findings(findings, WEIGHTS)
+    after_overall, after = score_findings([*findings, extra], WEIGHTS)
+    assert after_overall <= before_overall
+    for old, new in zip(before, after, strict=True):
+        assert new.score <= old.score
+
+
+def test_one_giant_function_is_not_diluted_by_many_small_ones() -> None:
+    giant = [finding("functions", 100.0), finding("complexity", 100.0)]
+    small = [finding("functions", 5.0) for _ in range(50)]
+    total, categories = score_findings(giant + small, WEIGHTS)
+    by_name = {c.name: c for c in categories}
+    assert by_name["functions"].grade == "F" and by_name["complexity"].grade == "F"
+    assert grade(total) == "F"
+
+
+def test_many_slightly_long_functions_are_not_an_f() -> None:
+    # Ten functions each a little over the limit: a habit worth fixing, not a failing notebook.
+    ten = {c.name: c for c in category_scores([finding("functions", 15.0) for _ in range(10)])}
+    one = {c.name: c for c in category_scores([finding("functions", 15.0)])}
+    assert ten["functions"].grade == "C" and one["functions"].grade == "B"
+
+
+def test_hygiene_habits_add_up_fully() -> None:
+    scores = {
+        c.name: c.score
+        for c in category_scores([finding("hygiene", 10.0), finding("hygiene", 6.0)])
+    }
+    assert scores["hygiene"] == 84.0
+
+
+def test_ramp_and_grades() -> None:
+    assert ramp(50, 50, 300) == 0.0
+    assert ramp(51, 50, 300) > 5.0
+    assert ramp(400, 50, 300) == 100.0
+    assert [grade(s) for s in (95, 85, 75, 65, 40)] == ["A", "B", "C", "D", "F"]
+    assert overall(category_scores([]), WEIGHTS) == 100.0
