@@ -42,7 +42,6 @@ def ruff_version() -> str:
         return "unknown"
 
 
-@lru_cache(maxsize=512)
 def _ruff_config_digest(directory: Path) -> str:
     """Hash of every ruff config file above a folder: editing one invalidates lint results."""
     digest = hashlib.sha256()
@@ -56,15 +55,20 @@ def _ruff_config_digest(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def entry_key(data: bytes, display: str, path: Path, config_fingerprint: str) -> str:
+def entry_key(
+    data: bytes,
+    display: str,
+    path: Path,
+    config_fingerprint: str,
+    memo: dict[Path, str] | None = None,
+) -> str:
+    """The cache key of one input; `memo` keeps ruff config digests per folder for one run."""
+    folder = path.resolve().parent
+    memo = {} if memo is None else memo
+    if folder not in memo:
+        memo[folder] = _ruff_config_digest(folder)
     digest = hashlib.sha256(data)
-    for part in (
-        display,
-        __version__,
-        config_fingerprint,
-        ruff_version(),
-        _ruff_config_digest(path.resolve().parent),
-    ):
+    for part in (display, __version__, config_fingerprint, ruff_version(), memo[folder]):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 
@@ -116,6 +120,8 @@ class Cache:
     def _prepare(self) -> None:
         if self.directory.is_dir():
             return
+        if self.directory.parent.name == ".nbcoach":
+            state_dir(self.directory.parent.parent)  # the project's state folder and its .gitignore
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / ".gitignore").write_text(
             "# written by nbcoach: the cache is never committed\n*\n"

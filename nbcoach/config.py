@@ -10,7 +10,6 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +134,7 @@ _TABLES = {"thresholds": Thresholds, "weights": Weights}
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.nbcoach] table, stopping at the git root."""
-    directory = start if start.is_dir() else start.parent
-    return _find_pyproject_cached(directory.resolve())
-
-
-@lru_cache(maxsize=256)
-def _find_pyproject_cached(directory: Path) -> Path | None:
+    directory = (start if start.is_dir() else start.parent).resolve()
     for candidate_dir in (directory, *directory.parents):
         candidate = candidate_dir / "pyproject.toml"
         if candidate.is_file() and _has_nbcoach_table(candidate):
@@ -155,24 +149,43 @@ def _has_nbcoach_table(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.nbcoach" in text or "tool.nbcoach" in text
+    return "tool.nbcoach" in text
 
 
 def load_config(start: Path, overrides: dict[str, Any] | None = None) -> Config:
     """The effective config for inputs under `start`: defaults, then pyproject, then flags."""
-    pyproject = find_pyproject(start)
-    config = (
-        _load_cached(pyproject)
-        if pyproject
-        else Config(root=str(start if start.is_dir() else start.parent))
-    )
-    if overrides:
-        config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    return config
+    return ConfigLoader(overrides).for_path(start)
 
 
-@lru_cache(maxsize=64)
-def _load_cached(pyproject: Path) -> Config:
+class ConfigLoader:
+    """Resolves configs for many inputs in one run, reading each pyproject once.
+
+    Memoised per run, never per process: a long-lived process (a Jupyter kernel running
+    `%nbcoach`, a test session) must see a pyproject edited between two runs.
+    """
+
+    def __init__(self, overrides: dict[str, Any] | None = None) -> None:
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self._by_directory: dict[Path, Config] = {}
+        self._by_file: dict[Path, Config] = {}
+
+    def for_path(self, start: Path) -> Config:
+        directory = (start if start.is_dir() else start.parent).resolve()
+        config = self._by_directory.get(directory)
+        if config is None:
+            pyproject = find_pyproject(directory)
+            if pyproject is None:
+                config = Config(root=str(directory))
+            else:
+                config = self._by_file.get(pyproject) or _read(pyproject)
+                self._by_file[pyproject] = config
+            if self.overrides:
+                config = replace(config, **self.overrides)
+            self._by_directory[directory] = config
+        return config
+
+
+def _read(pyproject: Path) -> Config:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -17,7 +17,6 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +215,6 @@ def naming_ignores(directories: Iterable[str], extend_select: Sequence[str]) -> 
     return found
 
 
-@lru_cache(maxsize=256)
 def _config_ignores(directory: Path) -> tuple[str, ...]:
     for candidate_dir in (directory, *directory.parents):
         for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):

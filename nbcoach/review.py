@@ -20,7 +20,7 @@ from nbcoach import lint
 from nbcoach.analyse import analyse_bytes
 from nbcoach.cache import Cache, default_cache_dir, entry_key
 from nbcoach.card import build_card
-from nbcoach.config import Config, load_config
+from nbcoach.config import Config, ConfigLoader
 from nbcoach.discover import Target, discover
 from nbcoach.duplication import find_blocks
 from nbcoach.model import Analysis, Finding, Location, Report, ReportCard
@@ -50,14 +50,20 @@ class _Item:
 
 def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Report:
     started = time.perf_counter()
-    root_config = load_config(Path(paths[0]) if paths else Path.cwd(), options.config_overrides)
+    configs = ConfigLoader(options.config_overrides)
+    root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
     found = discover(paths, root_config.exclude)
-    items = [_item(target, options) for target in found.targets]
+    items = [_item(target, configs) for target in found.targets]
+    ruff_digests: dict[Path, str] = {}
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     for item in items:
         if cache is not None and item.data is not None and item.target.paired_with is None:
             item.key = entry_key(
-                item.data, item.target.display, item.target.path, item.config.fingerprint()
+                item.data,
+                item.target.display,
+                item.target.path,
+                item.config.fingerprint(),
+                ruff_digests,
             )
             cached = cache.load(item.key)
             if cached is not None:
@@ -95,8 +101,8 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
     )
 
 
-def _item(target: Target, options: ReviewOptions) -> _Item:
-    config = load_config(target.path, options.config_overrides)
+def _item(target: Target, configs: ConfigLoader) -> _Item:
+    config = configs.for_path(target.path)
     try:
         data = target.path.read_bytes()
     except OSError as error:

@@ -1,0 +1,67 @@
+"""The cache makes a report faster, never different."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import EXAMPLES
+from nbcoach.render.data import render_json
+from nbcoach.review import ReviewOptions, review
+
+
+def report_json(paths: list[Path], cache: Path | None, **options: object) -> str:
+    return render_json(
+        review(
+            [str(p) for p in paths],
+            ReviewOptions(use_cache=cache is not None, cache_dir=cache, **options),
+        )
+    )  # type: ignore[arg-type]
+
+
+def test_the_card_from_the_cache_equals_the_card_computed_fresh(tmp_path: Path) -> None:
+    inputs = [EXAMPLES / "newcomer.ipynb", EXAMPLES / "clean.ipynb", EXAMPLES / "r_kernel.ipynb"]
+    fresh = report_json(inputs, None)
+    cache = tmp_path / "cache"
+    first = review([str(p) for p in inputs], ReviewOptions(cache_dir=cache))
+    second = review([str(p) for p in inputs], ReviewOptions(cache_dir=cache))
+    assert first.stats["cache_hits"] == 0 and second.stats["cache_hits"] == 3
+    assert render_json(first) == fresh == render_json(second)
+
+
+def test_corrupt_or_foreign_entries_are_ignored(tmp_path: Path) -> None:
+    notebook = tmp_path / "newcomer.ipynb"
+    shutil.copy(EXAMPLES / "newcomer.ipynb", notebook)
+    cache = tmp_path / "cache"
+    fresh = report_json([notebook], cache)
+    entries = [p for p in cache.rglob("*.json")]
+    assert len(entries) == 1
+    entries[0].write_text("{not json")
+    assert report_json([notebook], cache) == fresh
+    entry = json.loads(entries[0].read_text())
+    entry["analysis"]["metrics"]["functions"] = 999
+    entry["key"] = "someone else's key"
+    entries[0].write_text(json.dumps(entry))
+    assert report_json([notebook], cache) == fresh
+
+
+def test_editing_the_file_or_the_config_misses_the_cache(tmp_path: Path) -> None:
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("def f(a, b, c, d, e, f, g):\n    return a\n")
+    cache = tmp_path / "cache"
+    review([str(notebook)], ReviewOptions(cache_dir=cache))
+    notebook.write_text("def f(a):\n    return a\n")
+    edited = review([str(notebook)], ReviewOptions(cache_dir=cache))
+    assert edited.stats["cache_hits"] == 0 and edited.cards[0].findings == ()
+    (tmp_path / "pyproject.toml").write_text("[tool.nbcoach.thresholds]\nparameters = 0\n")
+    reconfigured = review([str(notebook)], ReviewOptions(cache_dir=cache))
+    assert reconfigured.stats["cache_hits"] == 0
+    assert [f.rule for f in reconfigured.cards[0].findings] == ["too-many-parameters"]
+
+
+def test_the_cache_folder_is_git_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / ".nbcoach" / "cache"
+    review([str(EXAMPLES / "clean.ipynb")], ReviewOptions(cache_dir=cache))
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+    assert "!baseline.json" in (tmp_path / ".nbcoach" / ".gitignore").read_text()

@@ -1,0 +1,46 @@
+"""A whole run: parallel equals serial, bad inputs do not stop the others, nothing is executed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import EXAMPLES
+from nbcoach.render.data import render_json
+from nbcoach.review import ReviewOptions, review
+
+
+def test_parallel_and_serial_runs_give_identical_json(tmp_path: Path) -> None:
+    for copy in range(6):
+        shutil.copy(EXAMPLES / "newcomer.ipynb", tmp_path / f"newcomer_{copy}.ipynb")
+        shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / f"clean_{copy}.ipynb")
+    serial = review([str(tmp_path)], ReviewOptions(jobs=1, use_cache=False))
+    parallel = review([str(tmp_path)], ReviewOptions(jobs=2, use_cache=False))
+    assert len(serial.cards) == 12
+    assert render_json(serial) == render_json(parallel)
+    # The copies are also found across notebooks, reported without changing any score.
+    assert serial.cross_findings and all(not f.scored for f in serial.cross_findings)
+
+
+def test_unreadable_inputs_are_reported_and_the_rest_still_graded(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [')
+    report = review(
+        [str(EXAMPLES / "clean.ipynb"), str(broken), str(tmp_path / "missing.ipynb")],
+        ReviewOptions(use_cache=False),
+    )
+    statuses = {Path(c.path).name: (c.status, c.reason) for c in report.cards}
+    assert statuses["clean.ipynb"][0] == "ok"
+    assert statuses["broken.ipynb"] == ("error", "truncated: the JSON ends unexpectedly at line 1")
+    assert report.input_errors == (f"{tmp_path / 'missing.ipynb'}: no such file or directory",)
+
+
+def test_a_paired_percent_file_is_not_graded_twice(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / "clean.ipynb")
+    (tmp_path / "clean.py").write_text("# %%\nx = 1\n")
+    cards = {
+        Path(c.path).name: c for c in review([str(tmp_path)], ReviewOptions(use_cache=False)).cards
+    }
+    assert cards["clean.ipynb"].status == "ok"
+    assert cards["clean.py"].status == "skipped"
+    assert cards["clean.py"].reason == f"paired with {tmp_path / 'clean.ipynb'}; reported there"
