@@ -96,9 +96,15 @@ def parse_ipynb(text: str, path: str) -> Notebook:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()) - 1:
+        stripped = text.rstrip()
+        # A notebook is one JSON object: a file that stops before its closing brace was cut off
+        # (an interrupted save or copy), which is worth telling apart from a broken edit.
+        if error.pos >= len(stripped) - 1 or (
+            stripped.startswith("{") and not stripped.endswith("}")
+        ):
+            last_line = stripped.count("\n") + 1
             raise InputError(
-                path, f"truncated: the JSON ends unexpectedly at line {error.lineno}"
+                path, f"truncated: the JSON ends unexpectedly at line {last_line}"
             ) from error
         raise InputError(
             path, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"

@@ -51,7 +51,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)

@@ -39,7 +39,7 @@ def capture(renderable: Any, width: int = 100) -> str:
     )
     buffer.print(renderable, soft_wrap=True)
     assert isinstance(buffer.file, io.StringIO)
-    return buffer.file.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.file.getvalue().split("\n"))
 
 
 def write_atomic(path: Path, text: str) -> None:

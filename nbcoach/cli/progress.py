@@ -1,9 +1,10 @@
-"""A progress bar on a terminal for long work; silence in pipes and CI logs."""
+"""A progress bar on a terminal for long work; silence in pipes, CI logs and short runs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 
@@ -12,27 +13,39 @@ SHOW_AFTER = 5  # fewer items than this finish before a bar is worth drawing
 
 @contextmanager
 def progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yields `advance(done, total)`; the bar only appears (and only touches the terminal) once
+    there is enough work to show."""
     if not console.is_terminal:
         yield lambda done, total: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    state: dict[str, Any] = {}
 
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = None
+    def advance(done: int, total: int) -> None:
+        if total < SHOW_AFTER:
+            return
+        if "bar" not in state:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-        def advance(done: int, total: int) -> None:
-            nonlocal task
-            if total < SHOW_AFTER:
-                return
-            if task is None:
-                task = bar.add_task(label, total=total)
-            bar.update(task, completed=done)
+            state["bar"] = Progress(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done)
 
+    try:
         yield advance
+    finally:
+        if "bar" in state:
+            state["bar"].stop()

@@ -57,10 +57,10 @@ def report(
             ),
         )
     for line in result.input_errors:
-        err.print(f"nbcoach: error: {line}", markup=False)
+        typer.echo(f"nbcoach: error: {line}", err=True)
     for card in result.cards:
         if card.status == "error":
-            err.print(f"nbcoach: error: {card.path}: {card.reason}", markup=False)
+            typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)
 
     if output_format is Format.json:
         from nbcoach.render.data import render_json

@@ -56,7 +56,7 @@ def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
             f" ({len(shown)} costliest shown)" if len(shown) < len(card.findings) else ""
         )
         lines += [
-            f"<details{' ' if not collapsed else ''}><summary>{summary}</summary>",
+            f"<details{'' if collapsed else ' open'}><summary>{summary}</summary>",
             "",
             "| location | rule | message | how to fix |",
             "| --- | --- | --- | --- |",

@@ -1,0 +1,227 @@
+"""The real command line: exit codes, one stderr line per bad input, colour rules, rules help."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import EXAMPLES, build_notebook, run_cli
+
+
+def valid_text(*cells: str, language: str = "python") -> str:
+    return nbformat.writes(build_notebook(list(cells), language))
+
+
+def v3_notebook() -> str:
+    return json.dumps(
+        {
+            "nbformat": 3,
+            "nbformat_minor": 0,
+            "metadata": {},
+            "worksheets": [
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "input": "x = 1",
+                            "language": "python",
+                            "outputs": [],
+                            "metadata": {},
+                        }
+                    ]
+                }
+            ],
+        }
+    )
+
+
+BAD_INPUTS = {
+    # name: (file name, content, expected status, expected reason or note fragment)
+    "invalid JSON": (
+        "a.ipynb",
+        '{"cells": [}, "nbformat": 4}',
+        "error",
+        "invalid JSON at line 1, column 12",
+    ),
+    "merge conflict": (
+        "b.ipynb",
+        valid_text("x = 1").replace('"x = 1"', '"x = 1"\n<<<<<<< HEAD\n=======\n>>>>>>> main', 1),
+        "error",
+        "unresolved merge-conflict markers at line",
+    ),
+    "truncated": (
+        "c.ipynb",
+        valid_text("x = 1", "y = 2")[:150],
+        "error",
+        "truncated: the JSON ends unexpectedly",
+    ),
+    "binary": ("d.ipynb", "\x00\x01PK\x03\x04", "error", "binary file, not a notebook"),
+    "non-UTF-8 .py": ("e.py", None, "error", "not UTF-8 text (byte 0xe9 at offset 8)"),
+    "nbformat v3": ("f.ipynb", v3_notebook(), "ok", "nbformat 3 upgraded to 4"),
+    "missing nbformat key": (
+        "g.ipynb",
+        json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "outputs": []}]}),
+        "ok",
+        "no 'nbformat' key; read as nbformat 4",
+    ),
+    "empty notebook": ("h.ipynb", valid_text(), "skipped", "no code to analyse"),
+    "non-Python kernel": (
+        "i.ipynb",
+        valid_text("x <- 1", language="R"),
+        "skipped",
+        "kernel language is R",
+    ),
+    "syntax-error cell": (
+        "j.ipynb",
+        valid_text("x = (", "def f():\n    return 1"),
+        "ok",
+        "syntax-error",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_each_bad_input_kind_is_named_and_the_others_still_reported(
+    kind: str, tmp_path: Path
+) -> None:
+    name, content, status, fragment = BAD_INPUTS[kind]
+    bad = tmp_path / name
+    if content is None:
+        bad.write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+    else:
+        bad.write_text(content, encoding="utf-8", errors="surrogateescape")
+    result = run_cli(
+        "report", "--format", "json", str(EXAMPLES / "clean.ipynb"), str(bad), cwd=tmp_path
+    )
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    cards = {Path(card["path"]).name: card for card in report["notebooks"]}
+    assert cards["clean.ipynb"]["status"] == "ok" and cards["clean.ipynb"]["grade"] == "A"
+    card = cards[name]
+    assert card["status"] == status
+    evidence = (
+        card["reason"] + " ".join(card["notes"]) + " ".join(f["rule"] for f in card["findings"])
+    )
+    assert fragment in evidence
+    if status == "error":
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [f"nbcoach: error: {bad}: {card['reason']}"]
+    else:
+        assert result.returncode == 0 and result.stderr == ""
+
+
+def test_fail_under_exits_1_and_a_missing_path_exits_2(tmp_path: Path) -> None:
+    ok = run_cli(
+        "report", "--compact", str(EXAMPLES / "clean.ipynb"), "--fail-under", "90", cwd=tmp_path
+    )
+    assert ok.returncode == 0
+    failed = run_cli(
+        "report", "--compact", str(EXAMPLES / "newcomer.ipynb"), "--fail-under", "90", cwd=tmp_path
+    )
+    assert failed.returncode == 1 and "newcomer.ipynb" in failed.stdout
+    missing = run_cli(
+        "report", str(EXAMPLES / "clean.ipynb"), str(tmp_path / "nope.ipynb"), cwd=tmp_path
+    )
+    assert missing.returncode == 2
+    assert (
+        missing.stderr.strip()
+        == f"nbcoach: error: {tmp_path / 'nope.ipynb'}: no such file or directory"
+    )
+    assert "clean.ipynb" in missing.stdout
+
+
+def test_fail_under_comes_from_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.nbcoach]\nfail-under = 50\n")
+    (tmp_path / "nb.ipynb").write_text((EXAMPLES / "newcomer.ipynb").read_text())
+    assert run_cli("report", "nb.ipynb", cwd=tmp_path).returncode == 1
+
+
+def test_an_unknown_config_key_is_a_usage_error_naming_key_and_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.nbcoach]\nfail_under = 3\n")
+    (tmp_path / "nb.py").write_text("x = 1\n")
+    result = run_cli("report", "nb.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"nbcoach: error: {tmp_path / 'pyproject.toml'}: unknown key 'tool.nbcoach.fail_under'"
+    )
+
+
+def test_output_file_and_formats(tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "card.md"
+    result = run_cli(
+        "report", "-f", "markdown", "-o", str(out), str(EXAMPLES / "newcomer.ipynb"), cwd=tmp_path
+    )
+    assert result.returncode == 0 and result.stdout == ""
+    assert out.read_text().startswith("## nbcoach report card")
+    assert [p.name for p in out.parent.iterdir()] == ["card.md"]  # no temporary file left behind
+
+
+def run_in_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the CLI attached to a pseudo-terminal, as a user at a terminal would."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nbcoach", *args],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+        close_fds=True,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_colour_on_a_terminal_and_never_with_no_color_or_a_pipe() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+    }
+    args = ["report", "--compact", "--no-cache", str(EXAMPLES / "newcomer.ipynb")]
+    assert "\x1b[" in run_in_terminal(args, env)
+    assert "\x1b[" not in run_in_terminal(args, env | {"NO_COLOR": "1"})
+    piped = subprocess.run(
+        [sys.executable, "-m", "nbcoach", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert "\x1b[" not in piped.stdout and "newcomer.ipynb   F" in piped.stdout
+
+
+def test_rules_lists_and_explains(tmp_path: Path) -> None:
+    listing = run_cli("rules", cwd=tmp_path).stdout
+    from nbcoach.rules import RULES
+
+    assert all(rule.id in listing for rule in RULES)
+    explained = run_cli("rules", "reassigned-variable", cwd=tmp_path)
+    assert "Why it matters:" in explained.stdout and "How to fix it:" in explained.stdout
+    ruff_rule = run_cli("rules", "F401", cwd=tmp_path)
+    assert ruff_rule.returncode == 0 and "unused-import" in ruff_rule.stdout
+    unknown = run_cli("rules", "no-such-rule", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown rule 'no-such-rule'" in unknown.stderr
+
+
+def test_version_and_help() -> None:
+    from nbcoach import __version__
+
+    assert run_cli("--version").stdout.strip() == f"nbcoach {__version__}"
+    assert "report" in run_cli("--help").stdout

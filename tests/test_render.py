@@ -1,0 +1,90 @@
+"""Golden files for what users read: the JSON report and the plain-text card of each example.
+
+A missing golden file is written and the test fails until it has been reviewed by eye;
+NBCOACH_UPDATE_GOLDEN=1 rewrites them after an intended change (review the diff).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, GOLDEN
+from nbcoach.cli.console import capture
+from nbcoach.model import Report
+from nbcoach.render.data import SCHEMA_VERSION, report_data
+from nbcoach.render.markdown import render_markdown
+from nbcoach.render.text import report_renderable
+from nbcoach.review import ReviewOptions, review
+
+EXAMPLE_NAMES = ["newcomer", "clean", "r_kernel"]
+
+
+def assert_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("NBCOACH_UPDATE_GOLDEN") == "1" or not path.exists():
+        existed = path.exists()
+        path.write_text(actual, encoding="utf-8")
+        if not existed:
+            pytest.fail(
+                f"wrote a new golden file {path}: review it by eye, then run the tests again"
+            )
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def example_report(name: str, monkeypatch: pytest.MonkeyPatch) -> Report:
+    monkeypatch.chdir(EXAMPLES)  # paths in the report stay as the user typed them
+    return review([f"{name}.ipynb"], ReviewOptions(use_cache=False))
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_json_report_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = report_data(example_report(name, monkeypatch))
+    assert data["schema_version"] == SCHEMA_VERSION
+    data["tool"]["version"] = "<version>"
+    assert_golden(f"{name}.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_plain_text_card_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = capture(report_renderable(example_report(name, monkeypatch), full=True, max_findings=0))
+    assert "\x1b[" not in text  # no colour codes in plain text
+    assert_golden(f"{name}.txt", text)
+
+
+def test_markdown_report_matches_golden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    report = review(
+        ["newcomer.ipynb", "clean.ipynb", "r_kernel.ipynb"], ReviewOptions(use_cache=False)
+    )
+    assert_golden("examples.md", render_markdown(report))
+
+
+def test_json_has_the_documented_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    notebook = report_data(example_report("newcomer", monkeypatch))["notebooks"][0]
+    assert {
+        "path",
+        "status",
+        "reason",
+        "score",
+        "grade",
+        "categories",
+        "functions",
+        "findings",
+        "next_steps",
+    } <= set(notebook)
+    assert set(notebook["functions"][0]) >= {"name", "cell", "line", "length", "complexity"}
+    assert set(notebook["findings"][0]) >= {"rule", "message", "cell", "line", "severity"}
+    assert set(notebook["next_steps"][0]) >= {"action", "gain"}
+
+
+def test_readme_shows_the_real_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    card = capture(report_renderable(example_report("newcomer", monkeypatch), full=False))
+    shown = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    assert [line.rstrip() for line in shown.splitlines()] == [
+        line.rstrip() for line in card.splitlines() if line.strip()
+    ]
