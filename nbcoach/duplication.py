@@ -18,17 +18,31 @@ from dataclasses import dataclass
 from nbcoach.model import Finding, Fingerprint, Notebook
 from nbcoach.parse import ParsedCell
 
-_STRING = re.compile(
-    r"""(?i)[rbuf]{0,2}('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")"""
+_KEYWORDS = frozenset(keyword.kwlist) | {"True", "False", "None"}
+# One pass over a line: strings -> S, comments dropped, numbers -> N, plain variable names -> V
+# (attribute names after "." and called names before "(" are kept: they say what the code does).
+_TOKEN = re.compile(
+    r"""(?P<s>[rbuf]{0,2}(?:'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))"""
+    r"|(?P<c>\#.*)|(?P<n>\b\d[\w.]*)|(?P<w>(?<![.\w])[A-Za-z_]\w*\b(?!\s*\())",
+    re.I,
 )
-_NUMBER = re.compile(r"\b\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?\b")
-_NAME = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\b(?!\s*\()")
 _SPACE = re.compile(r"\s+")
 _TRIVIAL = re.compile(
     r"^[\s()\[\]{},:;.]*$|^(?:pass|\.\.\.|else:|try:|finally:|return|break|continue)$"
 )
-_KEYWORDS = frozenset(keyword.kwlist) | {"True", "False", "None"}
 MAX_OCCURRENCES = 8  # a window seen more often than this is an idiom, not a copy
+
+
+def _token(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "s":
+        return "S"
+    if kind == "c":
+        return ""
+    if kind == "n":
+        return "N"
+    word = match.group()
+    return word if word in _KEYWORDS else "V"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +55,13 @@ class Block:
 
 
 def normalise(line: str) -> str:
-    text = _STRING.sub("S", line.strip())
-    if "#" in text:
-        text = text.split("#", 1)[0].rstrip()
-    if not text or text.startswith(("import ", "from ", "@", "%", "!")) or _TRIVIAL.match(text):
+    """A line as its shape: the same code with other names and values normalises the same."""
+    text = line.strip()
+    if not text or text[0] in "#@%!" or text.startswith(("import ", "from ")):
         return ""
-    text = _NUMBER.sub("N", text)
-    text = _NAME.sub(lambda m: m.group(1) if m.group(1) in _KEYWORDS else "V", text)
+    text = _TOKEN.sub(_token, text).rstrip()
+    if not text or _TRIVIAL.match(text):
+        return ""
     return _SPACE.sub(" ", text)
 
 

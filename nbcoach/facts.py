@@ -25,7 +25,13 @@ class Definition:
     cell: int
     line: int
     end_line: int
-    digest: str  # the body, independent of where it stands
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+    @property
+    def digest(self) -> str:
+        """The definition's code, independent of where it stands (computed only when asked:
+        only redefined names need it)."""
+        return digest(self.node)
 
 
 @dataclass(slots=True)
@@ -34,8 +40,17 @@ class Assignment:
     cell: int
     line: int
     value_kind: str | None
-    chain: bool  # the new value is computed from the old one (`df = df.dropna()`, `n += 1`)
+    value: ast.expr | None  # None for an augmented assignment (`n += 1`)
     literal: bool  # a constant that extraction may copy
+
+    @property
+    def chain(self) -> bool:
+        """The new value is computed from the old one (`df = df.dropna()`, `n += 1`)."""
+        if self.value is None:
+            return True
+        return any(
+            isinstance(node, ast.Name) and node.id == self.name for node in ast.walk(self.value)
+        )
 
 
 @dataclass(slots=True)
@@ -144,7 +159,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
                 number,
                 statement.lineno,
                 statement.end_lineno or statement.lineno,
-                digest(statement),
+                statement,
             )
         )
     elif isinstance(statement, ast.Import):
@@ -166,6 +181,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
         )
     elif isinstance(statement, ast.Assign):
         kind = value_kind(statement.value)
+        literal = _is_literal(statement.value)
         for target in statement.targets:
             for name in _target_names(target):
                 facts.assignments.append(
@@ -174,8 +190,8 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
                         number,
                         statement.lineno,
                         kind if isinstance(target, ast.Name) else None,
-                        _reads(statement.value, name),
-                        _is_literal(statement.value),
+                        statement.value,
+                        literal,
                     )
                 )
     elif (
@@ -190,13 +206,13 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
                 number,
                 statement.lineno,
                 value_kind(statement.value),
-                _reads(statement.value, name),
+                statement.value,
                 _is_literal(statement.value),
             )
         )
     elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
         facts.assignments.append(
-            Assignment(statement.target.id, number, statement.lineno, None, True, False)
+            Assignment(statement.target.id, number, statement.lineno, None, None, False)
         )
     elif isinstance(statement, (ast.For, ast.AsyncFor)):
         facts.loop_names.update(_target_names(statement.target))
@@ -216,11 +232,12 @@ def _target_names(target: ast.expr) -> list[str]:
     return []
 
 
-def _reads(value: ast.expr, name: str) -> bool:
-    return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(value))
+_LITERAL_NODES = (ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp, ast.BinOp)
 
 
 def _is_literal(value: ast.expr) -> bool:
+    if not isinstance(value, _LITERAL_NODES):
+        return False  # a call, a name, a subscript...: never a literal, no need to try
     try:
         ast.literal_eval(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

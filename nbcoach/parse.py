@@ -30,21 +30,21 @@ class ParsedCell:
 def parse_cells(notebook: Notebook) -> list[ParsedCell]:
     """Every non-empty code cell, masked and parsed (tree None on failure or for foreign cells)."""
     parsed = []
-    for cell in notebook.cells:
-        if cell.kind != "code" or not cell.source.strip():
-            continue
-        masked = mask_cell(cell.number, cell.source)
-        if masked.foreign:
-            parsed.append(ParsedCell(cell.number, masked, None))
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escape sequences and the like
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like are not ours to say
+        for cell in notebook.cells:
+            if cell.kind != "code" or not cell.source.strip():
+                continue
+            masked = mask_cell(cell.number, cell.source)
+            if masked.foreign:
+                parsed.append(ParsedCell(cell.number, masked, None))
+                continue
+            try:
                 tree = ast.parse(masked.source)
-        except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
-            parsed.append(ParsedCell(cell.number, masked, None, _as_syntax_error(error)))
-            continue
-        parsed.append(ParsedCell(cell.number, masked, tree))
+            except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
+                parsed.append(ParsedCell(cell.number, masked, None, _as_syntax_error(error)))
+                continue
+            parsed.append(ParsedCell(cell.number, masked, tree))
     return parsed
 
 

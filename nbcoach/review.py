@@ -119,24 +119,43 @@ def _item(target: Target, configs: ConfigLoader) -> _Item:
     return _Item(target, config, data)
 
 
+# Work for forked workers: set just before the pool forks, so each worker inherits the bytes it
+# needs instead of receiving them through a pipe (with fork, inputs cost nothing to send).
+_WORK: list[tuple[bytes | None, str, Config]] = []
+
+
 def _analyse(pending: list[_Item], options: ReviewOptions) -> None:
     total = len(pending)
     tasks = [(item.data, item.target.display, item.config) for item in pending]
     jobs = options.jobs or os.cpu_count() or 1
     if jobs > 1 and total >= POOL_THRESHOLD:
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        chunk = max(1, min(16, total // (jobs * 4)))
-        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
-            results = pool.map(_analyse_task, tasks, chunksize=chunk)
-            for done, (item, analysis) in enumerate(zip(pending, results, strict=True), start=1):
-                item.analysis = analysis
-                if options.progress:
-                    options.progress(done, total)
+        # Largest first, in small chunks: the few big notebooks must not all land on one worker.
+        order = sorted(range(total), key=lambda i: -len(tasks[i][0] or b""))
+        fork = sys.platform == "linux"
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        chunk = max(1, min(8, total // (jobs * 16)))
+        _WORK[:] = tasks
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
+                if fork:
+                    results = pool.map(_analyse_index, order, chunksize=chunk)
+                else:
+                    results = pool.map(_analyse_task, [tasks[i] for i in order], chunksize=chunk)
+                for done, (index, analysis) in enumerate(zip(order, results, strict=True), start=1):
+                    pending[index].analysis = analysis
+                    if options.progress:
+                        options.progress(done, total)
+        finally:
+            _WORK.clear()
         return
     for done, (item, task) in enumerate(zip(pending, tasks, strict=True), start=1):
         item.analysis = _analyse_task(task)
         if options.progress:
             options.progress(done, total)
+
+
+def _analyse_index(index: int) -> Analysis:
+    return _analyse_task(_WORK[index])
 
 
 def _analyse_task(task: tuple[bytes | None, str, Config]) -> Analysis:

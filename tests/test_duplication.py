@@ -59,3 +59,12 @@ def test_copies_across_notebooks_are_reported_without_score() -> None:
     assert not found[0].scored and found[0].rule == "copy-paste-across"
     assert str(found[0].location) == "b.ipynb:cell 2:line 1"
     assert "a.ipynb:cell 2:line 1" in found[0].message
+
+
+def test_normalise_keeps_what_code_does_and_drops_names_and_values() -> None:
+    from nbcoach.duplication import normalise
+
+    assert normalise('churn = df["plan"].mean() * 2.5  # note') == "V = V[S].mean() * N"
+    assert normalise("print(f'{total}')") == "print(S)"
+    assert normalise("for row in rows:") == "for V in V:"
+    assert normalise("import os") == normalise("%time x") == normalise(")") == ""

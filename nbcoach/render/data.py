@@ -125,4 +125,9 @@ def step_data(step: NextStep) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+    data = report_data(report)
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()

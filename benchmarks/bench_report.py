@@ -1,0 +1,271 @@
+"""Time `nbcoach report` side by side with the tools it replaces, in one run.
+
+    python benchmarks/bench_report.py [FOLDER] [--repeat N] [--skip-scaling] [--skip-nbqa]
+
+FOLDER defaults to ../shared/corpus. Every contender is timed as a fresh process (interpreter
+start-up included, as a user or a hook pays it), repeated, and reported as the median; ratios
+are computed from medians measured in this same run, because absolute times on a shared
+machine mean little. Needs the bench extra (`pip install -e '.[bench]'`) for nbqa.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+BIN = Path(sys.executable).parent
+
+PARSE_FLOOR = """
+import ast, json, sys, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+for path in sorted(Path(sys.argv[1]).rglob("*.ipynb")):
+    try:
+        cells = json.loads(path.read_bytes()).get("cells", [])
+    except ValueError:
+        continue
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            try:
+                ast.parse(source if isinstance(source, str) else "".join(source))
+            except SyntaxError:
+                pass
+"""
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else name
+
+
+def timed(
+    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Wall time and peak resident memory (MB) of a command and all its child processes."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = [0]
+    watcher = threading.Thread(target=_watch_memory, args=(process, peak), daemon=True)
+    watcher.start()
+    process.wait()
+    elapsed = time.perf_counter() - started
+    watcher.join(timeout=1)
+    return elapsed, peak[0] // 1024
+
+
+def _watch_memory(process: subprocess.Popen[bytes], peak: list[int]) -> None:
+    while process.poll() is None:
+        peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+        time.sleep(0.01)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def median_of(
+    label: str,
+    run: Callable[[], tuple[float, int]],
+    repeat: int,
+    results: dict[str, tuple[float, int]],
+) -> None:
+    samples = [run() for _ in range(repeat)]
+    seconds = statistics.median(s for s, _ in samples)
+    memory = max(m for _, m in samples)
+    results[label] = (seconds, memory)
+    print(
+        f"  {label:<34} {seconds:7.3f} s   peak {memory:4d} MB   ({', '.join(f'{s:.2f}' for s, _ in samples)})",
+        flush=True,
+    )
+
+
+def copies(corpus: Path, factor: int, into: Path) -> Path:
+    """The corpus `factor` times over, with distinct file names (a bigger monorepo)."""
+    target = into / f"x{factor}"
+    target.mkdir()
+    for index in range(factor):
+        for notebook in sorted(corpus.glob("*.ipynb")):
+            shutil.copyfile(notebook, target / f"{index:02d}_{notebook.name}")
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--skip-nbqa", action="store_true")
+    args = parser.parse_args(argv)
+    corpus: Path = args.folder.resolve()
+    if not corpus.is_dir():
+        print(f"no folder at {corpus}: pass the corpus folder as the first argument")
+        return 2
+    notebooks = sorted(str(p) for p in corpus.rglob("*.ipynb"))
+    work = Path(tempfile.mkdtemp(prefix="nbcoach-bench-"))
+    env = {**os.environ, "NO_COLOR": "1", "NBCOACH_CACHE_DIR": str(work / "cache")}
+    nbcoach = [tool("nbcoach"), "report", "--format", "json"]
+    results: dict[str, tuple[float, int]] = {}
+    print(
+        f"{len(notebooks)} notebooks in {corpus}; {os.cpu_count()} cores; median of {args.repeat}"
+    )
+
+    median_of(
+        "nbcoach report, cold (--no-cache)",
+        lambda: timed([*nbcoach, "--no-cache", str(corpus)], work, env),
+        args.repeat,
+        results,
+    )
+    timed([*nbcoach, str(corpus)], work, env)  # fill the cache
+    median_of(
+        "nbcoach report, warm (cache)",
+        lambda: timed([*nbcoach, str(corpus)], work, env),
+        args.repeat,
+        results,
+    )
+    median_of(
+        "parse floor (json + ast.parse)",
+        lambda: timed([sys.executable, "-c", PARSE_FLOOR, str(corpus)], work),
+        args.repeat,
+        results,
+    )
+    median_of(
+        "ruff check",
+        lambda: timed(
+            [
+                tool("ruff"),
+                "check",
+                "--no-cache",
+                "--exit-zero",
+                "--output-format",
+                "json",
+                *notebooks,
+            ],
+            work,
+        ),
+        args.repeat,
+        results,
+    )
+    converted = work / "percent"
+
+    def jupytext_radon() -> tuple[float, int]:
+        """What a user does today: jupytext's CLI to py:percent, then radon cc and radon mi."""
+        shutil.rmtree(converted, ignore_errors=True)
+        converted.mkdir()
+        for index, notebook in enumerate(notebooks):  # copies, not timed: the corpus is read-only
+            shutil.copyfile(notebook, converted / f"{index:04d}.ipynb")
+        copied = sorted(str(p) for p in converted.glob("*.ipynb"))
+        a, ma = timed([tool("jupytext"), "--quiet", "--to", "py:percent", *copied], work)
+        for copy in copied:
+            Path(copy).unlink()
+        b, mb = timed([tool("radon"), "cc", "-s", str(converted)], work)
+        c, mc = timed([tool("radon"), "mi", "-s", str(converted)], work)
+        return a + b + c, max(ma, mb, mc)
+
+    median_of(
+        "jupytext to py:percent + radon cc + mi", jupytext_radon, max(1, args.repeat // 2), results
+    )
+    if not args.skip_nbqa and shutil.which(tool("nbqa")):
+        median_of(
+            "nbqa ruff",
+            lambda: timed([tool("nbqa"), "ruff", "--exit-zero", *notebooks], work),
+            max(1, args.repeat // 2),
+            results,
+        )
+    median_of("nbcoach --version", lambda: timed([tool("nbcoach"), "--version"], work), 10, results)
+    median_of("nbcoach --help", lambda: timed([tool("nbcoach"), "--help"], work), 10, results)
+
+    slowest = slowest_notebook(corpus)
+    cold = results["nbcoach report, cold (--no-cache)"][0]
+    print("\nRatios (targets from issue 3)")
+    ratios = [
+        (
+            "cold / nbqa ruff",
+            cold / results["nbqa ruff"][0] if "nbqa ruff" in results else float("nan"),
+            "<= 0.2",
+        ),
+        ("cold / parse floor", cold / results["parse floor (json + ast.parse)"][0], "<= 4"),
+        ("warm / cold", results["nbcoach report, warm (cache)"][0] / cold, "<= 0.3"),
+        ("cold / ruff check", cold / results["ruff check"][0], "(for scale)"),
+        (
+            "cold / jupytext+radon",
+            cold / results["jupytext to py:percent + radon cc + mi"][0],
+            "(for scale)",
+        ),
+    ]
+    for label, value, target in ratios:
+        print(f"  {label:<24} {value:6.2f}   target {target}")
+    print(
+        f"  slowest single notebook  {slowest[1]:6.3f} s   target <= 1 s   ({Path(slowest[0]).name})"
+    )
+    print(
+        f"  --version / --help       {results['nbcoach --version'][0]:.3f} s / {results['nbcoach --help'][0]:.3f} s   target <= 0.3 s"
+    )
+
+    if not args.skip_scaling:
+        print("\nScaling (cold, --no-cache): time per notebook")
+        per_notebook = {}
+        for factor in (1, 4, 16):
+            folder = copies(corpus, factor, work)
+            count = len(list(folder.glob("*.ipynb")))
+            seconds, memory = min(
+                (timed([*nbcoach, "--no-cache", str(folder)], work, env) for _ in range(3)),
+                key=lambda sample: sample[0],
+            )
+            per_notebook[factor] = seconds / count
+            print(
+                f"  {factor:2d}x  {count:5d} notebooks  {seconds:7.2f} s  {1000 * seconds / count:6.2f} ms/notebook"
+                f"  peak {memory} MB",
+                flush=True,
+            )
+        spread = max(per_notebook.values()) / min(per_notebook.values()) - 1
+        print(f"  spread of time per notebook 1x..16x: {100 * spread:.0f}%   target within 30%")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def slowest_notebook(corpus: Path) -> tuple[str, float]:
+    """The one notebook that takes longest to analyse alone (in-process, ruff excluded)."""
+    sys.path.insert(0, str(ROOT))
+    from nbcoach.analyse import analyse_bytes
+    from nbcoach.config import Config
+
+    worst = ("", 0.0)
+    config = Config()
+    for path in sorted(corpus.rglob("*.ipynb")):
+        data = path.read_bytes()
+        started = time.perf_counter()
+        analyse_bytes(data, str(path), config)
+        elapsed = time.perf_counter() - started
+        if elapsed > worst[1]:
+            worst = (str(path), elapsed)
+    return worst
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
