@@ -7,6 +7,10 @@ Lint (one ruff call per run) and scoring happen later, in `review`.
 
 from __future__ import annotations
 
+import ast
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from nbcoach import duplication, hygiene, metrics, redefinitions, structure, suppress
@@ -20,6 +24,8 @@ from nbcoach.notebook import parse_bytes
 from nbcoach.parse import ParsedCell, parse_cells
 
 SYNTAX_ERROR_DEFICIT = 10.0
+LARGE_NOTEBOOK_NODES = 50_000  # about 5,000 lines of ordinary code, or one big pasted data literal
+RECURSION_LIMIT = 20_000
 
 
 def analyse_file(path: Path, config: Config) -> Analysis:
@@ -78,9 +84,22 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
             reason="no code to analyse (the notebook has no code cells)",
         )
 
-    analysed = [cell for cell in python_cells if cell.tree is not None]
-    facts = [collect(cell) for cell in analysed]
-    functions, total_complexity = _functions(analysed, facts)
+    with _deep_recursion():
+        analysed, facts = _collect_facts(python_cells)
+        nodes = sum(item.nodes for item in facts)
+        large = nodes > LARGE_NOTEBOOK_NODES
+        functions, total_complexity = _functions(analysed, facts, large)
+        maintainability = None
+        if large:
+            notes += (
+                f"maintainability index not computed: {nodes:,} syntax nodes is over {LARGE_NOTEBOOK_NODES:,}",
+            )
+        elif analysed:
+            code = sum(item.code_lines for item in facts)
+            trees = [cell.tree for cell in analysed if cell.tree is not None]
+            maintainability = metrics.maintainability(
+                trees, total_complexity, code, metrics.comment_lines(analysed)
+            )
     limits = config.thresholds
     prints = duplication.fingerprints(analysed, limits.duplicate_lines)
     findings: list[Finding] = []
@@ -108,12 +127,7 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         code_lines=code_lines,
         top_level_lines=sum(item.top_level_lines for item in facts),
         functions=len(functions),
-        maintainability=metrics.maintainability(
-            [cell.tree for cell in analysed if cell.tree is not None],
-            total_complexity,
-            code_lines,
-            metrics.comment_lines(analysed),
-        ),
+        maintainability=maintainability,
     )
     return Analysis(
         **{**base, "notes": notes},
@@ -129,14 +143,55 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
     )
 
 
-def _functions(analysed: list[ParsedCell], facts: list[CellFacts]) -> tuple[list[Function], int]:
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """radon's visitors recurse once per level of the syntax tree; code Python could parse must
+    not fail here just because the default limit (1,000) is lower than its depth."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _collect_facts(cells: list[ParsedCell]) -> tuple[list[ParsedCell], list[CellFacts]]:
+    """Facts of every parsed cell; a cell too deep even for the raised limit becomes an error."""
+    analysed, facts = [], []
+    for cell in cells:
+        if cell.tree is None:
+            continue
+        try:
+            facts.append(collect(cell))
+        except RecursionError:
+            cell.tree, cell.error = (
+                None,
+                SyntaxError("nested too deeply to analyse (recursion limit)"),
+            )
+            cell.error.lineno = 1
+            continue
+        analysed.append(cell)
+    return analysed, facts
+
+
+def _functions(
+    analysed: list[ParsedCell], facts: list[CellFacts], large: bool
+) -> tuple[list[Function], int]:
+    """Every function measured. In a very large notebook radon sees only the definitions: the
+    per-function complexity is the same, and the module-level total (only needed for the
+    maintainability index, skipped there) is not computed over, say, a 100,000-element literal."""
     bindings = notebook_bindings(facts)
     star = any(item.star for cell in facts for item in cell.imports)
     functions: list[Function] = []
     total_complexity = 0
     for cell, cell_facts in zip(analysed, facts, strict=True):
         assert cell.tree is not None
-        complexity, cell_total = metrics.cell_complexity(cell.tree)
+        tree = cell.tree
+        if large:
+            defs = [d.node for d in cell_facts.definitions]
+            defs += [f.node for f in cell_facts.functions if f.top_level and f.node not in defs]
+            tree = ast.Module(body=defs, type_ignores=[])
+        complexity, cell_total = metrics.cell_complexity(tree)
         total_complexity += cell_total
         for item in cell_facts.functions:
             function = metrics.measure_function(item, complexity)

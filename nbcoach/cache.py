@@ -33,12 +33,15 @@ def default_cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def ruff_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
+def ruff_identity() -> str:
+    """Which ruff binary lints: its size and modification time change with any upgrade, and a
+    stat is cheaper than asking pip's metadata for a version on every warm run."""
     try:
-        return version("ruff")
-    except PackageNotFoundError:  # pragma: no cover
+        from ruff.__main__ import find_ruff_bin
+
+        stat = os.stat(find_ruff_bin())
+        return f"{stat.st_size}-{stat.st_mtime_ns}"
+    except (ImportError, OSError):  # pragma: no cover - ruff is a dependency
         return "unknown"
 
 
@@ -68,7 +71,7 @@ def entry_key(
     if folder not in memo:
         memo[folder] = _ruff_config_digest(folder)
     digest = hashlib.sha256(data)
-    for part in (display, __version__, config_fingerprint, ruff_version(), memo[folder]):
+    for part in (display, __version__, config_fingerprint, ruff_identity(), memo[folder]):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 

@@ -1,14 +1,22 @@
-"""Model dataclasses <-> plain JSON data, for the cache. Generic over the model's field types."""
+"""Model dataclasses <-> plain JSON data, for the cache.
+
+Decoding is the warm path's main cost, so each dataclass gets a decoder compiled once from its
+type hints: plain fields are taken as they are, and only fields holding dataclasses or tuples
+are converted. JSON (not pickle) keeps a cache entry inert: a crafted cache file can at worst be
+rejected, never run code.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 T = TypeVar("T")
+Decoder = Callable[[Any], Any]
 
 
 def to_data(value: Any) -> Any:
@@ -23,34 +31,56 @@ def to_data(value: Any) -> Any:
 
 def from_data(kind: type[T], data: Any) -> T:
     """Rebuild a dataclass; raises (KeyError, TypeError, ValueError) on data of another shape."""
-    if not isinstance(data, dict):
-        raise TypeError(f"expected an object for {kind.__name__}")
-    hints = _hints(kind)
-    values = {name: _convert(hint, data[name]) for name, hint in hints.items() if name in data}
-    return kind(**values)
+    decoded: T = _decoder_for_class(kind)(data)
+    return decoded
 
 
 @cache
-def _hints(kind: type) -> dict[str, Any]:
+def _decoder_for_class(kind: type) -> Decoder:
     names = {f.name for f in dataclasses.fields(kind)}
-    return {name: hint for name, hint in typing.get_type_hints(kind).items() if name in names}
+    hints = {name: hint for name, hint in typing.get_type_hints(kind).items() if name in names}
+    plan = [(name, _decoder(hint)) for name, hint in hints.items()]
+    plain = [name for name, decoder in plan if decoder is None]
+    converted = [(name, decoder) for name, decoder in plan if decoder is not None]
+
+    def decode(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {kind.__name__}")
+        values = {name: data[name] for name in plain if name in data}
+        for name, decoder in converted:
+            if name in data:
+                values[name] = decoder(data[name])
+        return kind(**values)
+
+    return decode
 
 
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _decoder(hint: Any) -> Decoder | None:
+    """How to turn JSON data into a value of type `hint`; None when it is already right."""
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return from_data(hint, value)
+        return _decoder_for_class(hint)
     origin = get_origin(hint)
     if origin is tuple:
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], item) for item in value)
-        return tuple(_convert(arg, item) for arg, item in zip(args, value, strict=True))
+            item = _decoder(args[0])
+            if item is None:
+                return tuple
+            return lambda value: tuple(item(element) for element in value)
+        items = [_decoder(arg) for arg in args]
+        return lambda value: tuple(
+            element if decode is None else decode(element)
+            for decode, element in zip(items, value, strict=True)
+        )
     if origin in (Union, types.UnionType):
         options = [arg for arg in get_args(hint) if arg is not type(None)]
-        return _convert(options[0], value) if len(options) == 1 else value
+        inner = _decoder(options[0]) if len(options) == 1 else None
+        if inner is None:
+            return None
+        return lambda value: None if value is None else inner(value)
     if origin is dict:
-        _, item_hint = get_args(hint)
-        return {key: _convert(item_hint, item) for key, item in value.items()}
-    return value
+        item = _decoder(get_args(hint)[1])
+        if item is None:
+            return None
+        return lambda value: {key: item(element) for key, element in value.items()}
+    return None

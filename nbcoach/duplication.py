@@ -14,9 +14,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nbcoach.model import Finding, Fingerprint, Notebook
-from nbcoach.parse import ParsedCell
+
+if TYPE_CHECKING:
+    from nbcoach.parse import ParsedCell
 
 _KEYWORDS = frozenset(keyword.kwlist) | {"True", "False", "None"}
 # One pass over a line: strings -> S, comments dropped, numbers -> N, plain variable names -> V
@@ -31,6 +34,7 @@ _TRIVIAL = re.compile(
     r"^[\s()\[\]{},:;.]*$|^(?:pass|\.\.\.|else:|try:|finally:|return|break|continue)$"
 )
 MAX_OCCURRENCES = 8  # a window seen more often than this is an idiom, not a copy
+MAX_LINE = 2_000
 
 
 def _token(match: re.Match[str]) -> str:
@@ -57,8 +61,13 @@ class Block:
 def normalise(line: str) -> str:
     """A line as its shape: the same code with other names and values normalises the same."""
     text = line.strip()
-    if not text or text[0] in "#@%!" or text.startswith(("import ", "from ")):
-        return ""
+    if (
+        not text
+        or text[0] in "#@%!"
+        or text.startswith(("import ", "from "))
+        or len(text) > MAX_LINE
+    ):
+        return ""  # a line longer than MAX_LINE is data or generated code, not a copy-paste habit
     text = _TOKEN.sub(_token, text).rstrip()
     if not text or _TRIVIAL.match(text):
         return ""

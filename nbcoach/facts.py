@@ -84,6 +84,7 @@ class CellFacts:
     code_lines: int = 0
     top_level_lines: int = 0
     top_level_span: tuple[int, int] | None = None  # biggest run of top-level code, for advice
+    nodes: int = 0  # syntax nodes, to recognise notebooks too large for the costlier metrics
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -324,9 +325,11 @@ def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> 
     """Loads, path-like strings and every function with its qualified name."""
     loads = facts.loads
     stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(node, tuple(scope), in_class)]
+    count = 0
     while stack:
         current, names, parent_is_class = stack.pop()
         for child in ast.iter_child_nodes(current):
+            count += 1
             if isinstance(child, ast.Name):
                 if isinstance(child.ctx, ast.Load):
                     loads.setdefault(child.id, []).append(child.lineno)
@@ -352,3 +355,4 @@ def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> 
                 stack.append((child, (*names, child.name), True))
                 continue
             stack.append((child, names, False))
+    facts.nodes = count

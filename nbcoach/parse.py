@@ -44,8 +44,18 @@ def parse_cells(notebook: Notebook) -> list[ParsedCell]:
             except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
                 parsed.append(ParsedCell(cell.number, masked, None, _as_syntax_error(error)))
                 continue
+            except (RecursionError, MemoryError):
+                # e.g. a 3,000-term `a + b + ...`: Python itself cannot compile it either
+                parsed.append(ParsedCell(cell.number, masked, None, _too_deep()))
+                continue
             parsed.append(ParsedCell(cell.number, masked, tree))
     return parsed
+
+
+def _too_deep() -> SyntaxError:
+    error = SyntaxError("nested too deeply for Python to parse (recursion limit)")
+    error.lineno = 1
+    return error
 
 
 def _as_syntax_error(error: SyntaxError | ValueError) -> SyntaxError:

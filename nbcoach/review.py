@@ -15,15 +15,17 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nbcoach import lint
-from nbcoach.analyse import analyse_bytes
 from nbcoach.cache import Cache, default_cache_dir, entry_key
 from nbcoach.card import build_card
 from nbcoach.config import Config, ConfigLoader
 from nbcoach.discover import Target, discover
 from nbcoach.duplication import find_blocks
 from nbcoach.model import Analysis, Finding, Location, Report, ReportCard
+
+if TYPE_CHECKING:
+    from nbcoach.lint import LintRun
 
 Progress = Callable[[int, int], None]
 POOL_THRESHOLD = 8  # below this many notebooks a pool costs more than it saves
@@ -73,17 +75,8 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
         for i in items
         if i.analysis is None and i.data is not None and i.target.paired_with is None
     ]
-    to_lint = [i.target.display for i in pending if i.config.lint]
-    extend = root_config.ruff_extend_select
-    ruff = lint.start(to_lint, extend)
-    _analyse(pending, options)
-    ruff = lint.collect(ruff)
-    for item in pending:
-        assert item.analysis is not None
-        item.lint = _lint_findings(item, ruff)
-        if cache is not None and item.key and not ruff.error:
-            cache.store(item.key, item.analysis, item.lint)
-    cards = tuple(_card(item, ruff.error) for item in items)
+    lint_error = _analyse_and_lint(pending, root_config, options, cache)
+    cards = tuple(_card(item, lint_error) for item in items)
     analyses = [i.analysis for i in items if i.analysis is not None and i.analysis.status == "ok"]
     stats = {
         "seconds": round(time.perf_counter() - started, 3),
@@ -99,6 +92,30 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
         fail_under=root_config.fail_under,
         stats=stats,
     )
+
+
+def _analyse_and_lint(
+    pending: list[_Item], root_config: Config, options: ReviewOptions, cache: Cache | None
+) -> str:
+    """Analyse what the cache did not have while ruff lints it; returns ruff's error, if any.
+
+    Imported here, not at the top: a warm run with everything cached never pays for radon,
+    the checks or the ruff adapter.
+    """
+    if not pending:
+        return ""
+    from nbcoach import lint
+
+    to_lint = [i.target.display for i in pending if i.config.lint]
+    ruff = lint.start(to_lint, root_config.ruff_extend_select)
+    _analyse(pending, options)
+    ruff = lint.collect(ruff)
+    for item in pending:
+        assert item.analysis is not None
+        item.lint = _lint_findings(item, ruff)
+        if cache is not None and item.key and not ruff.error:
+            cache.store(item.key, item.analysis, item.lint)
+    return ruff.error
 
 
 def _item(target: Target, configs: ConfigLoader) -> _Item:
@@ -125,6 +142,8 @@ _WORK: list[tuple[bytes | None, str, Config]] = []
 
 
 def _analyse(pending: list[_Item], options: ReviewOptions) -> None:
+    import nbcoach.analyse  # noqa: F401 - imported once here, before workers fork
+
     total = len(pending)
     tasks = [(item.data, item.target.display, item.config) for item in pending]
     jobs = options.jobs or os.cpu_count() or 1
@@ -159,6 +178,8 @@ def _analyse_index(index: int) -> Analysis:
 
 
 def _analyse_task(task: tuple[bytes | None, str, Config]) -> Analysis:
+    from nbcoach.analyse import analyse_bytes
+
     data, display, config = task
     assert data is not None
     try:
@@ -171,7 +192,9 @@ def _analyse_task(task: tuple[bytes | None, str, Config]) -> Analysis:
         )
 
 
-def _lint_findings(item: _Item, ruff: lint.LintRun) -> tuple[Finding, ...]:
+def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
+    from nbcoach import lint
+
     analysis = item.analysis
     if analysis is None or analysis.status != "ok" or not item.config.lint:
         return ()

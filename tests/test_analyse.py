@@ -71,3 +71,17 @@ def test_report_never_runs_notebook_code(tmp_path: Path) -> None:
 
     analyse_cells([code, f"%%bash\ntouch {marker}", f"!touch {marker}"])
     assert not marker.exists()
+
+
+def test_pathological_cells_are_guarded_not_fatal() -> None:
+    chained = "total = " + " + ".join(["1"] * 3000)  # beyond what Python itself can compile
+    literal = "data = [" + ",\n".join(str(i) for i in range(60_000)) + "]"
+    analysis = analyse(
+        [chained, literal, "def f(x):\n    return 1 if x else 2", "x = '" + "a" * 100_000 + "'"]
+    )
+    assert analysis.status == "ok"
+    error = only(analysis, "syntax-error")
+    assert error.location.cell == 1 and "nested too deeply" in error.message
+    assert [(f.name, f.complexity) for f in analysis.functions] == [("f", 2)]
+    assert analysis.metrics.maintainability is None
+    assert any("maintainability index not computed" in note for note in analysis.notes)
