@@ -11,6 +11,7 @@ import ast
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from nbcoach import duplication, hygiene, metrics, redefinitions, structure, suppress
@@ -18,7 +19,7 @@ from nbcoach.config import Config
 from nbcoach.errors import InputError
 from nbcoach.facts import CellFacts, collect
 from nbcoach.language import infer_language, is_python
-from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook
+from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
 from nbcoach.names import free_names, hidden_inputs, notebook_bindings
 from nbcoach.notebook import parse_bytes
 from nbcoach.parse import ParsedCell, parse_cells
@@ -46,15 +47,15 @@ def analyse_bytes(data: bytes, path: str, config: Config) -> Analysis:
     return analyse_notebook(notebook, config)
 
 
-def _format_of(path: str) -> str:
+def _format_of(path: str) -> SourceFormat:
     return "script" if path.endswith(".py") else "ipynb"
 
 
 def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
-    base = {"path": notebook.path, "format": notebook.format, "notes": notebook.notes}
+    base = Analysis(path=notebook.path, status="ok", format=notebook.format, notes=notebook.notes)
     if notebook.language and not is_python(notebook.language):
-        return Analysis(
-            **base,
+        return replace(
+            base,
             status="skipped",
             language=notebook.language,
             reason=f"kernel language is {notebook.language}; nbcoach grades Python notebooks",
@@ -66,8 +67,8 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         sum(cell.tree is not None for cell in python_cells),
     )
     if not is_python(language):
-        return Analysis(
-            **base,
+        return replace(
+            base,
             status="skipped",
             language=language,
             reason=f"no language in the metadata and the code reads as {language}, not Python",
@@ -78,8 +79,9 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
     if not python_cells and not any(
         cell.kind == "code" and cell.source.strip() for cell in notebook.cells
     ):
-        return Analysis(
-            **{**base, "notes": notes},
+        return replace(
+            base,
+            notes=notes,
             status="skipped",
             reason="no code to analyse (the notebook has no code cells)",
         )
@@ -129,8 +131,9 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         functions=len(functions),
         maintainability=maintainability,
     )
-    return Analysis(
-        **{**base, "notes": notes},
+    return replace(
+        base,
+        notes=notes,
         status="ok",
         language="python",
         metrics=measured,
@@ -188,7 +191,7 @@ def _functions(
         assert cell.tree is not None
         tree = cell.tree
         if large:
-            defs = [d.node for d in cell_facts.definitions]
+            defs: list[ast.stmt] = [d.node for d in cell_facts.definitions]
             defs += [f.node for f in cell_facts.functions if f.top_level and f.node not in defs]
             tree = ast.Module(body=defs, type_ignores=[])
         complexity, cell_total = metrics.cell_complexity(tree)
@@ -217,8 +220,6 @@ def _redefined_spans(facts: list[CellFacts]) -> dict[str, list[tuple[int, int, i
 
 
 def _with_hidden(function: Function, hidden: tuple[str, ...]) -> Function:
-    from dataclasses import replace
-
     return replace(function, hidden_globals=hidden)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from nbcoach import coaching, scoring, suppress
 from nbcoach.config import Config
@@ -13,23 +13,23 @@ from nbcoach.model import Analysis, Finding, ReportCard
 def build_card(
     analysis: Analysis, lint_findings: Sequence[Finding], config: Config, notes: Sequence[str] = ()
 ) -> ReportCard:
-    base = {
-        "path": analysis.path,
-        "status": analysis.status,
-        "reason": analysis.reason,
-        "format": analysis.format,
-        "language": analysis.language,
-        "notes": (*analysis.notes, *notes),
-    }
+    base = ReportCard(
+        path=analysis.path,
+        status=analysis.status,
+        reason=analysis.reason,
+        format=analysis.format,
+        language=analysis.language,
+        notes=(*analysis.notes, *notes),
+    )
     if analysis.status != "ok":
-        return ReportCard(**base)
+        return base
     script = analysis.format == "script"
     lint = suppress.apply(lint_findings, analysis.suppressions, config.ignore, script)
     findings = tuple(sorted([*analysis.findings, *lint], key=_order))
     weights = asdict(config.weights)
     score, categories = scoring.score_findings(findings, weights)
-    return ReportCard(
-        **base,
+    return replace(
+        base,
         score=score,
         grade=scoring.grade(score),
         categories=categories,

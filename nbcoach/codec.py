@@ -13,7 +13,7 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
 T = TypeVar("T")
 Decoder = Callable[[Any], Any]
@@ -31,7 +31,7 @@ def to_data(value: Any) -> Any:
 
 def from_data(kind: type[T], data: Any) -> T:
     """Rebuild a dataclass; raises (KeyError, TypeError, ValueError) on data of another shape."""
-    decoded: T = _decoder_for_class(kind)(data)
+    decoded: T = _decoder_for_class(cast(type, kind))(data)
     return decoded
 
 
@@ -66,7 +66,8 @@ def _decoder(hint: Any) -> Decoder | None:
             item = _decoder(args[0])
             if item is None:
                 return tuple
-            return lambda value: tuple(item(element) for element in value)
+            convert_item = item
+            return lambda value: tuple(convert_item(element) for element in value)
         items = [_decoder(arg) for arg in args]
         return lambda value: tuple(
             element if decode is None else decode(element)
@@ -77,7 +78,8 @@ def _decoder(hint: Any) -> Decoder | None:
         inner = _decoder(options[0]) if len(options) == 1 else None
         if inner is None:
             return None
-        return lambda value: None if value is None else inner(value)
+        convert_inner = inner
+        return lambda value: None if value is None else convert_inner(value)
     if origin is dict:
         item = _decoder(get_args(hint)[1])
         if item is None:

@@ -181,7 +181,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
             )
         )
     elif isinstance(statement, ast.Assign):
-        kind = value_kind(statement.value)
+        assigned_kind = value_kind(statement.value)
         literal = _is_literal(statement.value)
         for target in statement.targets:
             for name in _target_names(target):
@@ -190,7 +190,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
                         name,
                         number,
                         statement.lineno,
-                        kind if isinstance(target, ast.Name) else None,
+                        assigned_kind if isinstance(target, ast.Name) else None,
                         statement.value,
                         literal,
                     )

@@ -20,8 +20,26 @@ from nbcoach.facts import FunctionNode
 from nbcoach.model import Function
 from nbcoach.parse import ParsedCell
 
-_NESTING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
-_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+_NESTING: tuple[type[ast.stmt], ...] = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+)
+_BLOCKS: tuple[type[ast.stmt], ...] = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _NESTING = (*_NESTING, ast.TryStar)
@@ -50,6 +68,7 @@ def measure_function(item: FunctionNode, complexity: dict[int, int]) -> Function
     node = item.node
     end = node.end_lineno or node.lineno
     length = end - node.lineno + 1
+    block = _largest_block(node, length)
     return Function(
         name=item.qualname,
         cell=item.cell,
@@ -61,7 +80,8 @@ def measure_function(item: FunctionNode, complexity: dict[int, int]) -> Function
         nesting=_nesting(node.body, 0),
         parameters=_parameters(node.args, item.is_method),
         is_method=item.is_method,
-        **_largest_block(node, length),
+        largest_block=block[0] if block else None,
+        largest_block_kind=block[1] if block else "",
     )
 
 
@@ -127,7 +147,9 @@ _BLOCK_KINDS = {
 }
 
 
-def _largest_block(node: ast.FunctionDef | ast.AsyncFunctionDef, length: int) -> dict[str, object]:
+def _largest_block(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, length: int
+) -> tuple[tuple[int, int], str] | None:
     """The biggest block worth lifting out first: a loop or branch under 60% of the function."""
     best: ast.stmt | None = None
     best_span = 4  # fewer than five lines is not worth a helper
@@ -143,12 +165,8 @@ def _largest_block(node: ast.FunctionDef | ast.AsyncFunctionDef, length: int) ->
                 best, best_span = current, span
             stack.extend(ast.iter_child_nodes(current))
     if best is None:
-        return {}
-    kind = _BLOCK_KINDS.get(type(best), "block")
-    return {
-        "largest_block": (best.lineno, best.end_lineno or best.lineno),
-        "largest_block_kind": kind,
-    }
+        return None
+    return (best.lineno, best.end_lineno or best.lineno), _BLOCK_KINDS.get(type(best), "block")
 
 
 def maintainability(

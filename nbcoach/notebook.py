@@ -173,7 +173,7 @@ def _upgrade(document: dict[str, Any], major: int, path: str, notes: list[str]) 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            upgraded = nbformat.convert(nbformat.from_dict(document), 4)
+            upgraded = nbformat.convert(nbformat.from_dict(document), 4)  # type: ignore[no-untyped-call]
         return dict(upgraded)
     except Exception:  # nbformat raises many kinds here; the fallback below decides
         cells = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nbcoach.model import Cell, Notebook
+from nbcoach.model import Cell, CellKind, Notebook
 
 _MARKER = re.compile(r"^#\s?%%")
 
@@ -20,7 +20,7 @@ def read_text_notebook(text: str, path: str) -> Notebook:
     document: Any = jupytext.reads(text, fmt="py")
     cells = []
     for number, raw in enumerate(document.cells, start=1):
-        kind = raw.cell_type if raw.cell_type in ("code", "markdown", "raw") else "raw"
+        kind: CellKind = raw.cell_type if raw.cell_type in ("code", "markdown", "raw") else "raw"
         cells.append(Cell(number=number, kind=kind, source=raw.source))
     return Notebook(
         path=path,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nbcoach.config import Thresholds
 from nbcoach.facts import CellFacts
-from nbcoach.model import Finding, Function, Notebook
+from nbcoach.model import Category, Finding, Function, Notebook
 from nbcoach.scoring import function_subject, ramp
 
 # Where a measurement's deficit reaches 100, as a multiple of its limit (docs/scoring.md).
@@ -34,7 +34,7 @@ def function_findings(
         subject = function_subject(function)
         where = notebook.location(function.cell, function.line, function.end_line)
         name = f"`{function.name}`"
-        checks = (
+        checks: tuple[tuple[str, Category, int, int, str, str], ...] = (
             (
                 "long-function",
                 "functions",

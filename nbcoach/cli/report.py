@@ -48,7 +48,9 @@ def report(
 
     targets = paths or ["."]
     err = console(no_color, stderr=True)
-    overrides = {"fail_under": fail_under} if fail_under is not None else None
+    overrides: dict[str, object] | None = (
+        {"fail_under": fail_under} if fail_under is not None else None
+    )
     with progress_bar(err, "Analysing notebooks") as advance:
         result = review(
             targets,

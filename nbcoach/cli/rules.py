@@ -15,9 +15,9 @@ def rules(
     from nbcoach.rules import RULES, RULES_BY_ID
 
     if rule_id is None:
-        width = max(len(rule.id) for rule in RULES)
-        for rule in RULES:
-            typer.echo(f"{rule.id:<{width}}  {rule.category:<11}  {rule.summary}")
+        width = max(len(listed.id) for listed in RULES)
+        for listed in RULES:
+            typer.echo(f"{listed.id:<{width}}  {listed.category:<11}  {listed.summary}")
         typer.echo(
             f"{'(ruff codes)':<{width}}  {'lint':<11}  Every ruff rule, as configured for your project: `nbcoach rules F401`."
         )
