@@ -56,7 +56,11 @@ def _annotation(finding: Finding, source: SourceFile | None) -> str:
 
 def _command(kind: str, properties: dict[str, str], message: str) -> str:
     listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{kind} {listed}::{escape_data(message)}" if listed else f"::{kind}::{escape_data(message)}"
+    return (
+        f"::{kind} {listed}::{escape_data(message)}"
+        if listed
+        else f"::{kind}::{escape_data(message)}"
+    )
 
 
 def escape_data(text: str) -> str:

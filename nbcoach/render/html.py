@@ -99,7 +99,9 @@ def render_html(report: Report, full: bool | None = None, max_findings: int = 15
         parts.append(summary_html(report))
     if report.input_errors:
         items = "".join(f"<li>{escape(e)}</li>" for e in report.input_errors)
-        parts.append(f'<section class="card"><h3>Inputs that could not be read</h3><ul>{items}</ul></section>')
+        parts.append(
+            f'<section class="card"><h3>Inputs that could not be read</h3><ul>{items}</ul></section>'
+        )
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -186,7 +188,9 @@ def _categories(categories: tuple[CategoryScore, ...]) -> str:
 
 def next_steps_html(card: ReportCard) -> str:
     if not card.next_steps:
-        return '<h3>Next steps</h3><div class="well">Nothing left that costs points. Well done.</div>'
+        return (
+            '<h3>Next steps</h3><div class="well">Nothing left that costs points. Well done.</div>'
+        )
     items = "".join(
         f"<li>{_inline_code(step.action)}<span class='gain'>+{step.gain:.1f} points</span></li>"
         for step in card.next_steps
@@ -194,7 +198,12 @@ def next_steps_html(card: ReportCard) -> str:
     return f'<h3>Next steps (worth the most points)</h3><ol class="steps">{items}</ol>'
 
 
-def functions_html(card: ReportCard, limit: int = 8, where_prefix: str = "cell") -> str:
+def functions_html(
+    card: ReportCard,
+    limit: int = 8,
+    where_prefix: str = "cell",
+    title: str = "Functions (worst first)",
+) -> str:
     rows = "".join(_function_row(s, card.format, where_prefix) for s in card.functions[:limit])
     more = (
         f'<div class="dim">{len(card.functions) - limit} more in --format json</div>'
@@ -202,7 +211,7 @@ def functions_html(card: ReportCard, limit: int = 8, where_prefix: str = "cell")
         else ""
     )
     return (
-        "<h3>Functions (worst first)</h3><table class='functions'><thead><tr><th>grade</th>"
+        f"<h3>{escape(title)}</h3><table class='functions'><thead><tr><th>grade</th>"
         "<th>function</th><th>where</th><th class='num'>lines</th><th class='num'>complexity</th>"
         "<th class='num'>nesting</th><th class='num'>params</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>{more}"
