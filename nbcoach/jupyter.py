@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from nbcoach.model import Cell, Notebook, ReportCard
+from nbcoach.model import Cell, Location, Notebook, ReportCard
 
 MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach")
 USAGE = "usage: %nbcoach [path/to/notebook.ipynb] | %nbcoach cell"
@@ -46,7 +46,7 @@ def _magic(ipython: Any) -> Any:
         """Show the nbcoach report card of this notebook (`%nbcoach cell`: functions so far)."""
         from IPython.display import display
 
-        display(run_magic(ipython, line))
+        display(run_magic(ipython, line))  # type: ignore[no-untyped-call]
 
     return nbcoach
 
@@ -145,8 +145,8 @@ def _from_server_sessions(kernel_id: str) -> Path | None:
                 continue
             relative = session.get("path") or (session.get("notebook") or {}).get("path")
             root = server.get("root_dir") or server.get("notebook_dir") or ""
-            if relative:
-                path = Path(root) / relative
+            if isinstance(relative, str) and relative:
+                path = Path(str(root)) / relative
                 if path.is_file():
                     return path
     return None
@@ -228,13 +228,14 @@ def _card_view(card: ReportCard, notes: list[str]) -> CardView:
 
     from nbcoach.render.html import card_html, findings_html, fragment_html
 
-    body = card_html(card, full=False)
+    extra = ""
     if card.status == "ok" and card.findings:
-        body += (
+        extra += (
             f"<details><summary>All findings ({len(card.findings)})</summary>"
             f"{findings_html(card.findings, 0)}</details>"
         )
-    body += "".join(f'<div class="note">{escape(note)}</div>' for note in notes)
+    extra += "".join(f'<div class="note">{escape(note)}</div>' for note in notes)
+    body = card_html(card, full=False).removesuffix("</section>") + extra + "</section>"
     return CardView(fragment_html(body), _card_text(card, notes))
 
 
@@ -279,7 +280,11 @@ def session_functions(ipython: Any) -> CardView:
         text = "nbcoach: no functions defined in this kernel session yet."
         return CardView(fragment_html(f"<div>{escape(text)}</div>"), text)
     subjects = {function_subject(s.function) for s in live.functions}
-    concerns = [f for f in live.findings if f.subject in subjects]
+    concerns = [  # located as the kernel numbers inputs: `In [17]:line 1`
+        replace(f, location=Location(f"In [{f.location.cell}]", None, f.location.line))
+        for f in live.findings
+        if f.subject in subjects
+    ]
     title = f"Functions defined in this kernel session ({len(live.functions)}, worst first)"
     body = functions_html(live, len(live.functions), "In", title) + "".join(
         finding_html(f) for f in concerns

@@ -79,7 +79,8 @@ def test_the_magic_shows_the_card_in_a_real_kernel(
     assert text.startswith("Functions defined in this kernel session (8):")
     assert "  F  analyse_customers  In [17]:line 1  341 lines, complexity 93" in text
     assert "clean_row" in text and text.count("clean_row") == 1  # only the live definition
-    assert "long-function" in html and "<table class='functions'>" in html
+    assert "<table class='functions'>" in html
+    assert '<span class="loc">In [17]:line 1</span><span class="rule">long-function</span>' in html
 
     html, text = outputs(cells[3])
     assert "clean.ipynb: grade A (100.0/100)" in text

@@ -60,6 +60,7 @@ STYLE = """
 .nbc .status.skipped{background:#fff8c5;color:#7d4e00}.nbc .status.error{background:#ffebe9;color:var(--bad)}
 .nbc .status.ok{background:#dafbe1;color:var(--ok)}
 .nbc .well{color:var(--ok);font-weight:600}
+.nbc details{margin:10px 0 4px}.nbc summary{cursor:pointer;font-weight:600}
 """
 
 PAGE_STYLE = """
