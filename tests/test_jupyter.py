@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from conftest import EXAMPLES, build_notebook
 
-from nbcoach.jupyter import find_notebook, unsaved_inputs
+from nbcoach.jupyter import unsaved_inputs
+from nbcoach.kernel_notebook import find_notebook
 from nbcoach.notebook import read
 
 
@@ -137,7 +138,7 @@ def test_the_running_servers_sessions_api_names_the_notebook(
     """The lookup for servers that do not set JPY_SESSION_NAME, against a real jupyter_server."""
     from jupyter_server.serverapp import list_running_servers
 
-    from nbcoach.jupyter import _from_server_sessions
+    from nbcoach.kernel_notebook import from_server_sessions
 
     nbformat.write(build_notebook(["x = 1"]), tmp_path / "served.ipynb")
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
@@ -171,8 +172,8 @@ def test_the_running_servers_sessions_api_names_the_notebook(
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             kernel_id = json.load(response)["kernel"]["id"]
-        assert _from_server_sessions(kernel_id) == tmp_path / "served.ipynb"
-        assert _from_server_sessions("not-a-kernel") is None
+        assert from_server_sessions(kernel_id) == tmp_path / "served.ipynb"
+        assert from_server_sessions("not-a-kernel") is None
     finally:
         server.terminate()
         server.wait(timeout=30)
