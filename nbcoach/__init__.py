@@ -4,3 +4,10 @@ Kept import-free so `nbcoach --version` starts fast; the engine lives in submodu
 """
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """`%load_ext nbcoach` registers `%nbcoach`; the code is imported only now, never at import."""
+    from nbcoach.jupyter import register
+
+    register(ipython)

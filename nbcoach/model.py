@@ -222,6 +222,30 @@ class NextStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFile:
+    """The file a card's findings are shown in by tools that know files, not cells.
+
+    SARIF viewers and GitHub annotations show a line of a file: for a notebook with a py:percent
+    pair that is the `.py` (a cell's lines stand one-to-one from `cell_lines`), for a `.py` the
+    file itself; otherwise the notebook, where a line can only be given within its cell. `path`
+    is relative to `Report.source_root`, in POSIX form.
+    """
+
+    path: str
+    cell_lines: tuple[tuple[int, int], ...] = ()  # (cell, first file line) for a text file
+    paired: bool = False  # `path` is the notebook's jupytext pair
+
+    def line(self, cell: int | None, line: int | None) -> int | None:
+        """The file line of `line` in `cell`; None when the file has no line for it."""
+        if cell is None:
+            return line
+        starts = dict(self.cell_lines)
+        if cell not in starts:
+            return None
+        return starts[cell] + (line or 1) - 1
+
+
+@dataclass(frozen=True, slots=True)
 class ReportCard:
     path: str
     status: Status
@@ -238,6 +262,7 @@ class ReportCard:
     strengths: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
     metrics: Metrics = Metrics()
+    source: SourceFile | None = None  # set by `sourcemap.attach_sources` for SARIF and GitHub
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,3 +274,4 @@ class Report:
     input_errors: tuple[str, ...] = ()
     fail_under: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
+    source_root: str = ""  # the folder `ReportCard.source` paths are relative to

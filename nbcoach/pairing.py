@@ -6,11 +6,12 @@ Only this module imports jupytext (it costs ~0.3 s to import, so it is imported 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from nbcoach.model import Cell, CellKind, Notebook
 
-_MARKER = re.compile(r"^#\s?%%")
+_MARKER = re.compile(r"^#\s?%%(?:\s|$)")  # `# %%time` is a commented cell magic, not a marker
 
 
 def read_text_notebook(text: str, path: str) -> Notebook:
@@ -63,3 +64,23 @@ def _first_line_after_header(lines: list[str]) -> int:
     while index < len(lines) and not lines[index].strip():
         index += 1
     return index + 1
+
+
+def paired_path(notebook: Path) -> Path | None:
+    """The py:percent file paired with `notebook`, or None when it has none.
+
+    Minimal version for SARIF and GitHub locations: the `.py` of the same name in the same folder
+    that is a text notebook (a jupytext header or `# %%` cell markers). The pairing feature
+    provides the full rules (jupytext `formats` metadata and configuration) with this same
+    signature; a merge keeps that one.
+    """
+    candidate = notebook.with_suffix(".py")
+    if notebook.suffix != ".ipynb" or not candidate.is_file():
+        return None
+    try:
+        head = candidate.read_text(encoding="utf-8", errors="replace")[:65536]
+    except OSError:
+        return None
+    if "jupytext:" in head or any(_MARKER.match(line) for line in head.split("\n")):
+        return candidate
+    return None

@@ -12,6 +12,9 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
+    github = "github"
+    html = "html"
 
 
 def report(
@@ -19,7 +22,10 @@ def report(
         None, help="Notebooks, .py files or folders (default: the current folder)."
     ),
     output_format: Format = typer.Option(
-        Format.text, "--format", "-f", help="text, json or markdown."
+        Format.text,
+        "--format",
+        "-f",
+        help="text, json, markdown, sarif (code scanning), github (annotations) or html.",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file."
@@ -64,6 +70,13 @@ def report(
         if card.status == "error":
             typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)
 
+    if output_format in (Format.sarif, Format.github):
+        from nbcoach.sourcemap import attach_sources
+
+        result, notes = attach_sources(result)
+        for note in notes:
+            err.print(f"nbcoach: note: {note}", markup=False, soft_wrap=True)
+
     if output_format is Format.json:
         from nbcoach.render.data import render_json
 
@@ -72,6 +85,18 @@ def report(
         from nbcoach.render.markdown import render_markdown
 
         text = render_markdown(result, max_findings=0 if show_all else 20)
+    elif output_format is Format.sarif:
+        from nbcoach.render.sarif import render_sarif
+
+        text = render_sarif(result)
+    elif output_format is Format.github:
+        from nbcoach.render.github import render_github
+
+        text = render_github(result)
+    elif output_format is Format.html:
+        from nbcoach.render.html import render_html
+
+        text = render_html(result, full, max_findings=0 if show_all else 15)
     else:
         from nbcoach.render.text import report_renderable
 
