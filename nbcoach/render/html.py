@@ -13,6 +13,7 @@ from html import escape
 
 from nbcoach import __version__
 from nbcoach.model import CategoryScore, Finding, FunctionScore, Report, ReportCard
+from nbcoach.render import phrases
 from nbcoach.rules import rule_help
 
 STYLE = """
@@ -159,17 +160,7 @@ def _grade(grade: str | None, small: bool = False) -> str:
 
 
 def _coverage(card: ReportCard) -> str:
-    m = card.metrics
-    parts = [
-        f"analysed {m.analysed_cells}/{m.python_cells} code cells"
-        if card.format != "script"
-        else "script"
-    ]
-    parts.append(f"{m.code_lines} code lines")
-    parts.append(f"{m.functions} function{'s' if m.functions != 1 else ''}")
-    if m.maintainability is not None:
-        parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
-    return " · ".join(parts)
+    return phrases.coverage(card)
 
 
 def _categories(categories: tuple[CategoryScore, ...]) -> str:

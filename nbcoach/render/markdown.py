@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbcoach.model import Report, ReportCard
+from nbcoach.render import phrases
 from nbcoach.rules import rule_help
 
 
@@ -32,11 +33,9 @@ def render_markdown(report: Report, max_findings: int = 20) -> str:
 
 
 def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
-    m = card.metrics
     lines = [f"### `{card.path}` — {card.grade} ({card.score:.1f}/100)", ""]
-    lines.append(
-        f"Analysed {m.analysed_cells}/{m.python_cells} code cells · {m.code_lines} code lines · {m.functions} functions"
-    )
+    coverage = phrases.coverage(card)
+    lines.append(coverage[0].upper() + coverage[1:])
     lines += ["", "| category | score | grade |", "| --- | ---: | :---: |"]
     lines += [f"| {c.name} | {c.score:.1f} | {c.grade} |" for c in card.categories]
     lines.append("")

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nbcoach.model import CategoryScore, Finding, Report, ReportCard
+from nbcoach.render import phrases
 from nbcoach.rules import rule_help
 
 GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "dark_orange", "F": "bold red"}
@@ -78,17 +79,7 @@ def _title(card: ReportCard) -> Text:
 
 
 def _coverage(card: ReportCard) -> Text:
-    m = card.metrics
-    parts = [
-        f"analysed {m.analysed_cells}/{m.python_cells} code cells"
-        if card.format != "script"
-        else "script"
-    ]
-    parts.append(f"{m.code_lines} code lines")
-    parts.append(f"{m.functions} function{'s' if m.functions != 1 else ''}")
-    if m.maintainability is not None:
-        parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
-    return Text("  " + " · ".join(parts), style="dim")
+    return Text("  " + phrases.coverage(card), style="dim")
 
 
 def _categories(categories: tuple[CategoryScore, ...]) -> Table:
