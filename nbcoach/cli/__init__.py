@@ -37,10 +37,12 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import report, rules
+    from nbcoach.cli import lock, report, rules, run
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
+    app.command("run", context_settings=run.CONTEXT, options_metavar=run.USAGE)(run.run)
+    app.command("lock")(lock.lock)
 
 
 _register()
@@ -51,7 +53,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
-        app(standalone_mode=False)
+        # Not standalone, click returns a raised typer.Exit's code instead of exiting with it.
+        code = app(standalone_mode=False)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -62,10 +65,12 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+    except Exception as error:  # click's usage errors, from click or from typer's own copy of it
+        if callable(getattr(error, "show", None)) and isinstance(
+            getattr(error, "exit_code", None), int
+        ):
+            error.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
