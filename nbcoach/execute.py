@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.errors import InputError
+from nbcoach.errors import InputError, UsageError
 from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
 from nbcoach.model import RunResult, RunStatus
 
@@ -54,6 +54,7 @@ def execute_notebook(
     source, output, cwd = source.resolve(), output.resolve(), cwd.resolve()
     original = _read_source(source)
     document = _parse(original, source)
+    _check_parameters(parameters)
     require_ipykernel(python)
     notes = parameter_notes(source, document, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -184,6 +185,18 @@ def parameter_notes(
         f"`{name}` is not assigned in the parameters cell (cell {tagged[0]}); it was set anyway"
         for name in sorted(set(parameters) - known)
     ]
+
+
+def _check_parameters(parameters: Mapping[str, object] | None) -> None:
+    """papermill stores parameters in the notebook's JSON: anything else fails mid-run."""
+    for name, value in (parameters or {}).items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as error:
+            raise UsageError(
+                f"parameter {name}: a {type(value).__name__} cannot be passed to a notebook; "
+                "use numbers, text, True/False/None, lists or dicts"
+            ) from error
 
 
 def source_cell_number(cells: Sequence[dict[str, Any]], index: int) -> int | None:

@@ -209,3 +209,47 @@ def test_lock_reports_unreadable_inputs_and_goes_on(project, make_notebook):
     assert done.returncode == 2
     assert "nbcoach: error: missing.ipynb: no such file or directory" in done.stderr
     assert "\nrich==" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3", 3),
+        ("-0.5", -0.5),
+        ("True", True),
+        ("None", None),
+        ("[1, 'a']", [1, "a"]),
+        ("{'k': 1}", {"k": 1}),
+        ("hello world", "hello world"),
+        ("{1, 2}", "{1, 2}"),  # a set: JSON cannot hold it, so it stays text
+        ("'quoted'", "quoted"),
+    ],
+)
+def test_parameter_values_are_literals_when_they_can_be(text, value):
+    from nbcoach.cli.run import parameter_value
+
+    assert parameter_value(text) == value
+
+
+def test_notebook_and_parameters_are_read_in_any_order():
+    from nbcoach.cli.run import parse_arguments
+
+    assert parse_arguments(["-p", "a", "1", "nb.ipynb", "--parameter", "b", "-2"]) == (
+        Path("nb.ipynb"),
+        {"a": 1, "b": -2},
+    )
+
+
+def test_an_interpreter_without_ipykernel_is_refused(project, make_notebook):
+    import subprocess
+    import sys
+
+    make_notebook(["1"], name="a.ipynb")
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(project / "bare")], check=True
+    )
+    done = run_cli(
+        "run", "a.ipynb", "--python", str(project / "bare" / "bin" / "python"), cwd=project
+    )
+    assert done.returncode == 2
+    assert "has no ipykernel, so it cannot run a notebook" in done.stderr

@@ -56,7 +56,7 @@ def test_an_isolated_run_uses_exactly_the_locked_versions_and_is_cached(project,
         "run", "which.ipynb", "--lock", "lock.txt", "--isolated", cwd=project, env=environment
     )
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "building an environment from lock.txt (1 pins + ipykernel)" in first.stderr
+    assert "building an environment from lock.txt (1 pin + ipykernel)" in first.stderr
     assert first.stdout.startswith("which.ipynb: ok in ")
     assert "isolated environment" in first.stdout
     version, prefix = printed(project / ".nbcoach" / "runs" / "which.ipynb", 2)
@@ -114,7 +114,7 @@ def test_the_upgrade_check_names_the_cells_a_newer_release_changes(project, env_
         lines[0]
         == "Upgrade check for which.ipynb: not safe to upgrade: 1 cell gives different output"
     )
-    assert lines[1] == "  1 of 1 packages have newer releases:"
+    assert lines[1] == "  1 of 1 package has a newer release:"
     assert lines[2].startswith(f"    six {LOCKED} -> ")
     newest = lines[2].rsplit(" ", 1)[1]
     assert newest != LOCKED
@@ -141,3 +141,17 @@ def test_the_upgrade_check_passes_when_every_cell_gives_the_same_output(project,
         "both runs pass and every cell's output is the same"
     )
     assert os.path.isfile(project / ".nbcoach" / "runs" / "stable.newest.ipynb")
+
+
+def test_without_a_lock_the_upgrade_check_pins_what_the_notebook_imports(project, env_dir):
+    from importlib.metadata import version
+
+    installed = version("six")
+    done = run_cli(
+        "run", "stable.ipynb", "--upgrade-check", cwd=project, env={"NBCOACH_ENV_DIR": str(env_dir)}
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "run 1 of 2: the current environment (1 locked package)" in done.stderr
+    records = read_records(project)
+    assert [(r["environment"], r["lock"]) for r in records] == [("current", None), ("newest", None)]
+    assert records[0]["packages"] == {"six": installed}

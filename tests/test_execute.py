@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcoach.errors import InputError, KernelEnvironmentError
+from nbcoach.errors import InputError, KernelEnvironmentError, UsageError
 from nbcoach.execute import execute_notebook
 
 
@@ -199,6 +199,15 @@ def test_an_interpreter_without_ipykernel_is_refused_with_the_fix(make_notebook,
     source = make_notebook(["print(1)"])
     with pytest.raises(KernelEnvironmentError, match=r"has no ipykernel.*--isolated"):
         execute_notebook(source, tmp_path / "out.ipynb", cwd=tmp_path, python=python)
+
+
+def test_a_parameter_json_cannot_hold_is_refused_before_running(make_notebook, tmp_path):
+    source = make_notebook(["print(1)"])
+    with pytest.raises(UsageError, match=r"parameter when: a object cannot be passed"):
+        execute_notebook(
+            source, tmp_path / "out.ipynb", cwd=tmp_path, parameters={"when": object()}
+        )
+    assert not (tmp_path / "out.ipynb").exists()
 
 
 def test_a_file_that_is_not_a_notebook_is_an_input_error(tmp_path):
