@@ -61,8 +61,14 @@ def execute_notebook(
     partial = _partial_path(output)
     tracker = _Tracker(len(document["cells"]) + (1 if parameters else 0), progress)
     started = time.monotonic()
-    with kernel_manager_for(python, extra_pythonpath, inherit_pythonpath) as manager_class:
-        failure = _run_papermill(source, partial, cwd, parameters, timeout, manager_class, tracker)
+    try:
+        with kernel_manager_for(python, extra_pythonpath, inherit_pythonpath) as manager_class:
+            failure = _run_papermill(
+                source, partial, cwd, parameters, timeout, manager_class, tracker
+            )
+    except BaseException:  # interrupted (Ctrl-C) or papermill itself broke: leave no debris
+        partial.unlink(missing_ok=True)
+        raise
     duration = time.monotonic() - started
     executed = _executed_cells(partial, document)
     status: RunStatus = "ok"

@@ -138,7 +138,7 @@ def lock_lines(lock: Lock, written: str | None) -> list[Text]:
     direct = sum(1 for pin in lock.pins if pin.direct)
     summary = (
         f"{_count(len(lock.pins), 'pin')} ({direct} imported directly, {len(lock.pins) - direct} needed by "
-        f"them) from {len(lock.sources)} files, Python {lock.python}"
+        f"them) from {_count(len(lock.sources), 'file')}, Python {lock.python}"
     )
     lines = [Text(f"wrote {written}: {summary}" if written else summary)]
     lines.extend(Text(f"  skipped {item}", style="dim") for item in lock.skipped)
