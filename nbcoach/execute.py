@@ -109,9 +109,9 @@ def _run_papermill(
     manager_class: type,
     tracker: _Tracker,
 ) -> _Failure | None:
-    import papermill  # type: ignore[import-untyped]
+    import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError  # type: ignore[import-untyped]
+    from papermill.exceptions import PapermillExecutionError
 
     quiet = _Quiet("papermill")  # it logs what RunResult reports: unknown parameters, timeouts
     try:

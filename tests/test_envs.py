@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from nbcoach.envs import MARKER, isolated_environment
 from nbcoach.errors import KernelEnvironmentError
 from nbcoach.lock import read_lock

@@ -7,8 +7,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from nbcoach.environment import describe
 from nbcoach.errors import LockError
 from nbcoach.lock import check_drift, infer_lock, read_lock, render_lock

@@ -53,8 +53,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
-        # Not standalone, click returns a raised typer.Exit's code instead of exiting with it.
         code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -72,5 +72,3 @@ def main() -> None:
             error.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
-    if isinstance(code, int) and code:
-        sys.exit(code)
