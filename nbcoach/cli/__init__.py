@@ -37,10 +37,12 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import report, rules
+    from nbcoach.cli import lock, report, rules, run
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
+    app.command("run", context_settings=run.CONTEXT, options_metavar=run.USAGE)(run.run)
+    app.command("lock")(lock.lock)
 
 
 _register()
@@ -63,10 +65,10 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+    except Exception as error:  # click's usage errors, from click or from typer's own copy of it
+        if callable(getattr(error, "show", None)) and isinstance(
+            getattr(error, "exit_code", None), int
+        ):
+            error.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
