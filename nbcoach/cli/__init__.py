@@ -37,10 +37,12 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import report, rules
+    from nbcoach.cli import pairs, report, rules
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
+    app.command("pair")(pairs.pair)
+    app.command("sync")(pairs.sync)
 
 
 _register()
@@ -51,7 +53,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
-        app(standalone_mode=False)
+        # without standalone mode, click returns (not raises) the code of a typer.Exit
+        code = app(standalone_mode=False)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -62,10 +65,10 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+    except Exception as error:  # click's usage errors (typer >= 0.22 vendors its own click)
+        show = getattr(error, "show", None)
+        if callable(show) and callable(getattr(error, "format_message", None)):
+            show()
             sys.exit(2)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
