@@ -37,12 +37,15 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import pairs, report, rules
+    from nbcoach.cli import commitsize, gate, pairs, report, rules
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
     app.command("pair")(pairs.pair)
     app.command("sync")(pairs.sync)
+    app.command("gate")(gate.gate)
+    app.command("baseline")(gate.baseline)
+    app.command("commit-size")(commitsize.commit_size)
 
 
 _register()
