@@ -37,7 +37,7 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import commitsize, gate, pairs, report, rules
+    from nbcoach.cli import commitsize, gate, init, pairs, report, rules
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
@@ -46,6 +46,8 @@ def _register() -> None:
     app.command("gate")(gate.gate)
     app.command("baseline")(gate.baseline)
     app.command("commit-size")(commitsize.commit_size)
+    app.command("init")(init.init)
+    app.command("install-hooks")(init.install_hooks)
 
 
 _register()
