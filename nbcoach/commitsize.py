@@ -80,7 +80,7 @@ def measure_staged(root: Path) -> SizeReport:
             notes.append(f"{name}: not measured ({error.reason})")
             continue
         pair = find_pair(root / name) if name.endswith(".ipynb") else None
-        also = ()
+        also: tuple[str, ...] = ()
         if pair is not None:
             text = gitindex.relative(root, pair.text)
             also = (text,) if text in counted else ()
