@@ -113,7 +113,7 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
         )
     staged = _write(plan, options.staged)
     _remember(pair, plan.digest)
-    message = f"updated {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
+    message = f"wrote {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
     return SyncResult(
         pair.notebook,
         "updated",

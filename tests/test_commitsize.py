@@ -97,3 +97,22 @@ def test_commit_size_keys_are_validated() -> None:
         parse_table({"commit-size": {"max-line": 100}}, "pyproject.toml")
     with pytest.raises(ConfigError, match="must be true or false"):
         parse_table({"commit-size": {"fail": "yes"}}, "pyproject.toml")
+
+
+def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path) -> None:
+    """Adopting pairing adds a .py for every committed notebook: that is not work to review."""
+    repo = Repo(tmp_path / "repo")
+    _write(repo.path / "a.ipynb", [_function(f"f{i}", 100) for i in range(6)])
+    repo.git("add", ".")
+    repo.commit("notebook, long ago")
+    pair_notebooks([str(repo.path / "a.ipynb")])
+    repo.git("add", "a.py")  # the notebook itself is staged too (pairing metadata) or not
+    repo.git("restore", "--staged", "a.ipynb")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 0
+    assert "commit size fine: 0 changed source lines, 0 functions" in result.stdout
+    text = repo.path / "a.py"
+    text.write_text(text.read_text().replace("v1 = x + 1", "v1 = x + 10", 1))
+    repo.git("add", "a.py")
+    edited = run_cli("commit-size", cwd=repo.path)
+    assert "2 changed source lines, 1 functions" in edited.stdout

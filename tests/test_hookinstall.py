@@ -55,7 +55,7 @@ def test_install_then_commits_run_the_checks(tmp_path: Path) -> None:
     repo.git("add", "newcomer.ipynb")
     done = repo.commit("better title", env=env, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "updated newcomer.py" in done.stderr  # the pair was synced and staged
+    assert "wrote newcomer.py" in done.stderr  # the pair was synced and staged
     assert "churn analysis, Q3" in repo.show("HEAD:newcomer.py")
     assert repo.dirty() == []
 

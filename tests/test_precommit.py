@@ -96,7 +96,7 @@ def test_first_commit_after_init_passes_with_the_legacy_notebook_under_its_basel
     result = commit(team, "adopt nbcoach")
     assert result.returncode == 0, output(result)
     text = output(result)
-    assert "notebooks/churn.ipynb: updated churn.py from churn.ipynb" in text
+    assert "notebooks/churn.ipynb: wrote churn.py from churn.ipynb" in text
     assert "(staged notebooks/churn.py)" in text
     # legacy: ~34/100 with fail-under 70, but it is in the baseline, so it passes
     assert "notebooks/churn.ipynb   F" in text and "(baseline 3" in text and "ok" in text

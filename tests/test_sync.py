@@ -37,7 +37,7 @@ def test_a_staged_notebook_edit_updates_and_stages_the_text(
     repo.git("add", "analysis.ipynb")
     result = run_cli("sync", "--staged", cwd=repo.path)
     assert result.returncode == 0, result.stderr
-    assert "updated analysis.py" in result.stdout and "staged analysis.py" in result.stdout
+    assert "wrote analysis.py" in result.stdout and "staged analysis.py" in result.stdout
     assert "x = 42" in repo.show(":analysis.py")
     assert repo.dirty() == []  # nothing left unstaged: pre-commit sees no modification
     assert sorted(repo.staged()) == ["analysis.ipynb", "analysis.py"]
