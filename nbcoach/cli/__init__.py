@@ -37,12 +37,19 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import lock, report, rules, run
+    from nbcoach.cli import commitsize, gate, init, lock, pairs, report, rules, run
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
     app.command("run", context_settings=run.CONTEXT, options_metavar=run.USAGE)(run.run)
     app.command("lock")(lock.lock)
+    app.command("pair")(pairs.pair)
+    app.command("sync")(pairs.sync)
+    app.command("gate")(gate.gate)
+    app.command("baseline")(gate.baseline)
+    app.command("commit-size")(commitsize.commit_size)
+    app.command("init")(init.init)
+    app.command("install-hooks")(init.install_hooks)
 
 
 _register()
@@ -53,8 +60,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
+        # without standalone mode, click returns (not raises) the code of a typer.Exit
         code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -65,10 +72,10 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors, from click or from typer's own copy of it
-        if callable(getattr(error, "show", None)) and isinstance(
-            getattr(error, "exit_code", None), int
-        ):
-            error.show()  # type: ignore[attr-defined]
+    except Exception as error:  # click's usage errors (typer >= 0.22 vendors its own click)
+        show = getattr(error, "show", None)
+        if callable(show) and callable(getattr(error, "format_message", None)):
+            show()
             sys.exit(2)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
