@@ -98,7 +98,9 @@ class Pair:
 
 
 def paired_path(notebook: Path) -> Path | None:
-    """The text file paired with `notebook`, if it exists."""
+    """The text file paired with `notebook`, if it exists (None for anything but a notebook)."""
+    if Path(notebook).suffix != ".ipynb":
+        return None
     pair = find_pair(notebook)
     return pair.text if pair is not None and pair.text.is_file() else None
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import EXAMPLES, build_notebook
 
+from conftest import EXAMPLES, build_notebook
 from nbcoach.jupyter import unsaved_inputs
 from nbcoach.kernel_notebook import find_notebook
 from nbcoach.notebook import read

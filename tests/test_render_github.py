@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_cli
 from test_sourcemap import pair
 
+from conftest import EXAMPLES, run_cli
 from nbcoach.model import Finding, Location, Report, ReportCard, SourceFile
 from nbcoach.render.github import escape_data, escape_property, render_github
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from browser import is_blank, visit
 from conftest import ROOT, run_cli
-
 from nbcoach.render.html import render_html
 from nbcoach.review import ReviewOptions, review
 

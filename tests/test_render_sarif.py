@@ -10,9 +10,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DATA, EXAMPLES, ROOT, run_cli
 from test_sourcemap import pair
 
+from conftest import DATA, EXAMPLES, ROOT, run_cli
 from nbcoach.rules import RULES
 
 SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

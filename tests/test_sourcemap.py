@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from nbcoach.model import SourceFile
 from nbcoach.notebook import read
 from nbcoach.pairing import cell_start_lines, paired_path
