@@ -37,10 +37,13 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import report, rules
+    from nbcoach.cli import dashboard, history, report, rules, trend
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
+    app.command("history")(history.history)
+    app.command("trend")(trend.trend)
+    app.command("dashboard")(dashboard.dashboard)
 
 
 _register()
