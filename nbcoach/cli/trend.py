@@ -38,4 +38,9 @@ def trend(
         )
     out = console(no_color)
     out.print(trend_renderable(history, limit), soft_wrap=not out.is_terminal)
-    raise typer.Exit(2 if missing else 0)
+    if missing:
+        # sys.exit, not typer.Exit: main() runs click with standalone_mode=False, which returns
+        # typer.Exit's code instead of exiting with it (so it would be lost).
+        import sys
+
+        sys.exit(2)

@@ -109,7 +109,7 @@
     data: { datasets: data.files.filter(function (f) { return f.charted; }).map(function (f, i) {
       var colour = palette[i % palette.length];
       return {
-        label: f.path, borderColor: colour, backgroundColor: colour, stepped: "after", spanGaps: true,
+        label: f.path, borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
         data: f.points.map(function (p) { return { x: p.x, y: p.y, mark: p.mark, raw: p.raw, sha: p.sha }; }),
         pointStyle: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? "triangle" : "circle"; },
         pointRadius: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? 6 : 2.5; }
@@ -161,9 +161,9 @@
       data: { datasets: series.map(function (values, i) {
         return { label: labels[i], data: values.map(function (v, j) { return { x: d.x[j], y: v }; }),
                  borderColor: colours[i], backgroundColor: colours[i] + "99", fill: i ? "-1" : "origin",
-                 stepped: "after", pointRadius: 0 };
+                 stepped: "before", pointRadius: 0 };
       }) },
-      options: { scales: { x: timeAxis(), y: { stacked: true, beginAtZero: true, title: { display: true, text: "functions" } } },
+      options: { scales: { x: timeAxis(), y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "functions" } } },
                  interaction: { mode: "index", intersect: false } }
     });
   }
@@ -174,12 +174,12 @@
   draw("chart-redefinitions", {
     type: "line",
     data: { datasets: [
-      { label: "functions/classes redefined", borderColor: bad, backgroundColor: bad, stepped: "after", pointRadius: 0,
+      { label: "functions/classes redefined", borderColor: bad, backgroundColor: bad, stepped: "before", pointRadius: 0,
         data: data.distributions.redefinitions.map(function (v, j) { return { x: data.distributions.x[j], y: v }; }) },
-      { label: "variables re-assigned across cells", borderColor: "#f08c00", backgroundColor: "#f08c00", stepped: "after", pointRadius: 0,
+      { label: "variables re-assigned across cells", borderColor: "#f08c00", backgroundColor: "#f08c00", stepped: "before", pointRadius: 0,
         data: data.distributions.reassignments.map(function (v, j) { return { x: data.distributions.x[j], y: v }; }) }
     ] },
-    options: { scales: { x: timeAxis(), y: { beginAtZero: true } }, interaction: { mode: "index", intersect: false } }
+    options: { scales: { x: timeAxis(), y: { beginAtZero: true, ticks: { precision: 0 } } }, interaction: { mode: "index", intersect: false } }
   });
 
   if (data.runs.length) {
