@@ -161,8 +161,12 @@ def _changes(title: str, changes: list[Change]) -> RenderableType:
     if not changes:
         return Text(f"{title}: none")
     table = Table(title=title, title_justify="left", box=None, show_header=False)
-    for _ in range(6):
-        table.add_column()
+    table.add_column(justify="right", no_wrap=True, min_width=6)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
     for change in changes:
         table.add_row(
             f"{change.version.delta:+.1f}",
@@ -185,8 +189,11 @@ def _not_compared(history: History) -> RenderableType:
         box=None,
         show_header=False,
     )
-    for _ in range(5):
-        table.add_column()
+    table.add_column(no_wrap=True, min_width=13)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column(ratio=3)
     for change in found[-10:]:
         own = history.blobs.get(change.version.key)
         detail = {
@@ -211,18 +218,23 @@ def _not_compared(history: History) -> RenderableType:
 
 def _authors(stats: list[AuthorStats]) -> RenderableType:
     table = Table(title="Per author", title_justify="left", box=None)
+    table.add_column("author", no_wrap=True, overflow="ellipsis", ratio=1)
     for name in (
-        "author",
         "commits",
-        "score change",
+        "change",
         "improved",
         "regressed",
         "added",
-        "coverage drops",
+        "cov.drops",
         "big-bang",
-        "median lines",
+        "med.lines",
     ):
-        table.add_column(name, justify="left" if name == "author" else "right")
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    table.caption = (
+        "change: sum of comparable score changes; cov.drops: versions that hid cells from "
+        "analysis; med.lines: median code lines per commit"
+    )
+    table.caption_justify = "left"
     for author in stats:
         table.add_row(
             author.name,

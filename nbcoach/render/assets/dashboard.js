@@ -28,7 +28,7 @@
     /* Dates on a linear axis (no date adapter needed): ticks at whole hours, days, weeks... */
     return { type: "linear", afterBuildTicks: function (axis) {
       var span = Math.max(axis.max - axis.min, HOUR), step = STEPS[STEPS.length - 1];
-      for (var i = 0; i < STEPS.length; i++) { if (span / STEPS[i] <= 8) { step = STEPS[i]; break; } }
+      for (var i = 0; i < STEPS.length; i++) { if (span / STEPS[i] <= 10) { step = STEPS[i]; break; } }
       var ticks = [];
       for (var t = Math.ceil(axis.min / step) * step; t <= axis.max; t += step) ticks.push({ value: t });
       axis.ticks = ticks.length ? ticks : [{ value: axis.min }];
@@ -96,7 +96,7 @@
       pointBackgroundColor: function (c) { var p = data.team[c.dataIndex]; return p && p.marks.length ? bad : accent; }
     }] },
     options: {
-      scales: { x: timeAxis(), y: { suggestedMin: 0, suggestedMax: 100, title: { display: true, text: "score" } } },
+      scales: { x: timeAxis(), y: { max: 100, grace: "5%", title: { display: true, text: "score" } } },
       plugins: { legend: { display: false }, tooltip: { callbacks: {
         title: function (items) { var p = data.team[items[0].dataIndex]; return p.sha + "  " + day(p.x); },
         afterBody: function (items) { var p = data.team[items[0].dataIndex]; return [p.subject, p.files + " graded files"].concat(p.marks); }
@@ -109,7 +109,7 @@
     data: { datasets: data.files.filter(function (f) { return f.charted; }).map(function (f, i) {
       var colour = palette[i % palette.length];
       return {
-        label: f.path, borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
+        label: f.path.split("/").pop(), borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
         data: f.points.map(function (p) { return { x: p.x, y: p.y, mark: p.mark, raw: p.raw, sha: p.sha }; }),
         pointStyle: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? "triangle" : "circle"; },
         pointRadius: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? 6 : 2.5; }
@@ -117,8 +117,9 @@
     }) },
     options: {
       parsing: { xAxisKey: "x", yAxisKey: "y" },
-      scales: { x: timeAxis(), y: { suggestedMin: 0, suggestedMax: 100, title: { display: true, text: "score" } } },
-      plugins: { tooltip: { callbacks: { afterLabel: function (item) {
+      scales: { x: timeAxis(), y: { max: 100, grace: "5%", title: { display: true, text: "score" } } },
+      plugins: { tooltip: { callbacks: { title: function (items) { return data.files.filter(function (f) { return f.charted; })[items[0].datasetIndex].path; },
+        afterLabel: function (item) {
         var p = item.raw; return p.mark ? p.sha + " " + p.mark + (p.raw !== null && p.mark === "coverage-drop" ? " (scored " + fmt(p.raw) + ", not counted)" : "") : p.sha;
       } } } }
     }
