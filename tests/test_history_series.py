@@ -124,3 +124,30 @@ def test_biggest_changes_and_file_trends_follow_deltas() -> None:
     assert [(c.version.delta, c.before, c.after) for c in downs] == [(-5.0, 70.0, 65.0)]
     [trend] = file_trends(history)
     assert (trend.path, trend.first, trend.latest, trend.change) == ("b.ipynb", 50.0, 65.0, 15.0)
+
+
+def test_dashboard_data_leaves_out_commits_that_changed_nothing() -> None:
+    from nbcoach.history.runs import Runs
+    from nbcoach.render.dashboard import dashboard_data
+
+    blobs = {"k": blob("k", 80.0, [10, 60])}
+    records = tuple(
+        CommitRecord(
+            i,
+            f"{i:040d}",
+            (),
+            "a",
+            "a@x",
+            f"2024-01-{i:02d}T00:00:00+00:00",
+            f"2024-01-{i:02d}T00:00:00+00:00",
+            f"c{i}",
+            touched=int(i == 2),
+        )
+        for i in range(1, 11)
+    )
+    versions = (Version(2, 1, "a.ipynb", "A", "b", "k", "k", "a", "a@x", "new"),)
+    data = dashboard_data(History("/r", records, versions, blobs), Runs({}))
+    assert [p["subject"] for p in data["team"]] == ["c1", "c2", "c10"]
+    assert [p["y"] for p in data["team"]] == [None, 80.0, 80.0]
+    assert data["distributions"]["length"] == [[0, 1, 1], [0, 0, 0], [0, 1, 1], [0, 0, 0]]
+    assert len(data["commits"]) == 1 and data["summary"]["commits"] == 10

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
 
 from nbcoach.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
@@ -292,3 +292,34 @@ def test_newer_store_schema_is_refused_older_is_rebuilt(repo: GitRepo) -> None:
 def test_not_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not inside a git repository"):
         update_history(tmp_path)
+
+
+def test_big_bang_commits_are_flagged_by_code_lines(repo: GitRepo) -> None:
+    repo.notebook("small.ipynb", ["x = 1"])
+    repo.commit("small start")
+    repo.notebook("big.ipynb", [long_function("giant", 420)])
+    repo.commit("everything at once", BOB)
+    repo.notebook("big.ipynb", [long_function("giant", 420), "print(giant([]))"])
+    repo.commit("one more line", BOB)
+    update_history(repo.path)
+    history = load_history(repo.path)
+    assert [(c.lines_added, c.big_bang) for c in history.commits] == [
+        (1, False),
+        (history.commits[1].lines_added, True),
+        (1, False),
+    ]
+    assert history.commits[1].lines_added >= 400
+    bob = next(a for a in author_stats(history) if a.name == BOB[0])
+    assert (bob.commits, bob.big_bang) == (2, 1)
+
+
+def test_a_py_percent_twin_is_graded_with_its_notebook(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.write("a.py", "# %%\nimport json\n\n# %%\nprint(json)\n")
+    repo.write("tool.py", "def f():\n    return 1\n")
+    repo.commit("pair")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    marks = {v.path: v.mark for v in history.versions}
+    assert marks == {"a.ipynb": "new", "a.py": "paired", "tool.py": "new"}
+    assert team_series(history)[0].files == 2

@@ -81,14 +81,12 @@ def analyse_versions(
                 extend_select,
                 config_dirs={str((root / job.path).parent) for job in batch},
             )
-            analysed = _analyse(batch, contents, workers)
+            analysed = _analyse(batch, contents, workers, done, len(jobs), progress)
+            done += len(batch)
             ruff = lint.collect(ruff)
             for job, (analysis, shape) in zip(batch, analysed, strict=True):
                 findings = _lint_findings(job, analysis, contents[job.blob], ruff, copies[job.key])
                 card = build_card(analysis, findings, job.config)
-                done += 1
-                if progress:
-                    progress(done, len(jobs))
                 yield facts_of(job.key, card, shape), shape, job.blob
 
 
@@ -125,16 +123,30 @@ def _mirror(
 
 
 def _analyse(
-    batch: Sequence[BlobJob], contents: dict[str, bytes], workers: int
+    batch: Sequence[BlobJob],
+    contents: dict[str, bytes],
+    workers: int,
+    done: int,
+    total: int,
+    progress: Progress | None,
 ) -> list[tuple[Analysis, Shape | None]]:
     tasks = [(contents[job.blob], job.path, job.config) for job in batch]
     jobs = workers or os.cpu_count() or 1
+    results: list[tuple[Analysis, Shape | None]] = []
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         chunk = max(1, min(8, len(tasks) // (jobs * 4)))
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-            return list(pool.map(analyse_task, tasks, chunksize=chunk))
-    return [analyse_task(task) for task in tasks]
+            for result in pool.map(analyse_task, tasks, chunksize=chunk):
+                results.append(result)
+                if progress:
+                    progress(done + len(results), total)
+        return results
+    for task in tasks:
+        results.append(analyse_task(task))
+        if progress:
+            progress(done + len(results), total)
+    return results
 
 
 def analyse_task(task: tuple[bytes, str, Config]) -> tuple[Analysis, Shape | None]:

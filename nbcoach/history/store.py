@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from nbcoach.errors import UsageError
 from nbcoach.history.records import BlobFacts, CommitRecord, FunctionFacts, History, Version
@@ -233,7 +234,7 @@ def _facts_row(item: BlobFacts) -> tuple[object, ...]:
     )
 
 
-def _facts_from_row(row: Sequence[object]) -> BlobFacts:
+def _facts_from_row(row: Sequence[Any]) -> BlobFacts:
     categories = json.loads(str(row[6] or "[]"))
     functions = json.loads(str(row[11] or "[]"))
     return BlobFacts(
@@ -241,17 +242,17 @@ def _facts_from_row(row: Sequence[object]) -> BlobFacts:
         status=str(row[1]),
         reason=str(row[2] or ""),
         format=str(row[3] or ""),
-        score=None if row[4] is None else float(row[4]),  # type: ignore[arg-type]
+        score=None if row[4] is None else float(row[4]),
         grade=None if row[5] is None else str(row[5]),
         categories=tuple((str(name), float(score)) for name, score in categories),
-        code_cells=int(row[7] or 0),  # type: ignore[call-overload]
-        python_cells=int(row[8] or 0),  # type: ignore[call-overload]
-        analysed_cells=int(row[9] or 0),  # type: ignore[call-overload]
-        code_lines=int(row[10] or 0),  # type: ignore[call-overload]
+        code_cells=int(row[7] or 0),
+        python_cells=int(row[8] or 0),
+        analysed_cells=int(row[9] or 0),
+        code_lines=int(row[10] or 0),
         functions=tuple(FunctionFacts(*item) for item in functions),
-        redefinitions=int(row[12] or 0),  # type: ignore[call-overload]
-        reassignments=int(row[13] or 0),  # type: ignore[call-overload]
-        findings=int(row[14] or 0),  # type: ignore[call-overload]
+        redefinitions=int(row[12] or 0),
+        reassignments=int(row[13] or 0),
+        findings=int(row[14] or 0),
     )
 
 
@@ -261,18 +262,18 @@ def _commit_row(commit: CommitRecord) -> tuple[object, ...]:
     return tuple(int(v) if isinstance(v, bool) else v for v in values)
 
 
-def _commit_from_row(row: Sequence[object]) -> CommitRecord:
-    values = dict(zip(_COMMIT_FIELDS, row, strict=True))
+def _commit_from_row(row: Sequence[Any]) -> CommitRecord:
+    values: dict[str, Any] = dict(zip(_COMMIT_FIELDS, row, strict=True))
     values["parents"] = tuple(str(values["parents"] or "").split())
     values["base"] = bool(values["base"])
     values["big_bang"] = bool(values["big_bang"])
-    return CommitRecord(**values)  # type: ignore[arg-type]
+    return CommitRecord(**values)
 
 
 def _version_row(version: Version) -> tuple[object, ...]:
     return tuple(getattr(version, name) for name in _VERSION_FIELDS)
 
 
-def _version_from_row(row: Sequence[object]) -> Version:
-    values = dict(zip(_VERSION_FIELDS, row, strict=True))
-    return Version(**values)  # type: ignore[arg-type]
+def _version_from_row(row: Sequence[Any]) -> Version:
+    values: dict[str, Any] = dict(zip(_VERSION_FIELDS, row, strict=True))
+    return Version(**values)

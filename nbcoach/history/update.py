@@ -23,7 +23,7 @@ from nbcoach.discover import in_scope
 from nbcoach.errors import UsageError
 from nbcoach.history.blobs import BlobJob, analyse_versions, analysis_key, version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
-from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, CommitRecord, Version
+from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, CommitRecord, Mark, Version
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.project import state_dir
 
@@ -373,7 +373,7 @@ def _compare(
 
 def _judge(
     item: _Item, new: BlobFacts | None, reference: BlobFacts | None, live: set[str]
-) -> tuple[str, float | None, str | None]:
+) -> tuple[Mark, float | None, str | None]:
     """(mark, delta, the new reference key or None to keep the old one)."""
     if item.change == "D":
         return "deleted", None, ""
