@@ -198,6 +198,15 @@ class Store:
             )
 
     def add_commits(self, commits: Sequence[CommitRecord], versions: Sequence[Version]) -> None:
+        try:
+            self._add_commits(commits, versions)
+        except sqlite3.IntegrityError as error:
+            raise UsageError(
+                f"{self.path}: another nbcoach run stored these commits at the same time "
+                f"({error}); run it again"
+            ) from error
+
+    def _add_commits(self, commits: Sequence[CommitRecord], versions: Sequence[Version]) -> None:
         with self.db:
             self.db.executemany(
                 f"INSERT INTO commits VALUES ({','.join('?' * len(_COMMIT_FIELDS))})",

@@ -12,18 +12,18 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach import __version__, gitrepo
 from nbcoach.cache import ruff_version
-from nbcoach.config import Config, load_config
-from nbcoach.discover import in_scope
+from nbcoach.config import load_config
 from nbcoach.errors import UsageError
-from nbcoach.history.blobs import BlobJob, analyse_versions, analysis_key, version_shape
-from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
-from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, CommitRecord, Mark, Version
+from nbcoach.history.blobs import BlobJob, analyse_versions
+from nbcoach.history.changes import Shape
+from nbcoach.history.compare import compare, fill_shapes
+from nbcoach.history.plan import plan_commits
+from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.project import state_dir
 
@@ -53,25 +53,6 @@ class HistoryResult:
     marked: tuple[tuple[Version, str], ...] = ()  # (version, commit) not comparable, new commits
 
 
-@dataclass(slots=True)
-class _Item:
-    lineage: int
-    path: str
-    change: str
-    blob: str = ""
-    old_path: str = ""
-    old_blob: str = ""
-    key: str = ""
-    author: tuple[str, str] = ("", "")
-
-
-@dataclass(slots=True)
-class _Planned:
-    commit: gitrepo.RawCommit
-    base: bool
-    items: list[_Item] = field(default_factory=list)
-
-
 def update_history(repo: Path, options: HistoryOptions = HistoryOptions()) -> HistoryResult:
     started = time.perf_counter()
     root = gitrepo.toplevel(repo)
@@ -85,13 +66,7 @@ def update_history(repo: Path, options: HistoryOptions = HistoryOptions()) -> Hi
 def _update(root: Path, store: Store, options: HistoryOptions, started: float) -> HistoryResult:
     notes = [store.note] if store.note else []
     configs = gitrepo.config_files(root)
-    stamp = _stamp(root, configs)
-    if options.rebuild:
-        store.reset(keep_blobs=False)
-    elif store.meta("stamp") not in (None, stamp):
-        store.reset(keep_blobs=False)
-        notes.append("nbcoach, ruff or the configuration changed: every version is graded again")
-    store.set_meta({"stamp": stamp})
+    _check_stamp(store, _stamp(root, configs), options.rebuild, notes)
     result = HistoryResult(root=str(root), store=str(store.path))
     tip = gitrepo.head(root)
     if tip is None:
@@ -101,23 +76,18 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     if (store.meta("base") or "") != (base or ""):
         store.reset(keep_blobs=True)
         store.set_meta({"base": base or ""})
-    if base:
-        line = line[line.index(base) :]
-    known = store.commit_shas()
-    common = 0
-    while common < min(len(known), len(line)) and known[common] == line[common]:
-        common += 1
-    if common < len(known):
-        store.truncate(common)
-        notes.append(
-            f"the history was rewritten after {known[common - 1][:10] if common else 'the start'}: "
-            f"{len(known) - common} stored commit(s) replaced"
-        )
-    todo = line[common:]
-    raw = gitrepo.log(root, todo)
-    planned, jobs, reused = _plan(root, raw, store, base if common == 0 else None, configs)
+    line = line[line.index(base) :] if base else line
+    common = _align(store, line, notes)
+    last = store.last_versions()
+    raw = gitrepo.log(root, line[common:])
+    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs)
+    known = store.known_keys(wanted)
+    jobs = [job for key, job in wanted.items() if key not in known]
     new_facts, shapes = _grade(root, store, jobs, configs, options)
-    commits, versions = _compare(root, planned, store, new_facts, shapes, common)
+    keys = set(wanted) | {v.key for v in last} | {v.effective for v in last}
+    facts = {**store.blob_facts(k for k in keys if k not in new_facts), **new_facts}
+    fill_shapes(root, planned, shapes)
+    commits, versions = compare(planned, last, facts, shapes, common)
     store.add_commits(commits, versions)
     shas = {c.seq: c.sha for c in commits}
     live = [v for v in store.last_versions() if v.change != "D"]
@@ -126,7 +96,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         commits=len(line),
         new_commits=len(commits),
         analysed=len(jobs),
-        reused=reused,
+        reused=len(known),
         files=len(live),
         store_bytes=store.size(),
         seconds=round(time.perf_counter() - started, 3),
@@ -135,6 +105,31 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
             (v, shas[v.seq]) for v in versions if v.mark in NOT_COMPARABLE and v.change != "="
         ),
     )
+
+
+def _check_stamp(store: Store, stamp: str, rebuild: bool, notes: list[str]) -> None:
+    """Forget every grade when asked to, or when what grades depend on has changed."""
+    if rebuild:
+        store.reset(keep_blobs=False)
+    elif store.meta("stamp") not in (None, stamp):
+        store.reset(keep_blobs=False)
+        notes.append("nbcoach, ruff or the configuration changed: every version is graded again")
+    store.set_meta({"stamp": stamp})
+
+
+def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
+    """How many stored commits are still the start of the line; the rest are dropped."""
+    stored = store.commit_shas()
+    common = 0
+    while common < min(len(stored), len(line)) and stored[common] == line[common]:
+        common += 1
+    if common < len(stored):
+        store.truncate(common)
+        after = stored[common - 1][:10] if common else "the start"
+        notes.append(
+            f"the history was rewritten after {after}: {len(stored) - common} stored commit(s) replaced"
+        )
+    return common
 
 
 def _stamp(root: Path, configs: Sequence[str]) -> str:
@@ -171,91 +166,6 @@ def _base(
     return line[index - 1] if index > 0 else None
 
 
-def _plan(
-    root: Path,
-    raw: Sequence[gitrepo.RawCommit],
-    store: Store,
-    base: str | None,
-    configs: Sequence[str],
-) -> tuple[list[_Planned], list[BlobJob], int]:
-    """Follow files through the new commits (renames keep their lineage) and key each version."""
-    root_config = load_config(root)
-    exclude = root_config.exclude
-    last = store.last_versions()
-    alive = {v.path: v.lineage for v in last if v.change != "D"}
-    gone = {v.path: v.lineage for v in last if v.change == "D"}
-    next_lineage = max((v.lineage for v in last), default=0) + 1
-    planned: list[_Planned] = []
-    for commit in raw:
-        step = _Planned(commit, base == commit.sha)
-        authors = gitrepo.branch_authors(root, commit) if len(commit.parents) > 1 else {}
-        who = (commit.author, commit.email)
-        if step.base:
-            files = gitrepo.tree_files(root, commit.sha)
-            changes = [gitrepo.RawChange("=", p, b) for p, b in sorted(files.items())]
-        else:
-            changes = list(commit.changes)
-        for change in changes:
-            path, kind = change.path, change.status
-            if kind == "R" and change.old_path not in alive:
-                kind = "A"
-            if kind == "R" and not in_scope(path, exclude):
-                path, kind = change.old_path, "D"
-            if kind != "D" and not in_scope(path, exclude):
-                continue
-            if kind == "D":
-                if path not in alive:
-                    continue
-                lineage = alive.pop(path)
-                gone[path] = lineage
-                item = _Item(lineage, path, "D", old_blob=change.old_blob)
-            elif kind == "R":
-                lineage = alive.pop(change.old_path)
-                alive[path] = lineage
-                item = _Item(lineage, path, "R", change.blob, change.old_path, change.old_blob)
-            elif path in alive:
-                item = _Item(alive[path], path, "M", change.blob, old_blob=change.old_blob)
-            else:
-                lineage = gone.pop(path, 0) or next_lineage
-                next_lineage = max(next_lineage, lineage + 1)
-                alive[path] = lineage
-                item = _Item(lineage, path, "=" if step.base else "A", change.blob)
-            item.author = authors.get(path) or authors.get(item.old_path) or who
-            step.items.append(item)
-        planned.append(step)
-    jobs: dict[str, BlobJob] = {}
-    for step in planned:
-        for item in step.items:
-            if item.change != "D":
-                config = _config(root, item.path)
-                item.key = analysis_key(
-                    item.blob, item.path, config, _config_dirs(item.path, configs)
-                )
-                jobs.setdefault(item.key, BlobJob(item.key, item.blob, item.path, config))
-    known = store.known_keys(jobs)
-    return planned, [job for key, job in jobs.items() if key not in known], len(known)
-
-
-@lru_cache(maxsize=1024)
-def _config_for_dir(root: Path, directory: str) -> Config:
-    return load_config(root / directory / "__nbcoach_probe__")
-
-
-def _config(root: Path, path: str) -> Config:
-    return _config_for_dir(root, path.rpartition("/")[0])
-
-
-def _config_dirs(path: str, configs: Sequence[str]) -> str:
-    """The configuration files that apply to a path (their contents are in the stamp)."""
-    directory = path.rpartition("/")[0]
-    return "|".join(
-        name
-        for name in configs
-        if not name.rpartition("/")[0]
-        or (directory + "/").startswith(name.rpartition("/")[0] + "/")
-    )
-
-
 def _grade(
     root: Path,
     store: Store,
@@ -278,130 +188,3 @@ def _grade(
             pending = []
     store.add_blobs(pending)
     return facts, shapes
-
-
-def _compare(
-    root: Path,
-    planned: Sequence[_Planned],
-    store: Store,
-    new_facts: dict[str, BlobFacts],
-    shapes: dict[str, Shape | None],
-    first_seq: int,
-) -> tuple[list[CommitRecord], list[Version]]:
-    last = store.last_versions()
-    current = {v.lineage: v.key for v in last}
-    reference = {v.lineage: v.effective for v in last}
-    live = {v.path for v in last if v.change != "D"}
-    wanted = (
-        {i.key for s in planned for i in s.items} | set(current.values()) | set(reference.values())
-    )
-    facts = {**store.blob_facts(k for k in wanted if k not in new_facts), **new_facts}
-    _fill_shapes(root, planned, shapes)
-    commits: list[CommitRecord] = []
-    versions: list[Version] = []
-    for seq, step in enumerate(planned, start=first_seq + 1):
-        for item in step.items:
-            if item.change == "D":
-                live.discard(item.path)
-            else:
-                live.discard(item.old_path)
-                live.add(item.path)
-        totals = ChangeSize()
-        for item in step.items:
-            old = facts.get(current.get(item.lineage, ""))
-            new = facts.get(item.key)
-            size = ChangeSize()
-            if not step.base:
-                size = change_size(
-                    shapes.get(item.old_blob) if item.old_blob else None,
-                    shapes.get(item.blob) if item.blob else None,
-                    old.functions if old else (),
-                    new.functions if new else (),
-                )
-                totals = _add(totals, size)
-            mark, delta, effective = _judge(
-                item, new, facts.get(reference.get(item.lineage, "")), live
-            )
-            if effective is not None:
-                reference[item.lineage] = effective
-            current[item.lineage] = item.key
-            versions.append(
-                Version(
-                    seq=seq,
-                    lineage=item.lineage,
-                    path=item.path,
-                    change=item.change,
-                    blob=item.blob,
-                    key=item.key,
-                    effective=reference.get(item.lineage, ""),
-                    author=item.author[0],
-                    email=item.author[1],
-                    mark=mark,
-                    delta=delta,
-                    old_path=item.old_path,
-                    lines_added=size.lines_added,
-                    lines_removed=size.lines_removed,
-                    cells_changed=size.cells_changed,
-                    functions_changed=size.functions_changed,
-                )
-            )
-        commit = step.commit
-        commits.append(
-            CommitRecord(
-                seq=seq,
-                sha=commit.sha,
-                parents=commit.parents,
-                author=commit.author,
-                email=commit.email,
-                authored=commit.authored,
-                committed=commit.committed,
-                subject=commit.subject,
-                base=step.base,
-                touched=0 if step.base else len(step.items),
-                lines_added=totals.lines_added,
-                lines_removed=totals.lines_removed,
-                cells_changed=totals.cells_changed,
-                functions_changed=totals.functions_changed,
-                big_bang=is_big_bang(
-                    totals.lines_added + totals.lines_removed, len(commit.parents) > 1
-                )
-                and not step.base,
-            )
-        )
-    return commits, versions
-
-
-def _judge(
-    item: _Item, new: BlobFacts | None, reference: BlobFacts | None, live: set[str]
-) -> tuple[Mark, float | None, str | None]:
-    """(mark, delta, the new reference key or None to keep the old one)."""
-    if item.change == "D":
-        return "deleted", None, ""
-    assert new is not None
-    if item.path.endswith(".py") and new.format == "percent" and item.path[:-3] + ".ipynb" in live:
-        return "paired", None, ""
-    mark, delta, becomes_reference = classify(reference, new)
-    return mark, delta, item.key if becomes_reference else None
-
-
-def _fill_shapes(root: Path, planned: Sequence[_Planned], shapes: dict[str, Shape | None]) -> None:
-    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded."""
-    missing: dict[str, str] = {}
-    for step in planned:
-        if step.base:
-            continue
-        for item in step.items:
-            for blob, path in ((item.old_blob, item.old_path or item.path), (item.blob, item.path)):
-                if blob and blob not in shapes:
-                    missing[blob] = path
-    for blob, data in gitrepo.read_blobs(root, missing):
-        shapes[blob] = version_shape(data, missing[blob])
-
-
-def _add(total: ChangeSize, size: ChangeSize) -> ChangeSize:
-    return ChangeSize(
-        total.lines_added + size.lines_added,
-        total.lines_removed + size.lines_removed,
-        total.cells_changed + size.cells_changed,
-        total.functions_changed + size.functions_changed,
-    )

@@ -17,12 +17,15 @@ from typing import Any
 
 from nbcoach import __version__
 from nbcoach.history.changes import BIG_BANG_LINES
-from nbcoach.history.records import NOT_COMPARABLE, History
+from nbcoach.history.records import NOT_COMPARABLE, CommitRecord, History
 from nbcoach.history.runs import Runs
 from nbcoach.history.series import (
     COMPLEXITY_BUCKETS,
     LENGTH_BUCKETS,
+    AuthorStats,
     Change,
+    FileTrend,
+    TeamPoint,
     author_stats,
     biggest_changes,
     file_trends,
@@ -40,7 +43,6 @@ def _ms(iso: str) -> int:
 
 def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-able data."""
-    commits = {c.seq: c for c in history.commits}
     team = team_series(history)
     # Commits that touched no graded file repeat the previous point: keep the first, the last
     # and every point where something changed, so thousands of commits stay a light page.
@@ -49,116 +51,129 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     trends = file_trends(history)
     ups, downs = biggest_changes(history, 8)
     authors = author_stats(history)
-    live_paths = {t.path for t in trends if t.alive}
     return {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "nbcoach_version": __version__,
         "repository": Path(history.root).name,
         "big_bang_lines": BIG_BANG_LINES,
-        "summary": {
-            "commits": len(history.commits),
-            "files": len(history.live_lineages()),
-            "first": history.commits[0].committed if history.commits else None,
-            "last": history.commits[-1].committed if history.commits else None,
-            "team_first": next((p.score for p in team if p.score is not None), None),
-            "team_last": next((p.score for p in reversed(team) if p.score is not None), None),
-            "authors": len(authors),
-            "big_bang": sum(c.big_bang for c in history.commits),
-            "not_compared": sum(v.mark in NOT_COMPARABLE for v in history.versions),
-        },
-        "team": [
-            {
-                "x": _ms(p.date),
-                "y": p.score,
-                "sha": p.sha[:10],
-                "subject": commits[p.seq].subject,
-                "files": p.files,
-                "marks": list(p.marks),
-            }
-            for p in kept
-        ],
-        "distributions": {
-            "x": [_ms(p.date) for p in kept],
-            "length_labels": [_label(b, "lines") for b in LENGTH_BUCKETS],
-            "length": [[p.length_buckets[i] for p in kept] for i in range(len(LENGTH_BUCKETS))],
-            "complexity_labels": [_label(b, "") for b in COMPLEXITY_BUCKETS],
-            "complexity": [
-                [p.complexity_buckets[i] for p in kept] for i in range(len(COMPLEXITY_BUCKETS))
-            ],
-            "redefinitions": [p.redefinitions for p in kept],
-            "reassignments": [p.reassignments for p in kept],
-        },
-        "files": [
-            {
-                "path": t.path,
-                "alive": t.alive,
-                "versions": len(t.points),
-                "first": t.first,
-                "latest": t.latest,
-                "change": t.change,
-                "coverage": t.points[-1].coverage,
-                "charted": i < CHARTED_FILES,
-                "points": [
-                    {
-                        "x": _ms(p.date),
-                        "y": p.score,
-                        "raw": p.raw,
-                        "mark": p.mark,
-                        "sha": p.sha[:10],
-                    }
-                    for p in t.points
-                    if p.mark != "deleted"
-                ],
-            }
-            for i, t in enumerate(trends)
-        ],
-        "authors": [
-            {
-                "name": a.name,
-                "commits": a.commits,
-                "score_change": a.score_change,
-                "improvements": a.improvements,
-                "regressions": a.regressions,
-                "added": a.added,
-                "coverage_drops": a.coverage_drops,
-                "big_bang": a.big_bang,
-                "median_lines": a.median_lines,
-                "lines": a.lines_changed,
-            }
-            for a in authors
-        ],
-        "commits": [
-            {
-                "x": _ms(c.committed),
-                "lines": c.lines_changed,
-                "sha": c.sha[:10],
-                "author": c.author,
-                "subject": c.subject,
-                "touched": c.touched,
-                "big_bang": c.big_bang,
-                "merge": c.is_merge,
-            }
-            for c in history.commits
-            if c.touched and not c.base
-        ],
+        "summary": _summary(history, team, len(authors)),
+        "team": _team(history, kept),
+        "distributions": _distributions(kept),
+        "files": [_file(t, i < CHARTED_FILES) for i, t in enumerate(trends)],
+        "authors": [_author(a) for a in authors],
+        "commits": [_commit(c) for c in history.commits if c.touched and not c.base],
         "improvements": [_change(c) for c in ups],
         "regressions": [_change(c) for c in downs],
         "not_compared": [_change(c) for c in marked_versions(history)[-50:]],
-        "runs": [
-            {
-                "notebook": r.notebook,
-                "status": r.status,
-                "started": r.started,
-                "duration_s": r.duration_s,
-                "failing_cell": r.failing_cell,
-                "error": r.error[:300],
-                "python": r.python,
-                "lock_hash": r.lock_hash[:12],
-                "in_history": r.notebook in live_paths,
-            }
-            for r in sorted(runs.latest.values(), key=lambda r: r.notebook)
+        "runs": _runs(runs, {t.path for t in trends if t.alive}),
+    }
+
+
+def _summary(history: History, team: list[TeamPoint], authors: int) -> dict[str, Any]:
+    scores = [p.score for p in team if p.score is not None]
+    return {
+        "commits": len(history.commits),
+        "files": len(history.live_lineages()),
+        "first": history.commits[0].committed if history.commits else None,
+        "last": history.commits[-1].committed if history.commits else None,
+        "team_first": scores[0] if scores else None,
+        "team_last": scores[-1] if scores else None,
+        "authors": authors,
+        "big_bang": sum(c.big_bang for c in history.commits),
+        "not_compared": sum(v.mark in NOT_COMPARABLE for v in history.versions),
+    }
+
+
+def _team(history: History, kept: list[TeamPoint]) -> list[dict[str, Any]]:
+    subjects = {c.seq: c.subject for c in history.commits}
+    return [
+        {
+            "x": _ms(p.date),
+            "y": p.score,
+            "sha": p.sha[:10],
+            "subject": subjects[p.seq],
+            "files": p.files,
+            "marks": list(p.marks),
+        }
+        for p in kept
+    ]
+
+
+def _distributions(kept: list[TeamPoint]) -> dict[str, Any]:
+    return {
+        "x": [_ms(p.date) for p in kept],
+        "length_labels": [_label(b, "lines") for b in LENGTH_BUCKETS],
+        "length": [[p.length_buckets[i] for p in kept] for i in range(len(LENGTH_BUCKETS))],
+        "complexity_labels": [_label(b, "") for b in COMPLEXITY_BUCKETS],
+        "complexity": [
+            [p.complexity_buckets[i] for p in kept] for i in range(len(COMPLEXITY_BUCKETS))
+        ],
+        "redefinitions": [p.redefinitions for p in kept],
+        "reassignments": [p.reassignments for p in kept],
+    }
+
+
+def _file(trend: FileTrend, charted: bool) -> dict[str, Any]:
+    return {
+        "path": trend.path,
+        "alive": trend.alive,
+        "versions": len(trend.points),
+        "first": trend.first,
+        "latest": trend.latest,
+        "change": trend.change,
+        "coverage": trend.points[-1].coverage,
+        "charted": charted,
+        "points": [
+            {"x": _ms(p.date), "y": p.score, "raw": p.raw, "mark": p.mark, "sha": p.sha[:10]}
+            for p in trend.points
+            if p.mark != "deleted"
         ],
     }
+
+
+def _author(author: AuthorStats) -> dict[str, Any]:
+    return {
+        "name": author.name,
+        "commits": author.commits,
+        "score_change": author.score_change,
+        "improvements": author.improvements,
+        "regressions": author.regressions,
+        "added": author.added,
+        "coverage_drops": author.coverage_drops,
+        "big_bang": author.big_bang,
+        "median_lines": author.median_lines,
+        "lines": author.lines_changed,
+    }
+
+
+def _commit(commit: CommitRecord) -> dict[str, Any]:
+    return {
+        "x": _ms(commit.committed),
+        "lines": commit.lines_changed,
+        "sha": commit.sha[:10],
+        "author": commit.author,
+        "subject": commit.subject,
+        "touched": commit.touched,
+        "big_bang": commit.big_bang,
+        "merge": commit.is_merge,
+    }
+
+
+def _runs(runs: Runs, live_paths: set[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "notebook": r.notebook,
+            "status": r.status,
+            "started": r.started,
+            "duration_s": r.duration_s,
+            "failing_cell": r.failing_cell,
+            "error": r.error[:300],
+            "python": r.python,
+            "lock_hash": r.lock_hash[:12],
+            "in_history": r.notebook in live_paths,
+        }
+        for r in sorted(runs.latest.values(), key=lambda r: r.notebook)
+    ]
 
 
 def _label(bucket: tuple[int, int | None], unit: str) -> str:
