@@ -83,10 +83,16 @@ def write_runs(repo: GitRepo) -> None:
         {"notebook": "analysis/forecast.ipynb", "status": "timeout", "started": "2024-02-02T11:00:00Z",
          "duration_s": 600.0, "failing_cell": 2, "error": "cell timed out after 600 s", "lock": None,
          "lock_hash": "", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+        {"notebook": "analysis/churn.ipynb", "status": "failed", "started": "2024-02-03T10:00:00Z",
+         "duration_s": 2.0, "failing_cell": 4, "error": "ImportError: newest pandas", "lock": None,
+         "lock_hash": None, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0",
+         "environment": "newest"},
     ]  # fmt: skip
     state = repo.path / ".nbcoach"
     state.mkdir(exist_ok=True)
-    lines = [json.dumps(r) for r in records] + ['{"half a line']
+    # as docs/run-records.md describes them (schema 1), and a line cut short at the end
+    full = [{"schema_version": 1, "environment": "current", "drift": [], **r} for r in records]
+    lines = [json.dumps(r) for r in full] + ['{"half a line']
     (state / "runs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

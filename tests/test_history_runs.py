@@ -25,6 +25,7 @@ def test_latest_run_per_notebook_and_bad_lines(tmp_path: Path) -> None:
                     error="ZeroDivisionError",
                 ),
                 record("a.ipynb", "ok", "2024-02-02T10:00:00Z"),
+                record("a.ipynb", "failed", "2024-02-04T10:00:00Z", environment="newest"),
                 record("b.ipynb", "timeout", "2024-02-01T09:00:00Z", failing_cell=True),
                 record("c.ipynb", "exploded", "2024-02-01T09:00:00Z"),
                 "[1, 2]",
@@ -38,6 +39,8 @@ def test_latest_run_per_notebook_and_bad_lines(tmp_path: Path) -> None:
     assert found.skipped_lines == 3
     assert set(found.latest) == {"a.ipynb", "b.ipynb"}
     latest = found.latest["a.ipynb"]
+    # the latest run that counts: an --upgrade-check run ("newest") says nothing of its health
     assert (latest.status, latest.failing_cell, latest.error) == ("failed", 3, "ZeroDivisionError")
+    assert latest.started == "2024-02-03T10:00:00Z"
     assert found.latest["b.ipynb"].failing_cell is None  # a bool is not a cell number
     assert latest_runs(tmp_path / "missing.jsonl").latest == {}

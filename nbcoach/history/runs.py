@@ -1,9 +1,11 @@
 """The latest `nbcoach run` record per notebook, from `<project root>/.nbcoach/runs.jsonl`.
 
-`nbcoach run` appends one JSON object per line (notebook, status, started, duration_s,
-failing_cell, error, lock, lock_hash, python, packages, nbcoach_version). A line that is not
-such an object is skipped and counted, never fatal: the file is appended to by other processes
-and may end in a half-written line.
+`nbcoach run` appends one JSON object per line (docs/run-records.md: notebook, status, started,
+duration_s, failing_cell, error, lock, lock_hash, python, packages, nbcoach_version,
+environment, ...). A notebook's health is its latest record whose `environment` is not
+"newest" (those come from `--upgrade-check`, runs against releases the project has not adopted).
+A line that is not such a record is skipped and counted, never fatal: the file is appended to by
+other processes and may end in a half-written line. Unknown keys are ignored.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class RunRecord:
     lock_hash: str = ""
     python: str = ""
     nbcoach_version: str = ""
+    environment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,8 @@ def latest_runs(path: Path) -> Runs:
         record = _record(line)
         if record is None:
             skipped += 1
+            continue
+        if record.environment == "newest":
             continue
         known = latest.get(record.notebook)
         if known is None or record.started >= known.started:
@@ -78,4 +83,5 @@ def _record(line: str) -> RunRecord | None:
         lock_hash=str(raw.get("lock_hash") or ""),
         python=str(raw.get("python") or ""),
         nbcoach_version=str(raw.get("nbcoach_version") or ""),
+        environment=str(raw.get("environment") or ""),
     )

@@ -170,6 +170,7 @@ def _runs(runs: Runs, live_paths: set[str]) -> list[dict[str, Any]]:
             "error": r.error[:300],
             "python": r.python,
             "lock_hash": r.lock_hash[:12],
+            "environment": r.environment,
             "in_history": r.notebook in live_paths,
         }
         for r in sorted(runs.latest.values(), key=lambda r: r.notebook)

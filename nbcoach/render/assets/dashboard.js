@@ -45,12 +45,13 @@
     var box = document.getElementById(target);
     if (!rows.length) { box.appendChild(el("p", "None.", "muted")); return; }
     var tableNode = el("table"), head = el("tr");
-    headers.forEach(function (h, i) { head.appendChild(el("th", h, numeric[i] ? "num" : "")); });
+    function cls(i) { return numeric[i] === true ? "num" : numeric[i] || ""; }
+    headers.forEach(function (h, i) { head.appendChild(el("th", h, cls(i))); });
     tableNode.appendChild(head);
     rows.forEach(function (row) {
       var tr = el("tr");
       row.forEach(function (cell, i) {
-        var td = el("td", null, numeric[i] ? "num" : "");
+        var td = el("td", null, cls(i));
         if (cell instanceof Node) td.appendChild(cell); else td.textContent = cell === null ? "-" : String(cell);
         tr.appendChild(td);
       });
@@ -184,18 +185,18 @@
   });
 
   if (data.runs.length) {
-    table("runs", ["notebook", "status", "started", "seconds", "failing cell", "error", "python", "lock"],
+    table("runs", ["notebook", "status", "started", "seconds", "failing cell", "error", "python", "environment", "lock"],
       data.runs.map(function (r) {
         return [r.notebook + (r.in_history ? "" : " (not in history)"), el("span", r.status, "badge " + r.status),
-                r.started, fmt(r.duration_s), r.failing_cell, r.error, r.python, r.lock_hash];
-      }), [false, false, false, true, true, false, false, false]);
+                r.started, fmt(r.duration_s), r.failing_cell, r.error, r.python, r.environment, r.lock_hash];
+      }), [false, "nowrap", "nowrap", true, true, false, "nowrap", false, "nowrap"]);
   } else {
     document.getElementById("runs").appendChild(el("p", "No runs recorded yet: nbcoach run writes .nbcoach/runs.jsonl.", "muted"));
   }
   function changes(target, list) {
     table(target, ["change", "notebook", "commit", "date", "author", "subject"], list.map(function (c) {
       return [coloured(signed(c.delta), c.delta), c.path, c.sha, c.date, c.author, c.subject];
-    }), [true, false, false, false, false, false]);
+    }), [true, false, "nowrap", "nowrap", false, false]);
   }
   changes("improvements", data.improvements);
   changes("regressions", data.regressions);
@@ -209,7 +210,7 @@
     }), [false, true, true, true, true, true, true, true, true]);
   table("not-compared", ["why", "notebook", "commit", "date", "author", "scored", "standing score"], data.not_compared.map(function (c) {
     return [el("span", c.mark, "warn"), c.path, c.sha, c.date, c.author, fmt(c.after), fmt(c.before)];
-  }), [false, false, false, false, false, true, true]);
+  }), ["nowrap", false, "nowrap", "nowrap", false, true, true]);
 
   window.nbcoachDashboard = { charts: charts, empty: false };
   document.body.setAttribute("data-ready", "1");
