@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from nbcoach.history.changes import (
+    BIG_BANG_FILES,
+    BIG_BANG_FUNCTIONS,
     BIG_BANG_LINES,
     Shape,
     change_size,
@@ -68,7 +70,9 @@ def test_classify_never_compares_across_a_coverage_drop() -> None:
     assert classify(reference, facts(None, status="skipped")) == ("skipped", None, False)
 
 
-def test_big_bang_threshold_and_merges() -> None:
-    assert is_big_bang(BIG_BANG_LINES, merge=False)
-    assert not is_big_bang(BIG_BANG_LINES - 1, merge=False)
-    assert not is_big_bang(10 * BIG_BANG_LINES, merge=True)
+def test_big_bang_limits_and_merges() -> None:
+    assert not is_big_bang(BIG_BANG_LINES, BIG_BANG_FUNCTIONS, BIG_BANG_FILES, merge=False)
+    assert is_big_bang(BIG_BANG_LINES + 1, 0, 1, merge=False)
+    assert is_big_bang(10, BIG_BANG_FUNCTIONS + 1, 1, merge=False)
+    assert is_big_bang(10, 0, BIG_BANG_FILES + 1, merge=False)
+    assert not is_big_bang(10 * BIG_BANG_LINES, 100, 100, merge=True)

@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from nbcoach.history.records import BlobFacts, FunctionFacts, Mark
 from nbcoach.model import Notebook
 
-# A commit changing this many code lines is a "big-bang" commit: the SmartBear/Cisco review
-# study found defect detection falls off beyond 200-400 lines reviewed at once.
-BIG_BANG_LINES = 400
+# A commit over any of these limits is a "big-bang" commit. They are the defaults of the commit-size
+# coaching (`[tool.nbcoach.commit-size]`: Google's review guide calls ~100 changed lines
+# reasonable and 1,000 usually too large; the SmartBear/Cisco study found reviewers miss defects
+# past 200-400 lines), so the dashboard flags what the pre-commit coaching warns about.
+BIG_BANG_LINES = 400  # code lines added + removed
+BIG_BANG_FUNCTIONS = 10  # functions added, removed or changed
+BIG_BANG_FILES = 3  # notebooks and .py files touched
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,12 @@ def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, flo
     return "", round(current.score - reference.score, 1), True
 
 
-def is_big_bang(lines_changed: int, merge: bool) -> bool:
-    """Merges bring other commits' work; their size is not a habit of whoever merged."""
-    return not merge and lines_changed >= BIG_BANG_LINES
+def is_big_bang(lines_changed: int, functions_changed: int, files: int, merge: bool) -> bool:
+    """Over any limit. Merges bring other commits' work: not a habit of whoever merged."""
+    if merge:
+        return False
+    return (
+        lines_changed > BIG_BANG_LINES
+        or functions_changed > BIG_BANG_FUNCTIONS
+        or files > BIG_BANG_FILES
+    )

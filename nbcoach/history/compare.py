@@ -96,6 +96,8 @@ def _record(seq: int, step: PlannedCommit, versions: Sequence[Version]) -> Commi
     commit = step.commit
     added = sum(v.lines_added for v in versions)
     removed = sum(v.lines_removed for v in versions)
+    functions = sum(v.functions_changed for v in versions)
+    merge = len(commit.parents) > 1
     return CommitRecord(
         seq=seq,
         sha=commit.sha,
@@ -110,8 +112,8 @@ def _record(seq: int, step: PlannedCommit, versions: Sequence[Version]) -> Commi
         lines_added=added,
         lines_removed=removed,
         cells_changed=sum(v.cells_changed for v in versions),
-        functions_changed=sum(v.functions_changed for v in versions),
-        big_bang=not step.base and is_big_bang(added + removed, len(commit.parents) > 1),
+        functions_changed=functions,
+        big_bang=not step.base and is_big_bang(added + removed, functions, len(versions), merge),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.history.changes import BIG_BANG_LINES
+from nbcoach.history.changes import BIG_BANG_FILES, BIG_BANG_FUNCTIONS, BIG_BANG_LINES
 from nbcoach.history.records import NOT_COMPARABLE, CommitRecord, History
 from nbcoach.history.runs import Runs
 from nbcoach.history.series import (
@@ -56,6 +56,8 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "nbcoach_version": __version__,
         "repository": Path(history.root).name,
         "big_bang_lines": BIG_BANG_LINES,
+        "big_bang_functions": BIG_BANG_FUNCTIONS,
+        "big_bang_files": BIG_BANG_FILES,
         "summary": _summary(history, team, len(authors)),
         "team": _team(history, kept),
         "distributions": _distributions(kept),

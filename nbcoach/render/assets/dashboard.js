@@ -68,7 +68,8 @@
     : "No commits yet";
   document.getElementById("footer").textContent = "Generated " + data.generated + " by nbcoach " +
     data.nbcoach_version + ". Every version graded by nbcoach report's engine; nothing was executed.";
-  document.getElementById("big-bang-lines").textContent = data.big_bang_lines;
+  document.getElementById("big-bang-limits").textContent = data.big_bang_lines + " code lines, " +
+    data.big_bang_functions + " functions changed or " + data.big_bang_files + " files touched";
   [["Team score", s.team_last === null ? "-" : fmt(s.team_last)],
    ["Change since the start", s.team_first === null ? "-" : signed(s.team_last - s.team_first)],
    ["Notebooks and .py files", s.files], ["Commits", s.commits], ["Authors", s.authors],
@@ -140,17 +141,18 @@
   draw("chart-commits", {
     type: "scatter",
     data: { datasets: [{
-      label: "lines changed", data: data.commits.map(function (c) { return { x: c.x, y: c.lines }; }),
+      label: "code lines changed", backgroundColor: accent, borderColor: accent,
+      data: data.commits.map(function (c) { return { x: c.x, y: c.lines }; }),
       pointBackgroundColor: data.commits.map(function (c) { return c.big_bang ? bad : c.merge ? muted : accent; }),
       pointBorderColor: data.commits.map(function (c) { return c.big_bang ? bad : c.merge ? muted : accent; }),
       pointRadius: data.commits.map(function (c) { return c.big_bang ? 5 : 3; })
     }, {
-      type: "line", label: "big-bang threshold", borderColor: bad, borderDash: [6, 4], borderWidth: 1, pointRadius: 0,
+      type: "line", label: data.big_bang_lines + " lines", borderColor: bad, borderDash: [6, 4], borderWidth: 1, pointRadius: 0,
       data: xs.length ? [{ x: Math.min.apply(null, xs), y: data.big_bang_lines }, { x: Math.max.apply(null, xs), y: data.big_bang_lines }] : []
     }] },
     options: { scales: { x: timeAxis(), y: { beginAtZero: true, title: { display: true, text: "code lines" } } },
-      plugins: { tooltip: { callbacks: { label: function (item) {
-        if (item.datasetIndex) return "big-bang threshold";
+      plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (item) {
+        if (item.datasetIndex) return data.big_bang_lines + " code lines";
         var c = data.commits[item.dataIndex];
         return c.sha + " " + c.author + ": " + c.lines + " lines" + (c.big_bang ? " (big-bang)" : "") + (c.merge ? " (merge)" : "");
       } } } } }
