@@ -26,6 +26,7 @@ from nbcoach.history.update import HistoryResult
 SPARKS = "▁▂▃▄▅▆▇█"
 NOT_GRADED = "·"
 TEAM_WIDTH = 40
+FILE_WIDTH = 24  # versions drawn per notebook: the latest ones
 
 
 def history_summary(result: HistoryResult) -> RenderableType:
@@ -124,25 +125,22 @@ def _headline(history: History, team: list[TeamPoint], scored: list[TeamPoint]) 
 
 def _files_table(trends: list[FileTrend], limit: int) -> RenderableType:
     table = Table(title="Per notebook (busiest first)", title_justify="left", box=None)
-    for name, justify in (
-        ("notebook", "left"),
-        ("versions", "right"),
-        ("trend", "left"),
-        ("first", "right"),
-        ("latest", "right"),
-        ("change", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("notebook", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("versions", justify="right", no_wrap=True, min_width=8)
+    table.add_column(f"trend (last {FILE_WIDTH})", no_wrap=True, min_width=FILE_WIDTH + 1)
+    for name in ("first", "latest", "change"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=6)
     for trend in trends[: limit or None]:
         values = [
             None if p.mark in NOT_COMPARABLE else p.score
             for p in trend.points
             if p.mark != "deleted"
         ]
+        line = sparkline(values[-FILE_WIDTH:])
         table.add_row(
             trend.path + ("" if trend.alive else " (deleted)"),
             str(len(trend.points)),
-            sparkline(values),
+            ("…" if len(values) > FILE_WIDTH else "") + line,
             _score(trend.first),
             _score(trend.latest),
             f"{trend.change:+.1f}",
@@ -165,7 +163,7 @@ def _changes(title: str, changes: list[Change]) -> RenderableType:
     table.add_column(no_wrap=True, overflow="ellipsis", ratio=3)
     table.add_column(no_wrap=True, min_width=10)
     table.add_column(no_wrap=True, min_width=10)
-    table.add_column(no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column(no_wrap=True, overflow="ellipsis", min_width=12, max_width=16)
     table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
     for change in changes:
         table.add_row(
@@ -192,13 +190,13 @@ def _not_compared(history: History) -> RenderableType:
     table.add_column(no_wrap=True, min_width=13)
     table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
     table.add_column(no_wrap=True, min_width=10)
-    table.add_column(no_wrap=True, overflow="ellipsis", max_width=18)
-    table.add_column(ratio=3)
+    table.add_column(no_wrap=True, overflow="ellipsis", min_width=12, max_width=16)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=3)
     for change in found[-10:]:
         own = history.blobs.get(change.version.key)
         detail = {
-            "coverage-drop": f"analysed {own.coverage if own else '?'} code cells; scored "
-            f"{_score(change.after)}, {_score(change.before)} still stands",
+            "coverage-drop": f"{own.coverage if own else '?'} cells parsed; "
+            f"{_score(change.after)} not counted",
             "unreadable": f"unreadable: {own.reason if own else ''}",
             "skipped": f"not graded: {own.reason if own else ''}",
             "paired": "py:percent twin of a notebook; graded with the notebook",
