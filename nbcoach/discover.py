@@ -56,6 +56,22 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
     return Discovery(tuple(targets), tuple(errors))
 
 
+def in_scope(relative: str, exclude: Sequence[str] = ()) -> bool:
+    """Whether a file a folder walk would report, judged from its repository path alone.
+
+    For files that are not on disk (versions in git history, see `history`): the same suffixes,
+    skipped folders and exclude patterns as a walk of the checkout. Tracked files are never
+    git-ignored, and a committed virtual environment cannot be recognised without its tree.
+    """
+    parts = relative.split("/")
+    name = parts[-1]
+    if not name.endswith(SUFFIXES) or name.startswith("."):
+        return False
+    if any(p.startswith(".") or p in _SKIP_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
+        return False
+    return not any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) for p in exclude)
+
+
 def _walk(root: Path, exclude: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for directory, subdirs, names in os.walk(root):

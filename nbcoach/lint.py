@@ -60,12 +60,21 @@ def ruff_binary() -> str:
         return "ruff"
 
 
-def start(files: Sequence[str], extend_select: Sequence[str]) -> LintRun:
-    """Start ruff in the background so it runs while notebooks are analysed."""
+def start(
+    files: Sequence[str], extend_select: Sequence[str], config_dirs: Iterable[str] | None = None
+) -> LintRun:
+    """Start ruff in the background so it runs while notebooks are analysed.
+
+    `config_dirs`: where the files' ruff configuration lives when the files themselves are
+    copies elsewhere (history lints old versions from a temporary folder); default: their own.
+    """
     options = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--no-fix"]
     if extend_select:
         options += ["--extend-select", ",".join(extend_select)]
-        ignores = naming_ignores({str(Path(f).parent) for f in files}, extend_select)
+        directories = (
+            set(config_dirs) if config_dirs is not None else {str(Path(f).parent) for f in files}
+        )
+        ignores = naming_ignores(directories, extend_select)
         if ignores:
             options += ["--extend-ignore", ",".join(sorted(ignores))]
     if not files:

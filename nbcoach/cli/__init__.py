@@ -37,7 +37,19 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import commitsize, gate, init, lock, pairs, report, rules, run
+    from nbcoach.cli import (
+        commitsize,
+        dashboard,
+        gate,
+        history,
+        init,
+        lock,
+        pairs,
+        report,
+        rules,
+        run,
+        trend,
+    )
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
@@ -50,6 +62,9 @@ def _register() -> None:
     app.command("commit-size")(commitsize.commit_size)
     app.command("init")(init.init)
     app.command("install-hooks")(init.install_hooks)
+    app.command("history")(history.history)
+    app.command("trend")(trend.trend)
+    app.command("dashboard")(dashboard.dashboard)
 
 
 _register()

@@ -1,0 +1,46 @@
+"""`nbcoach dashboard`: one self-contained HTML page of the team's score trends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def dashboard(
+    output: Path = typer.Option(
+        Path("dashboard.html"), "--output", "-o", help="Where to write the page."
+    ),
+    repo: Path = typer.Option(Path("."), "--repo", help="The git repository (default: here)."),
+    no_update: bool = typer.Option(
+        False, "--no-update", help="Use the store as it is; do not read new commits first."
+    ),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
+    ),
+) -> None:
+    """Write a static page (works offline, from a file) with the team score over time, each
+    notebook's trend, each author's contribution, function sizes, redefinitions, commit sizes
+    and the latest `nbcoach run` per notebook."""
+    from nbcoach.cli.console import console, write_atomic
+    from nbcoach.cli.history_paths import update_quietly
+    from nbcoach.history import load_history
+    from nbcoach.history.runs import FILE_NAME, latest_runs
+    from nbcoach.project import state_dir
+    from nbcoach.render.dashboard import render_dashboard
+
+    err = console(no_color, stderr=True)
+    if not no_update:
+        update_quietly(repo, err)
+    history = load_history(repo)
+    runs = latest_runs(state_dir(Path(history.root), create=False) / FILE_NAME)
+    if runs.skipped_lines:
+        err.print(
+            f"nbcoach: note: {runs.skipped_lines} line(s) of {FILE_NAME} are not run records; skipped",
+            markup=False,
+        )
+    write_atomic(output, render_dashboard(history, runs))
+    console(no_color).print(
+        f"Wrote {output} ({len(history.commits)} commits, {len(history.live_lineages())} files)",
+        markup=False,
+    )

@@ -1,0 +1,127 @@
+"""How big a change is, and whether a new score may be compared with the old one. Pure.
+
+Sizes count code, not JSON: a notebook's file diff is dominated by outputs, ids and execution
+counts, none of which a reviewer reads. A version is a *shape* -- each code cell's lines as
+hashes -- and a change is the multiset difference of two shapes, so moving a cell costs nothing
+and re-running a notebook changes nothing.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nbcoach.history.records import BlobFacts, FunctionFacts, Mark
+from nbcoach.model import Notebook
+
+# A commit over any of these limits is a "big-bang" commit. They are the defaults of the commit-size
+# coaching (`[tool.nbcoach.commit-size]`: Google's review guide calls ~100 changed lines
+# reasonable and 1,000 usually too large; the SmartBear/Cisco study found reviewers miss defects
+# past 200-400 lines), so the dashboard flags what the pre-commit coaching warns about.
+BIG_BANG_LINES = 400  # code lines added + removed
+BIG_BANG_FUNCTIONS = 10  # functions added, removed or changed
+BIG_BANG_FILES = 3  # notebooks and .py files touched
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Per code cell: its number and a hash per line (0 for a blank line)."""
+
+    cells: tuple[tuple[int, tuple[int, ...]], ...] = ()
+
+    def lines(self, cell: int) -> tuple[int, ...]:
+        for number, hashes in self.cells:
+            if number == cell:
+                return hashes
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSize:
+    lines_added: int = 0
+    lines_removed: int = 0
+    cells_changed: int = 0
+    functions_changed: int = 0
+
+
+def shape_of(notebook: Notebook) -> Shape:
+    return Shape(
+        tuple(
+            (cell.number, tuple(_line_hash(line) for line in cell.source.splitlines()))
+            for cell in notebook.cells
+            if cell.kind == "code"
+        )
+    )
+
+
+def _line_hash(line: str) -> int:
+    stripped = line.strip()
+    return zlib.crc32(stripped.encode("utf-8", "surrogatepass")) if stripped else 0
+
+
+def function_digest(shape: Shape, cell: int, line: int, end_line: int) -> str:
+    lines = shape.lines(cell)[max(0, line - 1) : end_line]
+    return f"{zlib.crc32(repr(lines).encode()):08x}"
+
+
+def change_size(
+    old: Shape | None,
+    new: Shape | None,
+    old_functions: Sequence[FunctionFacts] = (),
+    new_functions: Sequence[FunctionFacts] = (),
+) -> ChangeSize:
+    old_lines = _line_counter(old)
+    new_lines = _line_counter(new)
+    old_cells = Counter(hashes for _, hashes in old.cells) if old else Counter()
+    new_cells = Counter(hashes for _, hashes in new.cells) if new else Counter()
+    before = Counter((f.name, f.digest) for f in old_functions)
+    after = Counter((f.name, f.digest) for f in new_functions)
+    touched = {name for name, _ in (after - before) + (before - after)}
+    return ChangeSize(
+        lines_added=sum((new_lines - old_lines).values()),
+        lines_removed=sum((old_lines - new_lines).values()),
+        cells_changed=max(
+            sum((new_cells - old_cells).values()), sum((old_cells - new_cells).values())
+        ),
+        functions_changed=len(touched),
+    )
+
+
+def _line_counter(shape: Shape | None) -> Counter[int]:
+    if shape is None:
+        return Counter()
+    return Counter(h for _, hashes in shape.cells for h in hashes if h)
+
+
+def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, float | None, bool]:
+    """(mark, score change, whether `current` becomes the new reference).
+
+    The reference is the last version whose score can be trusted. A version in which fewer cells
+    could be analysed (a magic that still breaks parsing, a syntax error) may score *higher*
+    because code vanished from view -- wily reports exactly that as an improvement. Here it is
+    marked and never compared; the file keeps its reference until coverage is back.
+    """
+    if current.status == "error":
+        return "unreadable", None, False
+    if current.status != "ok" or current.score is None:
+        return "skipped", None, False
+    if reference is None or reference.score is None:
+        return "new", None, True
+    if current.unanalysed > reference.unanalysed:
+        return "coverage-drop", None, False
+    if current.unanalysed < reference.unanalysed:
+        return "coverage-rise", None, True
+    return "", round(current.score - reference.score, 1), True
+
+
+def is_big_bang(lines_changed: int, functions_changed: int, files: int, merge: bool) -> bool:
+    """Over any limit. Merges bring other commits' work: not a habit of whoever merged."""
+    if merge:
+        return False
+    return (
+        lines_changed > BIG_BANG_LINES
+        or functions_changed > BIG_BANG_FUNCTIONS
+        or files > BIG_BANG_FILES
+    )

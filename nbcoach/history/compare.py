@@ -1,0 +1,146 @@
+"""Compare each planned version with its file's last comparable version, and size each commit.
+
+The reference a version is compared with is the last one whose score can be trusted (see
+`changes.classify`): a coverage drop keeps the old reference standing for the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from nbcoach import gitrepo
+from nbcoach.history.blobs import version_shape
+from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
+from nbcoach.history.plan import PlannedChange, PlannedCommit
+from nbcoach.history.records import BlobFacts, CommitRecord, Mark, Version
+
+
+class Comparison:
+    """The state of every file while the new commits are replayed in order."""
+
+    def __init__(
+        self, last: Sequence[Version], facts: dict[str, BlobFacts], shapes: dict[str, Shape | None]
+    ) -> None:
+        self.current = {v.lineage: v.key for v in last}  # each file's latest version
+        self.reference = {v.lineage: v.effective for v in last}  # the one that stands for it
+        self.live = {v.path for v in last if v.change != "D"}
+        self.facts = facts
+        self.shapes = shapes
+
+    def commit(self, seq: int, step: PlannedCommit) -> tuple[CommitRecord, list[Version]]:
+        for item in step.items:
+            if item.change == "D":
+                self.live.discard(item.path)
+            else:
+                self.live.discard(item.old_path)
+                self.live.add(item.path)
+        versions = [self.version(seq, item, step.base) for item in step.items]
+        return _record(seq, step, versions), versions
+
+    def version(self, seq: int, item: PlannedChange, base: bool) -> Version:
+        old = self.facts.get(self.current.get(item.lineage, ""))
+        new = self.facts.get(item.key)
+        size = ChangeSize()
+        if not base:
+            size = change_size(
+                self.shapes.get(item.old_blob) if item.old_blob else None,
+                self.shapes.get(item.blob) if item.blob else None,
+                old.functions if old else (),
+                new.functions if new else (),
+            )
+        reference = self.facts.get(self.reference.get(item.lineage, ""))
+        mark, delta, effective = _judge(item, new, reference, self.live)
+        if effective is not None:
+            self.reference[item.lineage] = effective
+        self.current[item.lineage] = item.key
+        return Version(
+            seq=seq,
+            lineage=item.lineage,
+            path=item.path,
+            change=item.change,
+            blob=item.blob,
+            key=item.key,
+            effective=self.reference.get(item.lineage, ""),
+            author=item.author[0],
+            email=item.author[1],
+            mark=mark,
+            delta=delta,
+            old_path=item.old_path,
+            lines_added=size.lines_added,
+            lines_removed=size.lines_removed,
+            cells_changed=size.cells_changed,
+            functions_changed=size.functions_changed,
+        )
+
+
+def compare(
+    planned: Sequence[PlannedCommit],
+    last: Sequence[Version],
+    facts: dict[str, BlobFacts],
+    shapes: dict[str, Shape | None],
+    first_seq: int,
+) -> tuple[list[CommitRecord], list[Version]]:
+    """Commit records and versions for the planned commits, numbered after `first_seq`."""
+    state = Comparison(last, facts, shapes)
+    commits: list[CommitRecord] = []
+    versions: list[Version] = []
+    for seq, step in enumerate(planned, start=first_seq + 1):
+        record, made = state.commit(seq, step)
+        commits.append(record)
+        versions += made
+    return commits, versions
+
+
+def _record(seq: int, step: PlannedCommit, versions: Sequence[Version]) -> CommitRecord:
+    commit = step.commit
+    added = sum(v.lines_added for v in versions)
+    removed = sum(v.lines_removed for v in versions)
+    functions = sum(v.functions_changed for v in versions)
+    merge = len(commit.parents) > 1
+    return CommitRecord(
+        seq=seq,
+        sha=commit.sha,
+        parents=commit.parents,
+        author=commit.author,
+        email=commit.email,
+        authored=commit.authored,
+        committed=commit.committed,
+        subject=commit.subject,
+        base=step.base,
+        touched=0 if step.base else len(versions),
+        lines_added=added,
+        lines_removed=removed,
+        cells_changed=sum(v.cells_changed for v in versions),
+        functions_changed=functions,
+        big_bang=not step.base and is_big_bang(added + removed, functions, len(versions), merge),
+    )
+
+
+def _judge(
+    item: PlannedChange, new: BlobFacts | None, reference: BlobFacts | None, live: set[str]
+) -> tuple[Mark, float | None, str | None]:
+    """(mark, delta, the new reference key or None to keep the old one)."""
+    if item.change == "D":
+        return "deleted", None, ""
+    assert new is not None
+    if item.path.endswith(".py") and new.format == "percent" and item.path[:-3] + ".ipynb" in live:
+        return "paired", None, ""
+    mark, delta, becomes_reference = classify(reference, new)
+    return mark, delta, item.key if becomes_reference else None
+
+
+def fill_shapes(
+    root: Path, planned: Sequence[PlannedCommit], shapes: dict[str, Shape | None]
+) -> None:
+    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded."""
+    missing: dict[str, str] = {}
+    for step in planned:
+        if step.base:
+            continue
+        for item in step.items:
+            for blob, path in ((item.old_blob, item.old_path or item.path), (item.blob, item.path)):
+                if blob and blob not in shapes:
+                    missing[blob] = path
+    for blob, data in gitrepo.read_blobs(root, missing):
+        shapes[blob] = version_shape(data, missing[blob])

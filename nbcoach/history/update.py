@@ -1,0 +1,190 @@
+"""`nbcoach history`'s core: bring the store up to date with the first-parent line of HEAD.
+
+Three passes over the new commits. *Plan* (git only): follow each file through renames and
+deletions and give every version a grading key. *Grade* what the store does not know yet, in
+bulk. *Compare*: each version against its file's last comparable version, and each commit's
+size from the versions' code lines. Only new commits are read; a rewritten line (amend, rebase)
+is re-read from the first commit that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nbcoach import __version__, gitrepo
+from nbcoach.cache import ruff_version
+from nbcoach.config import load_config
+from nbcoach.errors import UsageError
+from nbcoach.history.blobs import BlobJob, analyse_versions
+from nbcoach.history.changes import Shape
+from nbcoach.history.compare import compare, fill_shapes
+from nbcoach.history.plan import plan_commits
+from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
+from nbcoach.history.store import FILE_NAME, Store
+from nbcoach.project import state_dir
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryOptions:
+    since: str | None = None  # a commit or an ISO date; None: wherever the store starts
+    rebuild: bool = False
+    jobs: int = 0
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryResult:
+    root: str
+    store: str
+    commits: int = 0  # on the walked line, all stored
+    new_commits: int = 0
+    analysed: int = 0  # versions graded by this run
+    reused: int = 0  # versions whose grade the store already had
+    files: int = 0  # notebooks and .py files alive at HEAD
+    store_bytes: int = 0
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+    marked: tuple[tuple[Version, str], ...] = ()  # (version, commit) not comparable, new commits
+
+
+def update_history(repo: Path, options: HistoryOptions = HistoryOptions()) -> HistoryResult:
+    started = time.perf_counter()
+    root = gitrepo.toplevel(repo)
+    store = Store(state_dir(root) / FILE_NAME)
+    try:
+        return _update(root, store, options, started)
+    finally:
+        store.close()
+
+
+def _update(root: Path, store: Store, options: HistoryOptions, started: float) -> HistoryResult:
+    notes = [store.note] if store.note else []
+    configs = gitrepo.config_files(root)
+    _check_stamp(store, _stamp(root, configs), options.rebuild, notes)
+    result = HistoryResult(root=str(root), store=str(store.path))
+    tip = gitrepo.head(root)
+    if tip is None:
+        return replace(result, notes=(*notes, "the repository has no commits yet"))
+    line = gitrepo.first_parent_line(root, tip)
+    base = _base(root, line, options.since, store, notes)
+    if (store.meta("base") or "") != (base or ""):
+        store.reset(keep_blobs=True)
+        store.set_meta({"base": base or ""})
+    line = line[line.index(base) :] if base else line
+    common = _align(store, line, notes)
+    last = store.last_versions()
+    raw = gitrepo.log(root, line[common:])
+    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs)
+    known = store.known_keys(wanted)
+    jobs = [job for key, job in wanted.items() if key not in known]
+    new_facts, shapes = _grade(root, store, jobs, configs, options)
+    keys = set(wanted) | {v.key for v in last} | {v.effective for v in last}
+    facts = {**store.blob_facts(k for k in keys if k not in new_facts), **new_facts}
+    fill_shapes(root, planned, shapes)
+    commits, versions = compare(planned, last, facts, shapes, common)
+    store.add_commits(commits, versions)
+    shas = {c.seq: c.sha for c in commits}
+    live = [v for v in store.last_versions() if v.change != "D"]
+    return replace(
+        result,
+        commits=len(line),
+        new_commits=len(commits),
+        analysed=len(jobs),
+        reused=len(known),
+        files=len(live),
+        store_bytes=store.size(),
+        seconds=round(time.perf_counter() - started, 3),
+        notes=tuple(notes),
+        marked=tuple(
+            (v, shas[v.seq]) for v in versions if v.mark in NOT_COMPARABLE and v.change != "="
+        ),
+    )
+
+
+def _check_stamp(store: Store, stamp: str, rebuild: bool, notes: list[str]) -> None:
+    """Forget every grade when asked to, or when what grades depend on has changed."""
+    if rebuild:
+        store.reset(keep_blobs=False)
+    elif store.meta("stamp") not in (None, stamp):
+        store.reset(keep_blobs=False)
+        notes.append("nbcoach, ruff or the configuration changed: every version is graded again")
+    store.set_meta({"stamp": stamp})
+
+
+def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
+    """How many stored commits are still the start of the line; the rest are dropped."""
+    stored = store.commit_shas()
+    common = 0
+    while common < min(len(stored), len(line)) and stored[common] == line[common]:
+        common += 1
+    if common < len(stored):
+        store.truncate(common)
+        after = stored[common - 1][:10] if common else "the start"
+        notes.append(
+            f"the history was rewritten after {after}: {len(stored) - common} stored commit(s) replaced"
+        )
+    return common
+
+
+def _stamp(root: Path, configs: Sequence[str]) -> str:
+    """What every grade depends on besides the file: versions, and the configuration files."""
+    digest = hashlib.sha256(f"{__version__}\0{ruff_version()}".encode())
+    for name in configs:
+        try:
+            digest.update(b"\0" + name.encode() + b"\0" + (root / name).read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:24]
+
+
+def _base(
+    root: Path, line: list[str], since: str | None, store: Store, notes: list[str]
+) -> str | None:
+    """The commit whose state a `--since` walk starts from (None: from the first commit)."""
+    if since is None:
+        stored = store.meta("base") or None
+        if stored and stored not in line:
+            notes.append("the commit the store started from is gone; walking the whole line")
+            return None
+        return stored
+    commit, date = gitrepo.resolve_since(root, since)
+    if commit is not None:
+        if commit not in line:
+            raise UsageError(f"--since {since}: not on the first-parent line of HEAD")
+        return commit
+    assert date is not None
+    after = gitrepo.commits_since_date(root, line[-1], date)
+    if not after:
+        return line[-1]
+    index = line.index(after[0])
+    return line[index - 1] if index > 0 else None
+
+
+def _grade(
+    root: Path,
+    store: Store,
+    jobs: Sequence[BlobJob],
+    configs: Sequence[str],
+    options: HistoryOptions,
+) -> tuple[dict[str, BlobFacts], dict[str, Shape | None]]:
+    facts: dict[str, BlobFacts] = {}
+    shapes: dict[str, Shape | None] = {}
+    pending: list[BlobFacts] = []
+    extend = load_config(root).ruff_extend_select
+    for item, shape, blob in analyse_versions(
+        root, jobs, configs, extend, options.jobs, options.progress
+    ):
+        facts[item.key] = item
+        shapes[blob] = shape
+        pending.append(item)
+        if len(pending) >= 100:
+            store.add_blobs(pending)
+            pending = []
+    store.add_blobs(pending)
+    return facts, shapes

@@ -1,0 +1,248 @@
+"""History and trends as terminal text: rich renderables, never printed here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from nbcoach.history.records import NOT_COMPARABLE, History
+from nbcoach.history.series import (
+    AuthorStats,
+    Change,
+    FileTrend,
+    TeamPoint,
+    author_stats,
+    biggest_changes,
+    file_trends,
+    marked_versions,
+    team_series,
+)
+from nbcoach.history.update import HistoryResult
+
+SPARKS = "▁▂▃▄▅▆▇█"
+NOT_GRADED = "·"
+TEAM_WIDTH = 40
+FILE_WIDTH = 24  # versions drawn per notebook: the latest ones
+
+
+def history_summary(result: HistoryResult) -> RenderableType:
+    root = result.root
+    store = os.path.relpath(result.store, root) if result.store.startswith(root) else result.store
+    per_commit = result.store_bytes / result.commits if result.commits else 0
+    lines = [
+        Text(
+            f"History of {root}: {result.commits} commit(s) on the first-parent line, "
+            f"{result.new_commits} new; {result.files} notebook/.py file(s) at HEAD"
+        ),
+        Text(
+            f"  graded {result.analysed} version(s), {result.reused} already in the store, "
+            f"in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
+            f"({_size(per_commit)} per commit)"
+        ),
+    ]
+    lines += [Text(f"  note: {note}") for note in result.notes]
+    for version, sha in result.marked[:10]:
+        lines.append(Text(f"  not compared ({version.mark}): {version.path} at {sha[:10]}"))
+    if len(result.marked) > 10:
+        lines.append(Text(f"  ... and {len(result.marked) - 10} more version(s) not compared"))
+    return Group(*lines)
+
+
+def _size(count: float) -> str:
+    if count < 1024:
+        return f"{count:.0f} B"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One character per value, scaled to the series' own range ("·": not graded/compared)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return NOT_GRADED * len(values)
+    low, high = min(known), max(known)
+    span = high - low
+    out = []
+    for value in values:
+        if value is None:
+            out.append(NOT_GRADED)
+        elif span < 0.05:
+            out.append(SPARKS[3])
+        else:
+            out.append(SPARKS[min(len(SPARKS) - 1, int((value - low) / span * len(SPARKS)))])
+    return "".join(out)
+
+
+def _sample(points: Sequence[TeamPoint], width: int) -> list[float | None]:
+    if len(points) <= width:
+        return [p.score for p in points]
+    step = (len(points) - 1) / (width - 1)
+    return [points[round(i * step)].score for i in range(width)]
+
+
+def trend_renderable(history: History, limit: int = 20, top: int = 5) -> RenderableType:
+    commits = [c for c in history.commits]
+    if not commits:
+        return Text("No history yet: the repository has no commits.")
+    trends = [t for t in file_trends(history) if t.points]
+    if not trends:
+        return Text(
+            f"No notebooks or .py files in {len(commits)} commit(s) of history; nothing to trend."
+        )
+    team = [p for p in team_series(history)]
+    scored = [p for p in team if p.score is not None]
+    parts: list[RenderableType] = [_headline(history, team, scored)]
+    parts.append(_files_table(trends, limit))
+    ups, downs = biggest_changes(history, top)
+    parts.append(_changes("Biggest improvements", ups))
+    parts.append(_changes("Biggest regressions", downs))
+    parts.append(_not_compared(history))
+    parts.append(_authors(author_stats(history)))
+    return Group(*parts)
+
+
+def _headline(history: History, team: list[TeamPoint], scored: list[TeamPoint]) -> Text:
+    first, last = history.commits[0], history.commits[-1]
+    text = Text(
+        f"Score trends: {len(history.live_lineages())} file(s) at HEAD, {len(history.commits)} "
+        f"commit(s), {first.committed[:10]} to {last.committed[:10]}\n"
+    )
+    if scored:
+        change = (scored[-1].score or 0) - (scored[0].score or 0)
+        text.append(
+            f"Team score {scored[0].score:.1f} -> {scored[-1].score:.1f} ({change:+.1f})  "
+            f"{sparkline(_sample(team, TEAM_WIDTH))}"
+        )
+    else:
+        text.append("Team score: no graded notebook yet")
+    return text
+
+
+def _files_table(trends: list[FileTrend], limit: int) -> RenderableType:
+    table = Table(title="Per notebook (busiest first)", title_justify="left", box=None)
+    table.add_column("notebook", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("versions", justify="right", no_wrap=True, min_width=8)
+    table.add_column(f"trend (last {FILE_WIDTH})", no_wrap=True, min_width=FILE_WIDTH + 1)
+    for name in ("first", "latest", "change"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=6)
+    for trend in trends[: limit or None]:
+        values = [
+            None if p.mark in NOT_COMPARABLE else p.score
+            for p in trend.points
+            if p.mark != "deleted"
+        ]
+        line = sparkline(values[-FILE_WIDTH:])
+        table.add_row(
+            trend.path + ("" if trend.alive else " (deleted)"),
+            str(len(trend.points)),
+            ("…" if len(values) > FILE_WIDTH else "") + line,
+            _score(trend.first),
+            _score(trend.latest),
+            f"{trend.change:+.1f}",
+        )
+    if limit and len(trends) > limit:
+        table.caption = f"... and {len(trends) - limit} more (--limit 0 shows all)"
+        table.caption_justify = "left"
+    return table
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _changes(title: str, changes: list[Change]) -> RenderableType:
+    if not changes:
+        return Text(f"{title}: none")
+    table = Table(title=title, title_justify="left", box=None, show_header=False)
+    table.add_column(justify="right", no_wrap=True, min_width=6)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, overflow="ellipsis", min_width=12, max_width=16)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
+    for change in changes:
+        table.add_row(
+            f"{change.version.delta:+.1f}",
+            change.path,
+            change.commit.sha[:10],
+            change.commit.committed[:10],
+            change.version.author,
+            change.commit.subject[:50],
+        )
+    return table
+
+
+def _not_compared(history: History) -> RenderableType:
+    found = marked_versions(history)
+    if not found:
+        return Text("Not compared: none (every graded version was comparable)")
+    table = Table(
+        title="Not compared (never counted as an improvement or regression)",
+        title_justify="left",
+        box=None,
+        show_header=False,
+    )
+    table.add_column(no_wrap=True, min_width=13)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=2)
+    table.add_column(no_wrap=True, min_width=10)
+    table.add_column(no_wrap=True, overflow="ellipsis", min_width=12, max_width=16)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=3)
+    for change in found[-10:]:
+        own = history.blobs.get(change.version.key)
+        detail = {
+            "coverage-drop": f"{own.coverage if own else '?'} cells parsed; "
+            f"{_score(change.after)} not counted",
+            "unreadable": f"unreadable: {own.reason if own else ''}",
+            "skipped": f"not graded: {own.reason if own else ''}",
+            "paired": "py:percent twin of a notebook; graded with the notebook",
+        }.get(change.version.mark, change.version.mark)
+        table.add_row(
+            change.version.mark,
+            change.path,
+            change.commit.sha[:10],
+            change.version.author,
+            detail,
+        )
+    if len(found) > 10:
+        table.caption = f"... {len(found) - 10} earlier one(s) not shown"
+        table.caption_justify = "left"
+    return table
+
+
+def _authors(stats: list[AuthorStats]) -> RenderableType:
+    table = Table(title="Per author", title_justify="left", box=None)
+    table.add_column("author", no_wrap=True, overflow="ellipsis", ratio=1)
+    for name in (
+        "commits",
+        "change",
+        "improved",
+        "regressed",
+        "added",
+        "cov.drops",
+        "big-bang",
+        "med.lines",
+    ):
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    table.caption = (
+        "change: sum of comparable score changes; cov.drops: versions that hid cells from "
+        "analysis; med.lines: median code lines per commit"
+    )
+    table.caption_justify = "left"
+    for author in stats:
+        table.add_row(
+            author.name,
+            str(author.commits),
+            f"{author.score_change:+.1f}",
+            str(author.improvements),
+            str(author.regressions),
+            str(author.added),
+            str(author.coverage_drops),
+            str(author.big_bang),
+            f"{author.median_lines:.0f}",
+        )
+    return table

@@ -1,0 +1,154 @@
+"""`nbcoach dashboard` in real headless Chromium, opened from a file URL, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browser import is_blank, visit
+from conftest import run_cli
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+
+# For every canvas: its chart, its datasets, and whether the pixel under the first data point of
+# each dataset is painted (the data is drawn, not only the axes).
+INSPECT = """() => {
+  const out = {ready: document.body.dataset.ready, canvases: {}};
+  for (const canvas of document.querySelectorAll('canvas')) {
+    const chart = Chart.getChart(canvas);
+    const ctx = canvas.getContext('2d');
+    const ratio = canvas.width / canvas.clientWidth;
+    const info = {datasets: 0, points: 0, drawn: 0, inside: 0};
+    if (chart) {
+      chart.data.datasets.forEach((dataset, i) => {
+        const meta = chart.getDatasetMeta(i);
+        info.datasets += 1;
+        info.points += dataset.data.length;
+        const area = chart.chartArea;
+        const element = meta.data.find(e => Number.isFinite(e.x) && Number.isFinite(e.y));
+        if (!element) return;
+        if (element.x >= area.left - 1 && element.x <= area.right + 1) info.inside += 1;
+        const px = ctx.getImageData(Math.round(element.x * ratio), Math.round(element.y * ratio), 1, 1).data;
+        if (px[3] > 0) info.drawn += 1;
+      });
+    }
+    out.canvases[canvas.id] = info;
+  }
+  out.runs = [...document.querySelectorAll('#runs tr')].slice(1).map(tr => tr.textContent);
+  out.files = [...document.querySelectorAll('#files tr')].length - 1;
+  out.notCompared = [...document.querySelectorAll('#not-compared tr')].slice(1).map(tr => tr.textContent);
+  out.empty = !document.getElementById('empty').hidden;
+  return out;
+}"""
+
+CHARTS = {
+    "chart-team",
+    "chart-files",
+    "chart-authors",
+    "chart-commits",
+    "chart-length",
+    "chart-complexity",
+    "chart-redefinitions",
+}
+
+
+def team_repo(path: Path) -> GitRepo:
+    repo = GitRepo(path)
+    repo.notebook("analysis/churn.ipynb", MESSY)
+    repo.commit("churn analysis", ADA)
+    repo.notebook("analysis/forecast.ipynb", CLEAN)
+    repo.commit("forecast", BOB)
+    repo.notebook(
+        "analysis/churn.ipynb", [c.replace("    for row", "    %time for row") for c in MESSY]
+    )
+    repo.commit("time the loop", CAROL)
+    repo.notebook("analysis/churn.ipynb", CLEAN)
+    repo.commit("split analyse into helpers", BOB)
+    repo.notebook(
+        "analysis/forecast.ipynb", [*MESSY, "def f():\n    return 1", "def f():\n    return 2"]
+    )
+    repo.commit("inline the forecast", CAROL)
+    return repo
+
+
+def write_runs(repo: GitRepo) -> None:
+    records = [
+        {"notebook": "analysis/churn.ipynb", "status": "failed", "started": "2024-02-01T10:00:00Z",
+         "duration_s": 3.2, "failing_cell": 4, "error": "KeyError: 'k1'", "lock": "requirements.lock",
+         "lock_hash": "abc123def4567890", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+        {"notebook": "analysis/churn.ipynb", "status": "ok", "started": "2024-02-02T10:00:00Z",
+         "duration_s": 2.5, "failing_cell": None, "error": None, "lock": "requirements.lock",
+         "lock_hash": "abc123def4567890", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+        {"notebook": "analysis/forecast.ipynb", "status": "timeout", "started": "2024-02-02T11:00:00Z",
+         "duration_s": 600.0, "failing_cell": 2, "error": "cell timed out after 600 s", "lock": None,
+         "lock_hash": "", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+        {"notebook": "analysis/churn.ipynb", "status": "failed", "started": "2024-02-03T10:00:00Z",
+         "duration_s": 2.0, "failing_cell": 4, "error": "ImportError: newest pandas", "lock": None,
+         "lock_hash": None, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0",
+         "environment": "newest"},
+    ]  # fmt: skip
+    state = repo.path / ".nbcoach"
+    state.mkdir(exist_ok=True)
+    # as docs/run-records.md describes them (schema 1), and a line cut short at the end
+    full = [{"schema_version": 1, "environment": "current", "drift": [], **r} for r in records]
+    lines = [json.dumps(r) for r in full] + ['{"half a line']
+    (state / "runs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_dashboard_in_a_real_browser(tmp_path: Path) -> None:
+    repo = team_repo(tmp_path / "repo")
+    write_runs(repo)
+    page = tmp_path / "dashboard.html"
+    done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    assert "1 line(s) of runs.jsonl are not run records" in done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing to fetch
+
+    screenshot = tmp_path / "dashboard.png"
+    seen = visit(page, screenshot, script=INSPECT)
+    print(f"\ndashboard screenshot: {screenshot}")
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.failed_requests == []
+    result = seen.evaluated
+    assert result["ready"] == "1" and not result["empty"]
+    assert set(result["canvases"]) == CHARTS
+    for name, info in result["canvases"].items():
+        assert info["datasets"] >= 1 and info["points"] >= 1, name
+        assert info["drawn"] >= 1 and info["inside"] >= 1, (name, info)
+    assert result["files"] == 2
+    assert result["runs"][0].startswith("analysis/churn.ipynbok")  # the latest run wins
+    assert "timeout" in result["runs"][1] and "cell timed out" in result["runs"][1]
+    assert any(
+        "coverage-drop" in row and "analysis/churn.ipynb" in row for row in result["notCompared"]
+    )
+    assert not is_blank(screenshot)
+
+
+@pytest.mark.slow
+def test_dashboard_of_a_repository_without_notebooks(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "nothing yet\n")
+    repo.commit("readme")
+    page = tmp_path / "empty.html"
+    done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    screenshot = tmp_path / "empty.png"
+    seen = visit(page, screenshot, script=INSPECT)
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.failed_requests == []
+    assert seen.evaluated["empty"] and seen.evaluated["ready"] == "1"
+    assert not is_blank(screenshot)
+
+
+@pytest.mark.slow
+def test_dashboard_of_a_repository_with_one_commit(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.notebook("only.ipynb", MESSY)
+    repo.commit("the one commit")
+    page = tmp_path / "one.html"
+    assert run_cli("dashboard", "-o", str(page), cwd=repo.path).returncode == 0
+    seen = visit(page, tmp_path / "one.png", script=INSPECT)
+    assert seen.console_errors == [] and seen.page_errors == []
+    team = seen.evaluated["canvases"]["chart-team"]
+    assert team["points"] == 1 and team["drawn"] == 1

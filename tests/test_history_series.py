@@ -1,0 +1,153 @@
+"""Series over a history: running sums agree with recomputing each commit from scratch."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nbcoach.history.records import BlobFacts, CommitRecord, FunctionFacts, History, Version
+from nbcoach.history.series import (
+    COMPLEXITY_BUCKETS,
+    LENGTH_BUCKETS,
+    biggest_changes,
+    file_trends,
+    team_series,
+)
+
+
+def blob(key: str, score: float | None, lengths: list[int]) -> BlobFacts:
+    functions = tuple(
+        FunctionFacts(f"f{i}", 1, 1, n, n, 1 + n // 10, 1, 1, 100.0, f"{i}")
+        for i, n in enumerate(lengths)
+    )
+    return BlobFacts(
+        key,
+        "ok" if score is not None else "error",
+        score=score,
+        functions=functions,
+        redefinitions=len(lengths) % 3,
+    )
+
+
+step = st.tuples(
+    st.integers(0, 3),  # which file
+    st.sampled_from(["M", "D"]),
+    st.one_of(st.none(), st.floats(0, 100).map(lambda x: round(x, 1))),
+    st.lists(st.integers(1, 150), max_size=4),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(step, max_size=3), min_size=1, max_size=12))
+def test_team_series_equals_recomputing_every_commit(commits: list[list[tuple]]) -> None:  # type: ignore[type-arg]
+    blobs: dict[str, BlobFacts] = {}
+    versions: list[Version] = []
+    records = []
+    for seq, changes in enumerate(commits, start=1):
+        records.append(
+            CommitRecord(
+                seq,
+                f"{seq:040d}",
+                (),
+                "a",
+                "a@x",
+                f"2024-01-{seq:02d}T00:00:00+00:00",
+                f"2024-01-{seq:02d}T00:00:00+00:00",
+                "s",
+                touched=len(changes),
+            )
+        )
+        seen = set()
+        for lineage, change, score, lengths in changes:
+            if lineage in seen:
+                continue
+            seen.add(lineage)
+            key = f"{seq}-{lineage}"
+            if change == "D":
+                versions.append(
+                    Version(
+                        seq, lineage, f"n{lineage}.ipynb", "D", "", "", "", "a", "a@x", "deleted"
+                    )
+                )
+                continue
+            blobs[key] = blob(key, score, lengths)
+            versions.append(
+                Version(seq, lineage, f"n{lineage}.ipynb", change, "b", key, key, "a", "a@x")
+            )
+    history = History("/r", tuple(records), tuple(versions), blobs)
+    points = team_series(history)
+    for record, point in zip(records, points, strict=True):
+        standing: dict[int, str] = {}
+        for version in versions:
+            if version.seq <= record.seq:
+                standing[version.lineage] = version.effective
+        graded = [blobs[k] for k in standing.values() if k and blobs[k].score is not None]
+        scores = [b.score for b in graded]
+        assert point.files == len(graded)
+        if scores:  # exact sums of tenths; a tie may round the other way than float sums
+            assert point.score is not None
+            assert abs(point.score - sum(scores) / len(scores)) <= 0.05 + 1e-9
+        else:
+            assert point.score is None
+        lengths = [f.length for b in graded for f in b.functions]
+        assert sum(point.length_buckets) == len(lengths) == point.functions
+        assert point.length_buckets[-1] == sum(n > LENGTH_BUCKETS[-1][0] - 1 for n in lengths)
+        assert len(point.complexity_buckets) == len(COMPLEXITY_BUCKETS)
+        assert point.redefinitions == sum(b.redefinitions for b in graded)
+
+
+def test_biggest_changes_and_file_trends_follow_deltas() -> None:
+    blobs = {k: blob(k, s, []) for k, s in (("a1", 50.0), ("a2", 70.0), ("a3", 65.0))}
+    records = tuple(
+        CommitRecord(
+            i,
+            f"{i:040d}",
+            (),
+            "a",
+            "a@x",
+            f"2024-01-0{i}T00:00:00+00:00",
+            f"2024-01-0{i}T00:00:00+00:00",
+            f"c{i}",
+        )
+        for i in (1, 2, 3)
+    )
+    versions = (
+        Version(1, 1, "a.ipynb", "A", "b", "a1", "a1", "Ada", "ada@x", "new"),
+        Version(2, 1, "a.ipynb", "M", "b", "a2", "a2", "Bob", "bob@x", "", 20.0),
+        Version(3, 1, "b.ipynb", "R", "b", "a3", "a3", "Cy", "cy@x", "", -5.0, "a.ipynb"),
+    )
+    history = History("/r", records, versions, blobs)
+    ups, downs = biggest_changes(history)
+    assert [(c.version.delta, c.before, c.after, c.path) for c in ups] == [
+        (20.0, 50.0, 70.0, "b.ipynb")
+    ]
+    assert [(c.version.delta, c.before, c.after) for c in downs] == [(-5.0, 70.0, 65.0)]
+    [trend] = file_trends(history)
+    assert (trend.path, trend.first, trend.latest, trend.change) == ("b.ipynb", 50.0, 65.0, 15.0)
+
+
+def test_dashboard_data_leaves_out_commits_that_changed_nothing() -> None:
+    from nbcoach.history.runs import Runs
+    from nbcoach.render.dashboard import dashboard_data
+
+    blobs = {"k": blob("k", 80.0, [10, 60])}
+    records = tuple(
+        CommitRecord(
+            i,
+            f"{i:040d}",
+            (),
+            "a",
+            "a@x",
+            f"2024-01-{i:02d}T00:00:00+00:00",
+            f"2024-01-{i:02d}T00:00:00+00:00",
+            f"c{i}",
+            touched=int(i == 2),
+        )
+        for i in range(1, 11)
+    )
+    versions = (Version(2, 1, "a.ipynb", "A", "b", "k", "k", "a", "a@x", "new"),)
+    data = dashboard_data(History("/r", records, versions, blobs), Runs({}))
+    assert [p["subject"] for p in data["team"]] == ["c1", "c2", "c10"]
+    assert [p["y"] for p in data["team"]] == [None, 80.0, 80.0]
+    assert data["distributions"]["length"] == [[0, 1, 1], [0, 0, 0], [0, 1, 1], [0, 0, 0]]
+    assert len(data["commits"]) == 1 and data["summary"]["commits"] == 10

@@ -1,0 +1,325 @@
+"""`update_history` over real git repositories made here (fixed authors and dates)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
+
+from nbcoach.errors import UsageError
+from nbcoach.history import HistoryOptions, load_history, update_history
+from nbcoach.history.series import author_stats, team_series
+from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
+
+MAGIC_BROKEN = [c.replace("    for row in rows:", "    %time for row in rows:") for c in MESSY]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
+
+
+def versions_of(history, path):  # type: ignore[no-untyped-def]
+    lineage = next(v.lineage for v in history.versions if v.path == path)
+    return [v for v in history.versions if v.lineage == lineage]
+
+
+def test_incremental_runs_read_only_new_commits(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add a")
+    repo.notebook("b.ipynb", ["x = 1", "print(x)"])
+    repo.commit("add b", BOB)
+    first = update_history(repo.path)
+    assert (first.commits, first.new_commits, first.analysed, first.files) == (2, 2, 2, 2)
+
+    again = update_history(repo.path)
+    assert (again.new_commits, again.analysed, again.reused) == (0, 0, 0)
+
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("split analyse", BOB)
+    third = update_history(repo.path)
+    assert (third.commits, third.new_commits, third.analysed) == (3, 1, 1)
+
+    incremental = load_history(repo.path)
+    update_history(repo.path, HistoryOptions(rebuild=True))
+    rebuilt = load_history(repo.path)
+    assert incremental.commits == rebuilt.commits
+    assert incremental.versions == rebuilt.versions
+
+
+def test_store_is_git_ignored_sqlite_with_a_schema_version(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add a")
+    result = update_history(repo.path)
+    store = repo.path / ".nbcoach" / FILE_NAME
+    assert Path(result.store) == store
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # git ignores the store; only the folder's own .gitignore (shared by design) shows up
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == "?? .nbcoach/.gitignore"
+
+
+def test_scores_are_the_scores_report_gives(repo: GitRepo) -> None:
+    repo.notebook("analysis/messy.ipynb", MESSY)
+    repo.write("pyproject.toml", "[tool.nbcoach]\nignore = ['late-import']\n")
+    repo.write("helpers.py", "import os\n\n\ndef f(a, b, c, d, e, f, g):\n    return a\n")
+    repo.commit("add")
+    repo.notebook("analysis/messy.ipynb", [*MESSY, "import sys", "unused = 1"])
+    repo.commit("edit")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    report = run_cli("report", "--format", "json", "--no-cache", ".", cwd=repo.path)
+    assert report.returncode == 0, report.stderr
+    expected = {n["path"]: n["score"] for n in json.loads(report.stdout)["notebooks"]}
+    latest = {v.path: history.blobs[v.key].score for v in history.versions}
+    assert expected == {
+        "analysis/messy.ipynb": latest["analysis/messy.ipynb"],
+        "helpers.py": latest["helpers.py"],
+    }
+
+
+def test_renames_keep_the_notebook_lineage(repo: GitRepo) -> None:
+    repo.notebook("draft.ipynb", MESSY)
+    repo.commit("draft")
+    repo.git("mv", "draft.ipynb", "churn.ipynb")
+    repo.commit("name it", BOB)
+    repo.notebook("churn.ipynb", [*MESSY, "print('moved')"])
+    (repo.path / "notebooks").mkdir()
+    repo.git("mv", "churn.ipynb", "notebooks/churn.ipynb")
+    repo.commit("move and edit", CAROL)
+    repo.notebook("notebooks/churn.ipynb", CLEAN)
+    repo.commit("refactor", CAROL)
+    update_history(repo.path)
+    history = load_history(repo.path)
+    chain = versions_of(history, "draft.ipynb")
+    assert [(v.change, v.path, v.old_path) for v in chain] == [
+        ("A", "draft.ipynb", ""),
+        ("R", "churn.ipynb", "draft.ipynb"),
+        ("R", "notebooks/churn.ipynb", "churn.ipynb"),
+        ("M", "notebooks/churn.ipynb", ""),
+    ]
+    assert history.latest_paths() == {chain[0].lineage: "notebooks/churn.ipynb"}
+    assert chain[1].delta == 0.0 and chain[1].lines_added == 0  # a pure rename changes no code
+    assert chain[2].lines_added == 1 and chain[2].cells_changed == 1
+    assert chain[3].delta is not None and chain[3].delta > 10  # the refactoring counts, to Carol
+    assert chain[3].author == CAROL[0]
+
+
+def test_rename_out_of_scope_is_a_deletion_and_a_restore_continues(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add")
+    repo.git("mv", "a.ipynb", "a.ipynb.bak")
+    repo.commit("park it")
+    repo.git("mv", "a.ipynb.bak", "a.ipynb")
+    repo.commit("bring it back")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    assert [(v.change, v.mark) for v in versions_of(history, "a.ipynb")] == [
+        ("A", "new"),
+        ("D", "deleted"),
+        ("A", "new"),
+    ]
+    assert [p.files for p in team_series(history)] == [1, 0, 1]
+
+
+def test_magic_only_change_that_breaks_parsing_is_marked_not_a_win(repo: GitRepo) -> None:
+    repo.notebook("model.ipynb", MESSY)
+    repo.commit("model", ADA)
+    repo.notebook("model.ipynb", MAGIC_BROKEN)
+    repo.commit("time the loop", BOB)
+    repo.notebook("model.ipynb", [*MESSY, "print('done')"])
+    repo.commit("undo the magic, add a cell", CAROL)
+    update_history(repo.path)
+    history = load_history(repo.path)
+    first, broken, fixed = versions_of(history, "model.ipynb")
+    before, hidden = history.blobs[first.key], history.blobs[broken.key]
+    # The trap wily falls into: the hidden cell makes the raw score jump.
+    assert hidden.score is not None and before.score is not None and hidden.score > before.score
+    assert (hidden.python_cells, hidden.analysed_cells) == (4, 3)
+    assert broken.mark == "coverage-drop" and broken.delta is None
+    assert broken.effective == first.key  # the old grade stands for the file
+    assert team_series(history)[1].score == before.score
+    assert fixed.mark == "" and fixed.delta == round(
+        history.blobs[fixed.key].score - before.score, 1
+    )
+    bob = next(a for a in author_stats(history) if a.name == BOB[0])
+    assert (bob.improvements, bob.score_change, bob.coverage_drops) == (0, 0.0, 1)
+
+
+def test_per_author_attribution(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.notebook("b.ipynb", CLEAN)
+    repo.commit("start", ADA)
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("split the long function", BOB)
+    repo.notebook("b.ipynb", MESSY)
+    repo.commit("inline everything", CAROL)
+    update_history(repo.path)
+    history = load_history(repo.path)
+    stats = {a.name: a for a in author_stats(history)}
+    gain = (
+        history.blobs[versions_of(history, "a.ipynb")[1].key].score
+        - history.blobs[versions_of(history, "a.ipynb")[0].key].score
+    )
+    assert gain > 0
+    assert stats[BOB[0]].score_change == round(gain, 1) and stats[BOB[0]].improvements == 1
+    assert stats[CAROL[0]].score_change == -round(gain, 1) and stats[CAROL[0]].regressions == 1
+    assert stats[ADA[0]].score_change == 0 and stats[ADA[0]].added == 2
+    assert [a.name for a in author_stats(history)] == [BOB[0], ADA[0], CAROL[0]]
+
+
+def test_merge_commits_credit_the_branch_authors(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("start", ADA)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("refactor on a branch", BOB)
+    repo.git("checkout", "-q", "main")
+    repo.notebook("c.ipynb", ["y = 2"])
+    repo.commit("unrelated work", CAROL)
+    repo.git(
+        "merge", "-q", "--no-ff", "feature", "-m", "merge feature", date="2024-01-09T09:00:00+00:00"
+    )
+    update_history(repo.path)
+    history = load_history(repo.path)
+    assert [c.subject for c in history.commits] == ["start", "unrelated work", "merge feature"]
+    merge = history.commits[-1]
+    assert merge.is_merge and not merge.big_bang
+    [merged] = [v for v in history.versions if v.seq == merge.seq]
+    assert (
+        merged.path == "a.ipynb" and merged.author == BOB[0] and merged.delta and merged.delta > 0
+    )
+    stats = {a.name: a for a in author_stats(history)}
+    assert stats[BOB[0]].improvements == 1 and stats[BOB[0]].commits == 0  # not on the line
+    assert stats[ADA[0]].commits == 1  # merging is not a commit habit
+
+
+def test_unreadable_version_is_marked(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add")
+    text = (repo.path / "a.ipynb").read_text()
+    repo.write("a.ipynb", "<<<<<<< HEAD\n" + text + "=======\n{}\n>>>>>>> other\n")
+    repo.commit("oops, conflict committed")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    first, conflict = versions_of(history, "a.ipynb")
+    assert conflict.mark == "unreadable" and conflict.delta is None
+    assert "merge-conflict" in history.blobs[conflict.key].reason
+    assert conflict.effective == first.key
+
+
+def test_repository_without_notebooks(repo: GitRepo) -> None:
+    repo.write("README.md", "# nothing to grade\n")
+    repo.commit("readme")
+    result = update_history(repo.path)
+    assert (result.commits, result.files, result.analysed) == (1, 0, 0)
+    history = load_history(repo.path)
+    assert [p.score for p in team_series(history)] == [None]
+
+
+def test_repository_with_one_commit(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("only commit")
+    result = update_history(repo.path)
+    assert (result.commits, result.files, result.analysed) == (1, 1, 1)
+    history = load_history(repo.path)
+    [point] = team_series(history)
+    assert point.score == history.blobs[history.versions[0].key].score
+
+
+def test_repository_without_commits(repo: GitRepo) -> None:
+    result = update_history(repo.path)
+    assert result.commits == 0 and "no commits yet" in result.notes[0]
+
+
+def test_rewritten_history_replaces_the_stale_commits(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add")
+    repo.notebook("a.ipynb", [*MESSY, "x = 1"])
+    repo.commit("edit")
+    update_history(repo.path)
+    repo.notebook("a.ipynb", CLEAN)
+    repo.git(
+        "commit", "-q", "-a", "--amend", "-m", "edit, amended", date="2024-01-05T09:00:00+00:00"
+    )
+    result = update_history(repo.path)
+    assert result.new_commits == 1 and any("rewritten" in note for note in result.notes)
+    history = load_history(repo.path)
+    assert [c.subject for c in history.commits] == ["add", "edit, amended"]
+    assert history.commits[-1].sha == repo.git("rev-parse", "HEAD")
+
+
+def test_since_a_commit_or_a_date_starts_from_that_state(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("one")
+    second = repo.commit("two (empty)")
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("three")
+    update_history(repo.path, HistoryOptions(since=second))
+    history = load_history(repo.path)
+    assert [(c.subject, c.base) for c in history.commits] == [
+        ("two (empty)", True),
+        ("three", False),
+    ]
+    assert [v.change for v in history.versions] == ["=", "M"]
+    assert history.versions[1].delta is not None and history.versions[1].delta > 0
+    update_history(repo.path, HistoryOptions(since="2024-01-03"))
+    assert [c.subject for c in load_history(repo.path).commits] == ["two (empty)", "three"]
+    update_history(repo.path)  # no --since: keeps where the store starts
+    assert len(load_history(repo.path).commits) == 2
+    with pytest.raises(UsageError, match="neither a commit"):
+        update_history(repo.path, HistoryOptions(since="last tuesday-ish"))
+
+
+def test_newer_store_schema_is_refused_older_is_rebuilt(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add")
+    update_history(repo.path)
+    store = repo.path / ".nbcoach" / FILE_NAME
+    with sqlite3.connect(store) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(UsageError, match="newer nbcoach"):
+        update_history(repo.path)
+    store.write_bytes(b"not a database at all" * 100)
+    result = update_history(repo.path)
+    assert result.new_commits == 1 and "could not be read" in result.notes[0]
+
+
+def test_not_a_repository_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not inside a git repository"):
+        update_history(tmp_path)
+
+
+def test_big_bang_commits_are_flagged_by_code_lines(repo: GitRepo) -> None:
+    repo.notebook("small.ipynb", ["x = 1"])
+    repo.commit("small start")
+    repo.notebook("big.ipynb", [long_function("giant", 420)])
+    repo.commit("everything at once", BOB)
+    repo.notebook("big.ipynb", [long_function("giant", 420), "print(giant([]))"])
+    repo.commit("one more line", BOB)
+    update_history(repo.path)
+    history = load_history(repo.path)
+    assert [(c.lines_added, c.big_bang) for c in history.commits] == [
+        (1, False),
+        (history.commits[1].lines_added, True),
+        (1, False),
+    ]
+    assert history.commits[1].lines_added >= 400
+    bob = next(a for a in author_stats(history) if a.name == BOB[0])
+    assert (bob.commits, bob.big_bang) == (2, 1)
+
+
+def test_a_py_percent_twin_is_graded_with_its_notebook(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.write("a.py", "# %%\nimport json\n\n# %%\nprint(json)\n")
+    repo.write("tool.py", "def f():\n    return 1\n")
+    repo.commit("pair")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    marks = {v.path: v.mark for v in history.versions}
+    assert marks == {"a.ipynb": "new", "a.py": "paired", "tool.py": "new"}
+    assert team_series(history)[0].files == 2

@@ -1,0 +1,77 @@
+"""`nbcoach history` and `nbcoach trend` as a user runs them (real CLI, real git)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+
+from nbcoach.render.trend import sparkline
+
+
+def make_repo(path: Path) -> GitRepo:
+    repo = GitRepo(path)
+    repo.notebook("nb/churn.ipynb", MESSY)
+    repo.notebook("nb/plots.ipynb", ["x = 1", "print(x)"])
+    repo.commit("start", ADA)
+    repo.notebook("nb/churn.ipynb", [c.replace("    for row", "    %time for row") for c in MESSY])
+    repo.commit("time the loop", CAROL)
+    repo.notebook("nb/churn.ipynb", CLEAN)
+    repo.commit("split analyse", BOB)
+    return repo
+
+
+def test_history_then_trend(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    first = run_cli("history", cwd=repo.path)
+    assert first.returncode == 0, first.stderr
+    assert "3 commit(s) on the first-parent line, 3 new" in first.stdout
+    assert "not compared (coverage-drop): nb/churn.ipynb" in first.stdout
+    again = run_cli("history", cwd=repo.path)
+    assert "3 new" not in again.stdout and "0 new" in again.stdout
+
+    shown = run_cli("trend", cwd=repo.path)
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert "Team score" in out and "Per notebook" in out and "Per author" in out
+    churn = next(line for line in out.splitlines() if line.strip().startswith("nb/churn.ipynb"))
+    assert "·" in churn  # the coverage drop is not drawn as a score
+    improvements = out.split("Biggest improvements")[1].split("Biggest regressions")[0]
+    assert "split analyse" in improvements and "time the loop" not in improvements
+    bob = next(line for line in out.splitlines() if line.strip().startswith("Bob Builder"))
+    carol = next(line for line in out.splitlines() if line.strip().startswith("Carol Shaw"))
+    assert "+0.0" not in bob and "+0.0" in carol  # Carol's magic is not a win
+
+
+def test_trend_selects_paths_and_reports_unknown_ones(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    only = run_cli("trend", "nb/plots.ipynb", cwd=repo.path)
+    assert only.returncode == 0, only.stderr
+    assert "nb/plots.ipynb" in only.stdout and "nb/churn.ipynb" not in only.stdout
+    folder = run_cli("trend", "plots.ipynb", "missing.ipynb", cwd=repo.path / "nb")
+    assert folder.returncode == 2
+    assert "missing.ipynb: no notebook or .py file of the history there" in folder.stderr
+    assert "nb/plots.ipynb" in folder.stdout
+
+
+def test_trend_outside_a_repository_and_with_a_bad_since(tmp_path: Path) -> None:
+    outside = run_cli("trend", cwd=tmp_path)
+    assert outside.returncode == 2 and "not inside a git repository" in outside.stderr
+    repo = make_repo(tmp_path / "repo")
+    bad = run_cli("history", "--since", "not-a-rev", cwd=repo.path)
+    assert bad.returncode == 2 and "--since 'not-a-rev'" in bad.stderr
+
+
+def test_trend_without_notebooks(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "x\n")
+    repo.commit("readme")
+    shown = run_cli("trend", cwd=repo.path)
+    assert shown.returncode == 0 and "No notebooks or .py files in 1 commit(s)" in shown.stdout
+
+
+def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:
+    assert sparkline([10.0, 20.0, None, 30.0]) == "▁▅·█"
+    assert sparkline([50.0, 50.0]) == "▄▄"
+    assert sparkline([None]) == "·"
