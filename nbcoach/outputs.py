@@ -31,6 +31,10 @@ _TIMEIT = re.compile(
     r"^[\d.]+ \S*s ± [\d.]+ \S*s per loop \(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)$",
     re.M,
 )
+# %timeit adds this warning only when one run happened to be slow (a busy machine): drop it.
+_TIMEIT_WARNING = re.compile(
+    r"^The slowest run took [\d.]+ times longer than the fastest\..*\n?", re.M
+)
 _TIMEIT_SHORT = re.compile(r"^\d+ loops?, best of \d+: [\d.]+ \S*s per loop$", re.M)
 _SITE_PACKAGES = re.compile(r"(?:[A-Za-z]:)?[^\s'\"]*[/\\](?:site|dist)-packages(?=[/\\])")
 
@@ -100,6 +104,7 @@ def normalise_text(text: str) -> str:
     text = _ADDRESS.sub("0x...", text)
     text = _CPU_TIMES.sub("CPU times: ...", text)
     text = _WALL_TIME.sub("Wall time: ...", text)
+    text = _TIMEIT_WARNING.sub("", text)
     text = _TIMEIT.sub("... per loop (timeit)", text)
     text = _TIMEIT_SHORT.sub("... per loop (timeit)", text)
     text = _SITE_PACKAGES.sub("<site-packages>", text)

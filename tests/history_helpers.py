@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+
 from conftest import Cells, build_notebook
 
 ADA = ("Ada Lovelace", "ada@example.com")

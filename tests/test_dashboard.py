@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from browser import is_blank, visit
 from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo

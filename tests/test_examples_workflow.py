@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
-from test_render_sarif import validate
-from test_sourcemap import pair
 
 from conftest import EXAMPLES, ROOT
+from test_render_sarif import validate
+from test_sourcemap import pair
 
 WORKFLOW = EXAMPLES / "github-workflow.yml"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from history_helpers import BOB, GitRepo
-
 from nbcoach import gitrepo
 
 

@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
-
 from nbcoach.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
 from nbcoach.history.series import author_stats, team_series

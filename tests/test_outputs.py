@@ -180,3 +180,13 @@ def test_a_cell_present_on_one_side_only_is_a_difference():
         OutputDifference(2, "not-run", ("[stdout] b",), ()),
         OutputDifference(3, "new", (), ("[stdout] c",)),
     ]
+
+
+def test_timeits_slow_run_warning_is_not_a_difference() -> None:
+    busy = (
+        "The slowest run took 5.21 times longer than the fastest. This could mean that an "
+        "intermediate result is being cached.\n"
+        "1.2 µs ± 0.8 µs per loop (mean ± std. dev. of 2 runs, 3 loops each)"
+    )
+    quiet = "1.1 µs ± 0.01 µs per loop (mean ± std. dev. of 2 runs, 3 loops each)"
+    assert normalise_text(busy) == normalise_text(quiet) == "... per loop (timeit)"

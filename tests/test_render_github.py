@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sourcemap import pair
 
 from conftest import EXAMPLES, run_cli
 from nbcoach.model import Finding, Location, Report, ReportCard, SourceFile
 from nbcoach.render.github import escape_data, escape_property, render_github
+from test_sourcemap import pair
 
 COMMAND = re.compile(r"^::(error|warning|notice)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
 

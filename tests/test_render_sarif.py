@@ -10,10 +10,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from test_sourcemap import pair
 
 from conftest import DATA, EXAMPLES, ROOT, run_cli
 from nbcoach.rules import RULES
+from test_sourcemap import pair
 
 SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
-
 from nbcoach.render.trend import sparkline
 
 

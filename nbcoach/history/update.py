@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach import __version__, gitrepo
-from nbcoach.cache import ruff_version
+from nbcoach.cache import ruff_identity
 from nbcoach.config import load_config
 from nbcoach.errors import UsageError
 from nbcoach.history.blobs import BlobJob, analyse_versions
@@ -134,7 +134,7 @@ def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
 
 def _stamp(root: Path, configs: Sequence[str]) -> str:
     """What every grade depends on besides the file: versions, and the configuration files."""
-    digest = hashlib.sha256(f"{__version__}\0{ruff_version()}".encode())
+    digest = hashlib.sha256(f"{__version__}\0{ruff_identity()}".encode())
     for name in configs:
         try:
             digest.update(b"\0" + name.encode() + b"\0" + (root / name).read_bytes())
