@@ -81,21 +81,31 @@ def append_record(root: Path, record: Mapping[str, Any]) -> Path:
 
 
 def read_records(root: Path) -> list[dict[str, Any]]:
-    """Every record, oldest first; a line that is not a JSON object is skipped."""
-    path = state_dir(root, create=False) / RUNS_FILE
+    """Every record of a project, oldest first; a line that is not a JSON object is skipped."""
+    return records_in(state_dir(root, create=False) / RUNS_FILE)[0]
+
+
+def records_in(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The JSON objects of a run log and how many non-empty lines were not one (the file is
+    appended to by other processes and may end in a half-written line: never fatal)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return []
-    records = []
+        return [], 0
+    records, skipped = [], 0
     for line in text.splitlines():
+        if not line.strip():
+            continue
         try:
             record = json.loads(line)
         except ValueError:
+            skipped += 1
             continue
         if isinstance(record, dict):
             records.append(record)
-    return records
+        else:
+            skipped += 1
+    return records, skipped
 
 
 def _jsonable(value: object) -> object:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from nbcoach.config import CommitSize
 from nbcoach.history.changes import (
-    BIG_BANG_FILES,
-    BIG_BANG_FUNCTIONS,
-    BIG_BANG_LINES,
     Shape,
     change_size,
     classify,
@@ -70,9 +68,12 @@ def test_classify_never_compares_across_a_coverage_drop() -> None:
     assert classify(reference, facts(None, status="skipped")) == ("skipped", None, False)
 
 
-def test_big_bang_limits_and_merges() -> None:
-    assert not is_big_bang(BIG_BANG_LINES, BIG_BANG_FUNCTIONS, BIG_BANG_FILES, merge=False)
-    assert is_big_bang(BIG_BANG_LINES + 1, 0, 1, merge=False)
-    assert is_big_bang(10, BIG_BANG_FUNCTIONS + 1, 1, merge=False)
-    assert is_big_bang(10, 0, BIG_BANG_FILES + 1, merge=False)
-    assert not is_big_bang(10 * BIG_BANG_LINES, 100, 100, merge=True)
+def test_big_bang_limits_are_the_commit_size_coachings_and_merges_are_exempt() -> None:
+    limits = CommitSize(max_lines=50, max_functions=2, max_notebooks=1)
+    assert not is_big_bang(50, 2, 1, merge=False, limits=limits)
+    assert is_big_bang(51, 0, 1, merge=False, limits=limits)
+    assert is_big_bang(10, 3, 1, merge=False, limits=limits)
+    assert is_big_bang(10, 0, 2, merge=False, limits=limits)
+    assert not is_big_bang(500, 100, 100, merge=True, limits=limits)
+    assert not is_big_bang(400, 10, 3, merge=False, limits=CommitSize())  # the defaults
+    assert is_big_bang(401, 10, 3, merge=False, limits=CommitSize())

@@ -13,16 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nbcoach.config import CommitSize
 from nbcoach.history.records import BlobFacts, FunctionFacts, Mark
 from nbcoach.model import Notebook
-
-# A commit over any of these limits is a "big-bang" commit. They are the defaults of the commit-size
-# coaching (`[tool.nbcoach.commit-size]`: Google's review guide calls ~100 changed lines
-# reasonable and 1,000 usually too large; the SmartBear/Cisco study found reviewers miss defects
-# past 200-400 lines), so the dashboard flags what the pre-commit coaching warns about.
-BIG_BANG_LINES = 400  # code lines added + removed
-BIG_BANG_FUNCTIONS = 10  # functions added, removed or changed
-BIG_BANG_FILES = 3  # notebooks and .py files touched
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +109,16 @@ def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, flo
     return "", round(current.score - reference.score, 1), True
 
 
-def is_big_bang(lines_changed: int, functions_changed: int, files: int, merge: bool) -> bool:
-    """Over any limit. Merges bring other commits' work: not a habit of whoever merged."""
+def is_big_bang(
+    lines_changed: int, functions_changed: int, files: int, merge: bool, limits: CommitSize
+) -> bool:
+    """Over any of the project's `[tool.nbcoach.commit-size]` limits -- the same ones the
+    pre-commit coaching warns about. Merges bring other commits' work: not a habit of whoever
+    merged."""
     if merge:
         return False
     return (
-        lines_changed > BIG_BANG_LINES
-        or functions_changed > BIG_BANG_FUNCTIONS
-        or files > BIG_BANG_FILES
+        lines_changed > limits.max_lines
+        or functions_changed > limits.max_functions
+        or files > limits.max_notebooks
     )

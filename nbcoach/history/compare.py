@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbcoach import gitrepo
+from nbcoach.config import CommitSize
 from nbcoach.history.blobs import version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
 from nbcoach.history.plan import PlannedChange, PlannedCommit
@@ -20,8 +21,13 @@ class Comparison:
     """The state of every file while the new commits are replayed in order."""
 
     def __init__(
-        self, last: Sequence[Version], facts: dict[str, BlobFacts], shapes: dict[str, Shape | None]
+        self,
+        last: Sequence[Version],
+        facts: dict[str, BlobFacts],
+        shapes: dict[str, Shape | None],
+        limits: CommitSize,
     ) -> None:
+        self.limits = limits
         self.current = {v.lineage: v.key for v in last}  # each file's latest version
         self.reference = {v.lineage: v.effective for v in last}  # the one that stands for it
         self.live = {v.path for v in last if v.change != "D"}
@@ -36,7 +42,7 @@ class Comparison:
                 self.live.discard(item.old_path)
                 self.live.add(item.path)
         versions = [self.version(seq, item, step.base) for item in step.items]
-        return _record(seq, step, versions), versions
+        return _record(seq, step, versions, self.limits), versions
 
     def version(self, seq: int, item: PlannedChange, base: bool) -> Version:
         old = self.facts.get(self.current.get(item.lineage, ""))
@@ -80,9 +86,10 @@ def compare(
     facts: dict[str, BlobFacts],
     shapes: dict[str, Shape | None],
     first_seq: int,
+    limits: CommitSize,
 ) -> tuple[list[CommitRecord], list[Version]]:
     """Commit records and versions for the planned commits, numbered after `first_seq`."""
-    state = Comparison(last, facts, shapes)
+    state = Comparison(last, facts, shapes, limits)
     commits: list[CommitRecord] = []
     versions: list[Version] = []
     for seq, step in enumerate(planned, start=first_seq + 1):
@@ -92,7 +99,9 @@ def compare(
     return commits, versions
 
 
-def _record(seq: int, step: PlannedCommit, versions: Sequence[Version]) -> CommitRecord:
+def _record(
+    seq: int, step: PlannedCommit, versions: Sequence[Version], limits: CommitSize
+) -> CommitRecord:
     commit = step.commit
     added = sum(v.lines_added for v in versions)
     removed = sum(v.lines_removed for v in versions)
@@ -113,7 +122,8 @@ def _record(seq: int, step: PlannedCommit, versions: Sequence[Version]) -> Commi
         lines_removed=removed,
         cells_changed=sum(v.cells_changed for v in versions),
         functions_changed=functions,
-        big_bang=not step.base and is_big_bang(added + removed, functions, len(versions), merge),
+        big_bang=not step.base
+        and is_big_bang(added + removed, functions, len(versions), merge, limits),
     )
 
 

@@ -10,12 +10,13 @@ other processes and may end in a half-written line. Unknown keys are ignored.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "runs.jsonl"
+from nbcoach.runs import RUNS_FILE, records_in
+
+FILE_NAME = RUNS_FILE
 STATUSES = ("ok", "failed", "timeout")
 
 
@@ -40,16 +41,10 @@ class Runs:
 
 
 def latest_runs(path: Path) -> Runs:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return Runs({})
+    records, skipped = records_in(path)
     latest: dict[str, RunRecord] = {}
-    skipped = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        record = _record(line)
+    for raw in records:
+        record = _record(raw)
         if record is None:
             skipped += 1
             continue
@@ -61,13 +56,7 @@ def latest_runs(path: Path) -> Runs:
     return Runs(latest, skipped)
 
 
-def _record(line: str) -> RunRecord | None:
-    try:
-        raw: Any = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(raw, dict):
-        return None
+def _record(raw: dict[str, Any]) -> RunRecord | None:
     notebook, status, started = raw.get("notebook"), raw.get("status"), raw.get("started")
     if not (isinstance(notebook, str) and status in STATUSES and isinstance(started, str)):
         return None

@@ -87,7 +87,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     keys = set(wanted) | {v.key for v in last} | {v.effective for v in last}
     facts = {**store.blob_facts(k for k in keys if k not in new_facts), **new_facts}
     fill_shapes(root, planned, shapes)
-    commits, versions = compare(planned, last, facts, shapes, common)
+    commits, versions = compare(planned, last, facts, shapes, common, load_config(root).commit_size)
     store.add_commits(commits, versions)
     shas = {c.seq: c.sha for c in commits}
     live = [v for v in store.last_versions() if v.change != "D"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.history.changes import BIG_BANG_FILES, BIG_BANG_FUNCTIONS, BIG_BANG_LINES
+from nbcoach.config import load_config
 from nbcoach.history.records import NOT_COMPARABLE, CommitRecord, History
 from nbcoach.history.runs import Runs
 from nbcoach.history.series import (
@@ -43,6 +43,7 @@ def _ms(iso: str) -> int:
 
 def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-able data."""
+    limits = load_config(Path(history.root)).commit_size
     team = team_series(history)
     # Commits that touched no graded file repeat the previous point: keep the first, the last
     # and every point where something changed, so thousands of commits stay a light page.
@@ -55,9 +56,9 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "nbcoach_version": __version__,
         "repository": Path(history.root).name,
-        "big_bang_lines": BIG_BANG_LINES,
-        "big_bang_functions": BIG_BANG_FUNCTIONS,
-        "big_bang_files": BIG_BANG_FILES,
+        "big_bang_lines": limits.max_lines,
+        "big_bang_functions": limits.max_functions,
+        "big_bang_files": limits.max_notebooks,
         "summary": _summary(history, team, len(authors)),
         "team": _team(history, kept),
         "distributions": _distributions(kept),
