@@ -229,15 +229,7 @@ def _function_row(scored: FunctionScore, fmt: str, where_prefix: str) -> str:
 def findings_html(findings: tuple[Finding, ...], limit: int) -> str:
     if not findings:
         return '<h3>Findings</h3><div class="well">No findings.</div>'
-    ordered = sorted(
-        findings, key=lambda f: (-f.deficit, f.location.cell or 0, f.location.line or 0)
-    )
-    shown = ordered if limit <= 0 else ordered[:limit]
-    header = (
-        f"Findings ({len(findings)})"
-        if len(shown) == len(findings)
-        else f"Findings ({len(shown)} of {len(findings)}, costliest first; --all shows every one)"
-    )
+    shown, header = phrases.costliest(findings, limit)
     return f"<h3>{escape(header)}</h3>" + "".join(finding_html(f) for f in shown)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbcoach.model import ReportCard
+from nbcoach.model import Finding, ReportCard
 
 
 def coverage(card: ReportCard) -> str:
@@ -18,3 +18,17 @@ def coverage(card: ReportCard) -> str:
     if m.maintainability is not None:
         parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
     return " · ".join(parts)
+
+
+def costliest(findings: tuple[Finding, ...], limit: int) -> tuple[tuple[Finding, ...], str]:
+    """The findings to show, costliest first (`limit` <= 0: all), and the heading that says so."""
+    ordered = sorted(
+        findings, key=lambda f: (-f.deficit, f.location.cell or 0, f.location.line or 0)
+    )
+    shown = tuple(ordered if limit <= 0 else ordered[:limit])
+    if len(shown) == len(findings):
+        return shown, f"Findings ({len(findings)})"
+    return (
+        shown,
+        f"Findings ({len(shown)} of {len(findings)}, costliest first; --all shows every one)",
+    )

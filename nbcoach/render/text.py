@@ -155,15 +155,7 @@ def _functions(card: ReportCard, limit: int = 8) -> Table:
 def _findings(findings: tuple[Finding, ...], limit: int) -> RenderableType:
     if not findings:
         return Text("No findings.", style="green")
-    ordered = sorted(
-        findings, key=lambda f: (-f.deficit, f.location.cell or 0, f.location.line or 0)
-    )
-    shown = ordered if limit <= 0 else ordered[:limit]
-    header = (
-        f"Findings ({len(findings)})"
-        if len(shown) == len(findings)
-        else f"Findings ({len(shown)} of {len(findings)}, costliest first; --all shows every one)"
-    )
+    shown, header = phrases.costliest(findings, limit)
     lines: list[RenderableType] = [Text(header, style="bold")]
     for finding in shown:
         lines.append(finding_line(finding))
