@@ -1,6 +1,6 @@
 """A content-addressed cache of analyses, so an unchanged notebook is never analysed twice.
 
-The key is a hash of the file's bytes, its path, the nbcoach version, the effective config and
+The key is a hash of the file's bytes (sha256), its path, the nbcoach version, the effective config and
 the ruff version and ruff config that apply to it. Entries are JSON files written atomically in
 `.nbcoach/cache/` of the project (git-ignored, see project.py). Anything unreadable,
 corrupt, or written for another key is ignored and recomputed: the cache can make a report
@@ -59,18 +59,19 @@ def _ruff_config_digest(directory: Path) -> str:
 
 
 def entry_key(
-    data: bytes,
+    content_digest: str,
     display: str,
     path: Path,
     config_fingerprint: str,
     memo: dict[Path, str] | None = None,
 ) -> str:
-    """The cache key of one input; `memo` keeps ruff config digests per folder for one run."""
+    """The cache key of one input from the sha256 of its bytes; `memo` keeps ruff config digests
+    per folder for one run."""
     folder = path.resolve().parent
     memo = {} if memo is None else memo
     if folder not in memo:
         memo[folder] = _ruff_config_digest(folder)
-    digest = hashlib.sha256(data)
+    digest = hashlib.sha256(content_digest.encode())
     for part in (display, __version__, config_fingerprint, ruff_identity(), memo[folder]):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()

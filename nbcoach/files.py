@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write beside the target, then rename over it; keeps the target's permission bits."""
+def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
+    """Write beside the target, then rename over it; keeps the target's permission bits.
+    `content` may come in pieces (a large report is rendered one notebook at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    pieces: Iterable[bytes]
+    if isinstance(content, bytes):
+        pieces = (content,)
+    elif isinstance(content, str):
+        pieces = (content.encode("utf-8"),)
+    else:
+        pieces = (piece.encode("utf-8") for piece in content)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece)
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         else:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nbcoach.model import Finding, Notebook
 
@@ -49,6 +50,10 @@ class LintRun:
     options: list[str]
     error: str = ""
     results: dict[str, list[RuffFinding]] = field(default_factory=dict)
+    # ruff writes into files, not pipes: it never waits for us to read while we analyse, and
+    # its output (megabytes for a monorepo) is parsed one line at a time, never held whole.
+    stdout: IO[bytes] | None = None
+    stderr: IO[bytes] | None = None
 
 
 def ruff_binary() -> str:
@@ -68,7 +73,7 @@ def start(
     `config_dirs`: where the files' ruff configuration lives when the files themselves are
     copies elsewhere (history lints old versions from a temporary folder); default: their own.
     """
-    options = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--no-fix"]
+    options = ["check", "--output-format", "json-lines", "--no-cache", "--exit-zero", "--no-fix"]
     if extend_select:
         options += ["--extend-select", ",".join(extend_select)]
         directories = (
@@ -79,21 +84,28 @@ def start(
             options += ["--extend-ignore", ",".join(sorted(ignores))]
     if not files:
         return LintRun(None, [], options)
+    # closed by collect(), once ruff has finished writing into them
+    stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115
     try:
         process = subprocess.Popen(
-            [ruff_binary(), *options, "--", *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [ruff_binary(), *options, "--", *files], stdout=stdout, stderr=stderr
         )
     except OSError as error:
+        stdout.close()
+        stderr.close()
         return LintRun(None, list(files), options, error=f"ruff could not start: {error}")
-    return LintRun(process, list(files), options)
+    return LintRun(process, list(files), options, stdout=stdout, stderr=stderr)
 
 
 def collect(run: LintRun) -> LintRun:
-    if run.process is None:
+    if run.process is None or run.stdout is None or run.stderr is None:
         return run
-    stdout, stderr = run.process.communicate()
-    run.results = _parse(stdout, stderr, run)
-    run.process = None
+    run.process.wait()
+    with run.stdout, run.stderr:
+        run.stdout.seek(0)
+        run.stderr.seek(0)
+        run.results = _parse(run.stdout, run.stderr.read(), run)
+    run.process = run.stdout = run.stderr = None
     return run
 
 
@@ -124,20 +136,27 @@ def lint_stdin(notebook: Notebook, options: list[str]) -> list[RuffFinding]:
     except OSError:
         return []
     run = LintRun(None, [notebook.path], options)
-    return _parse(completed.stdout, completed.stderr, run).get(notebook.path, [])
+    lines = completed.stdout.splitlines(keepends=True)
+    return _parse(lines, completed.stderr, run).get(notebook.path, [])
 
 
-def _parse(stdout: bytes, stderr: bytes, run: LintRun) -> dict[str, list[RuffFinding]]:
-    try:
-        items: list[dict[str, Any]] = json.loads(stdout or b"[]")
-    except json.JSONDecodeError:
-        message = stderr.decode(errors="replace").strip().splitlines()
-        run.error = "ruff failed: " + (message[0] if message else "no output")
-        return {}
+def _parse(lines: Iterable[bytes], stderr: bytes, run: LintRun) -> dict[str, list[RuffFinding]]:
+    """ruff's JSON Lines, one finding per line, into findings by file as the run named it."""
     by_file: dict[str, list[RuffFinding]] = {}
-    canonical = {str(Path(f).resolve()): f for f in run.files}
-    for item in items:
-        filename = canonical.get(str(Path(item["filename"]).resolve()), item["filename"])
+    canonical: dict[str, str] = {}
+    for file in run.files:
+        canonical.setdefault(str(Path(file).resolve()), file)
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            item: dict[str, Any] = json.loads(line)
+        except json.JSONDecodeError:
+            message = stderr.decode(errors="replace").strip().splitlines()
+            run.error = "ruff failed: " + (message[0] if message else "unreadable output")
+            return {}
+        name = item["filename"]
+        filename = canonical.get(name) or canonical.get(str(Path(name).resolve()), name)
         code = item.get("code") or "invalid-syntax"
         fix = item.get("fix") or {}
         by_file.setdefault(filename, []).append(

@@ -7,6 +7,8 @@ runs; then score. Results come back in input order, so parallel and serial runs 
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -42,9 +44,13 @@ class ReviewOptions:
 
 @dataclass(slots=True)
 class _Item:
+    """One input on its way through the run. The main process keeps only the content's digest:
+    workers read the file themselves, so a monorepo's notebooks are never all in memory."""
+
     target: Target
     config: Config
-    data: bytes | None
+    size: int = 0
+    digest: str = ""  # sha256 of the bytes the cache key was made from
     key: str = ""
     analysis: Analysis | None = None
     lint: tuple[Finding, ...] | None = None
@@ -52,16 +58,28 @@ class _Item:
 
 def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Report:
     started = time.perf_counter()
+    gc_was_enabled = gc.isenabled()
+    # Hundreds of thousands of small acyclic results: the cyclic collector would rescan them
+    # all on every generation-2 pass, making time per notebook grow with the number of inputs.
+    gc.disable()
+    try:
+        return _review(paths, options, started)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Report:
     configs = ConfigLoader(options.config_overrides)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
     found = discover(paths, root_config.exclude)
-    items = [_item(target, configs) for target in found.targets]
-    ruff_digests: dict[Path, str] = {}
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    items = [_item(target, configs, hashed=cache is not None) for target in found.targets]
+    ruff_digests: dict[Path, str] = {}
     for item in items:
-        if cache is not None and item.data is not None and item.target.paired_with is None:
+        if cache is not None and item.digest and item.target.paired_with is None:
             item.key = entry_key(
-                item.data,
+                item.digest,
                 item.target.display,
                 item.target.path,
                 item.config.fingerprint(),
@@ -70,11 +88,7 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
             cached = cache.load(item.key)
             if cached is not None:
                 item.analysis, item.lint = cached
-    pending = [
-        i
-        for i in items
-        if i.analysis is None and i.data is not None and i.target.paired_with is None
-    ]
+    pending = [i for i in items if i.analysis is None and i.target.paired_with is None]
     lint_error = _analyse_and_lint(pending, root_config, options, cache)
     cards = tuple(_card(item, lint_error) for item in items)
     analyses = [i.analysis for i in items if i.analysis is not None and i.analysis.status == "ok"]
@@ -108,48 +122,52 @@ def _analyse_and_lint(
 
     to_lint = [i.target.display for i in pending if i.config.lint]
     ruff = lint.start(to_lint, root_config.ruff_extend_select)
-    _analyse(pending, options)
+    unchanged = _analyse(pending, options)
     ruff = lint.collect(ruff)
-    for item in pending:
+    for item, same in zip(pending, unchanged, strict=True):
         assert item.analysis is not None
         item.lint = _lint_findings(item, ruff)
-        if cache is not None and item.key and not ruff.error:
+        # A file edited between hashing and analysis is reported as read, but never cached
+        # under the key of its older content.
+        if cache is not None and item.key and same and not ruff.error:
             cache.store(item.key, item.analysis, item.lint)
     return ruff.error
 
 
-def _item(target: Target, configs: ConfigLoader) -> _Item:
-    config = configs.for_path(target.path)
+def _item(target: Target, configs: ConfigLoader, hashed: bool) -> _Item:
+    item = _Item(target, configs.for_path(target.path))
     try:
-        data = target.path.read_bytes()
+        if hashed:
+            data = target.path.read_bytes()
+            item.size, item.digest = len(data), hashlib.sha256(data).hexdigest()
+        else:
+            item.size = target.path.stat().st_size
     except OSError as error:
-        return _Item(
-            target,
-            config,
-            None,
-            analysis=Analysis(
-                path=target.display,
-                status="error",
-                reason=f"cannot read: {error.strerror or error}",
-            ),
+        item.analysis = Analysis(
+            path=target.display, status="error", reason=f"cannot read: {error.strerror or error}"
         )
-    return _Item(target, config, data)
+    return item
 
 
-# Work for forked workers: set just before the pool forks, so each worker inherits the bytes it
-# needs instead of receiving them through a pipe (with fork, inputs cost nothing to send).
-_WORK: list[tuple[bytes | None, str, Config]] = []
+# Work for forked workers: set just before the pool forks, so each worker inherits its tasks
+# instead of receiving them through a pipe.
+_Task = tuple[str, str, Config, str]  # (path, display, config, expected digest or "")
+_WORK: list[_Task] = []
 
 
-def _analyse(pending: list[_Item], options: ReviewOptions) -> None:
+def _analyse(pending: list[_Item], options: ReviewOptions) -> list[bool]:
+    """Fill in each item's analysis; for each, whether the file still had the hashed content."""
     import nbcoach.analyse  # noqa: F401 - imported once here, before workers fork
 
     total = len(pending)
-    tasks = [(item.data, item.target.display, item.config) for item in pending]
+    tasks: list[_Task] = [
+        (str(i.target.path), i.target.display, i.config, i.digest) for i in pending
+    ]
+    same = [True] * total
     jobs = options.jobs or os.cpu_count() or 1
     if jobs > 1 and total >= POOL_THRESHOLD:
         # Largest first, in small chunks: the few big notebooks must not all land on one worker.
-        order = sorted(range(total), key=lambda i: -len(tasks[i][0] or b""))
+        order = sorted(range(total), key=lambda i: -pending[i].size)
         fork = sys.platform == "linux"
         context = multiprocessing.get_context("fork" if fork else "spawn")
         chunk = max(1, min(8, total // (jobs * 16)))
@@ -160,36 +178,41 @@ def _analyse(pending: list[_Item], options: ReviewOptions) -> None:
                     results = pool.map(_analyse_index, order, chunksize=chunk)
                 else:
                     results = pool.map(_analyse_task, [tasks[i] for i in order], chunksize=chunk)
-                for done, (index, analysis) in enumerate(zip(order, results, strict=True), start=1):
-                    pending[index].analysis = analysis
+                for done, (index, (analysis, unchanged)) in enumerate(
+                    zip(order, results, strict=True), start=1
+                ):
+                    pending[index].analysis, same[index] = analysis, unchanged
                     if options.progress:
                         options.progress(done, total)
         finally:
             _WORK.clear()
-        return
-    for done, (item, task) in enumerate(zip(pending, tasks, strict=True), start=1):
-        item.analysis = _analyse_task(task)
+        return same
+    for index, (item, task) in enumerate(zip(pending, tasks, strict=True)):
+        item.analysis, same[index] = _analyse_task(task)
         if options.progress:
-            options.progress(done, total)
+            options.progress(index + 1, total)
+    return same
 
 
-def _analyse_index(index: int) -> Analysis:
+def _analyse_index(index: int) -> tuple[Analysis, bool]:
     return _analyse_task(_WORK[index])
 
 
-def _analyse_task(task: tuple[bytes | None, str, Config]) -> Analysis:
+def _analyse_task(task: _Task) -> tuple[Analysis, bool]:
     from nbcoach.analyse import analyse_bytes
 
-    data, display, config = task
-    assert data is not None
+    path, display, config, expected = task
     try:
-        return analyse_bytes(data, display, config)
+        data = Path(path).read_bytes()
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+        return Analysis(path=display, status="error", reason=reason), False
+    unchanged = not expected or hashlib.sha256(data).hexdigest() == expected
+    try:
+        return analyse_bytes(data, display, config), unchanged
     except RecursionError:
-        return Analysis(
-            path=display,
-            status="error",
-            reason="code nested too deeply to analyse (recursion limit)",
-        )
+        reason = "code nested too deeply to analyse (recursion limit)"
+        return Analysis(path=display, status="error", reason=reason), unchanged
 
 
 def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
@@ -200,10 +223,14 @@ def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
         return ()
     raw = ruff.results.get(item.target.display, [])
     if analysis.format == "ipynb" and lint.unreadable_by_ruff(raw):
+        from nbcoach.errors import InputError
         from nbcoach.notebook import parse_bytes
 
-        assert item.data is not None
-        raw = lint.lint_stdin(parse_bytes(item.data, item.target.display), ruff.options)
+        try:
+            notebook = parse_bytes(item.target.path.read_bytes(), item.target.display)
+        except (OSError, InputError):
+            return ()
+        raw = lint.lint_stdin(notebook, ruff.options)
     return tuple(lint.to_findings(analysis.path, analysis.format, analysis.cell_lines, raw))
 
 

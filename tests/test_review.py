@@ -44,3 +44,17 @@ def test_a_paired_percent_file_is_not_graded_twice(tmp_path: Path) -> None:
     assert cards["clean.ipynb"].status == "ok"
     assert cards["clean.py"].status == "skipped"
     assert cards["clean.py"].reason == f"paired with {tmp_path / 'clean.ipynb'}; reported there"
+
+
+def test_a_file_edited_after_hashing_is_analysed_but_not_cached(tmp_path: Path) -> None:
+    from nbcoach.config import Config
+    from nbcoach.review import _analyse_task
+
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("x = 1\n")
+    analysis, unchanged = _analyse_task((str(notebook), "nb.py", Config(), "digest of older bytes"))
+    assert analysis.status == "ok" and not unchanged
+    import hashlib
+
+    current = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    assert _analyse_task((str(notebook), "nb.py", Config(), current))[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def capture(renderable: Any, width: int = 100) -> str:
     return "\n".join(line.rstrip() for line in buffer.file.getvalue().split("\n"))
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write beside the target, then rename: a reader never sees half a report."""
     from nbcoach.files import write_atomic as write
 

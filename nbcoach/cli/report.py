@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
@@ -77,10 +79,11 @@ def report(
         for note in notes:
             err.print(f"nbcoach: note: {note}", markup=False, soft_wrap=True)
 
+    text: str | Iterator[str]
     if output_format is Format.json:
-        from nbcoach.render.data import render_json
+        from nbcoach.render.data import iter_json
 
-        text = render_json(result)
+        text = iter_json(result)
     elif output_format is Format.markdown:
         from nbcoach.render.markdown import render_markdown
 
@@ -109,7 +112,9 @@ def report(
     if output is not None:
         write_atomic(output, text)
     else:
-        typer.echo(text, nl=False)
+        for piece in (text,) if isinstance(text, str) else text:
+            sys.stdout.write(piece)
+        sys.stdout.flush()
     raise typer.Exit(_exit_code(result))
 
 

@@ -7,6 +7,7 @@ Nothing volatile (timings, absolute paths the user did not give) goes in, so rep
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from nbcoach import __version__
@@ -16,7 +17,7 @@ from nbcoach.rules import rule_help
 SCHEMA_VERSION = 1
 
 
-def report_data(report: Report) -> dict[str, Any]:
+def report_data(report: Report, with_notebooks: bool = True) -> dict[str, Any]:
     cards = report.cards
     scored = [c for c in cards if c.score is not None]
     grades: dict[str, int] = {}
@@ -44,7 +45,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "fail_under": report.fail_under,
             "failed": failed,
         },
-        "notebooks": [card_data(card) for card in cards],
+        "notebooks": [card_data(card) for card in cards] if with_notebooks else [],
         "cross_findings": [finding_data(f) for f in report.cross_findings],
         "input_errors": list(report.input_errors),
     }
@@ -125,9 +126,31 @@ def step_data(step: NextStep) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    data = report_data(report)
+    return "".join(iter_json(report))
+
+
+def iter_json(report: Report) -> Iterator[str]:
+    """The JSON report, one notebook at a time: the same text as dumping `report_data` whole,
+    without ever holding the whole tree (a monorepo's report runs to tens of megabytes)."""
+    head = _dumps(report_data(report, with_notebooks=False))
+    marker = '\n  "notebooks": [],\n'
+    before, after = head.split(marker, 1)
+    if not report.cards:
+        yield head
+        return
+    yield before + '\n  "notebooks": [\n'
+    for index, card in enumerate(report.cards):
+        text = _dumps(card_data(card)).rstrip("\n")
+        # JSON strings cannot hold a raw newline, so every line break is between tokens.
+        yield ("    " + text.replace("\n", "\n    ")) + (
+            ",\n" if index < len(report.cards) - 1 else "\n"
+        )
+    yield "  ],\n" + after
+
+
+def _dumps(data: Any) -> str:
     try:
         import orjson
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover - orjson is a dependency, but not on every platform
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
