@@ -74,13 +74,15 @@ def _watch_memory(process: subprocess.Popen[bytes], peak: list[int]) -> None:
 
 
 def _tree_rss_kb(pid: int) -> int:
+    """Proportional set size of a process and its children: pages a forked worker shares with its
+    parent count once, split between them (summing plain RSS would count them in each)."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+                int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
             )
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(child) for child in (task / "children").read_text().split()]
@@ -100,7 +102,7 @@ def median_of(
     memory = max(m for _, m in samples)
     results[label] = (seconds, memory)
     print(
-        f"  {label:<34} {seconds:7.3f} s   peak {memory:4d} MB   ({', '.join(f'{s:.2f}' for s, _ in samples)})",
+        f"  {label:<34} {seconds:7.3f} s   peak {memory:4d} MB PSS   ({', '.join(f'{s:.2f}' for s, _ in samples)})",
         flush=True,
     )
 
@@ -240,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             per_notebook[factor] = seconds / count
             print(
                 f"  {factor:2d}x  {count:5d} notebooks  {seconds:7.2f} s  {1000 * seconds / count:6.2f} ms/notebook"
-                f"  peak {memory} MB",
+                f"  peak {memory} MB PSS",
                 flush=True,
             )
         spread = max(per_notebook.values()) / min(per_notebook.values()) - 1
