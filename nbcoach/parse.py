@@ -59,8 +59,10 @@ def _too_deep() -> SyntaxError:
 
 
 def _as_syntax_error(error: SyntaxError | ValueError) -> SyntaxError:
+    """The error without its traceback: kept on the cell, a traceback would hold the parsing
+    frames -- and through them every cell's syntax tree -- in a reference cycle."""
     if isinstance(error, SyntaxError):
-        return error
+        return error.with_traceback(None)
     wrapped = SyntaxError(str(error))
     wrapped.lineno = 1
     return wrapped

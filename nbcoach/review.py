@@ -173,7 +173,11 @@ def _analyse(pending: list[_Item], options: ReviewOptions) -> list[bool]:
         chunk = max(1, min(8, total // (jobs * 16)))
         _WORK[:] = tasks
         try:
-            with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
+            # Workers collect cycles as usual: only the main process holds results long enough
+            # for the collector's rescans to matter (see review()).
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, total), mp_context=context, initializer=gc.enable
+            ) as pool:
                 if fork:
                     results = pool.map(_analyse_index, order, chunksize=chunk)
                 else:
