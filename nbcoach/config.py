@@ -48,6 +48,18 @@ class Weights:
     hygiene: float = 15
 
 
+@dataclass(frozen=True, slots=True)
+class CommitSize:
+    """When a commit is a big bang. Google's review guide calls ~100 changed lines reasonable and
+    1,000 usually too large; the SmartBear/Cisco study found reviewers miss defects past 200-400
+    lines. Notebook lines are counted on cell sources only (outputs and metadata never count)."""
+
+    max_lines: int = 400
+    max_functions: int = 10  # functions added, removed or changed
+    max_notebooks: int = 3  # notebooks and .py files touched (a pair counts once)
+    fail: bool = False  # warn only; true blocks the commit
+
+
 DEFAULT_ALLOW_REASSIGN: tuple[str, ...] = (
     "_",
     "__",
@@ -102,6 +114,7 @@ class Config:
     ruff_extend_select: tuple[str, ...] = ("N8",)
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: Weights = field(default_factory=Weights)
+    commit_size: CommitSize = field(default_factory=CommitSize)
 
     @property
     def reassign_allowed(self) -> frozenset[str]:
@@ -129,7 +142,8 @@ _TOP_KEYS = {
     "lint": "lint",
     "ruff-extend-select": "ruff_extend_select",
 }
-_TABLES = {"thresholds": Thresholds, "weights": Weights}
+_TABLES = {"thresholds": Thresholds, "weights": Weights, "commit-size": CommitSize}
+_FIELDS = {"commit-size": "commit_size"}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -203,7 +217,7 @@ def parse_table(table: dict[str, Any], source: str) -> Config:
     values: dict[str, Any] = {"path": source, "root": str(Path(source).parent)}
     for key, value in table.items():
         if key in _TABLES:
-            values[key] = _parse_subtable(key, value, source)
+            values[_FIELDS.get(key, key)] = _parse_subtable(key, value, source)
             continue
         if key not in _TOP_KEYS:
             known = ", ".join(sorted([*_TOP_KEYS, *_TABLES]))

@@ -37,10 +37,17 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import report, rules
+    from nbcoach.cli import commitsize, gate, init, pairs, report, rules
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
+    app.command("pair")(pairs.pair)
+    app.command("sync")(pairs.sync)
+    app.command("gate")(gate.gate)
+    app.command("baseline")(gate.baseline)
+    app.command("commit-size")(commitsize.commit_size)
+    app.command("init")(init.init)
+    app.command("install-hooks")(init.install_hooks)
 
 
 _register()
@@ -51,8 +58,8 @@ def main() -> None:
     from nbcoach.errors import NbcoachError
 
     try:
+        # without standalone mode, click returns (not raises) the code of a typer.Exit
         code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -63,10 +70,10 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+    except Exception as error:  # click's usage errors (typer >= 0.22 vendors its own click)
+        show = getattr(error, "show", None)
+        if callable(show) and callable(getattr(error, "format_message", None)):
+            show()
             sys.exit(2)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,131 @@
+"""The ratchet's memory: `.nbcoach/baseline.json`, committed, one entry per notebook and function.
+
+A legacy notebook gets in on day one at whatever score it has; from then on the gate compares
+each commit with this file and only what got worse fails. Keys are the notebook's path (posix,
+relative to the project root) and the function's qualified name, so the file reads like a
+ledger. It is written in a fixed order with one function per line, so two branches that touch
+different notebooks change different lines and merge cleanly, and a review shows a ratchet
+change as a one-line diff ("score 33.6 -> 41.2").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from nbcoach.errors import InputError
+from nbcoach.files import write_atomic
+from nbcoach.model import ReportCard
+from nbcoach.project import state_dir
+
+FILE = "baseline.json"
+SCHEMA_VERSION = 1
+METRICS = ("lines", "statements", "complexity", "nesting", "parameters")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionEntry:
+    score: float
+    lines: int
+    statements: int
+    complexity: int
+    nesting: int
+    parameters: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookEntry:
+    score: float
+    functions: tuple[tuple[str, FunctionEntry], ...] = ()
+
+    @property
+    def by_name(self) -> dict[str, FunctionEntry]:
+        return dict(self.functions)
+
+
+Baseline = dict[str, NotebookEntry]
+
+
+def path(root: Path) -> Path:
+    return state_dir(root, create=False) / FILE
+
+
+def entry_for(card: ReportCard) -> NotebookEntry:
+    """A card as the baseline keeps it. A name defined twice keeps its worst definition."""
+    assert card.score is not None
+    functions: dict[str, FunctionEntry] = {}
+    for scored in card.functions:
+        f = scored.function
+        entry = FunctionEntry(
+            scored.score, f.length, f.statements, f.complexity, f.nesting, f.parameters
+        )
+        known = functions.get(f.name)
+        if known is None or entry.score < known.score:
+            functions[f.name] = entry
+    return NotebookEntry(card.score, tuple(sorted(functions.items())))
+
+
+def load(root: Path) -> Baseline:
+    file = path(root)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise InputError(str(file), f"cannot read: {error.strerror or error}") from error
+    try:
+        data = json.loads(text)
+        notebooks = data["notebooks"]
+        return {
+            key: NotebookEntry(
+                float(value["score"]),
+                tuple(
+                    sorted(
+                        (name, FunctionEntry(**fields))
+                        for name, fields in value.get("functions", {}).items()
+                    )
+                ),
+            )
+            for key, value in notebooks.items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise InputError(
+            str(file),
+            f"not a valid nbcoach baseline ({type(error).__name__}: {error}); "
+            "resolve a merge conflict or rewrite it with `nbcoach baseline`",
+        ) from error
+
+
+def save(root: Path, baseline: Baseline) -> Path:
+    file = state_dir(root) / FILE
+    write_atomic(file, dumps(baseline))
+    return file
+
+
+def dumps(baseline: Baseline) -> str:
+    """Stable, sorted, one function per line."""
+    lines = ["{", f'  "schema_version": {SCHEMA_VERSION},', '  "notebooks": {']
+    notebooks = sorted(baseline.items())
+    for index, (key, entry) in enumerate(notebooks):
+        lines.append(f"    {json.dumps(key)}: {{")
+        lines.append(f'      "score": {entry.score},')
+        if not entry.functions:
+            lines.append('      "functions": {}')
+        else:
+            lines.append('      "functions": {')
+            for number, (name, function) in enumerate(entry.functions):
+                comma = "," if number < len(entry.functions) - 1 else ""
+                fields = json.dumps(asdict(function), sort_keys=True)
+                lines.append(f"        {json.dumps(name)}: {fields}{comma}")
+            lines.append("      }")
+        lines.append("    }" + ("," if index < len(notebooks) - 1 else ""))
+    lines.extend(["  }", "}"])
+    return "\n".join(lines) + "\n"
+
+
+def merged(baseline: Baseline, updates: Iterable[tuple[str, NotebookEntry]]) -> Baseline:
+    result = dict(baseline)
+    result.update(updates)
+    return result

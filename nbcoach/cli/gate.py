@@ -1,0 +1,59 @@
+"""`nbcoach gate` (the commit hook's check) and `nbcoach baseline` (the ratchet's starting point)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def gate(
+    paths: list[str] = typer.Argument(
+        None, help="Notebooks and .py files to check (default with --staged: all staged)."
+    ),
+    staged: bool = typer.Option(
+        False, "--staged", help="Check what the git index holds (what the commit will contain)."
+    ),
+    tighten: bool = typer.Option(
+        True, "--tighten/--no-tighten", help="Record improvements in the baseline (default)."
+    ),
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", help="Bar for notebooks the baseline does not know yet."
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
+) -> None:
+    """Fail when a notebook or function got worse than its baseline, or a new one is below the
+    bar; record improvements. Exit 1 when the gate fails."""
+    from nbcoach.cli.console import console
+    from nbcoach.gate import GateOptions
+    from nbcoach.gate import gate as run_gate
+    from nbcoach.render.gate import gate_renderable
+
+    overrides = {"fail_under": fail_under} if fail_under is not None else None
+    result = run_gate(
+        paths or [], GateOptions(staged=staged, tighten=tighten, config_overrides=overrides)
+    )
+    err = console(no_color, stderr=True)
+    for line in result.input_errors:
+        err.print(f"nbcoach: error: {line}", markup=False, soft_wrap=True)
+    out = console(no_color)
+    if result.verdicts:
+        out.print(gate_renderable(result), soft_wrap=True)
+    if result.input_errors:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def baseline(
+    paths: list[str] = typer.Argument(
+        None, help="Record only these (default: the whole project, afresh)."
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
+) -> None:
+    """Write .nbcoach/baseline.json: every notebook and function as it is now. Commit it: from
+    then on the gate lets legacy code in but never lets it get worse."""
+    from nbcoach.cli.console import console
+    from nbcoach.gate import record_baseline
+
+    file, count = record_baseline(paths or [])
+    console(no_color).print(
+        f"recorded {count} notebook(s) and their functions in {file}; commit it", markup=False
+    )

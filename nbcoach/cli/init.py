@@ -1,0 +1,76 @@
+"""`nbcoach init` (scaffold the workflow) and `nbcoach install-hooks` (plain git hooks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def init(
+    directory: Path = typer.Argument(Path("."), help="The project folder (default: here)."),
+    package: str | None = typer.Option(
+        None, "--package", help="Package name for src/ (default: [project].name or the folder)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite files that differ."),
+    hooks_repo: str | None = typer.Option(
+        None, "--hooks-repo", help="Install nbcoach's pre-commit hooks from this git repository."
+    ),
+    hooks_rev: str | None = typer.Option(
+        None, "--hooks-rev", help="The revision for --hooks-repo."
+    ),
+    baseline: bool = typer.Option(
+        True,
+        "--baseline/--no-baseline",
+        help="Record existing notebooks in .nbcoach/baseline.json.",
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
+) -> None:
+    """Scaffold the notebook-to-Python workflow: src/, tests/, notebooks/, pre-commit hooks,
+    [tool.nbcoach] and [tool.jupytext], WORKFLOW.md. Idempotent; never overwrites without --force."""
+    from nbcoach import baseline as ledger
+    from nbcoach.cli.console import console
+    from nbcoach.discover import discover
+    from nbcoach.scaffold import InitOptions
+    from nbcoach.scaffold import init as scaffold
+
+    out = console(no_color)
+    package_name, changes = scaffold(directory, InitOptions(package, force, hooks_repo, hooks_rev))
+    for change in changes:
+        note = "  (exists and differs; --force overwrites)" if change.action == "kept" else ""
+        out.print(f"  {change.action:<11} {change.path}{note}", markup=False, soft_wrap=True)
+    notebooks = [t for t in discover([str(directory)]).targets if t.path.suffix == ".ipynb"]
+    if baseline and notebooks and not ledger.path(directory.resolve()).exists():
+        from nbcoach.gate import record_baseline
+
+        file, count = record_baseline([str(directory)])
+        out.print(
+            f"  {'recorded':<11} {file.relative_to(directory.resolve())} ({count} notebooks and modules: the ratchet starts here)",
+            markup=False,
+        )
+    out.print(
+        f"Package `{package_name}` in src/. Next: `pip install pre-commit && pre-commit install`, "
+        "`nbcoach sync` to write the .py pairs, then commit (see WORKFLOW.md).",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def install_hooks(
+    uninstall: bool = typer.Option(
+        False, "--uninstall", help="Remove them; restore chained hooks."
+    ),
+) -> None:
+    """Install nbcoach's plain git hooks (pre-commit, post-merge) into .git/hooks. A hook already
+    there is kept and run first; one written by the pre-commit framework is left alone."""
+    from nbcoach.hookinstall import install_hooks as install
+    from nbcoach.hookinstall import uninstall_hooks
+
+    changes = uninstall_hooks(Path.cwd()) if uninstall else install(Path.cwd())
+    for change in changes:
+        extra = (
+            f"  (your hook is kept as {change.hook}.pre-nbcoach and runs first)"
+            if change.action == "chained"
+            else ""
+        )
+        typer.echo(f"  {change.action:<10} {change.hook}{extra}")

@@ -1,0 +1,254 @@
+"""The commit gate with a ratchet: what got worse fails, what got better tightens the baseline.
+
+A notebook with a baseline entry passes as long as neither it nor any of its functions got
+worse; `fail-under` applies only to notebooks the baseline does not know yet, so a legacy
+notebook gets in on day one and can only improve. A function is worse when its score fell, or
+when it was over a limit already and grew (a 341-line function that reaches 372 lines still
+scores 0, and is still worse). A function the baseline does not know must be within the limits.
+
+Improvements tighten the baseline automatically, in the same commit: a ratchet that waits for
+someone to run `--update` lets the gain be lost again by the next commit, and putting the new
+entry in the commit that earned it makes the review show "33.6 -> 41.2" beside the change. Only
+the entries of the notebooks in this commit are rewritten, so branches that touch different
+notebooks never conflict in the baseline. `nbcoach baseline` rewrites entries on purpose (that is
+how a team accepts a regression, visibly, in review).
+
+With `staged=True` (the hook) the gate judges the index, not the working tree: the staged files
+and the project's configuration files are written to a temporary folder and reviewed there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbcoach import baseline as ledger
+from nbcoach import coaching, gitindex
+from nbcoach.model import Function, NextStep, Report, ReportCard
+from nbcoach.pairing import find_pair
+from nbcoach.project import project_root, state_dir
+from nbcoach.review import ReviewOptions, review
+from nbcoach.scoring import function_subject
+
+CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml", "jupytext.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class GateOptions:
+    staged: bool = False
+    tighten: bool = True
+    config_overrides: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    key: str  # the notebook's path relative to the project root (the baseline key)
+    card: ReportCard
+    passed: bool
+    baseline_score: float | None = None
+    problems: tuple[str, ...] = ()
+    step: NextStep | None = None  # the one next step that would fix the worst problem
+    tightened: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    verdicts: tuple[Verdict, ...]
+    input_errors: tuple[str, ...] = ()
+    baseline_file: str = ""
+    baseline_updated: bool = False
+    fail_under: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(v.passed for v in self.verdicts)
+
+
+def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
+    report, real = _reviewed(paths, options)
+    by_root: dict[Path, ledger.Baseline] = {}
+    verdicts = []
+    for card in report.cards:
+        if card.status == "skipped":
+            continue
+        location = real(card.path)
+        root = project_root(location)
+        known = by_root.setdefault(root, ledger.load(root))
+        key = location.resolve().relative_to(root).as_posix()
+        verdicts.append(judge(key, card, known.get(key), report.fail_under))
+    updated = False
+    if options.tighten and verdicts and all(v.passed for v in verdicts):
+        updated = _tighten(verdicts, by_root, options.staged)
+        verdicts = [
+            Verdict(v.key, v.card, v.passed, v.baseline_score, v.problems, v.step, updated)
+            for v in verdicts
+        ]
+    roots = list(by_root)
+    return GateResult(
+        tuple(verdicts),
+        report.input_errors,
+        str(ledger.path(roots[0])) if roots else "",
+        updated,
+        report.fail_under,
+    )
+
+
+def judge(
+    key: str, card: ReportCard, entry: ledger.NotebookEntry | None, fail_under: float | None
+) -> Verdict:
+    if card.status != "ok" or card.score is None:
+        return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
+    problems: list[str] = []
+    worst: Function | None = None
+    if entry is None and fail_under is not None and card.score < fail_under:
+        problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
+    if entry is not None and round(card.score, 1) < round(entry.score, 1):
+        problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
+    known = entry.by_name if entry is not None else {}
+    seen: set[str] = set()
+    for scored in card.functions:  # worst first
+        f = scored.function
+        if f.name in seen:
+            continue
+        seen.add(f.name)
+        before = known.get(f.name)
+        if before is None:
+            if scored.score < 100:
+                why = _over_limits(card, scored.function)
+                problems.append(
+                    f"new function `{f.name}` (cell {f.cell}) is over the limits: {why}"
+                )
+                worst = worst or f
+            continue
+        now = {m: _metric(f, m) for m in ledger.METRICS}
+        grown = [
+            f"{m} {getattr(before, m)} -> {now[m]}"
+            for m in ledger.METRICS
+            if now[m] > getattr(before, m)
+        ]
+        if scored.score < before.score or (scored.score < 100 and grown):
+            detail = ", ".join(grown) or f"score {before.score:.1f} -> {scored.score:.1f}"
+            problems.append(f"`{f.name}` (cell {f.cell}) got worse: {detail}")
+            worst = worst or f
+    return Verdict(
+        key,
+        card,
+        not problems,
+        entry.score if entry is not None else None,
+        tuple(problems),
+        _step_for(card, worst) if problems else None,
+    )
+
+
+def _metric(function: Function, name: str) -> int:
+    return int(getattr(function, "length" if name == "lines" else name))
+
+
+def _over_limits(card: ReportCard, function: Function) -> str:
+    subject = function_subject(function)
+    messages = [f.message for f in card.findings if f.subject == subject and f.deficit > 0]
+    return "; ".join(messages[:2]) or "it costs points"
+
+
+def _step_for(card: ReportCard, function: Function | None) -> NextStep | None:
+    """The step that fixes the worst problem: about the function that got worse when there is
+    one (it need not be among the card's top steps), else the card's most valuable step."""
+    if function is not None:
+        subject = function_subject(function)
+        group = [f for f in card.findings if f.subject == subject and f.deficit > 0]
+        for step in card.next_steps:
+            if f"`{function.name}`" in step.action:
+                return step
+        if group:
+            action, command = coaching.describe(
+                subject, group, {subject: function}, card.path, card.format == "script"
+            )
+            return NextStep(action, 0.0, group[0].location, tuple({f.rule for f in group}), command)
+    return card.next_steps[0] if card.next_steps else None
+
+
+def _tighten(verdicts: list[Verdict], by_root: dict[Path, ledger.Baseline], staged: bool) -> bool:
+    """Record the checked notebooks as they are now; True when the baseline file changed."""
+    changed = False
+    for root, known in by_root.items():
+        updates = [
+            (v.key, ledger.entry_for(v.card))
+            for v in verdicts
+            if project_root(root / v.key) == root and v.card.score is not None
+        ]
+        new = ledger.merged(known, updates)
+        if new == known:
+            continue
+        file = ledger.save(root, new)
+        changed = True
+        if staged:
+            top = gitindex.top_level(root)
+            if top is not None:
+                gitindex.add(top, [gitindex.relative(top, file)])
+    return changed
+
+
+def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Callable[[str], Path]]:
+    """Review the inputs -- or, staged, what the index holds for them -- and say where each
+    reviewed path really is."""
+    review_options = ReviewOptions(config_overrides=options.config_overrides)
+    if not options.staged:
+        return review(list(paths) or ["."], review_options), Path
+    top = gitindex.top_level(Path.cwd())
+    if top is None:
+        from nbcoach.errors import UsageError
+
+        raise UsageError("--staged needs a git repository")
+    staged = gitindex.staged_files(top)
+    wanted = [gitindex.relative(top, Path(p)) for p in paths] if paths else staged
+    files = sorted({_judged_side(top, name) for name in wanted if name in staged})
+    if not files:
+        return Report(cards=()), lambda shown: top / shown
+    configs = gitindex.tracked_matching(top, CONFIG_FILES)
+    cache = state_dir(project_root(top), create=False) / "cache"
+    with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
+        base = Path(snapshot)
+        gitindex.checkout_index(top, sorted(set(files) | set(configs)), base)
+        (base / ".git").mkdir()  # configuration searches stop here, as in the repository
+        previous = Path.cwd()
+        os.chdir(base)
+        try:
+            report = review(
+                files,
+                ReviewOptions(
+                    config_overrides=options.config_overrides,
+                    cache_dir=Path(os.environ.get("NBCOACH_CACHE_DIR") or cache),
+                ),
+            )
+        finally:
+            os.chdir(previous)
+    return report, lambda shown: top / shown
+
+
+def _judged_side(top: Path, name: str) -> str:
+    """A staged text side is judged through its notebook when the notebook is committed too."""
+    if not name.endswith(".py"):
+        return name
+    pair = find_pair(top / name)
+    if pair is None or pair.text.resolve() != (top / name).resolve():
+        return name
+    notebook = gitindex.relative(top, pair.notebook)
+    return notebook if gitindex.is_tracked(top, notebook) else name
+
+
+def record_baseline(paths: Sequence[str]) -> tuple[Path, int]:
+    """`nbcoach baseline`: record the inputs as they are now. Without paths the whole project is
+    recorded afresh (notebooks that are gone are dropped); with paths only their entries change."""
+    targets = list(paths) or [str(project_root(Path.cwd()))]
+    report = review(targets)
+    root = project_root(Path(targets[0]))
+    entries = {}
+    for card in report.cards:
+        if card.status == "ok" and card.score is not None:
+            key = Path(card.path).resolve().relative_to(root).as_posix()
+            entries[key] = ledger.entry_for(card)
+    known = ledger.load(root) if paths else {}
+    return ledger.save(root, ledger.merged(known, entries.items())), len(entries)

@@ -1,0 +1,180 @@
+"""The git plumbing the hooks need: what is staged, blobs from the index or HEAD, index updates.
+
+Hooks must judge and fix what is being committed -- the index -- not the working tree, which
+may hold unstaged edits. Everything here shells out to `git` (no library does this better, and
+git is always there when a hook runs); paths are posix and relative to the repository top.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from nbcoach.errors import UsageError
+
+
+def _git(root: Path, *args: str, data: bytes | None = None, check: bool = True) -> bytes:
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=data,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except OSError as error:
+        raise UsageError(f"cannot run git: {error}") from error
+    if check and completed.returncode != 0:
+        message = completed.stderr.decode(errors="replace").strip().splitlines()
+        raise UsageError(f"git {args[0]} failed in {root}: {message[-1] if message else '?'}")
+    return completed.stdout
+
+
+def top_level(start: Path) -> Path | None:
+    """The repository's top folder, or None outside a git repository."""
+    directory = start if start.is_dir() else start.parent
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except OSError:
+        return None
+    if completed.returncode != 0:
+        return None
+    return Path(completed.stdout.decode().strip()).resolve()
+
+
+def relative(root: Path, path: Path) -> str:
+    """`path` as git names it: posix, relative to the top of the repository."""
+    return path.resolve().relative_to(root).as_posix()
+
+
+def staged_files(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> list[str]:
+    """Files added, copied, modified or renamed in the index, relative to the top."""
+    out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
+    return sorted(p for p in out.decode().split("\0") if p and p.endswith(tuple(suffixes)))
+
+
+def has_head(root: Path) -> bool:
+    return bool(_git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+
+
+def blob(root: Path, spec: str) -> bytes | None:
+    """`git show` of `HEAD:path` or `:path` (the index); None when it is not there."""
+    completed = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "blob", spec],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def index_blob(root: Path, path: str) -> bytes | None:
+    return blob(root, f":{path}")
+
+
+def head_blob(root: Path, path: str) -> bytes | None:
+    return blob(root, f"HEAD:{path}")
+
+
+def is_tracked(root: Path, path: str) -> bool:
+    """In the index (committed before or staged now)."""
+    return bool(_git(root, "ls-files", "-z", "--", path).strip(b"\0"))
+
+
+def is_ignored(root: Path, path: str) -> bool:
+    completed = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "-q", "--no-index", "--", path],
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
+    return completed.returncode == 0
+
+
+def worktree_differs(root: Path, path: str) -> bool:
+    """The working-tree file has changes that are not staged."""
+    completed = subprocess.run(
+        ["git", "-C", str(root), "diff", "--quiet", "--", path],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    return completed.returncode == 1
+
+
+def add(root: Path, paths: Iterable[str]) -> None:
+    """Stage files: a hook that writes a file and stages it leaves no unstaged diff behind,
+    so pre-commit does not report 'files were modified' and the commit goes through once."""
+    paths = list(paths)
+    if paths:
+        _git(root, "add", "--", *paths)
+
+
+def checkout_index(root: Path, paths: Iterable[str], prefix: Path) -> None:
+    """Write the staged version of `paths` under `prefix` (keeping their folders)."""
+    paths = list(paths)
+    if paths:
+        _git(root, "checkout-index", f"--prefix={prefix}{os.sep}", "-f", "--", *paths)
+
+
+def tracked_matching(root: Path, names: Sequence[str]) -> list[str]:
+    """Tracked files with one of these base names, anywhere (config files for a snapshot)."""
+    patterns = [f":(glob)**/{name}" for name in names]
+    out = _git(root, "ls-files", "-z", "--", *patterns)
+    return [p for p in out.decode().split("\0") if p]
+
+
+def numstat(root: Path, paths: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
+    """Added and deleted lines per staged text file against HEAD (binary files are skipped)."""
+    base = "HEAD" if has_head(root) else _empty_tree(root)
+    args = ["diff", "--cached", "--numstat", "-z", "--no-renames", base]
+    out = _git(root, *args, "--", *paths) if paths else _git(root, *args)
+    counts: dict[str, tuple[int, int]] = {}
+    for record in out.decode(errors="replace").split("\0"):
+        parts = record.split("\t")
+        if len(parts) == 3 and parts[0] != "-":
+            counts[parts[2].lstrip("\n")] = (int(parts[0]), int(parts[1]))
+    return counts
+
+
+@lru_cache(maxsize=8)
+def _empty_tree(root: Path) -> str:
+    return _git(root, "hash-object", "-t", "tree", "--stdin", data=b"").decode().strip()
+
+
+def hooks_dir(root: Path) -> Path:
+    """Where git runs hooks from (honours core.hooksPath and linked worktrees)."""
+    out = _git(root, "rev-parse", "--git-path", "hooks").decode().strip()
+    path = Path(out)
+    return path if path.is_absolute() else (root / path)
+
+
+def unstaged_under_precommit() -> set[str] | None:
+    """Files whose unstaged changes the pre-commit framework has set aside for this run.
+
+    pre-commit hides unstaged changes while hooks run (it saves them as a patch named
+    `patch<time>-<its pid>` in its cache folder, checks out the index, runs the hooks, then
+    re-applies the patch). A hook that rewrites a file with such hidden changes makes that
+    re-apply fail, so the sync hook must know which files they are. None: not under pre-commit.
+    """
+    if os.environ.get("PRE_COMMIT") != "1":
+        return None
+    home = os.environ.get("PRE_COMMIT_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pre-commit"
+    )
+    patches = sorted(Path(home).glob(f"patch*-{os.getppid()}"), key=lambda p: p.stat().st_mtime)
+    if not patches:
+        return set()
+    files: set[str] = set()
+    for line in patches[-1].read_bytes().decode(errors="replace").splitlines():
+        if line.startswith("diff --git a/"):
+            files.add(line[len("diff --git a/") :].rsplit(" b/", 1)[0])
+    return files

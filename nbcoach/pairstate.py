@@ -1,0 +1,140 @@
+"""Is a pair in sync, and if not, which side was edited since the last sync?
+
+Decided on the pair's common text (the notebook written in the text format) against the digest
+recorded at the last sync (syncstate.py), or, in a fresh clone without a record, against the
+committed pair when HEAD held both sides consistently. Never by timestamps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from nbcoach import gitindex, syncstate
+from nbcoach.errors import InputError
+from nbcoach.pairing import Pair, find_pair, notebook_text, text_text
+from nbcoach.project import project_root
+
+PairState = Literal["in-sync", "notebook-newer", "text-newer", "both-changed", "unpaired"]
+
+
+@dataclass(frozen=True, slots=True)
+class PairStatus:
+    state: PairState
+    notebook: Path
+    text: Path | None = None
+    format: str = ""
+    reason: str = ""  # one line: why this state
+
+    @property
+    def in_sync(self) -> bool:
+        return self.state == "in-sync"
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """Both sides' bytes as the decision saw them, and their common texts."""
+
+    pair: Pair
+    notebook: bytes | None
+    text: str | None
+    notebook_text: str | None
+    text_text: str | None
+    base: str | None  # digest of the text at the last sync
+
+
+def pair_status(notebook: Path, staged: bool = False) -> PairStatus:
+    """Whether `notebook` and its text side agree, and if not, which side was edited.
+
+    `staged` judges what is in the git index (what a commit would hold) instead of the files.
+    """
+    pair = find_pair(notebook)
+    if pair is None:
+        return PairStatus("unpaired", Path(notebook), reason="no pairing declared and no .py pair")
+    return judge(read_sides(pair, staged))
+
+
+def read_sides(pair: Pair, staged: bool = False) -> Sides:
+    notebook = _read_side(pair.notebook, staged)
+    raw_text = _read_side(pair.text, staged)
+    text = None if raw_text is None else raw_text.decode("utf-8-sig")
+    return Sides(
+        pair=pair,
+        notebook=notebook,
+        text=text,
+        notebook_text=None if notebook is None else notebook_text(notebook, pair),
+        text_text=None if text is None else text_text(text, pair),
+        base=base_digest(pair),
+    )
+
+
+def judge(sides: Sides) -> PairStatus:
+    pair = sides.pair
+
+    def status(state: PairState, reason: str) -> PairStatus:
+        return PairStatus(state, pair.notebook, pair.text, pair.format, reason)
+
+    if sides.notebook_text is None and sides.text_text is None:
+        return status("unpaired", "neither side exists")
+    if sides.text_text is None:
+        return status("notebook-newer", f"{pair.text.name} does not exist yet")
+    if sides.notebook_text is None:
+        return status("text-newer", f"{pair.notebook.name} does not exist yet")
+    notebook_digest = syncstate.digest(sides.notebook_text)
+    text_digest = syncstate.digest(sides.text_text)
+    if notebook_digest == text_digest:
+        return status("in-sync", "both sides hold the same cells")
+    if sides.base is None:
+        return status(
+            "both-changed",
+            "they differ and there is no record of a last sync to tell which is newer",
+        )
+    if notebook_digest == sides.base:
+        return status("text-newer", f"{pair.text.name} was edited since the last sync")
+    if text_digest == sides.base:
+        return status("notebook-newer", f"{pair.notebook.name} was edited since the last sync")
+    return status("both-changed", "both sides were edited since the last sync")
+
+
+def _read_side(path: Path, staged: bool) -> bytes | None:
+    if staged:
+        root = gitindex.top_level(path.parent if path.parent.is_dir() else Path.cwd())
+        if root is not None:
+            relative = gitindex.relative(root, path)
+            if gitindex.is_tracked(root, relative):
+                return gitindex.index_blob(root, relative)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
+
+
+def state_key(pair: Pair) -> tuple[Path, str]:
+    """Where a pair's sync record is kept: (project root, notebook path relative to it)."""
+    root = project_root(pair.notebook.resolve().parent)
+    return root, pair.notebook.resolve().relative_to(root).as_posix()
+
+
+def base_digest(pair: Pair) -> str | None:
+    """The pair's text at its last sync: this copy's record, else HEAD if HEAD was consistent."""
+    root, key = state_key(pair)
+    recorded = syncstate.load(root).get(key)
+    if recorded:
+        return recorded
+    top = gitindex.top_level(pair.notebook.resolve().parent)
+    if top is None:
+        return None
+    notebook = gitindex.head_blob(top, gitindex.relative(top, pair.notebook))
+    text = gitindex.head_blob(top, gitindex.relative(top, pair.text))
+    if notebook is None or text is None:
+        return None
+    try:
+        committed = syncstate.digest(notebook_text(notebook, pair))
+        if committed == syncstate.digest(text_text(text.decode("utf-8-sig"), pair)):
+            return committed
+    except InputError:
+        return None
+    return None

@@ -1,0 +1,60 @@
+"""The gate's verdict as a short card: what got worse, and the one next step that fixes it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from nbcoach.gate import GateResult, Verdict
+from nbcoach.render.text import GRADE_STYLE
+
+
+def gate_renderable(result: GateResult) -> RenderableType:
+    failed = [v for v in result.verdicts if not v.passed]
+    parts: list[RenderableType] = []
+    for verdict in result.verdicts:
+        parts.append(_verdict(verdict))
+    if failed:
+        parts.append(
+            Text(
+                f"nbcoach: {len(failed)} of {len(result.verdicts)} checked notebook(s) got worse "
+                "or are below the bar; the commit is blocked. Fix the above, or accept it on "
+                "purpose with `nbcoach baseline PATH` (a visible change to .nbcoach/baseline.json).",
+                style="bold red",
+            )
+        )
+    elif result.baseline_updated:
+        parts.append(
+            Text(
+                "nbcoach: improvements recorded in .nbcoach/baseline.json (part of this commit): "
+                "they cannot be lost again.",
+                style="green",
+            )
+        )
+    return Group(*parts)
+
+
+def _verdict(verdict: Verdict) -> RenderableType:
+    card = verdict.card
+    if card.score is None or card.grade is None:
+        return Text.assemble((card.path, "bold"), "  ", ("ERROR", "red"), f"  {card.reason}")
+    if verdict.baseline_score is None:
+        against = "new to the baseline"
+    else:
+        delta = card.score - verdict.baseline_score
+        against = f"baseline {verdict.baseline_score:.1f}, {delta:+.1f}"
+    title = Text.assemble(
+        (card.path, "bold"),
+        "  ",
+        (f" {card.grade} ", f"reverse {GRADE_STYLE[card.grade]}"),
+        f"  {card.score:.1f}/100  ({against})  ",
+        ("ok", "green") if verdict.passed else ("WORSE", "bold red"),
+    )
+    lines: list[RenderableType] = [title]
+    lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
+    if verdict.step is not None:
+        step = Text.assemble("  next step: ", verdict.step.action)
+        if verdict.step.gain > 0:
+            step.append(f"  +{verdict.step.gain:.1f} points", style="bold green")
+        lines.append(step)
+    return Group(*lines)

@@ -1,0 +1,27 @@
+"""Files shipped with nbcoach: the `templates/` and `hooks/` folders of the repository.
+
+The wheel carries them inside the package (`nbcoach/templates`, `nbcoach/hooks`, mapped by
+hatchling's force-include); an editable checkout has them beside the package instead. Callers
+get the folder either way and never need to know which.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from nbcoach.errors import NbcoachError
+
+
+def shipped(name: str) -> Traversable:
+    """The shipped folder `name` ("templates" or "hooks")."""
+    packaged = files("nbcoach") / name
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise NbcoachError(
+        f"nbcoach's {name}/ folder is missing from this installation; reinstall nbcoach"
+    )

@@ -1,0 +1,278 @@
+"""`nbcoach sync` and `nbcoach pair`: bring pairs in sync, and pair notebooks, without losing text.
+
+The side edited since the last sync wins; when both were, nothing is written and the message
+says how to resolve it. Every write is atomic and recorded (syncstate.py) so the next decision
+knows what was synced. With `staged=True` (the pre-commit hook) both sides are read from the git
+index, and what is written is also staged, so the commit carries a consistent pair in one go --
+no "git index is outdated" round trips (jupytext#967, #1442): a file git ignores is written but
+never staged, and a side with unstaged edits is never overwritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from nbcoach import gitindex, syncstate
+from nbcoach.discover import discover
+from nbcoach.errors import NbcoachError
+from nbcoach.files import write_atomic
+from nbcoach.pairing import Pair, find_pair, merged_notebook
+from nbcoach.pairstate import PairStatus, Sides, judge, read_sides, state_key
+
+Prefer = Literal["notebook", "text"]
+Outcome = Literal["in-sync", "updated", "would-update", "refused", "unpaired", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What happened to one pair (or one input that is not part of a pair)."""
+
+    path: Path
+    outcome: Outcome
+    message: str
+    status: PairStatus | None = None
+    written: tuple[Path, ...] = ()
+    staged: tuple[str, ...] = ()
+    diff: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    prefer: Prefer | None = None  # resolves both-changed pairs only
+    dry_run: bool = False
+    staged: bool = False
+    show_diff: bool = False
+
+
+@dataclass(slots=True)
+class _Plan:
+    target: Path
+    content: bytes
+    digest: str
+    diff: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[SyncResult]:
+    """Sync every pair the inputs belong to (folders are searched); one result per pair."""
+    results: list[SyncResult] = []
+    seen: set[Path] = set()
+    for path in _inputs(paths, options.staged):
+        pair = find_pair(path)
+        if pair is None:
+            if path.suffix == ".ipynb" and not options.staged:
+                results.append(SyncResult(path, "unpaired", "not paired; `nbcoach pair` pairs it"))
+            continue
+        key = pair.notebook.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            results.append(sync_pair(pair, options))
+        except NbcoachError as error:
+            results.append(SyncResult(pair.notebook, "error", str(error)))
+    return results
+
+
+def _inputs(paths: Sequence[str], staged: bool) -> list[Path]:
+    if staged and not paths:
+        root = gitindex.top_level(Path.cwd())
+        if root is None:
+            raise NbcoachError("--staged needs a git repository")
+        return [root / name for name in gitindex.staged_files(root)]
+    found = discover(paths)
+    for error in found.errors:
+        raise NbcoachError(error)
+    return [target.path for target in found.targets]
+
+
+def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
+    sides = read_sides(pair, options.staged)
+    status = judge(sides)
+    if status.state == "in-sync":
+        if not options.dry_run:
+            _remember(pair, syncstate.digest(sides.notebook_text or ""))
+        return SyncResult(pair.notebook, "in-sync", f"in sync with {pair.text.name}", status)
+    state = status.state
+    if state == "both-changed":
+        if options.prefer is None:
+            return SyncResult(pair.notebook, "refused", _both_changed(pair, status), status)
+        state = "notebook-newer" if options.prefer == "notebook" else "text-newer"
+    plan = _plan(sides, state == "notebook-newer")
+    if options.dry_run:
+        return SyncResult(
+            pair.notebook,
+            "would-update",
+            f"would update {plan.target.name}",
+            status,
+            diff=plan.diff,
+        )
+    staged = _write(plan, options.staged)
+    _remember(pair, plan.digest)
+    message = f"updated {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
+    return SyncResult(
+        pair.notebook,
+        "updated",
+        message,
+        status,
+        written=(plan.target,),
+        staged=staged,
+        diff=plan.diff if options.show_diff else "",
+    )
+
+
+def _plan(sides: Sides, notebook_wins: bool) -> _Plan:
+    pair = sides.pair
+    if notebook_wins:
+        assert sides.notebook_text is not None
+        new_text = sides.notebook_text
+        old_text = sides.text or ""
+        return _Plan(
+            pair.text,
+            new_text.encode("utf-8"),
+            syncstate.digest(new_text),
+            _diff(old_text, new_text, pair.text),
+        )
+    assert sides.text is not None and sides.text_text is not None
+    content = merged_notebook(sides.text, sides.notebook, pair)
+    return _Plan(
+        pair.notebook,
+        content,
+        syncstate.digest(sides.text_text),
+        _diff(sides.notebook_text or "", sides.text_text, pair.notebook),
+    )
+
+
+def _write(plan: _Plan, staged: bool) -> tuple[str, ...]:
+    """Write the winning side's content; in a hook, stage it too (unless git ignores it)."""
+    if not staged:
+        write_atomic(plan.target, plan.content)
+        return ()
+    root = gitindex.top_level(plan.target.parent if plan.target.parent.is_dir() else Path.cwd())
+    if root is None:
+        write_atomic(plan.target, plan.content)
+        return ()
+    relative = gitindex.relative(root, plan.target)
+    hidden = gitindex.unstaged_under_precommit()
+    if (hidden is not None and relative in hidden) or (
+        hidden is None and plan.target.exists() and gitindex.worktree_differs(root, relative)
+    ):
+        raise NbcoachError(
+            f"{relative} has unstaged changes, and its pair is staged: both sides were edited. "
+            f"Stage it too (git add {relative}) or set its changes aside (git stash), then commit again"
+        )
+    tracked = gitindex.is_tracked(root, relative)
+    created = not plan.target.exists()
+    write_atomic(plan.target, plan.content)
+    if tracked or (created and not gitindex.is_ignored(root, relative)):
+        gitindex.add(root, [relative])
+        return (relative,)
+    return ()
+
+
+def _remember(pair: Pair, digest: str) -> None:
+    root, key = state_key(pair)
+    if syncstate.load(root).get(key) != digest:
+        syncstate.record(root, {key: digest})
+
+
+def _both_changed(pair: Pair, status: PairStatus) -> str:
+    notebook, text = pair.notebook, pair.text
+    return (
+        f"{notebook} and {text.name} differ: {status.reason}. Nothing was written. See the "
+        f"differences with `nbcoach sync --diff {notebook}`, copy what you need into one side, "
+        f"then keep it with `nbcoach sync --prefer notebook {notebook}` (or `--prefer text`)"
+    )
+
+
+def _other(pair: Pair, target: Path) -> Path:
+    return pair.text if target == pair.notebook else pair.notebook
+
+
+def _diff(old: str, new: str, path: Path) -> str:
+    label = str(path) + (" (cells, as text)" if path.suffix == ".ipynb" else "")
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"a/{label}",
+            tofile=f"b/{label}",
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PairOptions:
+    format: str = "py:percent"
+    folder: str | None = None  # the text side's folder, relative to the notebook's
+    force: bool = False  # pair even when a cell would not round-trip or a .py is in the way
+    dry_run: bool = False
+
+
+def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -> list[SyncResult]:
+    """Pair each notebook with a text file and write it. A pairing declared already (notebook
+    metadata, jupytext.toml, `[tool.jupytext]`) is respected; otherwise the notebook's metadata
+    gets `jupytext.formats`, as `jupytext --set-formats` would write it."""
+    results = []
+    for given in paths:
+        path = Path(given)
+        try:
+            results.append(_pair_one(path, options))
+        except NbcoachError as error:
+            results.append(SyncResult(path, "error", str(error)))
+    return results
+
+
+def _pair_one(path: Path, options: PairOptions) -> SyncResult:
+    from nbcoach.pairing import notebook_text, roundtrip_losses, with_formats
+
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise NbcoachError(f"{path}: not a notebook file (.ipynb)")
+    data = path.read_bytes()
+    pair = find_pair(path)
+    formats = None
+    if pair is None or pair.notebook.resolve() != path.resolve():
+        prefix = f"{options.folder.strip('/')}//" if options.folder else ""
+        formats = f"ipynb,{prefix}{options.format}"
+        declared = with_formats(data, formats, path)
+        pair = _pair_declared_by(path, declared)
+        data = declared
+    elif pair.text.exists():
+        status = judge(read_sides(pair))
+        note = "" if status.in_sync else "; `nbcoach sync` brings it up to date"
+        return SyncResult(
+            path, "in-sync", f"already paired with {pair.text} ({status.state}){note}", status
+        )
+    if pair.text.exists() and not options.force:
+        raise NbcoachError(
+            f"{pair.text} exists and is not this notebook's pair; move it away or pass --force"
+        )
+    losses = roundtrip_losses(data, pair)
+    if losses and not options.force:
+        raise NbcoachError(f"{path}: {losses[0]}; fix that cell or pass --force")
+    text = notebook_text(data, pair)
+    message = f"paired with {pair.text} ({pair.format}, {pair.origin})"
+    if options.dry_run:
+        return SyncResult(
+            path, "would-update", "would be " + message, diff=_diff("", text, pair.text)
+        )
+    if formats is not None:
+        write_atomic(path, data)
+    write_atomic(pair.text, text)
+    _remember(pair, syncstate.digest(text))
+    written = (path, pair.text) if formats is not None else (pair.text,)
+    return SyncResult(path, "updated", message, written=written)
+
+
+def _pair_declared_by(path: Path, notebook: bytes) -> Pair:
+    """The pair the new metadata declares (found the same way as any other pair)."""
+    from nbcoach.pairing import pair_from_metadata
+
+    pair = pair_from_metadata(path, notebook)
+    if pair is None:
+        raise NbcoachError(f"{path}: jupytext cannot pair it with that format or folder")
+    return pair

@@ -1,0 +1,56 @@
+"""What each pair looked like when it was last synced, so `sync` knows which side was edited.
+
+Timestamps cannot say it (git checkouts, copies and editors all touch them; jupytext's
+timestamp-based `--sync` is what makes its pre-commit hook misjudge). Instead, every time nbcoach
+pairs or syncs a notebook it records a digest of the pair's common text; later, a side whose
+text differs from that digest was edited since. The record lives in `.nbcoach/pairs.json`, local
+and git-ignored: "when did *I* last sync" is a fact about this working copy, not the team's. A
+fresh clone has no record; then the committed pair (HEAD), when it was consistent, is the last
+sync (see pairing.base_digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from nbcoach.files import write_atomic
+from nbcoach.project import state_dir
+
+FILE = "pairs.json"
+FORMAT = 1
+# jupytext writes its own version into the header; an upgrade must not look like an edit
+_VERSION_LINES = re.compile(r"^#?\s*(jupytext_version|format_version):.*\n", re.M)
+
+
+def digest(text: str) -> str:
+    """The digest of a pair's common text, blind to the jupytext version that wrote it."""
+    return hashlib.sha256(_VERSION_LINES.sub("", text).encode("utf-8")).hexdigest()[:32]
+
+
+def load(root: Path) -> dict[str, str]:
+    """notebook path (posix, relative to root) -> digest of the last synced text."""
+    path = state_dir(root, create=False) / FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    pairs = data.get("pairs")
+    if not isinstance(pairs, dict):
+        return {}
+    return {k: v for k, v in pairs.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def record(root: Path, entries: dict[str, str]) -> None:
+    """Remember these pairs as synced now (merged into what is recorded already)."""
+    if not entries:
+        return
+    pairs = load(root)
+    pairs.update(entries)
+    directory = state_dir(root)
+    payload = {"format": FORMAT, "pairs": dict(sorted(pairs.items()))}
+    write_atomic(directory / FILE, json.dumps(payload, indent=1) + "\n")

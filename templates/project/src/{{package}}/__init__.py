@@ -1,0 +1,1 @@
+"""{{package}}: code lifted out of the notebooks, tested in tests/."""

@@ -1,0 +1,71 @@
+"""Real git repositories in a temporary folder, for the hook, sync and gate tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+class Repo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
+        completed = subprocess.run(
+            ["git", *args],
+            cwd=self.path,
+            env={**os.environ, **GIT_ENV, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        if check and completed.returncode != 0:
+            raise AssertionError(
+                f"git {' '.join(args)} failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}"
+            )
+        return completed.stdout
+
+    def commit(
+        self, message: str = "change", env: dict[str, str] | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        completed = subprocess.run(
+            ["git", "commit", "-q", "-m", message],
+            cwd=self.path,
+            env={**os.environ, **GIT_ENV, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        if check and completed.returncode != 0:
+            raise AssertionError(f"commit failed:\n{completed.stdout}\n{completed.stderr}")
+        return completed
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def staged(self) -> list[str]:
+        return self.git("diff", "--cached", "--name-only").split()
+
+    def dirty(self) -> list[str]:
+        """Files whose working copy differs from the index."""
+        return self.git("diff", "--name-only").split()
+
+    def show(self, spec: str) -> str:
+        return self.git("show", spec)

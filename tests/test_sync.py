@@ -1,0 +1,105 @@
+"""`nbcoach sync --staged` (the hook mode) with real git: it syncs what is staged and stages the
+result, so a commit carries a consistent pair in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from nbcoach.pairing import pair_status
+from nbcoach.sync import pair_notebooks
+from tests.conftest import run_cli
+from tests.gitrepo import Repo
+
+
+def _paired_repo(tmp_path: Path, make_notebook: Callable[..., Path]) -> tuple[Repo, Path, Path]:
+    repo = Repo(tmp_path / "repo")
+    notebook = make_notebook(["x = 1", ("markdown", "# Notes")], name="repo/analysis.ipynb")
+    pair_notebooks([str(notebook)])
+    repo.git("add", ".")
+    repo.commit("paired")
+    return repo, notebook, notebook.with_suffix(".py")
+
+
+def _set_source(notebook: Path, cell: int, source: str) -> None:
+    document = nbformat.read(notebook, as_version=4)
+    document.cells[cell].source = source
+    nbformat.write(document, notebook)
+
+
+def test_a_staged_notebook_edit_updates_and_stages_the_text(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo, notebook, _text = _paired_repo(tmp_path, make_notebook)
+    _set_source(notebook, 0, "x = 42")
+    repo.git("add", "analysis.ipynb")
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert "updated analysis.py" in result.stdout and "staged analysis.py" in result.stdout
+    assert "x = 42" in repo.show(":analysis.py")
+    assert repo.dirty() == []  # nothing left unstaged: pre-commit sees no modification
+    assert sorted(repo.staged()) == ["analysis.ipynb", "analysis.py"]
+
+
+def test_a_staged_text_edit_updates_the_notebook(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo, notebook, text = _paired_repo(tmp_path, make_notebook)
+    text.write_text(text.read_text().replace("# # Notes", "# # Notes, revised"))
+    repo.git("add", "analysis.py")
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert "Notes, revised" in repo.show(":analysis.ipynb")
+    assert repo.dirty() == []
+    assert pair_status(notebook).in_sync
+
+
+def test_unstaged_edits_on_the_other_side_are_never_overwritten(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo, notebook, text = _paired_repo(tmp_path, make_notebook)
+    _set_source(notebook, 0, "x = 42")
+    repo.git("add", "analysis.ipynb")
+    text.write_text(text.read_text().replace("x = 1", "x = 7"))  # edited, not staged
+    before = text.read_bytes()
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 2
+    assert "analysis.py has unstaged changes" in result.stderr
+    assert "git add analysis.py" in result.stderr
+    assert text.read_bytes() == before
+
+
+def test_an_ignored_notebook_is_updated_but_never_staged(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """jupytext#1442: with *.ipynb in .gitignore its hook demands `git add` of an ignored file
+    forever. Here the notebook follows the staged text and nothing asks to stage it."""
+    repo = Repo(tmp_path / "repo")
+    repo.write(".gitignore", "*.ipynb\n")
+    notebook = make_notebook(["x = 1"], name="repo/analysis.ipynb")
+    pair_notebooks([str(notebook)])
+    text = notebook.with_suffix(".py")
+    repo.git("add", ".gitignore", "analysis.py")
+    repo.commit("text only")
+    text.write_text(text.read_text().replace("x = 1", "x = 3"))
+    repo.git("add", "analysis.py")
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert '"x = 3"' in notebook.read_text()
+    assert repo.staged() == ["analysis.py"]
+    repo.commit("edit")  # and the commit goes through
+
+
+def test_a_new_notebook_under_a_jupytext_config_gets_its_pair_staged(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("pyproject.toml", '[tool.jupytext]\nformats = "ipynb,py:percent"\n')
+    make_notebook(["print('hello')"], name="repo/notebooks/new.ipynb")
+    repo.git("add", ".")
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert "notebooks/new.py" in repo.staged()
+    assert "print('hello')" in repo.show(":notebooks/new.py")
