@@ -24,3 +24,15 @@ class InputError(NbcoachError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class LockError(NbcoachError):
+    """A lock file cannot be read, or holds something other than exact pins."""
+
+
+class DriftError(NbcoachError):
+    """The environment does not match the lock; the message lists every mismatch."""
+
+
+class KernelEnvironmentError(NbcoachError):
+    """An interpreter cannot run notebooks (no ipykernel), or an environment could not be built."""

@@ -249,3 +249,145 @@ class Report:
     input_errors: tuple[str, ...] = ()
     fail_under: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
+
+
+# --- headless runs, locks and output comparison (`nbcoach run`, `nbcoach lock`) ---
+
+RunStatus = Literal["ok", "failed", "timeout"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """One headless execution of a notebook: what a user needs to act on a failure.
+
+    `failing_cell` is numbered as the notebook UI shows the *source* notebook (markdown cells
+    count; a cell papermill injected for parameters does not), so it points at the cell to fix.
+    `output` is the executed notebook, written even when the run failed.
+    """
+
+    notebook: str
+    status: RunStatus
+    duration: float
+    output: str
+    failing_cell: int | None = None
+    error_name: str = ""
+    error_value: str = ""
+    traceback: tuple[str, ...] = ()  # the last lines, without terminal colours
+    cells: int = 0  # cells in the source notebook
+    notes: tuple[str, ...] = ()
+
+    @property
+    def error(self) -> str | None:
+        """`ZeroDivisionError: division by zero`, or None for a run that passed."""
+        if self.status == "ok":
+            return None
+        return f"{self.error_name}: {self.error_value}" if self.error_value else self.error_name
+
+
+@dataclass(frozen=True, slots=True)
+class CellOutputs:
+    """A code cell's outputs reduced to what should not change between two equivalent runs."""
+
+    cell: int  # as the notebook UI shows it
+    outputs: tuple[str, ...]
+    ran: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDifference:
+    """One cell whose outputs differ between two runs (`kind`: changed, error, not-run, new)."""
+
+    cell: int
+    kind: str
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.kind == "not-run":
+            return f"cell {self.cell}: ran before, not after"
+        if self.kind == "new":
+            return f"cell {self.cell}: runs now, did not before"
+        if self.kind == "error":
+            errors = [item for item in self.after if item.startswith("[error]")]
+            return f"cell {self.cell}: now fails with {errors[0][8:] if errors else 'an error'}"
+        return f"cell {self.cell}: output changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportUse:
+    """A third-party import where a notebook or module makes it."""
+
+    module: str  # dotted, as written: `sklearn.linear_model`
+    location: Location
+    optional: bool = False  # inside `try: ... except ImportError`
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """One exact pin of a lock, with why it is there."""
+
+    name: str  # canonical distribution name: `scikit-learn`
+    version: str
+    via: tuple[str, ...] = ()  # `import rich`, `%pip install rich`, or the distributions needing it
+    direct: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Unmapped:
+    """An import (or `%pip install` request) that no installed distribution provides."""
+
+    module: str
+    locations: tuple[Location, ...]
+    optional: bool = False
+    reason: str = "no installed distribution provides it"
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    """What `nbcoach lock` inferred: pins from the environment, and what it could not pin."""
+
+    pins: tuple[Pin, ...]
+    unmapped: tuple[Unmapped, ...] = ()
+    python: str = ""
+    sources: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # inputs left out (not Python), each with its reason
+    errors: tuple[str, ...] = ()  # inputs that could not be read, each with its reason
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A locked distribution that the environment lacks or has in another version."""
+
+    name: str
+    locked: str
+    installed: str | None
+
+    def __str__(self) -> str:
+        if self.installed is None:
+            return f"{self.name}: lock {self.locked}, not installed"
+        return f"{self.name}: lock {self.locked}, installed {self.installed}"
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    name: str
+    locked: str
+    newest: str | None  # None: the newest environment does not have it
+
+    @property
+    def changed(self) -> bool:
+        return self.newest != self.locked
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeReport:
+    """`nbcoach run --upgrade-check`: the locked run, the newest run, and how they differ."""
+
+    locked: RunResult
+    newest: RunResult
+    upgrades: tuple[Upgrade, ...]
+    differences: tuple[OutputDifference, ...]
+
+    @property
+    def safe(self) -> bool:
+        return self.locked.status == "ok" and self.newest.status == "ok" and not self.differences

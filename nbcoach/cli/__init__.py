@@ -37,7 +37,7 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import commitsize, gate, init, pairs, report, rules
+    from nbcoach.cli import commitsize, gate, init, lock, pairs, report, rules, run
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
@@ -48,6 +48,8 @@ def _register() -> None:
     app.command("commit-size")(commitsize.commit_size)
     app.command("init")(init.init)
     app.command("install-hooks")(init.install_hooks)
+    app.command("run", context_settings=run.CONTEXT, options_metavar=run.USAGE)(run.run)
+    app.command("lock")(lock.lock)
 
 
 _register()

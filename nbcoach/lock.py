@@ -1,0 +1,210 @@
+"""Lock files: infer exact pins from what notebooks import, read them back, check drift.
+
+The format is pip's requirements format with exact pins (`name==version`), one per line, with
+pip-compile style `# via` comments. It is what every installer reads today (pip of any version,
+uv, pip-tools, Dependabot), so a lock made here is useful without nbcoach; `docs/run.md` says
+why not PEP 751's `pylock.toml` yet. Pins come from the environment that will run the kernel,
+never from the registry, so `nbcoach lock` works offline and pins what actually ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.markers import InvalidMarker, UndefinedComparison
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from nbcoach.discover import discover
+from nbcoach.environment import Environment, same_version
+from nbcoach.errors import LockError
+from nbcoach.imports import ImportScan, scan
+from nbcoach.model import Location, Lock, Mismatch, Pin, Unmapped
+
+NEVER_PINNED = frozenset({"pip"})  # the installer itself; every environment brings its own
+
+
+@dataclass(frozen=True, slots=True)
+class LockEntry:
+    name: str  # canonical
+    version: str
+    marker: str | None = None
+    line: int = 0
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.version}" + (f" ; {self.marker}" if self.marker else "")
+
+
+@dataclass(frozen=True, slots=True)
+class LockFile:
+    path: Path
+    entries: tuple[LockEntry, ...]
+    digest: str  # sha256 of the pins alone: comments and order do not change it
+
+    def applicable(self, environment: Environment) -> tuple[LockEntry, ...]:
+        """The entries whose markers hold for this environment."""
+        return tuple(e for e in self.entries if _marker_holds(e.marker, environment))
+
+
+def infer_lock(paths: Sequence[str], environment: Environment) -> Lock:
+    """Pins for everything these notebooks and modules import, from `environment`."""
+    found = discover(paths)
+    files = [target.path for target in found.targets if target.paired_with is None]
+    imports = scan(
+        files, [target.display for target in found.targets if target.paired_with is None]
+    )
+    direct, unmapped = _direct(imports, environment)
+    needed_by = environment.closure(direct)
+    pins = []
+    for name in sorted(set(direct) | set(needed_by)):
+        if name in NEVER_PINNED:
+            continue
+        version = environment.distributions[name].version
+        if name in direct:
+            via = (*sorted(direct[name]), *sorted(needed_by.get(name, ())))
+            pins.append(Pin(name, version, via, True))
+        else:
+            pins.append(Pin(name, version, tuple(sorted(needed_by[name])), False))
+    return Lock(
+        pins=tuple(pins),
+        unmapped=tuple(unmapped),
+        python=environment.python,
+        sources=tuple(imports.sources),
+        skipped=tuple(imports.skipped),
+        errors=(*found.errors, *imports.errors),
+    )
+
+
+def _direct(
+    imports: ImportScan, environment: Environment
+) -> tuple[dict[str, set[str]], list[Unmapped]]:
+    direct: dict[str, set[str]] = {}
+    missing: dict[str, list[tuple[Location, bool, str]]] = {}
+    for use in imports.uses:
+        providers = environment.providers(use.module)
+        for name in providers:
+            direct.setdefault(name, set()).add(f"import {use.module.split('.')[0]}")
+        if not providers:
+            reason = "no installed distribution provides it"
+            missing.setdefault(use.module.split(".")[0], []).append(
+                (use.location, use.optional, reason)
+            )
+    for request in imports.pip_requests:
+        try:
+            name = canonicalize_name(Requirement(request.requirement).name)
+        except InvalidRequirement:
+            continue
+        if name in environment.distributions:
+            direct.setdefault(name, set()).add("%pip install")
+        else:
+            reason = "named by %pip install but not installed"
+            missing.setdefault(name, []).append((request.location, False, reason))
+    unmapped = [
+        Unmapped(
+            module,
+            tuple(location for location, _, _ in places),
+            optional=all(optional for _, optional, _ in places),
+            reason=places[0][2],
+        )
+        for module, places in sorted(missing.items())
+    ]
+    return direct, unmapped
+
+
+def render_lock(lock: Lock, regenerate: str = "") -> str:
+    """The lock file's text: deterministic (no dates), so regenerating it gives a clean diff."""
+    lines = [
+        "# Exact pins of the third-party packages these notebooks import, and of what those",
+        f"# packages need, as installed with Python {lock.python}. Written by nbcoach lock.",
+    ]
+    if regenerate:
+        lines.append(f"# Regenerate: {regenerate}")
+    lines.append(
+        "# Install: pip install -r <this file>; or: nbcoach run NOTEBOOK --lock <this file>"
+    )
+    for pin in lock.pins:
+        lines.append(f"{pin.name}=={pin.version}")
+        lines.append(f"    # via {', '.join(pin.via)}")
+    if lock.unmapped:
+        lines.append("# Not locked: no installed distribution provides these imports")
+        for item in lock.unmapped:
+            where = ", ".join(str(location) for location in item.locations[:3])
+            more = f" and {len(item.locations) - 3} more" if len(item.locations) > 3 else ""
+            optional = " (optional)" if item.optional else ""
+            lines.append(f"#   {item.module}{optional}: {item.reason} ({where}{more})")
+    return "\n".join(lines) + "\n"
+
+
+_OPTION = re.compile(r"^\s*-")
+
+
+def read_lock(path: Path) -> LockFile:
+    """Read a lock; anything but exact pins is an error naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise LockError(f"{path}: cannot read the lock ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise LockError(f"{path}: not UTF-8 text") from error
+    entries: dict[str, LockEntry] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        if _OPTION.match(line):
+            raise LockError(f"{path}:{number}: pip options are not supported in a lock: {line}")
+        entry = _entry(line, path, number)
+        if entry.name in entries and entries[entry.name].marker == entry.marker:
+            raise LockError(f"{path}:{number}: {entry.name} is pinned twice")
+        entries.setdefault(entry.name, entry)
+    ordered = tuple(sorted(entries.values(), key=lambda e: e.name))
+    return LockFile(path, ordered, lock_hash(ordered))
+
+
+def _entry(line: str, path: Path, number: int) -> LockEntry:
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement as error:
+        raise LockError(f"{path}:{number}: not a requirement: {line} ({error})") from error
+    specifiers = list(requirement.specifier)
+    if (
+        len(specifiers) != 1
+        or specifiers[0].operator != "=="
+        or "*" in specifiers[0].version
+        or requirement.url
+    ):
+        raise LockError(
+            f"{path}:{number}: {line}: a lock holds exact pins only (name==version); "
+            "regenerate it with nbcoach lock"
+        )
+    marker = str(requirement.marker) if requirement.marker is not None else None
+    return LockEntry(canonicalize_name(requirement.name), specifiers[0].version, marker, number)
+
+
+def lock_hash(entries: Sequence[LockEntry]) -> str:
+    text = "\n".join(sorted(entry.requirement for entry in entries))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_drift(lock: LockFile, environment: Environment) -> list[Mismatch]:
+    """Every locked distribution the environment lacks or has in another version."""
+    mismatches = []
+    for entry in lock.applicable(environment):
+        installed = environment.version_of(entry.name)
+        if installed is None or not same_version(installed, entry.version):
+            mismatches.append(Mismatch(entry.name, entry.version, installed))
+    return mismatches
+
+
+def _marker_holds(marker: str | None, environment: Environment) -> bool:
+    if marker is None:
+        return True
+    try:
+        return bool(Requirement(f"x ; {marker}").marker.evaluate(environment.markers))  # type: ignore[union-attr]
+    except (InvalidRequirement, InvalidMarker, UndefinedComparison):
+        return True

@@ -1,0 +1,148 @@
+"""Compare what two runs of a notebook printed, cell by cell, ignoring what always differs.
+
+Two runs of an unchanged notebook never produce identical files: execution counts, papermill's
+timing metadata, memory addresses in reprs (`<Model at 0x7f3a...>`), `%time` and `%timeit`
+measurements and the paths of the environment that ran it all change. Comparing the raw JSON
+would flag every cell; comparing nothing would hide real changes. So each code cell's outputs
+are reduced to their text — `text/plain` results, streams, and errors as `Name: message` —
+with those volatile parts replaced by placeholders, and rich outputs (images, HTML without a
+text form) by their media types. `nbcoach run --upgrade-check` and `nbcoach extract --verify`
+both judge "did anything change?" with this.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from nbcoach.model import CellOutputs, OutputDifference
+
+SKIPPED_TAGS = frozenset({"injected-parameters", "papermill-error-cell-tag"})
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
+_CPU_TIMES = re.compile(r"^CPU times: .*$", re.M)
+_WALL_TIME = re.compile(r"^Wall time: .*$", re.M)
+_TIMEIT = re.compile(
+    r"^[\d.]+ \S*s ± [\d.]+ \S*s per loop \(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)$",
+    re.M,
+)
+_TIMEIT_SHORT = re.compile(r"^\d+ loops?, best of \d+: [\d.]+ \S*s per loop$", re.M)
+_SITE_PACKAGES = re.compile(r"(?:[A-Za-z]:)?[^\s'\"]*[/\\](?:site|dist)-packages(?=[/\\])")
+
+
+def cell_outputs(notebook: Path | Mapping[str, Any]) -> tuple[CellOutputs, ...]:
+    """Each code cell's normalised outputs, numbered as the source notebook's UI shows them.
+
+    Cells papermill adds (injected parameters, error banners) are left out and do not count,
+    so cell numbers match the notebook the user edits.
+    """
+    document = _load(notebook)
+    result = []
+    number = 0
+    for cell in document.get("cells", []):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & SKIPPED_TAGS:
+            continue
+        number += 1
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        ran = cell.get("execution_count") is not None or bool(outputs)
+        result.append(CellOutputs(number, _normalised(outputs), ran))
+    return tuple(result)
+
+
+def compare_outputs(
+    before: Sequence[CellOutputs], after: Sequence[CellOutputs]
+) -> list[OutputDifference]:
+    """The cells whose outputs differ, in cell order; empty when the runs agree."""
+    old = {cell.cell: cell for cell in before}
+    new = {cell.cell: cell for cell in after}
+    differences = []
+    for number in sorted(old.keys() | new.keys()):
+        first, second = old.get(number), new.get(number)
+        was = first.outputs if first else ()
+        now = second.outputs if second else ()
+        ran_before = first is not None and first.ran
+        ran_after = second is not None and second.ran
+        if ran_before and not ran_after:
+            differences.append(OutputDifference(number, "not-run", was, now))
+        elif ran_after and not ran_before:
+            differences.append(OutputDifference(number, "new", was, now))
+        elif was != now:
+            kind = "error" if _errors(now) - _errors(was) else "changed"
+            differences.append(OutputDifference(number, kind, was, now))
+    return differences
+
+
+def describe_difference(difference: OutputDifference, max_lines: int = 12) -> list[str]:
+    """A short unified diff of one cell's outputs, for people to read."""
+    before = "\n".join(difference.before).splitlines()
+    after = "\n".join(difference.after).splitlines()
+    lines = [
+        line
+        for line in difflib.unified_diff(before, after, "before", "after", n=1, lineterm="")
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines], f"... {len(lines) - max_lines} more lines"]
+    return lines
+
+
+def normalise_text(text: str) -> str:
+    """Text with the parts that differ between equivalent runs replaced."""
+    text = _ANSI.sub("", text.replace("\r\n", "\n"))
+    text = _ADDRESS.sub("0x...", text)
+    text = _CPU_TIMES.sub("CPU times: ...", text)
+    text = _WALL_TIME.sub("Wall time: ...", text)
+    text = _TIMEIT.sub("... per loop (timeit)", text)
+    text = _TIMEIT_SHORT.sub("... per loop (timeit)", text)
+    text = _SITE_PACKAGES.sub("<site-packages>", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _normalised(outputs: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    items: list[str] = []
+    last_stream = None
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            name = output.get("name", "stdout")
+            text = _text(output.get("text", ""))
+            if last_stream == name and items:
+                items[-1] += text  # one print split over messages is still one output
+            else:
+                items.append(f"[{name}] " + text)
+            last_stream = name
+            continue
+        last_stream = None
+        if kind == "error":
+            items.append(f"[error] {output.get('ename', '')}: {output.get('evalue', '')}")
+        elif kind in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            label = "result" if kind == "execute_result" else "display"
+            if "text/plain" in data:
+                items.append(f"[{label}] " + _text(data["text/plain"]))
+            else:
+                items.append(f"[{label}] " + ", ".join(sorted(data)))
+    return tuple(normalise_text(item) for item in items)
+
+
+def _errors(outputs: Sequence[str]) -> set[str]:
+    return {item for item in outputs if item.startswith("[error]")}
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _load(notebook: Path | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(notebook, Mapping):
+        return notebook
+    loaded: Mapping[str, Any] = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    return loaded
