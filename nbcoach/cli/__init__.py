@@ -37,7 +37,7 @@ def _root(
 
 
 def _register() -> None:
-    from nbcoach.cli import commitsize, gate, init, lock, pairs, report, rules, run
+    from nbcoach.cli import commitsize, extract, gate, init, lock, pairs, report, rules, run
 
     app.command("report")(report.report)
     app.command("rules")(rules.rules)
@@ -50,6 +50,7 @@ def _register() -> None:
     app.command("install-hooks")(init.install_hooks)
     app.command("run", context_settings=run.CONTEXT, options_metavar=run.USAGE)(run.run)
     app.command("lock")(lock.lock)
+    app.command("extract")(extract.extract)
 
 
 _register()
