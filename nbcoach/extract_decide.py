@@ -321,10 +321,10 @@ def _hoisting_refusal(source: Source, name: str, start: Position) -> Refusal | N
             return Refusal(
                 name,
                 "redefined-used-between",
-                f"`{name}` has an earlier, different definition in cell {earlier.cell} that cell"
-                f"{'s' if len(used) > 1 else ''} {', '.join(map(str, used))} still use"
-                f"{'' if len(used) > 1 else 's'}; moving the cell {live.cell} version would change "
-                f"{'them' if len(used) > 1 else 'it'}. Keep one definition first",
+                f"`{name}` has an earlier, different definition in cell {earlier.cell} that "
+                f"{_cells(used)} still use{'s' if len(used) == 1 else ''}; moving the cell "
+                f"{live.cell} version would change what {'it does' if len(used) == 1 else 'they do'}."
+                f" Delete or rename the cell {earlier.cell} version first",
                 source.location(earlier.cell, earlier.line),
             )
     return None
@@ -342,6 +342,12 @@ def _loads(source: Source, name: str, definitions: list[Def]) -> list[Position]:
 
 def mentions(text: str, name: str) -> bool:
     return name in text and re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
+def _cells(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"cell {numbers[0]}"
+    return "cells " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _names(names: Iterable[str]) -> str:
