@@ -18,7 +18,7 @@ from nbcoach.config import CommitSize, load_config
 from nbcoach.errors import InputError
 from nbcoach.facts import collect, digest
 from nbcoach.notebook import parse_bytes
-from nbcoach.pairing import find_pair
+from nbcoach.pairing import find_pair, notebook_text
 from nbcoach.parse import parse_cells
 
 
@@ -72,7 +72,7 @@ def measure_staged(root: Path) -> SizeReport:
         partner = _counted_with(root, name, counted)
         if partner is not None:
             continue
-        before = gitindex.head_blob(root, name)
+        before = _before(root, name)
         after = gitindex.index_blob(root, name)
         try:
             change = compare(name, before, after or b"")
@@ -80,12 +80,31 @@ def measure_staged(root: Path) -> SizeReport:
             notes.append(f"{name}: not measured ({error.reason})")
             continue
         pair = find_pair(root / name) if name.endswith(".ipynb") else None
-        also = ()
+        also: tuple[str, ...] = ()
         if pair is not None:
             text = gitindex.relative(root, pair.text)
             also = (text,) if text in counted else ()
         changes.append(FileChange(change.path, change.lines, change.functions, also))
     return SizeReport(tuple(c for c in changes if c.lines or c.functions), limits, tuple(notes))
+
+
+def _before(root: Path, name: str) -> bytes | None:
+    """The version a staged file is compared with: HEAD's. A text side new to the repository
+    is compared with its committed notebook's text, so writing the pair of a notebook that did
+    not change (as adopting pairing does) counts 0 lines, not the whole notebook again."""
+    committed = gitindex.head_blob(root, name)
+    if committed is not None or not name.endswith(".py"):
+        return committed
+    pair = find_pair(root / name)
+    if pair is None or pair.text.resolve() != (root / name).resolve():
+        return None
+    notebook = gitindex.head_blob(root, gitindex.relative(root, pair.notebook))
+    if notebook is None:
+        return None
+    try:
+        return notebook_text(notebook, pair).encode("utf-8")
+    except InputError:
+        return None
 
 
 def _counted_with(root: Path, name: str, staged: set[str]) -> str | None:

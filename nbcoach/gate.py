@@ -79,11 +79,11 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         known = by_root.setdefault(root, ledger.load(root))
         key = location.resolve().relative_to(root).as_posix()
         verdicts.append(judge(key, card, known.get(key), report.fail_under))
-    updated = False
+    changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
-        updated = _tighten(verdicts, by_root, options.staged)
+        changed = _tighten(verdicts, by_root, options.staged)
         verdicts = [
-            Verdict(v.key, v.card, v.passed, v.baseline_score, v.problems, v.step, updated)
+            Verdict(v.key, v.card, v.passed, v.baseline_score, v.problems, v.step, v.key in changed)
             for v in verdicts
         ]
     roots = list(by_root)
@@ -91,7 +91,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         tuple(verdicts),
         report.input_errors,
         str(ledger.path(roots[0])) if roots else "",
-        updated,
+        bool(changed),
         report.fail_under,
     )
 
@@ -170,9 +170,11 @@ def _step_for(card: ReportCard, function: Function | None) -> NextStep | None:
     return card.next_steps[0] if card.next_steps else None
 
 
-def _tighten(verdicts: list[Verdict], by_root: dict[Path, ledger.Baseline], staged: bool) -> bool:
-    """Record the checked notebooks as they are now; True when the baseline file changed."""
-    changed = False
+def _tighten(
+    verdicts: list[Verdict], by_root: dict[Path, ledger.Baseline], staged: bool
+) -> set[str]:
+    """Record the checked notebooks as they are now; the keys whose entries changed."""
+    changed: set[str] = set()
     for root, known in by_root.items():
         updates = [
             (v.key, ledger.entry_for(v.card))
@@ -183,7 +185,7 @@ def _tighten(verdicts: list[Verdict], by_root: dict[Path, ledger.Baseline], stag
         if new == known:
             continue
         file = ledger.save(root, new)
-        changed = True
+        changed.update(key for key, entry in updates if known.get(key) != entry)
         if staged:
             top = gitindex.top_level(root)
             if top is not None:

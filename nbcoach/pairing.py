@@ -123,7 +123,11 @@ def find_pair(path: Path) -> Pair | None:
         formats, origin = _config_formats(config_file, path), Path(config_file).name
     if formats:
         pair = _pair_from_formats(path, formats, origin, config_file)
-        if pair is not None:
+        # a configuration pairs every .py in its folders; only a text notebook (a jupytext
+        # header) or a file whose notebook exists is one, never a plain module or test
+        if pair is not None and (
+            path.suffix == ".ipynb" or _has_header(path) or pair.notebook.is_file()
+        ):
             return pair
     if path.suffix == ".ipynb":
         twin = path.with_suffix(".py")

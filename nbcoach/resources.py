@@ -8,10 +8,13 @@ get the folder either way and never need to know which.
 from __future__ import annotations
 
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbcoach.errors import NbcoachError
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 
 def shipped(name: str) -> Traversable:

@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbcoach.errors import ConfigError, UsageError
 from nbcoach.files import write_atomic
 from nbcoach.resources import shipped
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 TOOL_TABLES = ("nbcoach", "jupytext")
 
@@ -104,7 +106,7 @@ def _merge_pyproject(
         document.append("tool", tool)
     for name in TOOL_TABLES:
         if name not in tool or force:
-            tool[name] = wanted["tool"][name]  # type: ignore[index]
+            tool[name] = wanted["tool"][name]
     merged = tomlkit.dumps(document)
     if merged == original:
         return Change("pyproject.toml", "unchanged")
@@ -115,10 +117,10 @@ def _merge_pyproject(
 def _package_name(pyproject: Path, directory: Path) -> str:
     name = directory.resolve().name
     if pyproject.exists():
-        from nbcoach.config import tomllib
+        import tomlkit
 
-        with contextlib.suppress(KeyError, TypeError, ValueError, OSError):
-            name = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"]
+        with contextlib.suppress(Exception):  # unreadable: the folder name will do
+            name = str(tomlkit.parse(pyproject.read_text(encoding="utf-8"))["project"]["name"])
     cleaned = re.sub(r"\W+", "_", str(name).strip().lower()).strip("_")
     return f"_{cleaned}" if cleaned[:1].isdigit() else cleaned
 

@@ -18,7 +18,7 @@ from typing import Literal
 
 from nbcoach import gitindex, syncstate
 from nbcoach.discover import discover
-from nbcoach.errors import NbcoachError
+from nbcoach.errors import NbcoachError, UsageError
 from nbcoach.files import write_atomic
 from nbcoach.pairing import Pair, find_pair, merged_notebook
 from nbcoach.pairstate import PairStatus, Sides, judge, read_sides, state_key
@@ -59,9 +59,10 @@ class _Plan:
 
 def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[SyncResult]:
     """Sync every pair the inputs belong to (folders are searched); one result per pair."""
-    results: list[SyncResult] = []
+    inputs, errors = _inputs(paths, options.staged)
+    results = [SyncResult(Path(path), "error", error) for path, error in errors]
     seen: set[Path] = set()
-    for path in _inputs(paths, options.staged):
+    for path in inputs:
         pair = find_pair(path)
         if pair is None:
             if path.suffix == ".ipynb" and not options.staged:
@@ -78,16 +79,17 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
     return results
 
 
-def _inputs(paths: Sequence[str], staged: bool) -> list[Path]:
+def _inputs(paths: Sequence[str], staged: bool) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files to look at, and (path, message) for inputs that do not exist: those are
+    reported and the other inputs are still synced."""
     if staged and not paths:
         root = gitindex.top_level(Path.cwd())
         if root is None:
-            raise NbcoachError("--staged needs a git repository")
-        return [root / name for name in gitindex.staged_files(root)]
+            raise UsageError("--staged needs a git repository")
+        return [root / name for name in gitindex.staged_files(root)], []
     found = discover(paths)
-    for error in found.errors:
-        raise NbcoachError(error)
-    return [target.path for target in found.targets]
+    errors = [(error.split(":", 1)[0], error) for error in found.errors]
+    return [target.path for target in found.targets], errors
 
 
 def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
@@ -113,7 +115,7 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
         )
     staged = _write(plan, options.staged)
     _remember(pair, plan.digest)
-    message = f"updated {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
+    message = f"wrote {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
     return SyncResult(
         pair.notebook,
         "updated",

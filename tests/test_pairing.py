@@ -224,3 +224,13 @@ def test_roundtrip_losses_is_empty_for_the_examples() -> None:
 
             pair = Pair(path, path.with_suffix(".py"), "py:percent", "test")
         assert roundtrip_losses(path.read_bytes(), pair) == []
+
+
+def test_a_configuration_does_not_turn_plain_modules_into_pairs(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.jupytext]\nformats = "ipynb,py:percent"\n')
+    module = tmp_path / "src" / "pkg" / "__init__.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('"""A package."""\n')
+    assert find_pair(module) is None
+    assert sync([str(tmp_path)]) == []  # nothing to sync: no src/pkg/__init__.ipynb appears
+    assert not module.with_suffix(".ipynb").exists()

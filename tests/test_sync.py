@@ -37,7 +37,7 @@ def test_a_staged_notebook_edit_updates_and_stages_the_text(
     repo.git("add", "analysis.ipynb")
     result = run_cli("sync", "--staged", cwd=repo.path)
     assert result.returncode == 0, result.stderr
-    assert "updated analysis.py" in result.stdout and "staged analysis.py" in result.stdout
+    assert "wrote analysis.py" in result.stdout and "staged analysis.py" in result.stdout
     assert "x = 42" in repo.show(":analysis.py")
     assert repo.dirty() == []  # nothing left unstaged: pre-commit sees no modification
     assert sorted(repo.staged()) == ["analysis.ipynb", "analysis.py"]
@@ -103,3 +103,13 @@ def test_a_new_notebook_under_a_jupytext_config_gets_its_pair_staged(
     assert result.returncode == 0, result.stderr
     assert "notebooks/new.py" in repo.staged()
     assert "print('hello')" in repo.show(":notebooks/new.py")
+
+
+def test_a_missing_input_is_reported_and_the_others_are_synced(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    notebook = make_notebook(["x = 1"], jupytext={"formats": "ipynb,py:percent"})
+    result = run_cli("sync", "missing.ipynb", str(notebook), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nbcoach: error: missing.ipynb: no such file or directory" in result.stderr
+    assert notebook.with_suffix(".py").is_file()

@@ -27,7 +27,9 @@ def gate(
     from nbcoach.gate import gate as run_gate
     from nbcoach.render.gate import gate_renderable
 
-    overrides = {"fail_under": fail_under} if fail_under is not None else None
+    overrides: dict[str, object] | None = (
+        {"fail_under": fail_under} if fail_under is not None else None
+    )
     result = run_gate(
         paths or [], GateOptions(staged=staged, tighten=tighten, config_overrides=overrides)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 
 import typer
@@ -70,7 +71,7 @@ def sync(
 
 
 def _print(
-    results: list[object], no_color: bool, show_diff: bool, quiet_in_sync: bool = False
+    results: Sequence[object], no_color: bool, show_diff: bool, quiet_in_sync: bool = False
 ) -> int:
     from nbcoach.cli.console import console
     from nbcoach.sync import SyncResult

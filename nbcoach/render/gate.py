@@ -24,10 +24,17 @@ def gate_renderable(result: GateResult) -> RenderableType:
             )
         )
     elif result.baseline_updated:
+        improved = [v.key for v in result.verdicts if v.tightened and v.baseline_score is not None]
+        new = [v.key for v in result.verdicts if v.tightened and v.baseline_score is None]
+        said = []
+        if improved:
+            said.append(f"improvements recorded for {', '.join(improved)}")
+        if new:
+            said.append(f"new entries for {', '.join(new)}")
         parts.append(
             Text(
-                "nbcoach: improvements recorded in .nbcoach/baseline.json (part of this commit): "
-                "they cannot be lost again.",
+                f"nbcoach: .nbcoach/baseline.json updated in this commit: {'; '.join(said)}. "
+                "From here on they can only get better.",
                 style="green",
             )
         )

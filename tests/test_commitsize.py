@@ -1,0 +1,118 @@
+"""Commit-size coaching on real staged commits: source lines, never notebook JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbcoach.commitsize import compare
+from nbcoach.config import parse_table
+from nbcoach.errors import ConfigError
+from nbcoach.sync import pair_notebooks
+from tests.conftest import build_notebook, run_cli
+from tests.gitrepo import Repo
+
+
+def _function(name: str, lines: int) -> str:
+    return (
+        f"def {name}(x):\n"
+        + "\n".join(f"    v{i} = x + {i}" for i in range(lines))
+        + "\n    return x"
+    )
+
+
+def _write(path: Path, cells: list[object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(build_notebook(cells), path)
+
+
+def test_outputs_and_metadata_do_not_count() -> None:
+    before = build_notebook(["x = 1", "print(x)"])
+    after = build_notebook(["x = 1", "print(x)"])
+    after.cells[1].outputs = [nbformat.v4.new_output("stream", text="1\n" * 500)]
+    after.cells[1].execution_count = 7
+    after.metadata["widgets"] = {"state": {"a": 1}}
+    change = compare("n.ipynb", nbformat.writes(before).encode(), nbformat.writes(after).encode())
+    assert change.lines == 0 and change.functions == ()
+
+
+def test_changed_lines_and_functions_are_counted_on_sources() -> None:
+    before = build_notebook([_function("fit", 3), "y = 2"])
+    after = build_notebook([_function("fit", 4), "y = 2", ("markdown", "# Notes\ntext")])
+    change = compare("n.ipynb", nbformat.writes(before).encode(), nbformat.writes(after).encode())
+    assert change.functions == ("fit",)
+    assert change.lines == 4  # one new body line, a new markdown cell (marker + 2 lines)
+
+
+def test_a_2000_line_commit_is_flagged_with_a_split(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "x\n")
+    repo.git("add", ".")
+    repo.commit("start")
+    _write(repo.path / "a.ipynb", [_function(f"a{i}", 165) for i in range(6)])
+    _write(repo.path / "b.ipynb", [_function(f"b{i}", 165) for i in range(6)])
+    repo.git("add", ".")
+    warn = run_cli("commit-size", cwd=repo.path)
+    assert warn.returncode == 0, warn.stderr  # warns by default
+    assert (
+        "big-bang commit: 2,016 changed lines (limit 400); 12 changed functions (limit 10)"
+        in warn.stdout
+    )
+    assert "Commit one notebook at a time" in warn.stdout
+    assert "1. a.ipynb: 1,008 lines; functions `a0`" in warn.stdout
+    assert "2. b.ipynb: 1,008 lines" in warn.stdout
+    fail = run_cli("commit-size", "--fail", cwd=repo.path)
+    assert fail.returncode == 1 and "Commit blocked" in fail.stdout
+
+
+def test_the_configured_limits_and_fail_apply(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("pyproject.toml", "[tool.nbcoach.commit-size]\nmax-lines = 5\nfail = true\n")
+    _write(repo.path / "a.ipynb", [_function("fit", 8)])
+    repo.git("add", ".")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 1
+    assert "changed lines (limit 5)" in result.stdout
+    assert "Within a.ipynb" not in result.stdout  # one function: nothing to split by
+    small = run_cli("commit-size", "--warn", cwd=repo.path)
+    assert small.returncode == 0
+
+
+def test_a_pair_counts_once(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    _write(repo.path / "a.ipynb", [_function("fit", 30), _function("score", 30)])
+    pair_notebooks([str(repo.path / "a.ipynb")])
+    repo.git("add", ".")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 0
+    assert "2 functions, 1 notebooks/.py files" in result.stdout
+
+
+def test_commit_size_keys_are_validated() -> None:
+    config = parse_table({"commit-size": {"max-lines": 100, "fail": True}}, "pyproject.toml")
+    assert config.commit_size.max_lines == 100 and config.commit_size.fail is True
+    with pytest.raises(ConfigError, match=r"unknown key 'tool.nbcoach.commit-size.max-line'"):
+        parse_table({"commit-size": {"max-line": 100}}, "pyproject.toml")
+    with pytest.raises(ConfigError, match="must be true or false"):
+        parse_table({"commit-size": {"fail": "yes"}}, "pyproject.toml")
+
+
+def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path) -> None:
+    """Adopting pairing adds a .py for every committed notebook: that is not work to review."""
+    repo = Repo(tmp_path / "repo")
+    _write(repo.path / "a.ipynb", [_function(f"f{i}", 100) for i in range(6)])
+    repo.git("add", ".")
+    repo.commit("notebook, long ago")
+    pair_notebooks([str(repo.path / "a.ipynb")])
+    repo.git("add", "a.py")  # the notebook itself is staged too (pairing metadata) or not
+    repo.git("restore", "--staged", "a.ipynb")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 0
+    assert "commit size fine: 0 changed source lines, 0 functions" in result.stdout
+    text = repo.path / "a.py"
+    text.write_text(text.read_text().replace("v1 = x + 1", "v1 = x + 10", 1))
+    repo.git("add", "a.py")
+    edited = run_cli("commit-size", cwd=repo.path)
+    assert "2 changed source lines, 1 functions" in edited.stdout

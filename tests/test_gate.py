@@ -1,0 +1,149 @@
+"""The ratchet gate on staged notebooks, with real git: worse fails, legacy passes, better tightens."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbcoach import baseline as ledger
+from tests.conftest import EXAMPLES, run_cli
+from tests.gitrepo import Repo
+
+LONG_FUNCTION = (
+    "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
+)
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Repo:
+    """A repository whose messy notebook is committed with its baseline, and fail-under 70."""
+    repo = Repo(tmp_path / "repo")
+    repo.write("pyproject.toml", "[tool.nbcoach]\nfail-under = 70\n")
+    shutil.copy(EXAMPLES / "newcomer.ipynb", repo.path / "newcomer.ipynb")
+    result = run_cli("baseline", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    repo.git("add", ".")
+    repo.commit("legacy")
+    return repo
+
+
+def _append_cell(path: Path, source: str) -> None:
+    document = nbformat.read(path, as_version=4)
+    document.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(document, path)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    document = nbformat.read(path, as_version=4)
+    hits = 0
+    for cell in document.cells:
+        if old in cell.source:
+            cell.source = cell.source.replace(old, new, 1)
+            hits += 1
+            break
+    assert hits, old
+    nbformat.write(document, path)
+
+
+def test_a_legacy_notebook_under_its_baseline_passes(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    _edit(notebook, "# churn analysis", "# churn analysis (Q3)")
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "baseline 3" in result.stdout and "ok" in result.stdout  # scores ~34, far below 70
+
+
+def test_a_new_function_over_the_limits_is_blocked_with_the_fix(legacy: Repo) -> None:
+    _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)
+    legacy.git("add", "newcomer.ipynb")
+    before = (legacy.path / ".nbcoach" / "baseline.json").read_bytes()
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 1
+    assert "WORSE" in result.stdout
+    assert "new function `load_all` (cell 23) is over the limits" in result.stdout
+    assert "62 lines long (limit 50)" in result.stdout
+    assert "next step: Split `load_all`" in result.stdout
+    assert "the commit is blocked" in result.stdout
+    assert (legacy.path / ".nbcoach" / "baseline.json").read_bytes() == before
+
+
+def test_a_function_already_over_the_limits_that_grows_is_blocked(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in document.cells if "def analyse_customers" in c.source)
+    lines = cell.source.split("\n")
+    lines.insert(3, "    extra_a = 1\n    extra_b = 2\n    extra_c = 3")
+    cell.source = "\n".join(lines)
+    nbformat.write(document, notebook)
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 1
+    assert "`analyse_customers` (cell 19) got worse: lines 341 -> 344" in result.stdout
+
+
+def test_an_improvement_tightens_the_baseline_in_the_same_commit(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    old = ledger.load(legacy.path)["newcomer.ipynb"]
+    document = nbformat.read(notebook, as_version=4)
+    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
+    nbformat.write(document, notebook)
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+    assert "improvements recorded" in result.stdout
+    assert ".nbcoach/baseline.json" in legacy.staged()
+    new = ledger.load(legacy.path)["newcomer.ipynb"]
+    assert new.score > old.score
+    assert "analyse_customers" not in new.by_name
+    legacy.commit("split it")
+
+    # the gain cannot be lost again: putting the function back now fails
+    shutil.copy(EXAMPLES / "newcomer.ipynb", notebook)
+    legacy.git("add", "newcomer.ipynb")
+    again = run_cli("gate", "--staged", cwd=legacy.path)
+    assert again.returncode == 1
+    assert f"score fell from {new.score:.1f}" in again.stdout
+
+
+def test_a_new_notebook_must_meet_fail_under(legacy: Repo, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "newcomer.ipynb", legacy.path / "copy.ipynb")
+    legacy.git("add", "copy.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 1
+    assert "new to the baseline" in result.stdout and "below fail-under 70" in result.stdout
+
+
+def test_only_the_staged_content_is_judged(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    _edit(notebook, "# churn analysis", "# churn analysis (Q3)")
+    legacy.git("add", "newcomer.ipynb")
+    _append_cell(notebook, LONG_FUNCTION)  # worse, but not staged
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_baseline_is_sorted_with_one_function_per_line(legacy: Repo) -> None:
+    text = (legacy.path / ".nbcoach" / "baseline.json").read_text()
+    data = json.loads(text)
+    assert data["schema_version"] == 1
+    functions = data["notebooks"]["newcomer.ipynb"]["functions"]
+    assert list(functions) == sorted(functions)
+    for name in functions:
+        [line] = [line for line in text.splitlines() if line.strip().startswith(f'"{name}"')]
+        assert json.loads(line.split(": ", 1)[1].rstrip(","))["lines"] == functions[name]["lines"]
+    assert ledger.dumps(ledger.load(legacy.path)) == text  # stable: rewriting changes nothing
+
+
+def test_a_broken_baseline_is_a_clear_error(legacy: Repo) -> None:
+    (legacy.path / ".nbcoach" / "baseline.json").write_text("<<<<<<< HEAD\n{}\n")
+    _edit(legacy.path / "newcomer.ipynb", "# churn analysis", "# churn")
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 2
+    assert "baseline.json: not a valid nbcoach baseline" in result.stderr
+    assert "Traceback" not in result.stderr

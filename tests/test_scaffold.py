@@ -1,0 +1,149 @@
+"""`nbcoach init`: templates into a team's repository, idempotent, pyproject merged losslessly."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from nbcoach.config import load_config
+from nbcoach.errors import UsageError
+from nbcoach.pairing import find_pair
+from nbcoach.scaffold import InitOptions, init
+from tests.conftest import EXAMPLES, run_cli
+from tests.gitrepo import Repo
+
+EXISTING = """# The team's project file: comments must survive
+[project]
+name = "Churn-Study"  # the distribution name
+version = "1.0"
+
+[tool.black]
+line-length = 88  # house style
+"""
+
+
+def test_init_merges_into_an_existing_pyproject_and_keeps_everything(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING)
+    package, changes = init(tmp_path)
+    assert package == "churn_study"
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith(EXISTING)  # every byte of the original, comments included
+    data = tomllib.loads(text)
+    assert data["tool"]["jupytext"]["formats"] == "ipynb,py:percent"
+    assert data["tool"]["black"]["line-length"] == 88
+    config = load_config(tmp_path)  # and nbcoach accepts what it wrote
+    assert config.fail_under == 70 and config.commit_size.max_lines == 400
+    actions = {c.path: c.action for c in changes}
+    assert actions["pyproject.toml"] == "merged"
+    assert actions["src/churn_study/__init__.py"] == "created"
+    assert actions["tests/test_churn_study.py"] == "created"
+    for name in (".pre-commit-config.yaml", "WORKFLOW.md", "notebooks/README.md"):
+        assert actions[name] == "created" and (tmp_path / name).is_file()
+    config_text = (tmp_path / ".pre-commit-config.yaml").read_text()
+    assert "{{" not in config_text and "entry: nbcoach gate --staged" in config_text
+    assert "nbstripout" in config_text and "nbqa mypy" in config_text
+    # the scaffolded pairing applies to notebooks in the project
+    (tmp_path / "notebooks" / "a.ipynb").write_text("{}")
+    pair = find_pair(tmp_path / "notebooks" / "a.ipynb")
+    assert pair is not None and pair.text.name == "a.py"
+
+
+def test_init_twice_changes_nothing_and_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING)
+    init(tmp_path)
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    _, again = init(tmp_path)
+    assert {c.action for c in again} == {"unchanged"}
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
+
+    (tmp_path / "WORKFLOW.md").write_text("our own workflow\n")
+    _, kept = init(tmp_path)
+    assert {c.path: c.action for c in kept}["WORKFLOW.md"] == "kept"
+    assert (tmp_path / "WORKFLOW.md").read_text() == "our own workflow\n"
+    _, forced = init(tmp_path, InitOptions(force=True))
+    assert {c.path: c.action for c in forced}["WORKFLOW.md"] == "overwritten"
+
+
+def test_init_creates_a_pyproject_when_there_is_none(tmp_path: Path) -> None:
+    project = tmp_path / "my-analysis"
+    package, _ = init(project)
+    assert package == "my_analysis"
+    data = tomllib.loads((project / "pyproject.toml").read_text())
+    assert data["project"]["name"] == "my-analysis"
+    assert "nbcoach" in data["tool"] and "jupytext" in data["tool"]
+
+
+def test_hooks_from_a_repository(tmp_path: Path) -> None:
+    init(
+        tmp_path,
+        InitOptions(package="pkg", hooks_repo="https://example.org/nbcoach", hooks_rev="v9"),
+    )
+    text = (tmp_path / ".pre-commit-config.yaml").read_text()
+    assert "repo: https://example.org/nbcoach\n    rev: v9" in text
+    assert "- id: nbcoach-commit-size" in text
+
+
+def test_a_bad_package_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not a valid Python package name"):
+        init(tmp_path, InitOptions(package="my-pkg"))
+
+
+def test_init_records_the_baseline_of_existing_notebooks(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    shutil.copy(EXAMPLES / "newcomer.ipynb", repo.path / "newcomer.ipynb")
+    result = run_cli("init", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert "recorded    .nbcoach/baseline.json" in result.stdout
+    assert '"newcomer.ipynb"' in (repo.path / ".nbcoach" / "baseline.json").read_text()
+
+
+@pytest.mark.slow
+def test_the_built_wheel_carries_the_templates_and_hooks(tmp_path: Path) -> None:
+    """Build the wheel, install it into a fresh venv, and run init and install-hooks from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    [wheel] = dist.glob("nbcoach-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    repo = Repo(tmp_path / "team")
+    repo.write("pyproject.toml", EXISTING)
+    nbcoach = str(venv / "bin" / "nbcoach")
+    done = subprocess.run(
+        [nbcoach, "init"], cwd=repo.path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "created     WORKFLOW.md" in done.stdout
+    location = subprocess.run(
+        [str(python), "-c", "import nbcoach.resources as r; print(r.shipped('templates'))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "site-packages/nbcoach/templates" in location  # from the wheel, not this checkout
+    assert (repo.path / "src" / "churn_study" / "__init__.py").is_file()
+    hooks = subprocess.run(
+        [nbcoach, "install-hooks"], cwd=repo.path, capture_output=True, text=True, timeout=120
+    )
+    assert hooks.returncode == 0, hooks.stderr
+    assert "installed  pre-commit" in hooks.stdout
+    assert (repo.path / ".git" / "hooks" / "post-merge").is_file()
