@@ -62,7 +62,8 @@ def isolated_environment(lock: LockFile, notify: Notify = lambda _: None) -> Pat
         directory,
         requirements,
         notify,
-        f"building an environment from {lock.path.name} ({len(requirements)} pins + ipykernel)",
+        f"building an environment from {lock.path.name} "
+        f"({len(requirements)} pin{'' if len(requirements) == 1 else 's'} + ipykernel)",
         {"lock": str(lock.path), "lock_hash": lock.digest},
     )
 
@@ -77,7 +78,7 @@ def newest_environment(names: Sequence[str], notify: Notify = lambda _: None) ->
         "building an environment for the newest releases",
         {"names": list(names)},
     )
-    notify(f"asking the package index for the newest releases of {len(names)} packages")
+    notify(f"asking the package index for the newest releases of: {', '.join(sorted(names))}")
     _pip(python, ["install", "--upgrade", *sorted(names), KERNEL_PACKAGE], directory)
     return python
 

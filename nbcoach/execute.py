@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.errors import InputError
+from nbcoach.errors import InputError, UsageError
 from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
 from nbcoach.model import RunResult, RunStatus
 
@@ -54,14 +54,21 @@ def execute_notebook(
     source, output, cwd = source.resolve(), output.resolve(), cwd.resolve()
     original = _read_source(source)
     document = _parse(original, source)
+    _check_parameters(parameters)
     require_ipykernel(python)
     notes = parameter_notes(source, document, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial_path(output)
     tracker = _Tracker(len(document["cells"]) + (1 if parameters else 0), progress)
     started = time.monotonic()
-    with kernel_manager_for(python, extra_pythonpath, inherit_pythonpath) as manager_class:
-        failure = _run_papermill(source, partial, cwd, parameters, timeout, manager_class, tracker)
+    try:
+        with kernel_manager_for(python, extra_pythonpath, inherit_pythonpath) as manager_class:
+            failure = _run_papermill(
+                source, partial, cwd, parameters, timeout, manager_class, tracker
+            )
+    except BaseException:  # interrupted (Ctrl-C) or papermill itself broke: leave no debris
+        partial.unlink(missing_ok=True)
+        raise
     duration = time.monotonic() - started
     executed = _executed_cells(partial, document)
     status: RunStatus = "ok"
@@ -102,9 +109,9 @@ def _run_papermill(
     manager_class: type,
     tracker: _Tracker,
 ) -> _Failure | None:
-    import papermill  # type: ignore[import-untyped]
+    import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError  # type: ignore[import-untyped]
+    from papermill.exceptions import PapermillExecutionError
 
     quiet = _Quiet("papermill")  # it logs what RunResult reports: unknown parameters, timeouts
     try:
@@ -184,6 +191,18 @@ def parameter_notes(
         f"`{name}` is not assigned in the parameters cell (cell {tagged[0]}); it was set anyway"
         for name in sorted(set(parameters) - known)
     ]
+
+
+def _check_parameters(parameters: Mapping[str, object] | None) -> None:
+    """papermill stores parameters in the notebook's JSON: anything else fails mid-run."""
+    for name, value in (parameters or {}).items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as error:
+            raise UsageError(
+                f"parameter {name}: a {type(value).__name__} cannot be passed to a notebook; "
+                "use numbers, text, True/False/None, lists or dicts"
+            ) from error
 
 
 def source_cell_number(cells: Sequence[dict[str, Any]], index: int) -> int | None:

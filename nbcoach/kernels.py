@@ -74,7 +74,7 @@ def kernel_manager_for(
         class RunKernelManager(AsyncKernelManager):
             @default("kernel_spec_manager")
             def _only_this_run(self) -> KernelSpecManager:
-                return KernelSpecManager(kernel_dirs=[str(folder)])
+                return KernelSpecManager(kernel_dirs=[str(folder)], ensure_native_kernel=False)
 
             if os.name == "posix":
                 # Local sockets in the run's private folder, not TCP ports any local user can

@@ -158,99 +158,6 @@ class Metrics:
     maintainability: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """A window of normalised lines, for copy-paste detection across notebooks."""
-
-    digest: str
-    index: int  # ordinal of the window's first significant line in the notebook
-    cell: int
-    line: int
-    end_line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything measured about one input; independent of the other inputs of the run."""
-
-    path: str
-    status: Status
-    reason: str = ""
-    format: SourceFormat = "ipynb"
-    language: str = "python"
-    notes: tuple[str, ...] = ()
-    metrics: Metrics = Metrics()
-    functions: tuple[Function, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    fingerprints: tuple[Fingerprint, ...] = ()
-    candidates: tuple[str, ...] = ()
-    lint_targets: tuple[str, ...] = ()  # extra files ruff must read for this input (see lint.py)
-    suppressions: tuple[Suppression, ...] = ()
-    cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py
-
-
-@dataclass(frozen=True, slots=True)
-class Suppression:
-    """`# nbcoach: ignore[rule]` at a line, or for a whole cell when `line` is None."""
-
-    cell: int | None
-    line: int | None
-    rules: tuple[str, ...] = ()  # empty: every rule
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryScore:
-    name: Category
-    score: float
-    grade: str
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionScore:
-    function: Function
-    score: float
-    grade: str
-
-
-@dataclass(frozen=True, slots=True)
-class NextStep:
-    action: str
-    gain: float
-    location: Location | None = None
-    rules: tuple[str, ...] = ()
-    command: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ReportCard:
-    path: str
-    status: Status
-    reason: str = ""
-    format: SourceFormat = "ipynb"
-    language: str = "python"
-    notes: tuple[str, ...] = ()
-    score: float | None = None
-    grade: str | None = None
-    categories: tuple[CategoryScore, ...] = ()
-    functions: tuple[FunctionScore, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    next_steps: tuple[NextStep, ...] = ()
-    strengths: tuple[str, ...] = ()
-    candidates: tuple[str, ...] = ()
-    metrics: Metrics = Metrics()
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """One run of `nbcoach report`: a card per input plus what spans inputs."""
-
-    cards: tuple[ReportCard, ...]
-    cross_findings: tuple[Finding, ...] = ()
-    input_errors: tuple[str, ...] = ()
-    fail_under: float | None = None
-    stats: dict[str, float] = field(default_factory=dict)
-
-
 # --- headless runs, locks and output comparison (`nbcoach run`, `nbcoach lock`) ---
 
 RunStatus = Literal["ok", "failed", "timeout"]
@@ -391,6 +298,99 @@ class UpgradeReport:
     @property
     def safe(self) -> bool:
         return self.locked.status == "ok" and self.newest.status == "ok" and not self.differences
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A window of normalised lines, for copy-paste detection across notebooks."""
+
+    digest: str
+    index: int  # ordinal of the window's first significant line in the notebook
+    cell: int
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything measured about one input; independent of the other inputs of the run."""
+
+    path: str
+    status: Status
+    reason: str = ""
+    format: SourceFormat = "ipynb"
+    language: str = "python"
+    notes: tuple[str, ...] = ()
+    metrics: Metrics = Metrics()
+    functions: tuple[Function, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    fingerprints: tuple[Fingerprint, ...] = ()
+    candidates: tuple[str, ...] = ()
+    lint_targets: tuple[str, ...] = ()  # extra files ruff must read for this input (see lint.py)
+    suppressions: tuple[Suppression, ...] = ()
+    cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """`# nbcoach: ignore[rule]` at a line, or for a whole cell when `line` is None."""
+
+    cell: int | None
+    line: int | None
+    rules: tuple[str, ...] = ()  # empty: every rule
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    name: Category
+    score: float
+    grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionScore:
+    function: Function
+    score: float
+    grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    action: str
+    gain: float
+    location: Location | None = None
+    rules: tuple[str, ...] = ()
+    command: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCard:
+    path: str
+    status: Status
+    reason: str = ""
+    format: SourceFormat = "ipynb"
+    language: str = "python"
+    notes: tuple[str, ...] = ()
+    score: float | None = None
+    grade: str | None = None
+    categories: tuple[CategoryScore, ...] = ()
+    functions: tuple[FunctionScore, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()
+    strengths: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    metrics: Metrics = Metrics()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One run of `nbcoach report`: a card per input plus what spans inputs."""
+
+    cards: tuple[ReportCard, ...]
+    cross_findings: tuple[Finding, ...] = ()
+    input_errors: tuple[str, ...] = ()
+    fail_under: float | None = None
+    stats: dict[str, float] = field(default_factory=dict)
 
 
 # --- extraction (`nbcoach extract`) ---

@@ -107,7 +107,7 @@ def normalise_text(text: str) -> str:
 
 
 def _normalised(outputs: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    items: list[str] = []
+    items: list[list[str]] = []  # [label, text]
     last_stream = None
     for output in outputs:
         kind = output.get("output_type")
@@ -115,22 +115,22 @@ def _normalised(outputs: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
             name = output.get("name", "stdout")
             text = _text(output.get("text", ""))
             if last_stream == name and items:
-                items[-1] += text  # one print split over messages is still one output
+                items[-1][1] += text  # one print split over messages is still one output
             else:
-                items.append(f"[{name}] " + text)
+                items.append([name, text])
             last_stream = name
             continue
         last_stream = None
         if kind == "error":
-            items.append(f"[error] {output.get('ename', '')}: {output.get('evalue', '')}")
+            items.append(["error", f"{output.get('ename', '')}: {output.get('evalue', '')}"])
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             label = "result" if kind == "execute_result" else "display"
             if "text/plain" in data:
-                items.append(f"[{label}] " + _text(data["text/plain"]))
+                items.append([label, _text(data["text/plain"])])
             else:
-                items.append(f"[{label}] " + ", ".join(sorted(data)))
-    return tuple(normalise_text(item) for item in items)
+                items.append([label, ", ".join(sorted(data))])
+    return tuple(f"[{label}] {normalise_text(text)}" for label, text in items)
 
 
 def _errors(outputs: Sequence[str]) -> set[str]:

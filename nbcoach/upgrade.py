@@ -40,7 +40,8 @@ def upgrade_check(notebook: Path, options: RunOptions) -> UpgradeOutcome:
         raise UsageError(
             f"{notebook}: imports no third-party package, so there is nothing to upgrade"
         )
-    notify(f"run 1 of 2: the {locked_side.label} environment ({len(pins)} locked packages)")
+    count = f"{len(pins)} locked package{'' if len(pins) == 1 else 's'}"
+    notify(f"run 1 of 2: the {locked_side.label} environment ({count})")
     locked = execute_plan(plan, locked_side)
     newest_python = str(newest_environment(sorted(pins), notify))
     describe.cache_clear()

@@ -63,6 +63,7 @@ def main() -> None:
     try:
         # without standalone mode, click returns (not raises) the code of a typer.Exit
         code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except NbcoachError as error:
         typer.echo(f"nbcoach: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -79,4 +80,3 @@ def main() -> None:
             show()
             sys.exit(2)
         raise
-    sys.exit(code if isinstance(code, int) else 0)

@@ -147,10 +147,16 @@ def parse_arguments(arguments: list[str]) -> tuple[Path, dict[str, object]]:
 
 
 def parameter_value(text: str) -> object:
-    """A Python literal when the text is one (`3`, `0.5`, `True`, `[1, 2]`), else the text."""
+    """A Python literal when the text is one (`3`, `0.5`, `True`, `[1, 2]`), else the text.
+
+    Only values JSON can hold (papermill stores them in the notebook): `{1, 2}` stays text.
+    """
     import ast
+    import json
 
     try:
-        return ast.literal_eval(text)
+        value = ast.literal_eval(text)
+        json.dumps(value)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return text
+    return value

@@ -37,7 +37,7 @@ def run_lines(
             (display, "bold"),
             ": ",
             ("ok", STATUS_STYLE["ok"]),
-            f" in {result.duration:.1f} s ({result.cells} cells; {where})",
+            f" in {result.duration:.1f} s ({_count(result.cells, 'cell')}; {where})",
         )
         lines.append(head)
     else:
@@ -97,7 +97,10 @@ def upgrade_lines(report: UpgradeReport, display: str, max_cells: int = 10) -> l
     lines = [Text.assemble((f"Upgrade check for {display}", "bold"), ": ", verdict)]
     if changed:
         lines.append(
-            Text(f"  {len(changed)} of {len(report.upgrades)} packages have newer releases:")
+            Text(
+                f"  {len(changed)} of {_count(len(report.upgrades), 'package')} "
+                f"{'has a newer release' if len(changed) == 1 else 'have newer releases'}:"
+            )
         )
         lines.extend(
             Text(f"    {u.name} {u.locked} -> {u.newest or 'not installed'}") for u in changed
@@ -126,12 +129,16 @@ def _difference_lines(difference: OutputDifference, display: str) -> list[Text]:
     return lines
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def lock_lines(lock: Lock, written: str | None) -> list[Text]:
     """The summary `nbcoach lock` prints on stderr: counts, skips and unmapped imports."""
     direct = sum(1 for pin in lock.pins if pin.direct)
     summary = (
-        f"{len(lock.pins)} pins ({direct} imported directly, {len(lock.pins) - direct} needed by "
-        f"them) from {len(lock.sources)} files, Python {lock.python}"
+        f"{_count(len(lock.pins), 'pin')} ({direct} imported directly, {len(lock.pins) - direct} needed by "
+        f"them) from {_count(len(lock.sources), 'file')}, Python {lock.python}"
     )
     lines = [Text(f"wrote {written}: {summary}" if written else summary)]
     lines.extend(Text(f"  skipped {item}", style="dim") for item in lock.skipped)
