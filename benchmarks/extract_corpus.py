@@ -32,7 +32,7 @@ from extract_invariants import violations  # noqa: E402
 from nbcoach.errors import NbcoachError  # noqa: E402
 from nbcoach.extract import candidates, open_notebook, plan_extraction  # noqa: E402
 from nbcoach.extract_apply import ApplyOptions, apply_plan  # noqa: E402
-from nbcoach.extract_needs import Source  # noqa: E402
+from nbcoach.extract_source import Source  # noqa: E402
 
 # Corpus notebooks that run offline with the standard library in a few seconds each (found by
 # running every corpus notebook with papermill; the others need numpy, pandas, matplotlib,

@@ -14,35 +14,24 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach.errors import NbcoachError
-from nbcoach.extract import digest, shown
+from nbcoach.extract import digest
+from nbcoach.extract_verify import ApplyOptions, compare_runs, importable_advice, run_notebook
 from nbcoach.files import write_atomic
-from nbcoach.model import CellOutputs, ExtractionPlan, ExtractionResult, RunResult
+from nbcoach.model import ExtractionPlan, ExtractionResult, RunResult
 from nbcoach.project import project_root, state_dir
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+__all__ = ["ApplyOptions", "ExtractRefusedError", "apply_plan", "importable_advice"]
 
 
 class ExtractRefusedError(NbcoachError):
     """Applying the plan would overwrite work nbcoach did not see; nothing was written."""
 
     exit_code = 1
-
-
-@dataclass(frozen=True, slots=True)
-class ApplyOptions:
-    verify: bool = False
-    python: str = sys.executable
-    timeout: float | None = None  # per cell, for --verify
-    record_tests: bool = True  # with --verify: write characterization tests from recorded calls
-    progress: Progress | None = None
 
 
 @dataclass(slots=True)
@@ -52,8 +41,9 @@ class _Backup:
     created: list[Path]
 
 
-def apply_plan(plan: ExtractionPlan, options: ApplyOptions = ApplyOptions()) -> ExtractionResult:
+def apply_plan(plan: ExtractionPlan, options: ApplyOptions | None = None) -> ExtractionResult:
     """Write the plan (and verify it when asked); raises ExtractRefusedError when unsafe."""
+    options = options or ApplyOptions()
     if plan.empty:
         return ExtractionResult(plan, applied=False, notes=("nothing to move",))
     notebook = Path(plan.notebook)
@@ -62,7 +52,7 @@ def apply_plan(plan: ExtractionPlan, options: ApplyOptions = ApplyOptions()) -> 
     folder = _backup_folder(notebook)
     before = None
     if options.verify:
-        before = _run(plan, notebook, folder / "before.ipynb", options, "before")
+        before = run_notebook(plan, notebook, folder / "before.ipynb", options, "before")
         _check_unchanged(plan)
     backup = _backup(plan, notebook, pair, folder)
     try:
@@ -71,17 +61,17 @@ def apply_plan(plan: ExtractionPlan, options: ApplyOptions = ApplyOptions()) -> 
         _rollback(backup, pair)
         raise
     written = tuple(str(p) for p in [*backup.saved, *backup.created] if Path(p).is_file())
-    if not options.verify:
-        return _done(plan, options, written, backup)
-    return _verify(plan, notebook, options, folder, before, backup, pair, written)
+    if before is None:
+        return _applied(plan, options, written, backup)
+    try:
+        return _verified(plan, options, before, backup, pair, written)
+    except BaseException:  # the second run broke or was interrupted: undo, then report it
+        _rollback(backup, pair)
+        raise
 
 
-def _done(
-    plan: ExtractionPlan,
-    options: ApplyOptions,
-    written: tuple[str, ...],
-    backup: _Backup,
-    **verified: object,
+def _applied(
+    plan: ExtractionPlan, options: ApplyOptions, written: tuple[str, ...], backup: _Backup
 ) -> ExtractionResult:
     return ExtractionResult(
         plan,
@@ -89,51 +79,51 @@ def _done(
         written=written,
         backup=str(backup.folder),
         importable=importable_advice(plan, options.python),
-        **verified,  # type: ignore[arg-type]
     )
 
 
-def _verify(
+def _verified(
     plan: ExtractionPlan,
-    notebook: Path,
     options: ApplyOptions,
-    work: Path,
-    before: RunResult | None,
+    before: RunResult,
     backup: _Backup,
     pair: Path | None,
     written: tuple[str, ...],
 ) -> ExtractionResult:
-    from nbcoach.outputs import cell_outputs, compare_outputs
     from nbcoach.recorder import Recorder
 
-    assert before is not None
-    recorder = Recorder(plan, work) if options.record_tests else None
-    try:
-        after = _run(plan, notebook, work / "after.ipynb", options, "after", recorder)
-    except BaseException:
+    notebook = Path(plan.notebook)
+    folder = backup.folder
+    recorder = Recorder(plan, folder) if options.record_tests else None
+    extra = recorder.folder if recorder is not None else None
+    after = run_notebook(plan, notebook, folder / "after.ipynb", options, "after", extra)
+    original = backup.saved[notebook]
+    assert original is not None
+
+    def rerun() -> RunResult:
+        return run_notebook(plan, original, folder / "before-again.ipynb", options, "again")
+
+    comparison = compare_runs(plan, before, after, rerun)
+    outcome = ExtractionResult(
+        plan,
+        applied=False,
+        backup=str(folder),
+        before=before,
+        after=after,
+        differences=comparison.differences,
+        compared_cells=comparison.compared,
+        unstable_cells=comparison.unstable,
+    )
+    if comparison.differences:
         _rollback(backup, pair)
-        raise
-    old = _comparable_before(plan, cell_outputs(Path(before.output)))
-    new = _renumbered(plan, cell_outputs(Path(after.output)))
-    differences = tuple(compare_outputs(old, new))
-    result = {
-        "before": before,
-        "after": after,
-        "differences": differences,
-        "compared_cells": len(old),
-    }
-    if differences:
-        _rollback(backup, pair)
-        return ExtractionResult(
-            plan,
-            applied=False,
-            written=(),
-            backup=str(backup.folder),
-            verified=False,
-            rolled_back=True,
-            **result,  # type: ignore[arg-type]
-        )
+        return replace(outcome, verified=False, rolled_back=True)
     notes: list[str] = []
+    if comparison.unstable:
+        cells = ", ".join(map(str, comparison.unstable))
+        notes.append(
+            f"not compared: cell{'s' if len(comparison.unstable) > 1 else ''} {cells} print "
+            "something different on every run of the unchanged notebook (random numbers, times)"
+        )
     if before.status != "ok":
         notes.append(
             f"the notebook fails at cell {before.failing_cell} ({before.error}) before the "
@@ -143,63 +133,16 @@ def _verify(
     if recorder is not None:
         tests, more = recorder.write_tests(options.python)
         notes += more
-    done = _done(plan, options, written + ((tests,) if tests else ()), backup, verified=True)
-    return replace(done, **result, tests=tests, notes=tuple(notes))  # type: ignore[arg-type]
-
-
-def _run(
-    plan: ExtractionPlan,
-    notebook: Path,
-    output: Path,
-    options: ApplyOptions,
-    stage: str,
-    recorder: object | None = None,
-) -> RunResult:
-    from nbcoach.execute import execute_notebook
-
-    progress = options.progress
-
-    def advance(done: int, total: int) -> None:
-        if progress is not None:
-            progress(stage, done, total)
-
-    extra = [Path(plan.source_root)]
-    if recorder is not None:
-        extra.insert(0, recorder.folder)  # type: ignore[attr-defined]
-    return execute_notebook(
-        notebook,
-        output,
-        cwd=notebook.parent,
-        timeout=options.timeout,
-        python=options.python,
-        extra_pythonpath=tuple(extra),
-        progress=advance,
+    done = _applied(plan, options, written + ((tests,) if tests else ()), backup)
+    return replace(
+        outcome,
+        applied=True,
+        written=done.written,
+        importable=done.importable,
+        verified=True,
+        tests=tests,
+        notes=tuple(notes),
     )
-
-
-def _comparable_before(plan: ExtractionPlan, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
-    """The first run's cells, without the cells the change removes when they printed nothing
-    (a cell of definitions only); one that did print stays, and shows up as a difference."""
-    removed = {change.cell for change in plan.changes if change.source is None}
-    return [cell for cell in cells if not (cell.cell in removed and not cell.outputs)]
-
-
-def _renumbered(plan: ExtractionPlan, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
-    """The second run's cells under their numbers before the change, so both runs line up."""
-    removed = sorted(change.cell for change in plan.changes if change.source is None)
-    old_number: dict[int, int] = {}
-    new = 0
-    for old in range(1, _cell_count(plan) + 1):
-        if old in removed:
-            continue
-        new += 1
-        old_number[new] = old
-    return [replace(cell, cell=old_number.get(cell.cell, cell.cell)) for cell in cells]
-
-
-def _cell_count(plan: ExtractionPlan) -> int:
-    removed = sum(1 for change in plan.changes if change.source is None)
-    return len(json.loads(plan.notebook_text).get("cells", [])) + removed
 
 
 # --- safety --------------------------------------------------------------------------------
@@ -273,15 +216,14 @@ def _backup(plan: ExtractionPlan, notebook: Path, pair: Path | None, folder: Pat
     saved: dict[Path, Path | None] = {}
     manifest = {}
     for path in (notebook, Path(plan.module), *([pair] if pair else [])):
+        copy: Path | None = None
         if path.exists():
             copy = folder / path.name
             if copy.exists():
                 copy = folder / f"{len(saved)}-{path.name}"
             shutil.copy2(path, copy)
-            saved[path] = copy
-        else:
-            saved[path] = None
-        manifest[str(path.resolve())] = saved[path].name if saved[path] else None
+        saved[path] = copy
+        manifest[str(path.resolve())] = copy.name if copy is not None else None
     (folder / "manifest.json").write_text(
         json.dumps({"notebook": str(notebook.resolve()), "files": manifest}, indent=1) + "\n",
         encoding="utf-8",
@@ -328,51 +270,3 @@ def _rollback(backup: _Backup, pair: Path | None) -> None:
     if pair is not None:
         notebook = next(iter(backup.saved))
         _sync(notebook)
-
-
-# --- can the kernel import it? -------------------------------------------------------------
-
-
-def importable_advice(plan: ExtractionPlan, python: str) -> str:
-    """Empty when the notebook's kernel imports the package from its source folder; else what
-    to do about it, in one or two sentences."""
-    top = plan.module_name.split(".")[0]
-    source_root = Path(plan.source_root)
-    expected = (source_root / top).resolve()
-    probe = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.find_spec({top!r})\n"
-        "where = ''\n"
-        "if spec is not None:\n"
-        "    where = spec.origin or ''\n"
-        "    if spec.submodule_search_locations:\n"
-        "        where = list(spec.submodule_search_locations)[0]\n"
-        "print(where)\n"
-    )
-    try:
-        completed = subprocess.run(
-            [python, "-c", probe],
-            cwd=Path(plan.notebook).parent,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        where = completed.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        where = ""
-    if where and Path(where).resolve() in (expected, expected.with_suffix(".py")):
-        return ""
-    root = source_root.parent
-    fix = (
-        f"install the project in editable mode: `{python} -m pip install -e {shown(root)}`"
-        if (root / "pyproject.toml").is_file()
-        else f"there is no pyproject.toml in {shown(root)}: `nbcoach init` scaffolds one, "
-        "then `pip install -e .`"
-    )
-    found = f" (it finds another `{top}` at {where})" if where else ""
-    return (
-        f"the notebook's kernel ({python}) cannot import `{plan.module_name}` from "
-        f"{shown(source_root)}{found}; {fix}. Until then, start Jupyter with "
-        f"PYTHONPATH={shown(source_root)}"
-    )

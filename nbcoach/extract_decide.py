@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from nbcoach.extract_cells import CellSyntax
-from nbcoach.extract_needs import Def, Needs, Source, needs_of
+from nbcoach.extract_hoist import check_hoisting
+from nbcoach.extract_needs import Needs, needs_of
+from nbcoach.extract_source import Def, Source
 from nbcoach.model import Refusal
 
 Position = tuple[int, int]  # (cell, line)
@@ -59,7 +60,7 @@ def decide(
         blocked = _check_references(source, moved, parameters)
         if not blocked:
             import_at = _import_position(source, moved)
-            blocked = _check_hoisting(source, moved, import_at)
+            blocked = check_hoisting(source, moved, import_at)
         if not blocked:
             break
         refused.update(blocked)
@@ -262,97 +263,9 @@ def _import_position(source: Source, moved: dict[str, Needs]) -> Def | None:
     return first
 
 
-def _check_hoisting(
-    source: Source, moved: dict[str, Needs], import_at: Def | None
-) -> dict[str, Refusal]:
-    """After the change every moved name is bound at the import, before its own definition
-    used to run. Refuse where a cell in between would now see something else."""
-    if import_at is None:
-        return {}
-    start: Position = (import_at.cell, import_at.start)
-    blocked: dict[str, Refusal] = {}
-    for name in moved:
-        refusal = _hoisting_refusal(source, name, start)
-        if refusal is not None:
-            blocked[name] = refusal
-    return blocked
-
-
-def _hoisting_refusal(source: Source, name: str, start: Position) -> Refusal | None:
-    definitions = source.definitions[name]
-    live = definitions[-1]
-    end: Position = (live.cell, live.start)
-    for earlier in definitions[:-1]:
-        if not earlier.direct:
-            return Refusal(
-                name,
-                "hoist-conflict",
-                f"`{name}` is also defined inside a block at cell {earlier.cell}; whether that "
-                "definition runs decides which one later cells see",
-                source.location(earlier.cell, earlier.line),
-            )
-    own = {(d.cell, d.line) for d in definitions}
-    others = [b for b in source.events if b.name == name and (b.cell, b.line) not in own]
-    loads = _loads(source, name, definitions)
-    for binding in others:
-        position = (binding.cell, binding.line)
-        in_window = start <= position < end
-        used = any(start <= load < end for load in loads)
-        if in_window or (position < start and used):
-            return Refusal(
-                name,
-                "hoist-conflict",
-                f"`{name}` is also bound by {_article(binding.what)} at cell {binding.cell} line "
-                f"{binding.line}; importing it at cell {start[0]} would change what cells "
-                f"{start[0]}-{end[0]} see",
-                source.location(binding.cell, binding.line),
-            )
-    for earlier, later in pairwise(definitions):
-        if earlier.digest == live.digest:
-            continue
-        used = sorted(
-            {
-                cell
-                for cell, line in loads
-                if (earlier.cell, earlier.end) < (cell, line) < (later.cell, later.start)
-            }
-        )
-        if used:
-            return Refusal(
-                name,
-                "redefined-used-between",
-                f"`{name}` has an earlier, different definition in cell {earlier.cell} that "
-                f"{_cells(used)} still use{'s' if len(used) == 1 else ''}; moving the cell "
-                f"{live.cell} version would change what {'it does' if len(used) == 1 else 'they do'}."
-                f" Delete or rename the cell {earlier.cell} version first",
-                source.location(earlier.cell, earlier.line),
-            )
-    return None
-
-
-def _loads(source: Source, name: str, definitions: list[Def]) -> list[Position]:
-    """Where the notebook reads `name`, outside the name's own definitions."""
-    positions = []
-    for number, facts in source.facts.items():
-        for line in facts.loads.get(name, []):
-            if not any(d.cell == number and d.start <= line <= d.end for d in definitions):
-                positions.append((number, line))
-    return positions
-
-
 def mentions(text: str, name: str) -> bool:
     return name in text and re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
-def _cells(numbers: list[int]) -> str:
-    if len(numbers) == 1:
-        return f"cell {numbers[0]}"
-    return "cells " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
-
-
 def _names(names: Iterable[str]) -> str:
     return ", ".join(f"`{n}`" for n in names)
-
-
-def _article(what: str) -> str:
-    return f"an {what}" if what[0] in "aeiou" else f"a {what}"

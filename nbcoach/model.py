@@ -462,6 +462,7 @@ class ExtractionPlan:
     module_digest: str | None = None  # None: the module does not exist yet
     notebook_diff: str = ""  # the notebook seen as py:percent, before -> after
     module_diff: str = ""
+    cell_count: int = 0  # cells in the notebook before the change
 
     @property
     def empty(self) -> bool:
@@ -496,6 +497,7 @@ class ExtractionResult:
     after: RunResult | None = None
     differences: tuple[OutputDifference, ...] = ()
     compared_cells: int = 0
+    unstable_cells: tuple[int, ...] = ()  # differ between two runs of the unchanged notebook
     importable: str = ""  # empty when the kernel can import the module, else how to make it so
     tests: str = ""  # the characterization test file written, if any
     notes: tuple[str, ...] = ()

@@ -122,7 +122,7 @@ def _value_end(text: str, position: int) -> int:
 
 def _members(text: str, position: int) -> list[tuple[str, Span]]:
     """(key, value span) of each member of the object starting at `position`."""
-    members = []
+    members: list[tuple[str, Span]] = []
     position = _skip(text, position + 1)
     if text.startswith("}", position):
         return members

@@ -244,3 +244,20 @@ def test_the_messy_example_becomes_modular_with_identical_outputs(tmp_path: Path
     assert module.read_text() == plan.module_text
     assert "install the project in editable mode" in result.importable
     assert Path(result.tests).is_file()
+
+
+@pytest.mark.slow
+def test_cells_that_change_on_every_run_are_not_compared_and_said_so(
+    make_notebook: MakeNotebook,
+) -> None:
+    cells = [
+        *CELLS,
+        "import random\nprint(random.random())",  # no seed: new output on every run
+        "print(sorted({'pear', 'fig'}), {'a', 'b', 'c', 'd'})",  # set order: fixed hash seed
+    ]
+    notebook = make_notebook(cells)
+    result = apply_plan(planned(notebook), ApplyOptions(verify=True, record_tests=False))
+    assert result.verified and result.applied
+    assert result.unstable_cells == (5,)
+    assert result.compared_cells == 4
+    assert any(note.startswith("not compared: cell 5 print") for note in result.notes)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:  # the engine is imported inside the command, to keep `--help` fast
+    from nbcoach.model import ExtractionPlan, ExtractionResult
 
 
 def extract(
@@ -92,14 +96,17 @@ def extract(
 
 
 def _apply(
-    plan: object, verify: bool, timeout: float | None, python: str, tests: bool, no_color: bool
-) -> object:
+    plan: ExtractionPlan,
+    verify: bool,
+    timeout: float | None,
+    python: str,
+    tests: bool,
+    no_color: bool,
+) -> ExtractionResult:
     from nbcoach.cli.console import console
     from nbcoach.cli.progress import progress_bar
     from nbcoach.extract_apply import ApplyOptions, apply_plan
-    from nbcoach.model import ExtractionPlan
 
-    assert isinstance(plan, ExtractionPlan)
     err = console(no_color, stderr=True)
     with progress_bar(err, "Running the notebook") as advance:
 

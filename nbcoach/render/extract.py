@@ -115,11 +115,13 @@ def result_lines(result: ExtractionResult) -> list[Text]:
     )
     lines.append(Text(f"  originals saved in {shown(result.backup)}"))
     if result.verified:
+        compared = (
+            f"the {result.compared_cells} code cells compared print"
+            if result.unstable_cells
+            else f"all {result.compared_cells} code cells print"
+        )
         lines.append(
-            Text.assemble(
-                ("verified", "bold green"),
-                f": all {result.compared_cells} code cells print the same before and after",
-            )
+            Text.assemble(("verified", "bold green"), f": {compared} the same before and after")
         )
         lines += _runs(result)
     if result.tests:
