@@ -87,7 +87,8 @@ def one_candidate(source: Source, name: str) -> tuple[bool, str]:
         plan = plan_extraction(replace(source, path=copy), [name], diffs=False)
         refused = [r for r in plan.refusals if r.name == name]
         if refused:
-            return False, f"refused:{refused[0].code}"
+            cause = f" (root: {refused[0].cause})" if refused[0].cause else ""
+            return False, f"refused:{refused[0].code}{cause}"
         apply_plan(plan)
         problems = violations(plan, original)
         return not problems, "; ".join(problems)

@@ -14,11 +14,10 @@ import builtins
 import symtable
 from dataclasses import dataclass, field
 
-from nbcoach.extract_source import Def, Node, Source, notebook_level
+from nbcoach.extract_copies import constant, import_for, star_module, type_alias
+from nbcoach.extract_source import Def, Node, Source
 from nbcoach.model import Location, Refusal
 from nbcoach.names import BUILTINS, free_names
-from nbcoach.parse import ParsedCell
-from nbcoach.starimports import star_exports
 
 IPYTHON_IMPORTS = {
     "display": "from IPython.display import display",
@@ -126,7 +125,7 @@ def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None
     if read in source.global_writes and kind is not None:
         kind = "data"
     if kind == "import":
-        statements = _import_for(source, read)
+        statements = import_for(source, read)
         if statements is None:
             return (
                 "relative-import",
@@ -139,17 +138,23 @@ def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None
         else:
             needs.data.add(read)
     elif kind == "constant":
-        constant = _constant(source, read)
-        if constant is None:
+        copy = constant(source, read)
+        if copy is None:
             needs.data.add(read)
         else:
-            needs.constants[read] = constant
+            needs.constants[read] = copy
     elif kind == "data":
-        needs.data.add(read)
+        alias = type_alias(source, read)
+        if alias is None:
+            needs.data.add(read)
+        else:
+            needs.imports.update(alias.imports)
+            needs.constants.update(alias.constants)
+            needs.helpers |= alias.helpers
     elif read in _BUILTINS:
         return None
     else:
-        module = _star_module(source, read)
+        module = star_module(source, read)
         if module is None:
             return (
                 "unknown-name",
@@ -180,79 +185,6 @@ def _has_annotations(node: Node) -> bool:
         or isinstance(child, ast.AnnAssign)
         for child in ast.walk(node)
     )
-
-
-def _import_for(source: Source, name: str) -> list[str] | None:
-    """The import statement(s) binding `name`: the last one, plus every `import a.b` sibling
-    (they all bind `a`, and each makes its submodule reachable)."""
-    found = source.imports.get(name, [])
-    if not found:
-        return None
-    if any(statement.startswith("from .") for _, _, statement, _ in found):
-        return None
-    direct = [item for item in found if item[3]] or found
-    last = direct[-1][2]
-    if last.startswith("import ") and " as " not in last:
-        siblings = [s for _, _, s, _ in direct if s.startswith("import ") and " as " not in s]
-        return sorted(set(siblings))
-    return [last]
-
-
-def _constant(source: Source, name: str) -> str | None:
-    """`NAME = literal` as the notebook spells it, or None when it is not safe to copy."""
-    for facts in source.facts.values():
-        for assignment in facts.assignments:
-            if assignment.name != name or not assignment.literal or assignment.value is None:
-                continue
-            if name in source.mutated and not _immutable(assignment.value):
-                return None
-            cell = source.cells[facts.number]
-            statement = _assignment_statement(cell, assignment.line, name)
-            if statement is None:
-                return None
-            text = ast.get_source_segment(cell.source, assignment.value)
-            return f"{name} = {text}" if text else None
-    return None
-
-
-def _assignment_statement(cell: ParsedCell, line: int, name: str) -> ast.stmt | None:
-    """The assignment at `line` if it binds `name` alone (`a = b = 1` yes, `a, b = 1, 2` no)."""
-    assert cell.tree is not None
-    for statement in notebook_level(cell.tree.body):
-        if statement.lineno != line:
-            continue
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in statement.targets
-        ):
-            return statement
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and statement.target.id == name
-        ):
-            return statement
-    return None
-
-
-def _immutable(value: ast.expr) -> bool:
-    return not any(
-        isinstance(node, (ast.List, ast.Dict, ast.Set, ast.ListComp)) for node in ast.walk(value)
-    )
-
-
-def _star_module(source: Source, name: str) -> str | None:
-    """The star-imported module that provides `name` ('' if a star import exists but none
-    can be resolved; None when there is no star import to come from)."""
-    if not source.stars:
-        return None
-    unresolved = False
-    for _, _, module in reversed(source.stars):
-        exports = star_exports(module)
-        if exports is None:
-            unresolved = True
-        elif name in exports:
-            return module
-    return "" if unresolved else None
 
 
 def global_reads(node: Node) -> set[str]:

@@ -322,3 +322,36 @@ def test_inputs_extract_cannot_work_on(tmp_path: Path, make_notebook: MakeNotebo
         plan_extraction(python, ["f"], tmp_path / "src" / "2bad" / "m.py")
     with pytest.raises(UsageError, match=r"must name a \.py file"):
         plan_extraction(python, ["f"], tmp_path / "src" / "m.txt")
+
+
+def test_a_function_defined_before_the_import_that_reads_the_name_blocks_the_move(
+    make_notebook: MakeNotebook,
+) -> None:
+    """Found on the corpus (pytudes' Probability.ipynb): `half` reads the imported `Fraction`
+    when called in cell 4; importing the notebook's own `Fraction` at cell 3 would change it."""
+    cells = [
+        "from fractions import Fraction",
+        "def half(n):\n    return Fraction(n, 2)",
+        "def first():\n    return 1",
+        "print(half(1))",
+        "def Fraction(n, d):\n    return n / d",
+    ]
+    plan = plan_of(make_notebook, cells, ["first", "Fraction"])
+    code, reason, where = refusal(plan, "Fraction")
+    assert code == "hoist-conflict" and where.endswith("notebook.ipynb:cell 1:line 1")
+    assert "also bound by an import at cell 1 line 1, and cell 2 read it" in reason
+    assert [m.name for m in plan.moved] == ["first"]
+
+
+def test_type_aliases_are_copied_with_what_they_are_built_from(make_notebook: MakeNotebook) -> None:
+    cells = [
+        "from typing import List, Tuple\nCell = Tuple[int, int]\nGrid = List[Cell]\nPoint = complex",
+        "def first(grid: Grid) -> Cell:\n    return grid[0]\n\n\ndef origin() -> Point:\n    return Point(0)",
+        "Made = tuple([1])",
+        "def made() -> Made:\n    return Made",
+    ]
+    plan = plan_of(make_notebook, cells, ["first", "origin", "made"])
+    assert plan.constants == ("Cell = Tuple[int, int]", "Grid = List[Cell]", "Point = complex")
+    assert plan.module_imports == ("from typing import List", "from typing import Tuple")
+    code, reason, _ = refusal(plan, "made")  # built by a call: data, read in an annotation
+    assert code == "definition-time-data" and "`Made`" in reason
