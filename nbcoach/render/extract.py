@@ -15,6 +15,24 @@ from nbcoach.outputs import describe_difference
 from nbcoach.render.run import shown
 
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
+# What to do about each refusal whose reason does not say it (docs/extract.md: the table).
+FIXES = {
+    "not-found": "check the name; a cell that does not parse hides its definitions",
+    "nested": "extract the class or the outer function",
+    "not-a-definition": "write it as a def",
+    "conditional": "define it at the top level of a cell",
+    "magic-in-body": "replace the magic with Python (time it from outside the function)",
+    "global-write": "return the value instead of assigning the global",
+    "notebook-only-name": "pass what it needs as an argument",
+    "unknown-name": "bind the name in a cell (or fix the typo)",
+    "relative-import": "import it absolutely",
+    "definition-time-data": "pass the value when calling instead",
+    "class-reads-data": "pass the data to the constructor",
+    "indirect-use": "make the data a parameter yourself (functools.partial at the call)",
+    "unrewritable-call": "rename the local, or fix the cell",
+    "hoist-conflict": "give one of the two a different name",
+    "helper-refused": "fix the helper first",
+}
 
 
 def _place(location: Location) -> str:
@@ -80,6 +98,9 @@ def refusal_lines(plan: ExtractionPlan) -> list[Text]:
             Text.assemble("  ", (refusal.name, "bold yellow"), f"  [{refusal.code}]{where}")
         )
         lines.append(Text(f"      {refusal.reason}"))
+        fix = FIXES.get(refusal.cause or refusal.code)
+        if fix:
+            lines.append(Text(f"      -> {fix}", style="dim"))
     return lines
 
 
@@ -166,7 +187,10 @@ def candidate_lines(statuses: Sequence[CandidateStatus], notebook: str, module: 
         else:
             assert status.refusal is not None
             label = ("stays ", "bold yellow")
-            suffix = f"  [{status.refusal.code}] {status.refusal.reason}"
+            fix = FIXES.get(status.refusal.cause or status.refusal.code)
+            suffix = f"  [{status.refusal.code}] {status.refusal.reason}" + (
+                f" -> {fix}" if fix else ""
+            )
         lines.append(
             Text.assemble(
                 "  ",
