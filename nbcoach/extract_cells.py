@@ -29,7 +29,7 @@ from nbcoach.model import MaskedLine
 from nbcoach.parse import ParsedCell
 
 SENTINEL = "#nbcoach-masked-"
-_SENTINEL_AT_END = re.compile(r"[ \t]*#nbcoach-masked-(\d+)$")
+_SENTINEL_AT_END = re.compile(r"[ \t]*#nbcoach-masked-(\d+)(?=\r?$)")
 
 
 @dataclass(slots=True)
@@ -57,7 +57,11 @@ class CellSyntax:
         lines = cell.source.split("\n")
         self.masked = {item.line: item for item in cell.masked.masked}
         for number in self.masked:
-            lines[number - 1] = lines[number - 1] + f"  {SENTINEL}{number}"
+            line = lines[number - 1]
+            # a CRLF cell: the sentinel goes before the \r (the masked text may have lost it)
+            crlf = line.endswith("\r") or self.masked[number].original.endswith("\r")
+            ending = "\r" if crlf else ""
+            lines[number - 1] = line.removesuffix("\r") + f"  {SENTINEL}{number}{ending}"
         self.wrapper = MetadataWrapper(cst.parse_module("\n".join(lines)))
         self.scopes = self.wrapper.resolve(ScopeProvider)
         self.positions = self.wrapper.resolve(PositionProvider)
@@ -205,7 +209,11 @@ class _Transformer(cst.CSTTransformer):
             code = cst.Module([]).code_for_node(definition.with_changes(leading_lines=[]))
             self.moved[key] = "".join(_line_code(line) for line in attached) + code
             if key == self.import_at:
-                statement = cst.parse_statement(self.import_statement)
+                newline = original_node.default_newline  # a CRLF cell gets a CRLF import
+                statement = cst.parse_statement(
+                    self.import_statement.replace("\n", newline),
+                    config=original_node.config_for_parsing,
+                )
                 body.append(statement.with_changes(leading_lines=kept if index else []))
                 if index == 0:
                     header = kept
@@ -292,6 +300,8 @@ def _restore(code: str, masked: Mapping[int, MaskedLine], masked_source: str) ->
             lines[index] = item.original
         else:
             lines[index] = item.original.replace(before, rewritten, 1)
+        if line.endswith("\r") and not lines[index].endswith("\r"):
+            lines[index] += "\r"
     return "\n".join(lines)
 
 

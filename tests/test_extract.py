@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from nbcoach.errors import InputError, UsageError
@@ -355,3 +358,67 @@ def test_type_aliases_are_copied_with_what_they_are_built_from(make_notebook: Ma
     assert plan.module_imports == ("from typing import List", "from typing import Tuple")
     code, reason, _ = refusal(plan, "made")  # built by a call: data, read in an annotation
     assert code == "definition-time-data" and "`Made`" in reason
+
+
+def test_crlf_cells_keep_their_line_endings_and_magics(make_notebook: MakeNotebook) -> None:
+    cells = [
+        "k = int('2')\r\n",
+        "%time x = 1\r\ndef f(a):\r\n    return a * k\r\n\r\n%time y = f(3)\r\nprint(f(2))\r\n",
+    ]
+    plan = plan_of(make_notebook, cells, ["f"])
+    assert new_sources(plan)[1] == (
+        "%time x = 1\r\nfrom pkg.helpers import f\r\n\r\n%time y = f(3, k=k)\r\nprint(f(2, k=k))\r\n"
+    )
+
+
+PRELUDE = "import math\nrows = [1, 2]\nrows.append(3)\nLIMIT = 10\nscale = math.sqrt(2)"
+SNIPPETS = [
+    "from math import *",
+    "def area(r):\n    return math.pi * r ** 2",
+    "def over(x):\n    return x > LIMIT",
+    "def scaled(x):\n    return x * scale",
+    "def total():\n    return sum(scaled(r) for r in rows)",
+    "def hyp(a, b):\n    return sqrt(a * a + b * b)",
+    "print(area(2), over(3))",
+    "%time t = total()",
+    "if True:\n    %time print(scaled(1))",
+    "print(sorted(rows, key=scaled))",
+    "def area(r):\n    return 3.14 * r * r",
+    ("markdown", "# Notes"),
+    "!echo hi",
+    "y = (",  # a cell that does not parse
+    "LIMIT = 12",
+    "class Box:\n    def size(self):\n        return area(1) + LIMIT",
+]
+DEFINED = re.compile(r"^(?:def|class) (\w+)", re.M)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(picks=st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=9), data=st.data())
+def test_property_any_extraction_keeps_the_invariants(
+    tmp_path_factory: pytest.TempPathFactory, picks: list[str], data: st.DataObject
+) -> None:
+    """Random notebooks from the snippets above, random functions of them asked for: whatever
+    is planned, the written files keep every invariant (tests/extract_invariants.py)."""
+    import nbformat
+    from extract_invariants import violations
+
+    from conftest import build_notebook
+    from nbcoach.extract_apply import apply_plan
+
+    defined = sorted({n for p in picks if isinstance(p, str) for n in DEFINED.findall(p)})
+    assume(defined)
+    asked = data.draw(st.sets(st.sampled_from(defined), min_size=1))
+    folder = tmp_path_factory.mktemp("prop")
+    notebook = folder / "nb.ipynb"
+    nbformat.write(build_notebook([PRELUDE, *picks]), notebook)
+    original = notebook.read_bytes()
+    plan = plan_extraction(notebook, sorted(asked), folder / "src" / "pkg" / "m.py", diffs=False)
+    assert {m.name for m in plan.moved if m.requested} | {r.name for r in plan.refusals} == asked
+    if plan.moved:
+        apply_plan(plan)
+        assert violations(plan, original) == []
+    else:
+        assert notebook.read_bytes() == original
