@@ -51,10 +51,14 @@ def apply_plan(plan: ExtractionPlan, options: ApplyOptions | None = None) -> Ext
     pair = _pair_in_sync(notebook)
     folder = _backup_folder(notebook)
     before = None
-    if options.verify:
-        before = run_notebook(plan, notebook, folder / "before.ipynb", options, "before")
-        _check_unchanged(plan)
-    backup = _backup(plan, notebook, pair, folder)
+    try:
+        if options.verify:
+            before = run_notebook(plan, notebook, folder / "before.ipynb", options, "before")
+            _check_unchanged(plan)
+        backup = _backup(plan, notebook, pair, folder)
+    except BaseException:  # nothing was written: leave no empty backup behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         _write(plan, notebook, pair, backup)
     except BaseException:

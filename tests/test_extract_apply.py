@@ -261,3 +261,20 @@ def test_cells_that_change_on_every_run_are_not_compared_and_said_so(
     assert result.unstable_cells == (5,)
     assert result.compared_cells == 4
     assert any(note.startswith("not compared: cell 5 print") for note in result.notes)
+
+
+def test_an_interpreter_that_cannot_run_the_notebook_leaves_everything_as_it_was(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    from nbcoach.errors import KernelEnvironmentError
+
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    notebook = make_notebook(CELLS)
+    original = notebook.read_bytes()
+    options = ApplyOptions(verify=True, python=str(bare / "bin" / "python"))
+    with pytest.raises(KernelEnvironmentError, match="has no ipykernel"):
+        apply_plan(planned(notebook), options)
+    assert notebook.read_bytes() == original
+    assert not (tmp_path / "src").exists()
+    assert list((tmp_path / ".nbcoach" / "backup").iterdir()) == []
