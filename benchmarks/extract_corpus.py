@@ -43,6 +43,14 @@ OFFLINE = (
     "norvig__pytudes__ipynb__lispy.ipynb",
     "norvig__pytudes__ipynb__RiddlerLottery.ipynb",
     "norvig__pytudes__ipynb__Probability.ipynb",
+    "mwouts__jupytext__tests__data__notebooks__inputs__ipynb_py__Notebook_with_function_and_cell_metadata_164.ipynb",
+    "mwouts__jupytext__tests__data__notebooks__outputs__script_to_ipynb__python_notebook_sample.ipynb",
+    "nbQA-dev__nbQA__tests__data__comment_after_trailing_semicolon.ipynb",
+    "nbQA-dev__nbQA__tests__data__notebook_starting_with_md.ipynb",
+    "nbQA-dev__nbQA__tests__data__notebook_with_cell_after_def.ipynb",
+    "nbQA-dev__nbQA__tests__data__notebook_with_indented_magics.ipynb",
+    "nbQA-dev__nbQA__tests__data__notebook_with_trailing_semicolon.ipynb",
+    "nteract__papermill__papermill__tests__notebooks__report_mode_test.ipynb",
 )
 
 
@@ -116,6 +124,7 @@ def verify_run(corpus: Path) -> list[dict[str, object]]:
                     "refused": len(plan.refusals),
                     "compared_cells": result.compared_cells,
                     "identical": bool(result.verified),
+                    "not_compared": list(result.unstable_cells),
                     "differences": [str(d) for d in result.differences],
                     "seconds": round(time.monotonic() - started, 1),
                 }
@@ -150,7 +159,8 @@ def main() -> None:
         print(
             f"verify {run['notebook']}: moved {run.get('moved')}, "
             f"{'identical outputs' if run.get('identical') else run.get('differences')} "
-            f"({run.get('compared_cells')} cells, {run.get('seconds')} s)"
+            f"({run.get('compared_cells')} cells compared, "
+            f"{len(run.get('not_compared', []))} not comparable, {run.get('seconds')} s)"
         )
     if options.json:
         options.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

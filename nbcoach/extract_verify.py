@@ -1,8 +1,9 @@
 """`extract --verify`: run the notebook before and after, and say whether anything changed.
 
 Both runs go through execute.py (papermill, a kernel bound to the chosen interpreter, the
-module's source folder importable) with a fixed PYTHONHASHSEED, so that sets of strings come
-out in the same order twice. Outputs are compared cell by cell by outputs.py (memory addresses
+module's source folder importable) with a fixed PYTHONHASHSEED and Python's `random` seeded at
+kernel start, so that sets of strings come out in the same order and unseeded random numbers
+are the same twice. Outputs are compared cell by cell by outputs.py (memory addresses
 and timings normalised), under the cell numbers of the notebook before the change: a removed
 cell of definitions printed nothing and is left out; a removed cell that printed something
 counts as a difference.
@@ -52,11 +53,16 @@ def run_notebook(
     output: Path,
     options: ApplyOptions,
     stage: str,
-    extra_path: Path | None = None,
+    startup: Path | None = None,
 ) -> RunResult:
     """One papermill run of `source` (the notebook, or a copy of the original) in the
-    notebook's folder; `extra_path` goes first on the kernel's path (the call recorder)."""
+    notebook's folder. The kernel starts from `startup` (recorder.kernel_startup: `random`
+    seeded, calls recorded) or, by default, from a seeding-only startup of its own."""
     from nbcoach.execute import execute_notebook
+    from nbcoach.recorder import kernel_startup
+
+    if startup is None:
+        startup = kernel_startup(output.parent / f".startup-{stage}")
 
     progress = options.progress
 
@@ -64,7 +70,7 @@ def run_notebook(
         if progress is not None:
             progress(stage, done, total)
 
-    extra = [Path(plan.source_root), *([extra_path] if extra_path else [])][::-1]
+    extra = [startup, Path(plan.source_root)]
     seed = os.environ.get("PYTHONHASHSEED", HASH_SEED)  # a seed the user chose is kept
     return execute_notebook(
         source,

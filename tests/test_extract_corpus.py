@@ -28,6 +28,7 @@ OFFLINE = (
     "norvig__pytudes__ipynb__lispy.ipynb",
     "norvig__pytudes__ipynb__RiddlerLottery.ipynb",
     "norvig__pytudes__ipynb__Probability.ipynb",
+    "nbQA-dev__nbQA__tests__data__notebook_with_indented_magics.ipynb",  # %time in a block
 )
 
 
