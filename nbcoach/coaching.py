@@ -9,14 +9,16 @@ in the number of findings even for notebooks with thousands of them.
 
 from __future__ import annotations
 
+import shlex
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from nbcoach.model import CATEGORIES, Category, Finding, Function, Metrics, NextStep
+from nbcoach.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
 from nbcoach.scoring import NORM, function_subject
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1
+MIN_EXTRACT_LINES = 5  # a smaller helper is not worth a trip to a module on its own
 
 
 def action_key(finding: Finding) -> str:
@@ -69,6 +71,45 @@ def next_steps(
         )
     )
     return tuple(candidates[:limit])
+
+
+def extraction_step(
+    candidates: Sequence[str],
+    findings: Sequence[Finding],
+    functions: Sequence[Function],
+    notebook_path: str,
+    script: bool,
+) -> NextStep | None:
+    """Name one function ready to move into a module, with the exact command. It earns no
+    points by itself (the same code is graded wherever it lives) but it is the step that makes
+    the function testable and reusable. Chosen among the report's candidates (no hidden
+    inputs), longest first, skipping any a finding is about: a function to split or a name
+    defined twice should be fixed before it moves."""
+    if script or not candidates:
+        return None
+    live = {f.name: f for f in functions if "." not in f.name}
+    flagged = {f.subject for f in findings if f.scored}
+    spans = [f.location for f in findings if f.scored and f.location.cell is not None]
+    for name in candidates:
+        function = live.get(name)
+        if function is None or function.length < MIN_EXTRACT_LINES:
+            continue
+        if function_subject(function) in flagged or f"redefined:{name}" in flagged:
+            continue
+        if any(
+            where.cell == function.cell and function.line <= (where.line or 0) <= function.end_line
+            for where in spans
+        ):
+            continue
+        path = shlex.quote(notebook_path)
+        return NextStep(
+            f"Move `{name}` (cell {function.cell}) into a module, where it can be tested and reused",
+            0.0,
+            Location(notebook_path, function.cell, function.line, function.end_line),
+            (),
+            f"nbcoach extract {path} --function {name}",
+        )
+    return None
 
 
 def _overall(sums: Mapping[Category, float], weights: Mapping[str, float]) -> float:

@@ -44,11 +44,14 @@ def execute_notebook(
     extra_pythonpath: Sequence[Path] = (),
     progress: Progress | None = None,
     inherit_pythonpath: bool = True,
+    environment: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run `source` and write the executed notebook to `output`, even when a cell fails.
 
     `timeout` is per cell, as in papermill and nbclient. `extra_pythonpath` folders come first
-    on the kernel's `PYTHONPATH`, then (with `inherit_pythonpath`) the caller's own. `source` is
+    on the kernel's `PYTHONPATH`, then (with `inherit_pythonpath`) the caller's own.
+    `environment` adds variables to the kernel's (e.g. a fixed PYTHONHASHSEED, so that two runs
+    iterate sets of strings in the same order). `source` is
     replaced only when `output` is the same file, and then only if nobody changed it meanwhile.
     """
     source, output, cwd = source.resolve(), output.resolve(), cwd.resolve()
@@ -62,7 +65,9 @@ def execute_notebook(
     tracker = _Tracker(len(document["cells"]) + (1 if parameters else 0), progress)
     started = time.monotonic()
     try:
-        with kernel_manager_for(python, extra_pythonpath, inherit_pythonpath) as manager_class:
+        with kernel_manager_for(
+            python, extra_pythonpath, inherit_pythonpath, environment
+        ) as manager_class:
             failure = _run_papermill(
                 source, partial, cwd, parameters, timeout, manager_class, tracker
             )

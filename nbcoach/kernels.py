@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,9 +46,14 @@ def require_ipykernel(python: str) -> None:
 
 @contextmanager
 def kernel_manager_for(
-    python: str, extra_pythonpath: Sequence[Path] = (), inherit_pythonpath: bool = True
+    python: str,
+    extra_pythonpath: Sequence[Path] = (),
+    inherit_pythonpath: bool = True,
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[type]:
-    """A kernel manager class whose only kernel spec starts `python`; the spec is temporary."""
+    """A kernel manager class whose only kernel spec starts `python`; the spec is temporary.
+    `environment` adds variables to the kernel's environment (PYTHONPATH is set from the
+    folders given)."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
@@ -59,7 +64,7 @@ def kernel_manager_for(
         spec.mkdir()
         paths = [str(Path(p).resolve()) for p in extra_pythonpath]
         inherited = os.environ.get("PYTHONPATH", "") if inherit_pythonpath else ""
-        env = {}
+        env = {k: v for k, v in (environment or {}).items() if k != "PYTHONPATH"}
         if paths or os.environ.get("PYTHONPATH"):
             env["PYTHONPATH"] = os.pathsep.join([*paths, *([inherited] if inherited else [])])
         kernel = {

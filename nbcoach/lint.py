@@ -265,3 +265,32 @@ def _config_ignores(directory: Path) -> tuple[str, ...]:
                         selectors += [v for v in value if isinstance(v, str)]
             return tuple(selectors)
     return ()
+
+
+def format_python(text: str, filename: str) -> str:
+    """`text` with its imports sorted and formatted as `ruff format` would, under the user's
+    ruff configuration for `filename`; unchanged if ruff cannot parse or run it."""
+    sorted_imports = _ruff_stdin(
+        ["check", "--select", "I", "--fix", "--exit-zero", "--quiet", "--no-cache"],
+        text,
+        filename,
+    )
+    return _ruff_stdin(["format", "--quiet", "--no-cache"], sorted_imports or text, filename) or (
+        sorted_imports or text
+    )
+
+
+def _ruff_stdin(options: list[str], text: str, filename: str) -> str | None:
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), *options, "--stdin-filename", filename, "-"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if completed.returncode != 0:
+        return None
+    return completed.stdout.decode("utf-8")

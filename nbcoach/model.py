@@ -417,3 +417,113 @@ class Report:
     fail_under: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
     source_root: str = ""  # the folder `ReportCard.source` paths are relative to
+
+
+# --- extraction (`nbcoach extract`) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A definition that stays in the notebook, and exactly why.
+
+    `code` is stable (counted over the corpus, documented in docs/extract.md); `reason` is the
+    one line a user reads; `location` is the place to look (the definition, or the call site
+    or binding that blocks the move).
+    """
+
+    name: str
+    code: str
+    reason: str
+    location: Location | None = None
+    cause: str = ""  # for `helper-refused`: the code of the refusal at the root of the chain
+
+
+@dataclass(frozen=True, slots=True)
+class MovedDefinition:
+    """A function or class that moves into the module, as its live (last) definition."""
+
+    name: str
+    kind: str  # "function" | "class"
+    location: Location
+    requested: bool = True  # False: moved because a requested definition calls it
+    parameters: tuple[str, ...] = ()  # notebook data it now takes as keyword-only parameters
+    call_sites: tuple[Location, ...] = ()  # notebook calls rewritten to pass those parameters
+    earlier: tuple[Location, ...] = ()  # earlier definitions, removed from the notebook too
+    earlier_identical: bool = True  # whether every earlier definition had the same code
+    imported: bool = True  # the notebook imports it back (it still uses the name)
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """The new source of one code cell (numbered as in the notebook before the change);
+    `source` None removes the cell."""
+
+    cell: int
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionPlan:
+    """Everything `nbcoach extract` would write, computed without writing anything.
+
+    The digests are of the files as read when planning: applying refuses if either changed.
+    """
+
+    notebook: str
+    module: str  # the module file
+    module_name: str  # dotted, as the notebook imports it
+    source_root: str  # the folder that must be importable (`src`)
+    moved: tuple[MovedDefinition, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
+    constants: tuple[str, ...] = ()  # literal constants copied into the module
+    module_imports: tuple[str, ...] = ()  # import statements the module gains
+    import_statement: str = ""  # what the notebook gets at the first definition's place
+    import_cell: int | None = None
+    changes: tuple[CellChange, ...] = ()
+    notebook_text: str = ""  # the notebook JSON to write
+    module_text: str = ""  # the whole module to write
+    created: tuple[str, ...] = ()  # package `__init__.py` files to create
+    notes: tuple[str, ...] = ()
+    notebook_digest: str = ""
+    module_digest: str | None = None  # None: the module does not exist yet
+    notebook_diff: str = ""  # the notebook seen as py:percent, before -> after
+    module_diff: str = ""
+    cell_count: int = 0  # cells in the notebook before the change
+
+    @property
+    def empty(self) -> bool:
+        """Nothing can move: every requested definition was refused (or none was asked)."""
+        return not self.moved
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateStatus:
+    """One top-level definition of a notebook, and whether `extract` can move it."""
+
+    name: str
+    kind: str
+    location: Location
+    ready: bool
+    parameters: tuple[str, ...] = ()
+    helpers: tuple[str, ...] = ()  # other definitions that would move with it
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    """What `extract --apply` did: written files, the backup, and the verification."""
+
+    plan: ExtractionPlan
+    applied: bool
+    written: tuple[str, ...] = ()
+    backup: str = ""
+    verified: bool | None = None  # None: not asked to verify
+    rolled_back: bool = False
+    before: RunResult | None = None
+    after: RunResult | None = None
+    differences: tuple[OutputDifference, ...] = ()
+    compared_cells: int = 0
+    unstable_cells: tuple[int, ...] = ()  # differ between two runs of the unchanged notebook
+    importable: str = ""  # empty when the kernel can import the module, else how to make it so
+    tests: str = ""  # the characterization test file written, if any
+    notes: tuple[str, ...] = ()

@@ -89,3 +89,27 @@ def test_a_clean_notebook_gets_praise_and_no_steps() -> None:
         [{"source": "x = 1", "execution_count": 1}, {"source": "y = x", "execution_count": 2}]
     )
     assert "Cells were run in order, top to bottom" in run_in_order.strengths
+
+
+def test_a_function_ready_to_move_gets_a_step_with_the_exact_command() -> None:
+    helper = "def parse(text):\n    text = text.strip()\n    if not text:\n        return None\n    return int(text)"
+    card = card_for([GIANT + "\n    return data", helper, "parse(' 1 ')"])
+    last = card.next_steps[-1]
+    assert last.gain == 0.0 and last.command == "nbcoach extract nb.ipynb --function parse"
+    assert last.action == "Move `parse` (cell 2) into a module, where it can be tested and reused"
+    assert (last.location.cell, last.location.line) == (2, 1)
+    # the scored steps come first and are unchanged: the giant is to be split, not moved
+    assert all(step.gain > 0 for step in card.next_steps[:-1])
+    assert not any("Move `train`" in step.action for step in card.next_steps)
+
+
+def test_no_extraction_step_for_tiny_redefined_or_flagged_functions() -> None:
+    body = "    x = 1\n    y = 2\n    z = 3\n    return x + y + z"
+    assert all(
+        step.gain > 0
+        for step in card_for(
+            [f"def f():\n{body}", f"def f():\n{body}\n", "f()", "def g():\n    return 1"]
+        ).next_steps
+    )  # f is defined twice, g is two lines long
+    flagged = card_for([f"def many(a, b, c, d, e, f):\n{body}", "many(1, 2, 3, 4, 5, 6)"])
+    assert [step.rules for step in flagged.next_steps] == [("too-many-parameters",)]

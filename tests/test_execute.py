@@ -215,3 +215,17 @@ def test_a_file_that_is_not_a_notebook_is_an_input_error(tmp_path):
     source.write_text("{not json")
     with pytest.raises(InputError, match=r"broken\.ipynb: not a notebook"):
         execute_notebook(source, tmp_path / "out.ipynb", cwd=tmp_path)
+
+
+def test_environment_variables_reach_the_kernel(make_notebook, tmp_path):
+    """A fixed PYTHONHASHSEED makes two runs iterate a set of strings in the same order
+    (`extract --verify` relies on it); the variable must really reach the kernel."""
+    source = make_notebook(["import os\nprint(os.environ.get('PYTHONHASHSEED'), hash('abc'))"])
+    runs = [
+        execute_notebook(
+            source, tmp_path / f"run{n}.ipynb", cwd=tmp_path, environment={"PYTHONHASHSEED": "0"}
+        )
+        for n in (1, 2)
+    ]
+    first, second = (stdout_of(run.output) for run in runs)
+    assert first.startswith("0 ") and first == second

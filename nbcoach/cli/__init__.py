@@ -41,6 +41,7 @@ def _register() -> None:
     from nbcoach.cli import (
         commitsize,
         dashboard,
+        extract,
         gate,
         history,
         init,
@@ -66,6 +67,7 @@ def _register() -> None:
     app.command("history")(history.history)
     app.command("trend")(trend.trend)
     app.command("dashboard")(dashboard.dashboard)
+    app.command("extract")(extract.extract)
 
 
 _register()
@@ -94,4 +96,3 @@ def main() -> None:
             show()
             sys.exit(2)
         raise
-    sys.exit(code if isinstance(code, int) else 0)

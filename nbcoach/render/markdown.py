@@ -43,7 +43,9 @@ def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
         lines.append("**Next steps**")
         lines.append("")
         lines += [
-            f"{n}. {step.action} — **+{step.gain:.1f} points**"
+            f"{n}. {step.action} — `{step.command}`"
+            if step.gain <= 0 and step.command
+            else f"{n}. {step.action} — **+{step.gain:.1f} points**"
             for n, step in enumerate(card.next_steps, start=1)
         ]
         lines.append("")

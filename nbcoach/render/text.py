@@ -107,6 +107,9 @@ def _next_steps(card: ReportCard) -> RenderableType:
         return Text.assemble(("Next steps", "bold"), ": nothing left that costs points. Well done.")
     lines: list[RenderableType] = [Text("Next steps (worth the most points)", style="bold")]
     for number, step in enumerate(card.next_steps, start=1):
+        if step.gain <= 0 and step.command:  # advice that earns no points: show how instead
+            lines.append(Text.assemble(f"  {number}. ", step.action, ": ", (step.command, "bold")))
+            continue
         lines.append(
             Text.assemble(
                 f"  {number}. ", step.action, "  ", (f"+{step.gain:.1f} points", "bold green")

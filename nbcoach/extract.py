@@ -1,0 +1,238 @@
+"""`nbcoach extract`, the plan: what moves from a notebook into which module, as exact text.
+
+Planning writes nothing and runs no notebook code. It reads the notebook once (extract_source),
+finds what each definition needs (extract_needs), decides what moves (extract_decide),
+rewrites only the cells that change (extract_content, extract_cells: libcst) and splices them
+into the notebook's own JSON text (notebook_json), so every other cell stays byte-identical.
+The module is built or appended to (extract_module).
+The plan holds the digests of both files as read; applying it (extract_apply) refuses if
+either changed since.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from nbcoach.errors import InputError, UsageError
+from nbcoach.extract_content import (
+    Content,
+    clashes,
+    import_statement,
+    imported_already,
+    module_content,
+    rewrite_cells,
+)
+from nbcoach.extract_decide import Decision, decide
+from nbcoach.extract_module import ModuleTarget, module_bindings, module_target, render_module
+from nbcoach.extract_source import Def, Source, load_source
+from nbcoach.model import CandidateStatus, CellChange, ExtractionPlan, MovedDefinition, Refusal
+from nbcoach.notebook_json import NotebookTextError, splice_cells
+
+
+def open_notebook(path: Path) -> Source:
+    """The notebook to extract from: an .ipynb, or the notebook paired with a given .py."""
+    path = Path(path)
+    if path.suffix == ".py":
+        from nbcoach.pairing import paired_path
+
+        notebook = path.with_suffix(".ipynb")
+        if notebook.is_file() and paired_path(notebook) is not None:
+            path = notebook
+        else:
+            raise UsageError(
+                f"{path}: extract works on .ipynb notebooks; this .py has no paired notebook"
+            )
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    source = load_source(path)
+    if not source.notebook.nbformat.startswith("4"):
+        raise InputError(
+            str(path), f"nbformat {source.notebook.nbformat}: save it as nbformat 4 first"
+        )
+    if source.notebook.language and source.notebook.language.lower() != "python":
+        raise InputError(str(path), f"kernel language is {source.notebook.language}, not Python")
+    return source
+
+
+def candidates(source: Source) -> list[str]:
+    """The report's extraction candidates (top-level functions reading no notebook data)."""
+    from nbcoach.analyse import analyse_notebook
+    from nbcoach.config import load_config
+
+    analysis = analyse_notebook(source.notebook, load_config(source.path, None))
+    return list(analysis.candidates)
+
+
+def plan_extraction(
+    notebook: Path | Source,
+    functions: Sequence[str] = (),
+    module: Path | None = None,
+    diffs: bool = True,
+) -> ExtractionPlan:
+    """The full plan for moving `functions` (default: the report's candidates); `diffs` False
+    leaves out the two unified diffs (converting to py:percent is the slowest part)."""
+    source = notebook if isinstance(notebook, Source) else open_notebook(notebook)
+    target = module_target(source.path, module)
+    existing = target.path.read_text(encoding="utf-8") if target.path.is_file() else None
+    requested = list(functions) or candidates(source)
+    clashing: dict[str, Refusal] = {}
+    while True:
+        decision = decide(source, requested, clashing)
+        content = module_content(source, decision)
+        found = clashes(source, target, existing, decision, content)
+        if not found:
+            break
+        clashing.update(found)
+    return _plan(source, target, existing, decision, content, diffs)
+
+
+def candidate_statuses(source: Source, module: Path | None = None) -> list[CandidateStatus]:
+    """Every top-level definition with whether it can move on its own, and what it takes."""
+    statuses = []
+    for name, definitions in source.definitions.items():
+        live = definitions[-1]
+        plan = plan_extraction(source, [name], module, diffs=False)
+        moved = next((m for m in plan.moved if m.name == name), None)
+        refusal = next((r for r in plan.refusals if r.name == name), None)
+        statuses.append(
+            CandidateStatus(
+                name=name,
+                kind=live.kind,
+                location=source.location(live.cell, live.line, live.end),
+                ready=moved is not None,
+                parameters=moved.parameters if moved else (),
+                helpers=tuple(m.name for m in plan.moved if not m.requested),
+                refusal=refusal,
+            )
+        )
+    return sorted(statuses, key=lambda s: (s.location.cell or 0, s.location.line or 0))
+
+
+def _plan(
+    source: Source,
+    target: ModuleTarget,
+    existing: str | None,
+    decision: Decision,
+    content: Content,
+    diffs: bool,
+) -> ExtractionPlan:
+    base = ExtractionPlan(
+        notebook=str(source.path),
+        module=str(target.path),
+        module_name=target.name,
+        source_root=str(target.source_root),
+        refusals=tuple(decision.refusals[n] for n in decision.requested if n in decision.refusals),
+        notebook_digest=digest(source.data),
+        cell_count=len(source.notebook.cells),
+        module_digest=digest(existing.encode("utf-8")) if existing is not None else None,
+    )
+    if not decision.moved:
+        return base
+    statement = import_statement(target.name, content.imported)
+    cells, code, sites = rewrite_cells(source, decision, statement)
+    bound = module_bindings(existing) if existing is not None else {}
+    definitions = [text for name, text in code.items() if name not in bound]
+    constants = [t for n, t in content.constants.items() if n not in bound]
+    imports = sorted(
+        s for s in content.imports if s.endswith("*") or not imported_already(s, bound)
+    )
+    origin = _relative(source.path, target)
+    module_text = render_module(target, existing, origin, imports, constants, definitions)
+    notebook_text = _notebook_text(source, cells)
+    at = decision.import_at
+    moved = tuple(_moved(source, decision, name, content, sites) for name in decision.moved)
+    notes = [note for needs in decision.moved.values() for note in needs.notes]
+    notes += [
+        f"`{n}` is already in {target.path.name} with the same code" for n in code if n in bound
+    ]
+    return replace(
+        base,
+        moved=moved,
+        constants=tuple(constants),
+        module_imports=tuple(imports),
+        import_statement=statement,
+        import_cell=at.cell if at is not None else None,
+        changes=tuple(CellChange(n, s) for n, s in sorted(cells.items())),
+        notebook_text=notebook_text,
+        module_text=module_text,
+        created=tuple(str(p) for p in target.inits),
+        notes=tuple(dict.fromkeys(notes)),
+        notebook_diff=_notebook_diff(source, notebook_text) if diffs else "",
+        module_diff=_diff(existing or "", module_text, shown(target.path)) if diffs else "",
+    )
+
+
+def _moved(
+    source: Source,
+    decision: Decision,
+    name: str,
+    content: Content,
+    sites: dict[str, list[tuple[int, int]]],
+) -> MovedDefinition:
+    definitions: list[Def] = source.definitions[name]
+    live = definitions[-1]
+    return MovedDefinition(
+        name=name,
+        kind=live.kind,
+        location=source.location(live.cell, live.line, live.end),
+        requested=name in decision.requested,
+        parameters=decision.parameters.get(name, ()),
+        call_sites=tuple(source.location(c, line) for c, line in sites.get(name, [])),
+        earlier=tuple(source.location(d.cell, d.line, d.end) for d in definitions[:-1]),
+        earlier_identical=all(d.digest == live.digest for d in definitions[:-1]),
+        imported=name in content.imported,
+    )
+
+
+def _notebook_text(source: Source, cells: dict[int, str | None]) -> str:
+    raw = source.data.decode("utf-8")
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    try:
+        spliced = splice_cells(raw[len(bom) :], {n - 1: s for n, s in cells.items()})
+    except NotebookTextError as error:
+        raise InputError(str(source.path), str(error)) from error
+    return bom + spliced
+
+
+def _notebook_diff(source: Source, after: str) -> str:
+    from nbcoach.pairing import Pair, notebook_text
+
+    pair = Pair(source.path, source.path.with_suffix(".py"), "py:percent", "extract")
+    before_text = notebook_text(source.data, pair)
+    after_text = notebook_text(after.encode("utf-8"), pair)
+    return _diff(before_text, after_text, f"{shown(source.path)} (as py:percent)")
+
+
+def _diff(before: str, after: str, label: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=label if before else "/dev/null",
+            tofile=label,
+        )
+    )
+
+
+def _relative(path: Path, target: ModuleTarget) -> str:
+    root = target.source_root.parent
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return Path(path).absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

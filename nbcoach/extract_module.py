@@ -1,0 +1,231 @@
+"""The module side of an extraction: where it goes, what it already holds, what it becomes.
+
+A new module gets a docstring naming the notebook, its imports, the copied constants and the
+definitions, sorted and formatted by ruff. An existing module is appended to: its own text is
+left as it is (never re-formatted), new imports go after its last top-level import, and the new
+code after its end. A name the module already binds is skipped when it is the same code and
+refused when it is not: the plan never overwrites a different definition.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbcoach.errors import UsageError
+from nbcoach.lint import format_python
+from nbcoach.project import project_root
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTarget:
+    path: Path
+    name: str  # dotted, as the notebook imports it
+    source_root: Path  # the folder that must be on sys.path
+    inits: tuple[Path, ...] = ()  # package `__init__.py` files that do not exist yet
+
+
+def identifier(text: str, fallback: str = "notebook") -> str:
+    """A module or package name made from a file or project name (`My Notebook-2` ->
+    `my_notebook_2`)."""
+    name = re.sub(r"[^0-9a-zA-Z_]+", "_", text).strip("_").lower()
+    name = re.sub(r"_+", "_", name)
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = f"nb_{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
+    """Where the module goes: `module` if given, else `<project>/src/<package>/<notebook>.py`
+    with the project's one package under `src/` (or one named after the project)."""
+    if module is None:
+        root = project_root(notebook)
+        source_root = root / "src"
+        package = _default_package(root, source_root)
+        module = source_root / package / f"{identifier(notebook.stem)}.py"
+    module = Path(module).absolute()
+    if module.suffix != ".py":
+        raise UsageError(f"{module}: --module must name a .py file (src/<package>/<module>.py)")
+    parts = module.parts
+    if "src" in parts[:-1]:
+        at = len(parts) - 2 - list(reversed(parts[:-1])).index("src")
+        source_root = Path(*parts[: at + 1])
+        packages = list(parts[at + 1 : -1])
+    else:
+        source_root = module.parent
+        packages = []
+        while (source_root / "__init__.py").is_file():
+            packages.insert(0, source_root.name)
+            source_root = source_root.parent
+    names = [*packages, module.stem]
+    bad = [name for name in names if not name.isidentifier() or keyword.iskeyword(name)]
+    if bad:
+        raise UsageError(
+            f"{module}: `{bad[0]}` cannot be imported in Python; use letters, digits and _"
+        )
+    inits = []
+    folder = source_root
+    for package in packages:
+        folder = folder / package
+        if not (folder / "__init__.py").exists():
+            inits.append(folder / "__init__.py")
+    return ModuleTarget(module, ".".join(names), source_root, tuple(inits))
+
+
+def _default_package(root: Path, source_root: Path) -> str:
+    if source_root.is_dir():
+        packages = sorted(
+            child.name
+            for child in source_root.iterdir()
+            if (child / "__init__.py").is_file() and child.name.isidentifier()
+        )
+        if len(packages) == 1:
+            return packages[0]
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        name = project.get("project", {}).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        name = None
+    return identifier(str(name) if name else root.name, fallback="notebooks")
+
+
+# --- what the module holds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    kind: str  # "definition" | "assignment" | "import"
+    dump: str  # the statement's syntax tree, to tell "the same code" from "different code"
+    line: int
+
+
+def module_bindings(text: str) -> dict[str, Bound]:
+    """Top-level names of an existing module and what binds them (the last binding wins)."""
+    tree = ast.parse(text)
+    found: dict[str, Bound] = {}
+    for statement in tree.body:
+        for name, kind, node in _bindings(statement):
+            found[name] = Bound(kind, same_code_key(node), statement.lineno)
+    return found
+
+
+def _bindings(statement: ast.stmt) -> list[tuple[str, str, ast.AST]]:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [(statement.name, "definition", statement)]
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        found: list[tuple[str, str, ast.AST]] = []
+        for alias in statement.names:
+            if alias.name == "*":
+                continue
+            bound = alias.asname or alias.name.split(".")[0]
+            single = (
+                ast.Import(names=[alias])
+                if isinstance(statement, ast.Import)
+                else ast.ImportFrom(module=statement.module, names=[alias], level=statement.level)
+            )
+            found.append((bound, "import", single))
+        return found
+    if isinstance(statement, ast.Assign):
+        return [
+            (target.id, "assignment", statement.value)
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        ]
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        value = statement.value if statement.value is not None else statement
+        return [(statement.target.id, "assignment", value)]
+    return []
+
+
+def same_code_key(node: ast.AST) -> str:
+    return ast.dump(node, annotate_fields=False, include_attributes=False)
+
+
+def code_key(code: str) -> str:
+    """The key of a definition or statement written as code (first statement)."""
+    return same_code_key(ast.parse(code).body[0])
+
+
+def constant_key(assignment: str) -> str:
+    statement = ast.parse(assignment).body[0]
+    assert isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
+    return same_code_key(statement.value)
+
+
+def import_key(statement: str) -> str:
+    node = ast.parse(statement).body[0]
+    assert isinstance(node, (ast.Import, ast.ImportFrom))
+    return same_code_key(node)
+
+
+# --- writing it ----------------------------------------------------------------------------
+
+
+def render_module(
+    target: ModuleTarget,
+    existing: str | None,
+    origin: str,
+    imports: list[str],
+    constants: list[str],
+    definitions: list[str],
+) -> str:
+    """The module's full new text."""
+    if existing is None:
+        docstring = f'"""Code moved out of `{origin}` by `nbcoach extract`."""'
+        parts = [docstring, "\n".join(imports), "\n".join(constants), "\n\n\n".join(definitions)]
+        text = "\n\n".join(part for part in parts if part) + "\n"
+        return format_python(text, str(target.path))
+    text = existing
+    future = [i for i in imports if i.startswith("from __future__ ")]
+    if future:
+        text = _insert_imports(text, future, str(target.path), before_others=True)
+    imports = [i for i in imports if i not in future]
+    if imports:
+        text = _insert_imports(text, imports, str(target.path))
+    block = "\n".join(constants) + ("\n\n\n" if constants else "") + "\n\n\n".join(definitions)
+    if block.strip():
+        comment = f"# Moved out of `{origin}` by `nbcoach extract`.\n"
+        formatted = format_python(comment + block + "\n", str(target.path))
+        text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted
+    return text
+
+
+def _insert_imports(
+    text: str, imports: list[str], filename: str, before_others: bool = False
+) -> str:
+    """New import lines after the module's last top-level import (or its docstring); with
+    `before_others`, right after the docstring (where `from __future__` must stand)."""
+    tree = ast.parse(text)
+    after = 0
+    if tree.body and _is_docstring(tree.body[0]):
+        after = tree.body[0].end_lineno or tree.body[0].lineno
+    if not before_others:
+        for statement in tree.body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                after = statement.end_lineno or statement.lineno
+    lines = text.split("\n")
+    block = format_python("\n".join(imports) + "\n", filename).rstrip("\n").split("\n")
+    if after and (
+        before_others or not any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+    ):  # right after a docstring: keep a blank line between
+        block = ["", *block]
+    return "\n".join([*lines[:after], *block, *lines[after:]])
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )

@@ -1,0 +1,281 @@
+"""Applying a plan: atomic writes, backups, refusals, paired files, real verification runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from extract_invariants import violations
+
+from conftest import EXAMPLES
+from nbcoach.extract import plan_extraction
+from nbcoach.extract_apply import (
+    ApplyOptions,
+    ExtractRefusedError,
+    apply_plan,
+    importable_advice,
+)
+from nbcoach.model import ExtractionPlan
+from nbcoach.notebook_json import cell_spans
+
+MakeNotebook = Callable[..., Path]
+CELLS = [
+    ("markdown", "# Areas"),
+    "import math",
+    "def area(r):\n    return math.pi * r ** 2",
+    "print(round(area(2), 3))",
+]
+
+
+def planned(path: Path, functions: list[str] | None = None) -> ExtractionPlan:
+    return plan_extraction(path, functions or ["area"], path.parent / "src" / "geo" / "shapes.py")
+
+
+def test_apply_writes_module_and_notebook_and_keeps_the_originals(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    notebook = make_notebook(CELLS)
+    original = notebook.read_bytes()
+    plan = planned(notebook)
+    result = apply_plan(plan)
+    assert result.applied and result.verified is None
+    module = tmp_path / "src" / "geo" / "shapes.py"
+    assert module.read_text() == plan.module_text
+    assert (tmp_path / "src" / "geo" / "__init__.py").read_text() == ""
+    assert notebook.read_text() == plan.notebook_text
+    assert violations(plan, original) == []
+    backup = Path(result.backup)
+    assert backup.parent == tmp_path / ".nbcoach" / "backup"
+    assert (backup / "notebook.ipynb").read_bytes() == original
+    manifest = (backup / "manifest.json").read_text()
+    assert '"shapes.py"' not in manifest and f'"{module}": null' in manifest  # did not exist
+    assert set(result.written) == {
+        str(notebook),
+        str(module),
+        str(tmp_path / "src" / "geo" / "__init__.py"),
+    }
+
+
+def test_untouched_cells_are_byte_identical_in_the_file(make_notebook: MakeNotebook) -> None:
+    notebook = make_notebook(CELLS)
+    before = notebook.read_text()
+    apply_plan(planned(notebook))
+    after = notebook.read_text()
+    old, new = cell_spans(before), cell_spans(after)
+    for index in (0, 1, 3):
+        assert before[old[index].start : old[index].end] == after[new[index].start : new[index].end]
+    assert before[old[2].start : old[2].end] != after[new[2].start : new[2].end]
+
+
+def test_a_notebook_changed_since_the_plan_is_never_overwritten(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    notebook = make_notebook(CELLS)
+    plan = planned(notebook)
+    notebook.write_text(notebook.read_text().replace("r ** 2", "r * r"))
+    edited = notebook.read_bytes()
+    with pytest.raises(ExtractRefusedError, match="changed on disk since the plan was made"):
+        apply_plan(plan)
+    assert notebook.read_bytes() == edited
+    assert not (tmp_path / "src").exists()
+
+
+def test_a_module_created_since_the_plan_is_never_overwritten(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    notebook = make_notebook(CELLS)
+    plan = planned(notebook)
+    module = tmp_path / "src" / "geo" / "shapes.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("# mine\n")
+    with pytest.raises(ExtractRefusedError, match="was created since the plan was made"):
+        apply_plan(plan)
+    assert module.read_text() == "# mine\n"
+
+
+def test_a_failed_write_puts_everything_back(
+    make_notebook: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebook = make_notebook(CELLS)
+    original = notebook.read_bytes()
+    plan = planned(notebook)
+    import nbcoach.extract_apply as extract_apply
+
+    real = extract_apply.write_atomic
+
+    def failing(path: Path, content: str | bytes) -> None:
+        if path == notebook and content != original:
+            raise OSError(28, "No space left on device")
+        real(path, content)
+
+    monkeypatch.setattr(extract_apply, "write_atomic", failing)
+    with pytest.raises(OSError, match="No space left"):
+        apply_plan(plan)
+    assert notebook.read_bytes() == original
+    assert not (tmp_path / "src").exists()
+
+
+def test_a_paired_notebook_refuses_when_out_of_sync_and_updates_its_pair(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    from nbcoach.pairing import pair_status
+    from nbcoach.sync import pair_notebooks
+
+    notebook = make_notebook(CELLS)
+    assert pair_notebooks([str(notebook)])[0].outcome == "updated"
+    text = notebook.with_suffix(".py")
+    text.write_text(text.read_text().replace("print(round(area(2), 3))", "print(area(3))"))
+    with pytest.raises(ExtractRefusedError, match=r"out of sync \(text-newer"):
+        apply_plan(planned(notebook))
+    assert not (tmp_path / "src").exists()
+
+    from nbcoach.sync import SyncOptions, sync
+
+    sync([str(notebook)], SyncOptions())
+    result = apply_plan(planned(notebook))
+    assert result.applied and str(text) in result.written
+    assert "from geo.shapes import area" in text.read_text()
+    assert "def area" not in text.read_text()
+    assert pair_status(notebook).state == "in-sync"
+
+
+def test_a_py_input_extracts_from_its_paired_notebook(make_notebook: MakeNotebook) -> None:
+    from nbcoach.sync import pair_notebooks
+
+    notebook = make_notebook(CELLS)
+    pair_notebooks([str(notebook)])
+    plan = planned(notebook.with_suffix(".py"))
+    assert plan.notebook == str(notebook)
+
+
+def test_importable_advice_names_the_fix(make_notebook: MakeNotebook, tmp_path: Path) -> None:
+    notebook = make_notebook(CELLS)
+    plan = planned(notebook)
+    apply_plan(plan)
+    advice = importable_advice(plan, sys.executable)
+    assert "cannot import `geo.shapes`" in advice and "`nbcoach init` scaffolds one" in advice
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "geo"\n')
+    assert f"{sys.executable} -m pip install -e" in importable_advice(plan, sys.executable)
+    os.environ["PYTHONPATH"] = str(tmp_path / "src")
+    try:
+        assert importable_advice(plan, sys.executable) == ""
+    finally:
+        del os.environ["PYTHONPATH"]
+
+
+@pytest.mark.slow
+def test_verify_runs_both_versions_and_writes_replayable_tests(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    notebook = make_notebook(CELLS)
+    plan = planned(notebook)
+    result = apply_plan(plan, ApplyOptions(verify=True))
+    assert result.verified and result.applied and not result.differences
+    assert result.before is not None and result.before.status == "ok"
+    assert result.after is not None and result.after.status == "ok"
+    assert result.compared_cells == 3
+    tests = Path(result.tests)
+    assert tests == tmp_path / "tests" / "test_shapes_characterization.py"
+    text = tests.read_text()
+    assert "assert area(2) == 12.566370614359172" in text
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+    passed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert passed.returncode == 0, passed.stdout
+    module = tmp_path / "src" / "geo" / "shapes.py"
+    module.write_text(module.read_text().replace("r**2", "r**3"))
+    failed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 1  # the test pins the behaviour: it catches the change
+
+
+@pytest.mark.slow
+def test_verify_rolls_back_a_change_of_output_and_names_the_cell(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    cells = [*CELLS, "print(area.__module__)"]  # `__main__` in the notebook, not in a module
+    notebook = make_notebook(cells)
+    original = notebook.read_bytes()
+    plan = planned(notebook)
+    result = apply_plan(plan, ApplyOptions(verify=True))
+    assert result.rolled_back and not result.applied and result.verified is False
+    assert [(d.cell, d.kind) for d in result.differences] == [(5, "changed")]
+    assert result.differences[0].before == ("[stdout] __main__",)
+    assert result.differences[0].after == ("[stdout] geo.shapes",)
+    assert notebook.read_bytes() == original
+    assert not (tmp_path / "src").exists()
+    assert not (tmp_path / "tests").exists()
+    backup = Path(result.backup)
+    assert (backup / "before.ipynb").is_file() and (backup / "after.ipynb").is_file()
+
+
+@pytest.mark.slow
+def test_the_messy_example_becomes_modular_with_identical_outputs(tmp_path: Path) -> None:
+    """newcomer.ipynb, copied with its data: every movable helper moves into
+    src/churn/newcomer.py and a real papermill run before and after prints the same."""
+    import shutil
+
+    project = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, project)
+    notebook = project / "newcomer.ipynb"
+    original = notebook.read_bytes()
+    plan = plan_extraction(notebook)
+    result = apply_plan(plan, ApplyOptions(verify=True))
+    assert result.verified, [str(d) for d in result.differences]
+    assert result.compared_cells == 18  # 20 code cells; the 2 left empty are removed
+    assert violations(plan, original) == []
+    module = project / "src" / "churn" / "newcomer.py"
+    assert module.read_text() == plan.module_text
+    assert "install the project in editable mode" in result.importable
+    assert Path(result.tests).is_file()
+
+
+@pytest.mark.slow
+def test_cells_that_change_on_every_run_are_not_compared_and_said_so(
+    make_notebook: MakeNotebook,
+) -> None:
+    cells = [
+        *CELLS,
+        "import uuid\nprint(uuid.uuid4())",  # new output on every run, whatever the seeds
+        "import random\nprint(random.random())",  # unseeded: both runs seed `random` alike
+        "print({'a', 'b', 'c', 'd'})",  # set order: both runs use the same hash seed
+    ]
+    notebook = make_notebook(cells)
+    result = apply_plan(planned(notebook), ApplyOptions(verify=True, record_tests=False))
+    assert result.verified and result.applied
+    assert result.unstable_cells == (5,)
+    assert result.compared_cells == 5  # code cells 2, 3 (now the import), 4, 6 and 7
+    assert any(note.startswith("not compared: cell 5 print") for note in result.notes)
+
+
+def test_an_interpreter_that_cannot_run_the_notebook_leaves_everything_as_it_was(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    from nbcoach.errors import KernelEnvironmentError
+
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    notebook = make_notebook(CELLS)
+    original = notebook.read_bytes()
+    options = ApplyOptions(verify=True, python=str(bare / "bin" / "python"))
+    with pytest.raises(KernelEnvironmentError, match="has no ipykernel"):
+        apply_plan(planned(notebook), options)
+    assert notebook.read_bytes() == original
+    assert not (tmp_path / "src").exists()
+    assert list((tmp_path / ".nbcoach" / "backup").iterdir()) == []
