@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from extract_invariants import violations  # noqa: E402
-
 from nbcoach.errors import NbcoachError  # noqa: E402
 from nbcoach.extract import candidates, open_notebook, plan_extraction  # noqa: E402
 from nbcoach.extract_apply import ApplyOptions, apply_plan  # noqa: E402

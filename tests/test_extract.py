@@ -403,9 +403,9 @@ def test_property_any_extraction_keeps_the_invariants(
     """Random notebooks from the snippets above, random functions of them asked for: whatever
     is planned, the written files keep every invariant (tests/extract_invariants.py)."""
     import nbformat
-    from extract_invariants import violations
 
     from conftest import build_notebook
+    from extract_invariants import violations
     from nbcoach.extract_apply import apply_plan
 
     defined = sorted({n for p in picks if isinstance(p, str) for n in DEFINED.findall(p)})

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from extract_invariants import violations
 
 from conftest import EXAMPLES
+from extract_invariants import violations
 from nbcoach.extract import plan_extraction
 from nbcoach.extract_apply import (
     ApplyOptions,

@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from extract_invariants import violations
 
+from extract_invariants import violations
 from nbcoach.errors import NbcoachError
 from nbcoach.extract import candidates, open_notebook, plan_extraction
 from nbcoach.extract_apply import ApplyOptions, apply_plan

@@ -96,3 +96,4 @@ def main() -> None:
             show()
             sys.exit(2)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
