@@ -22,7 +22,7 @@ from nbcoach.codec import from_data, to_data
 from nbcoach.model import Analysis, Finding
 from nbcoach.project import project_root, state_dir
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # bumped whenever analysis results change for the same input
 
 
 def default_cache_dir() -> Path:

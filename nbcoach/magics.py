@@ -13,6 +13,7 @@ backslash continuations), so ``"%d items"\\n    % count`` inside parentheses sta
 
 from __future__ import annotations
 
+import ast
 import re
 
 from nbcoach.model import MaskedCell, MaskedLine
@@ -176,7 +177,10 @@ _MAYBE_MAGIC = re.compile(
 _HELP_SUFFIX = re.compile(r"^([A-Za-z_][\w.]*)\?{1,2}$")
 _HELP_PREFIX = re.compile(r"^\?{1,2}([A-Za-z_][\w.]*)\??$")
 _ASSIGN_MAGIC = re.compile(r"^([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*([%!].*)$")
-_AUTOMAGIC = re.compile(r"^([A-Za-z_]\w*)[ \t]+\S")
+_AUTOMAGIC = re.compile(r"^([A-Za-z_]\w*)[ \t]+(\S)")
+# IPython's prefilter (PythonOpsChecker) runs a line as Python, never as an automagic, when what
+# follows the first word starts with an operator: `history = model.fit(X, y,` is an assignment.
+_PYTHON_AFTER_NAME = frozenset("!=()<>,+*/%^&|")
 _INTERESTING = re.compile(r"""[#'"\\()\[\]{}]""")
 _TIMEIT_VALUE_OPTIONS = frozenset("nrpTD")
 
@@ -286,7 +290,12 @@ def _replacement(text: str) -> str | None:
     if match:
         return f"{indent}{match.group(1)} = {PLACEHOLDER}"
     match = _AUTOMAGIC.match(stripped)
-    if match and match.group(1) in AUTOMAGICS and not _parses(stripped):
+    if (
+        match
+        and match.group(1) in AUTOMAGICS
+        and match.group(2) not in _PYTHON_AFTER_NAME
+        and not _parses(stripped)
+    ):
         return indent + PLACEHOLDER
     return None
 
@@ -299,17 +308,19 @@ def _statement_of(argument: str) -> str | None:
         if option[1] in _TIMEIT_VALUE_OPTIONS and len(option) == 2 and words:
             words.pop(0)
     statement = " ".join(words)
-    if statement and _parses(statement):
+    if statement and _parses(statement, need_statement=True):
         return statement
     return None
 
 
-def _parses(text: str) -> bool:
+def _parses(text: str, need_statement: bool = False) -> bool:
+    """Whether `text` is Python; with `need_statement`, Python holding at least one statement
+    (`%time # note` alone in a block must become `...`, not a comment that leaves it empty)."""
     try:
-        compile(text, "<line>", "exec", dont_inherit=True, flags=0x400)
+        tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return False
-    return True
+    return bool(tree.body) or not need_statement
 
 
 class _Scanner:

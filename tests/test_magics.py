@@ -46,6 +46,19 @@ def test_each_kind_of_magic_becomes_python(source: str, expected: str) -> None:
     assert masked(source) == expected
 
 
+def test_a_magic_name_followed_by_an_operator_is_python() -> None:
+    # IPython runs these as Python (its PythonOpsChecker): masking them as the `history` or
+    # `env` automagic turned valid cells into syntax errors.
+    source = "%matplotlib inline\nhistory = model.fit(X, y,\n                    epochs=3)\nenv = {'a': 1}"
+    assert masked(source) == "...\n" + source.split("\n", 1)[1]
+    ast.parse(masked(source))
+
+
+def test_a_timing_magic_of_only_a_comment_still_gives_the_block_a_body() -> None:
+    tree = ast.parse(masked("if slow:\n    %time # see below\nx = 1"))
+    assert isinstance(tree.body[0], ast.If) and len(tree.body) == 2
+
+
 def test_python_that_looks_like_a_magic_is_left_alone() -> None:
     source = 'message = ("%d items"\n           % count)\nls = [1, 2]\nls\nrate = a % b'
     assert masked(source) == source
