@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 
 from nbcoach import coaching, scoring, suppress
 from nbcoach.config import Config
-from nbcoach.model import Analysis, Finding, NextStep, ReportCard
+from nbcoach.model import Analysis, Finding, ReportCard
 
 
 def build_card(
@@ -35,8 +35,12 @@ def build_card(
         categories=categories,
         functions=scoring.function_scores(analysis.functions, findings),
         findings=findings,
-        next_steps=coaching.next_steps(findings, analysis.functions, weights, analysis.path, script)
-        + _extraction(analysis, findings, script),
+        next_steps=coaching.next_steps(
+            findings, analysis.functions, weights, analysis.path, script
+        ),
+        extraction=coaching.extraction_step(
+            analysis.candidates, findings, analysis.functions, analysis.path, script
+        ),
         strengths=coaching.strengths(
             findings,
             analysis.functions,
@@ -46,16 +50,6 @@ def build_card(
         candidates=analysis.candidates,
         metrics=analysis.metrics,
     )
-
-
-def _extraction(
-    analysis: Analysis, findings: Sequence[Finding], script: bool
-) -> tuple[NextStep, ...]:
-    """At most one step after the scored ones: a candidate to move, with its command."""
-    step = coaching.extraction_step(
-        analysis.candidates, findings, analysis.functions, analysis.path, script
-    )
-    return (step,) if step is not None else ()
 
 
 def _order(finding: Finding) -> tuple[int, int, str, str]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from nbcoach.kernel_notebook import Found, current_kernel_id, find_notebook
 from nbcoach.model import Cell, Location, Notebook, ReportCard
+from nbcoach.render import phrases
 
 MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach")
 USAGE = "usage: %nbcoach [path/to/notebook.ipynb] | %nbcoach cell"
@@ -150,6 +151,8 @@ def _card_text(card: ReportCard, notes: list[str]) -> str:
         ]
     else:
         lines.append("Next steps: nothing left that costs points. Well done.")
+    if card.extraction is not None:
+        lines.append(f"{phrases.EXTRACTION_LEAD}: {phrases.extraction(card.extraction)}")
     return "\n".join(lines + notes)
 
 

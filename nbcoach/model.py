@@ -400,7 +400,10 @@ class ReportCard:
     categories: tuple[CategoryScore, ...] = ()
     functions: tuple[FunctionScore, ...] = ()
     findings: tuple[Finding, ...] = ()
-    next_steps: tuple[NextStep, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()  # scored steps only: each has a gain > 0
+    # One function ready to move into a module, with its command. It earns no points (the same
+    # code is graded wherever it lives), so it is never one of the scored `next_steps`.
+    extraction: NextStep | None = None
     strengths: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
     metrics: Metrics = Metrics()

@@ -94,22 +94,34 @@ def test_a_clean_notebook_gets_praise_and_no_steps() -> None:
 def test_a_function_ready_to_move_gets_a_step_with_the_exact_command() -> None:
     helper = "def parse(text):\n    text = text.strip()\n    if not text:\n        return None\n    return int(text)"
     card = card_for([GIANT + "\n    return data", helper, "parse(' 1 ')"])
-    last = card.next_steps[-1]
-    assert last.gain == 0.0 and last.command == "nbcoach extract nb.ipynb --function parse"
-    assert last.action == "Move `parse` (cell 2) into a module, where it can be tested and reused"
-    assert (last.location.cell, last.location.line) == (2, 1)
-    # the scored steps come first and are unchanged: the giant is to be split, not moved
-    assert all(step.gain > 0 for step in card.next_steps[:-1])
-    assert not any("Move `train`" in step.action for step in card.next_steps)
+    move = card.extraction
+    assert move is not None
+    assert move.gain == 0.0 and move.command == "nbcoach extract nb.ipynb --function parse"
+    assert move.action == "Move `parse` (cell 2) into a module, where it can be tested and reused"
+    assert (move.location.cell, move.location.line) == (2, 1)
+    # the scored steps are apart and unchanged: the giant is to be split, not moved
+    assert card.next_steps and all(step.gain > 0 for step in card.next_steps)
+    assert not any("Move `" in step.action for step in card.next_steps)
 
 
 def test_no_extraction_step_for_tiny_redefined_or_flagged_functions() -> None:
     body = "    x = 1\n    y = 2\n    z = 3\n    return x + y + z"
-    assert all(
-        step.gain > 0
-        for step in card_for(
-            [f"def f():\n{body}", f"def f():\n{body}\n", "f()", "def g():\n    return 1"]
-        ).next_steps
-    )  # f is defined twice, g is two lines long
+    twice = card_for([f"def f():\n{body}", f"def f():\n{body}\n", "f()", "def g():\n    return 1"])
+    assert twice.extraction is None  # f is defined twice, g is two lines long
+    assert all(step.gain > 0 for step in twice.next_steps)
     flagged = card_for([f"def many(a, b, c, d, e, f):\n{body}", "many(1, 2, 3, 4, 5, 6)"])
+    assert flagged.extraction is None
     assert [step.rules for step in flagged.next_steps] == [("too-many-parameters",)]
+
+
+def test_a_perfect_card_with_a_function_to_move_still_says_nothing_costs_points() -> None:
+    from nbcoach.cli.console import capture
+    from nbcoach.render.text import card_renderable
+
+    helper = "def parse(text):\n    text = text.strip()\n    if not text:\n        return None\n    return int(text)"
+    card = card_for([("markdown", "# Parse"), helper, "parse(' 1 ')"])
+    assert card.score == 100.0 and card.next_steps == ()
+    assert card.extraction is not None
+    text = capture(card_renderable(card, full=False))
+    assert "nothing left that costs points" in text
+    assert "Then: Move `parse` (cell 2) into a module" in text

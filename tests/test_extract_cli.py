@@ -39,7 +39,7 @@ def test_candidates_list_what_moves_and_why_the_rest_stays(project: Path) -> Non
 
 def test_the_report_step_command_is_a_dry_run_with_diffs(project: Path) -> None:
     report = json.loads(run_cli("report", "--format", "json", "newcomer.ipynb", cwd=project).stdout)
-    command = report["notebooks"][0]["next_steps"][-1]["command"]
+    command = report["notebooks"][0]["extraction_step"]["command"]
     assert command == "nbcoach extract newcomer.ipynb --function parse_date"
     before = (project / "newcomer.ipynb").read_bytes()
     result = run_cli(*command.split()[1:], cwd=project)

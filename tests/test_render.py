@@ -88,3 +88,37 @@ def test_readme_shows_the_real_card(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [line.rstrip() for line in shown.splitlines()] == [
         line.rstrip() for line in card.splitlines() if line.strip()
     ]
+
+
+def test_every_format_keeps_the_move_step_apart_from_the_scored_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nbcoach.jupyter import _card_text
+    from nbcoach.render.github import render_github
+    from nbcoach.render.html import render_html
+
+    report = example_report("newcomer", monkeypatch)
+    [card] = report.cards
+    assert card.extraction is not None and all(step.gain > 0 for step in card.next_steps)
+    command = "nbcoach extract newcomer.ipynb --function parse_date"
+    texts = {
+        "text": capture(report_renderable(report, full=False)),
+        "markdown": render_markdown(report),
+        "html": render_html(report),
+        "github": render_github(report),
+        "jupyter": _card_text(card, []),
+    }
+    for name, text in texts.items():
+        assert "0.0 points" not in text, name  # a move earns no points and never claims any
+        assert text.count(command) == 1, name
+        last_scored = text.index(card.next_steps[-1].action.split("`")[0])
+        assert text.index(command) > last_scored, name
+
+
+def test_markdown_with_every_finding_lists_every_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = example_report("newcomer", monkeypatch)
+    [card] = report.cards
+    everything = render_markdown(report, max_findings=0)
+    rows = [line for line in everything.splitlines() if line.startswith("| `newcomer.ipynb:")]
+    assert len(rows) == len(card.findings) > 20
+    assert f"Findings ({len(card.findings)})" in everything

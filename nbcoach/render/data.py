@@ -92,6 +92,7 @@ def card_data(card: ReportCard) -> dict[str, Any]:
         ],
         "findings": [finding_data(f) for f in card.findings],
         "next_steps": [step_data(s) for s in card.next_steps],
+        "extraction_step": step_data(card.extraction) if card.extraction is not None else None,
         "strengths": list(card.strengths),
         "extraction_candidates": list(card.candidates),
     }

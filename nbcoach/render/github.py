@@ -8,6 +8,7 @@ escaped as GitHub's toolkit does: `%`, CR and LF everywhere, and `:` and `,` in 
 from __future__ import annotations
 
 from nbcoach.model import Finding, Report, ReportCard, SourceFile
+from nbcoach.render import phrases
 from nbcoach.rules import rule_help
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -34,6 +35,8 @@ def _card_notice(card: ReportCard) -> str:
         for n, step in enumerate(card.next_steps, start=1)
     ]
     message = "Next steps:\n" + "\n".join(steps) if steps else "Nothing left that costs points."
+    if card.extraction is not None:
+        message += f"\n{phrases.EXTRACTION_LEAD}: {phrases.extraction(card.extraction)}"
     title = f"nbcoach: {card.path} scores {card.grade} ({card.score:.1f}/100)"
     path = card.source.path if card.source is not None else card.path
     return _command("notice", {"file": path, "title": title}, message)

@@ -180,14 +180,21 @@ def _categories(categories: tuple[CategoryScore, ...]) -> str:
 
 def next_steps_html(card: ReportCard) -> str:
     if not card.next_steps:
-        return (
+        html = (
             '<h3>Next steps</h3><div class="well">Nothing left that costs points. Well done.</div>'
         )
-    items = "".join(
-        f"<li>{_inline_code(step.action)}<span class='gain'>+{step.gain:.1f} points</span></li>"
-        for step in card.next_steps
-    )
-    return f'<h3>Next steps (worth the most points)</h3><ol class="steps">{items}</ol>'
+    else:
+        items = "".join(
+            f"<li>{_inline_code(step.action)}<span class='gain'>+{step.gain:.1f} points</span></li>"
+            for step in card.next_steps
+        )
+        html = f'<h3>Next steps (worth the most points)</h3><ol class="steps">{items}</ol>'
+    if card.extraction is not None:
+        html += (
+            f'<p class="then"><strong>{phrases.EXTRACTION_LEAD}:</strong> '
+            f"{_inline_code(card.extraction.action)}: <code>{escape(card.extraction.command)}</code></p>"
+        )
+    return html
 
 
 def functions_html(

@@ -43,19 +43,21 @@ def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
         lines.append("**Next steps**")
         lines.append("")
         lines += [
-            f"{n}. {step.action} — `{step.command}`"
-            if step.gain <= 0 and step.command
-            else f"{n}. {step.action} — **+{step.gain:.1f} points**"
+            f"{n}. {step.action} — **+{step.gain:.1f} points**"
             for n, step in enumerate(card.next_steps, start=1)
         ]
         lines.append("")
+    else:
+        lines += ["**Next steps:** nothing left that costs points. Well done.", ""]
+    if card.extraction is not None:
+        lines += [
+            f"**{phrases.EXTRACTION_LEAD}:** {card.extraction.action} — `{card.extraction.command}`",
+            "",
+        ]
     if card.strengths:
         lines += ["**Already good:** " + "; ".join(card.strengths), ""]
     if card.findings:
-        shown = sorted(card.findings, key=lambda f: -f.deficit)[:max_findings]
-        summary = f"{len(card.findings)} findings" + (
-            f" ({len(shown)} costliest shown)" if len(shown) < len(card.findings) else ""
-        )
+        shown, summary = phrases.costliest(card.findings, max_findings)
         lines += [
             f"<details{'' if collapsed else ' open'}><summary>{summary}</summary>",
             "",

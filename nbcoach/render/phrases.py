@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nbcoach.model import Finding, ReportCard
+from nbcoach.model import Finding, NextStep, ReportCard
+
+EXTRACTION_LEAD = "Then"
 
 
 def coverage(card: ReportCard) -> str:
@@ -32,3 +34,9 @@ def costliest(findings: tuple[Finding, ...], limit: int) -> tuple[tuple[Finding,
         shown,
         f"Findings ({len(shown)} of {len(findings)}, costliest first; --all shows every one)",
     )
+
+
+def extraction(step: NextStep) -> str:
+    """The move-into-a-module step as one sentence ending in its command; shown after the scored
+    steps and never numbered among them, because it earns no points."""
+    return f"{step.action}: {step.command}"

@@ -103,16 +103,24 @@ def _categories(categories: tuple[CategoryScore, ...]) -> Table:
 
 
 def _next_steps(card: ReportCard) -> RenderableType:
+    lines: list[RenderableType] = []
     if not card.next_steps:
-        return Text.assemble(("Next steps", "bold"), ": nothing left that costs points. Well done.")
-    lines: list[RenderableType] = [Text("Next steps (worth the most points)", style="bold")]
+        lines.append(
+            Text.assemble(("Next steps", "bold"), ": nothing left that costs points. Well done.")
+        )
+    else:
+        lines.append(Text("Next steps (worth the most points)", style="bold"))
     for number, step in enumerate(card.next_steps, start=1):
-        if step.gain <= 0 and step.command:  # advice that earns no points: show how instead
-            lines.append(Text.assemble(f"  {number}. ", step.action, ": ", (step.command, "bold")))
-            continue
         lines.append(
             Text.assemble(
                 f"  {number}. ", step.action, "  ", (f"+{step.gain:.1f} points", "bold green")
+            )
+        )
+    if card.extraction is not None and card.extraction.command:
+        step = card.extraction
+        lines.append(
+            Text.assemble(
+                f"  {phrases.EXTRACTION_LEAD}: ", step.action, ": ", (step.command, "bold")
             )
         )
     return Group(*lines)
