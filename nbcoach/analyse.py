@@ -17,7 +17,7 @@ from pathlib import Path
 from nbcoach import duplication, hygiene, metrics, redefinitions, structure, suppress
 from nbcoach.config import Config
 from nbcoach.errors import InputError
-from nbcoach.facts import CellFacts, collect
+from nbcoach.facts import CellFacts, code_line_count, collect
 from nbcoach.language import infer_language, is_python
 from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
 from nbcoach.names import free_names, hidden_inputs, notebook_bindings
@@ -143,6 +143,11 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         candidates=_candidates(functions),
         suppressions=suppressions,
         cell_lines=notebook.cell_lines,
+        unanalysed_cells=tuple(
+            (cell.number, code_line_count(cell.masked.source))
+            for cell in python_cells
+            if cell.error is not None
+        ),
     )
 
 

@@ -27,7 +27,9 @@ def build_card(
     lint = suppress.apply(lint_findings, analysis.suppressions, config.ignore, script)
     findings = tuple(sorted([*analysis.findings, *lint], key=_order))
     weights = asdict(config.weights)
-    score, categories = scoring.score_findings(findings, weights)
+    unanalysed = _unanalysed(analysis, findings)
+    share = scoring.analysed_share(analysis.metrics.code_lines, sum(unanalysed.values()))
+    score, categories = scoring.score_findings(findings, weights, share)
     return replace(
         base,
         score=score,
@@ -36,7 +38,12 @@ def build_card(
         functions=scoring.function_scores(analysis.functions, findings),
         findings=findings,
         next_steps=coaching.next_steps(
-            findings, analysis.functions, weights, analysis.path, script
+            findings,
+            analysis.functions,
+            weights,
+            analysis.path,
+            script,
+            coaching.Coverage(analysis.metrics.code_lines, unanalysed),
         ),
         extraction=coaching.extraction_step(
             analysis.candidates, findings, analysis.functions, analysis.path, script
@@ -49,7 +56,15 @@ def build_card(
         ),
         candidates=analysis.candidates,
         metrics=analysis.metrics,
+        analysed_share=share,
     )
+
+
+def _unanalysed(analysis: Analysis, findings: Sequence[Finding]) -> dict[int, int]:
+    """Code lines per cell that did not parse, for the cells whose `syntax-error` still stands:
+    a cell the author silenced (`# nbcoach: ignore[syntax-error]`) is not counted as code."""
+    standing = {f.location.cell for f in findings if f.rule == "syntax-error" and f.scored}
+    return {cell: lines for cell, lines in analysis.unanalysed_cells if cell in standing}
 
 
 def _order(finding: Finding) -> tuple[int, int, str, str]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import shlex
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from nbcoach.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
-from nbcoach.scoring import NORM, function_subject
+from nbcoach.scoring import NORM, analysed_share, by_coverage, function_subject
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1
@@ -28,21 +29,38 @@ def action_key(finding: Finding) -> str:
     return finding.subject or f"{finding.rule}:{finding.location}"
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Code lines analysed, and per cell those that did not parse (scored as zero)."""
+
+    analysed_lines: int = 0
+    unanalysed: Mapping[int, int] = field(default_factory=dict)
+
+    def share(self, fixed_cells: Iterable[int | None] = ()) -> float | None:
+        """The analysed share, or what it would be once the cells `fixed_cells` parse."""
+        left = dict(self.unanalysed)
+        gained = sum(left.pop(cell, 0) for cell in fixed_cells if cell is not None)
+        return analysed_share(self.analysed_lines + gained, sum(left.values()))
+
+
 def next_steps(
     findings: Sequence[Finding],
     functions: Sequence[Function],
     weights: Mapping[str, float],
     notebook_path: str,
     script: bool,
+    coverage: Coverage = Coverage(),
     limit: int = 3,
 ) -> tuple[NextStep, ...]:
+    """The steps worth the most points. Fixing a syntax error also brings its cell's lines into
+    the score; the gain counts them as if they had no other problem, which is the best case."""
     scored = [f for f in findings if f.scored and f.deficit > 0]
     if not scored:
         return ()
     sums: dict[Category, float] = defaultdict(float)
     for finding in scored:
         sums[finding.category] += finding.deficit ** NORM[finding.category]
-    base = _overall(sums, weights)
+    base = by_coverage(_overall(sums, weights), coverage.share())
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in scored:
         groups[action_key(finding)].append(finding)
@@ -54,7 +72,8 @@ def next_steps(
             reduced[finding.category] = max(
                 0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
             )
-        gain = round(_overall(reduced, weights) - base, 1)
+        fixed = (f.location.cell for f in group if f.rule == "syntax-error")
+        gain = round(by_coverage(_overall(reduced, weights), coverage.share(fixed)) - base, 1)
         if gain < MIN_GAIN:
             continue
         first = min(group, key=lambda f: (f.location.cell or 0, f.location.line or 0))
@@ -171,7 +190,10 @@ def describe(
             "",
         )
     if kind == "syntax":
-        return f"Fix the syntax error at {where} so the cell can be analysed", ""
+        return (
+            f"Fix the syntax error at {where}: until the cell parses, its lines score zero",
+            "",
+        )
     if kind == "lint":
         code = key.split(":", 1)[1]
         fixable = sum(f.fixable for f in group)

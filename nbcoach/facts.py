@@ -116,6 +116,11 @@ def _is_code(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
+def code_line_count(source: str) -> int:
+    """Lines that are neither blank nor comments: what `code_lines` counts for a parsed cell."""
+    return sum(1 for text in source.split("\n") if _is_code(text))
+
+
 def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements that run at notebook level, through if/for/with/try but not into defs."""
     for statement in body:

@@ -329,6 +329,8 @@ class Analysis:
     lint_targets: tuple[str, ...] = ()  # extra files ruff must read for this input (see lint.py)
     suppressions: tuple[Suppression, ...] = ()
     cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py
+    # (cell number, code lines) of each Python cell that did not parse, for scoring by coverage
+    unanalysed_cells: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +406,7 @@ class ReportCard:
     # One function ready to move into a module, with its command. It earns no points (the same
     # code is graded wherever it lives), so it is never one of the scored `next_steps`.
     extraction: NextStep | None = None
+    analysed_share: float | None = None  # of code lines, when some did not parse (scoring.py)
     strengths: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
     metrics: Metrics = Metrics()

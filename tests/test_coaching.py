@@ -125,3 +125,42 @@ def test_a_perfect_card_with_a_function_to_move_still_says_nothing_costs_points(
     text = capture(card_renderable(card, full=False))
     assert "nothing left that costs points" in text
     assert "Then: Move `parse` (cell 2) into a module" in text
+
+
+def test_breaking_any_cell_of_the_messy_example_never_raises_its_score() -> None:
+    # A Python 2 print hid the 341-line function and lifted the notebook from F to B.
+    import json
+
+    from conftest import EXAMPLES
+    from nbcoach.analyse import analyse_bytes
+
+    document = json.loads((EXAMPLES / "newcomer.ipynb").read_text(encoding="utf-8"))
+    whole = build_card(
+        analyse_bytes(json.dumps(document).encode(), "n.ipynb", Config()), (), Config()
+    )
+    assert whole.score is not None and whole.analysed_share is None
+    code_cells = [i for i, c in enumerate(document["cells"]) if c["cell_type"] == "code"]
+    for index in code_cells:
+        broken = json.loads(json.dumps(document))
+        source = broken["cells"][index]["source"]
+        broken["cells"][index]["source"] = ["print 'debug'\n", *source]
+        card = build_card(
+            analyse_bytes(json.dumps(broken).encode(), "n.ipynb", Config()), (), Config()
+        )
+        assert card.score is not None and card.score <= whole.score, f"cell {index + 1}"
+        assert card.analysed_share is not None and card.analysed_share < 1
+    giant = json.loads(json.dumps(document))
+    giant["cells"][18]["source"].insert(1, "    print 'debug'\n")
+    card = build_card(analyse_bytes(json.dumps(giant).encode(), "n.ipynb", Config()), (), Config())
+    assert card.grade == "F" and card.analysed_share is not None and card.analysed_share < 0.4
+    first = card.next_steps[0]
+    assert first.rules == ("syntax-error",) and first.location.cell == 19
+    assert card.score is not None and first.gain > 50  # its 300 lines come back into the score
+
+
+def test_a_cell_silenced_as_not_python_is_not_counted_as_code() -> None:
+    pseudo = "# nbcoach: ignore[syntax-error]\nfor each row in table: add it up"
+    card = card_for([("markdown", "# Sum"), "total = sum([1, 2])", pseudo])
+    assert card.analysed_share is None and card.score == 100.0
+    loud = card_for([("markdown", "# Sum"), "total = sum([1, 2])", pseudo.split("\n")[1]])
+    assert loud.analysed_share == 0.5 and loud.score is not None and loud.score <= 50.0

@@ -58,3 +58,14 @@ def test_ramp_and_grades() -> None:
     assert ramp(400, 50, 300) == 100.0
     assert [grade(s) for s in (95, 85, 75, 65, 40)] == ["A", "B", "C", "D", "F"]
     assert overall(category_scores([]), WEIGHTS) == 100.0
+
+
+def test_unparsed_code_scores_zero_for_its_share_of_the_lines() -> None:
+    from nbcoach.scoring import analysed_share, by_coverage
+
+    assert analysed_share(300, 0) is None
+    assert analysed_share(185, 308) == 0.375
+    assert analysed_share(0, 2) == 0.0
+    assert by_coverage(90.0, None) == 90.0 and by_coverage(90.0, 0.5) == 45.0
+    overall_score, _ = score_findings([], WEIGHTS, share=0.25)
+    assert overall_score == 25.0

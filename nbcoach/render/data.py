@@ -65,6 +65,7 @@ def card_data(card: ReportCard) -> dict[str, Any]:
         "coverage": {
             "code_cells": card.metrics.python_cells,
             "analysed_cells": card.metrics.analysed_cells,
+            "analysed_share": card.analysed_share,
         },
         "metrics": {
             "code_lines": card.metrics.code_lines,

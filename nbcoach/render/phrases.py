@@ -19,6 +19,10 @@ def coverage(card: ReportCard) -> str:
     parts.append(f"{m.functions} function{'s' if m.functions != 1 else ''}")
     if m.maintainability is not None:
         parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
+    if card.analysed_share is not None:
+        parts.append(
+            f"{1 - card.analysed_share:.0%} of the code lines did not parse and score zero"
+        )
     return " · ".join(parts)
 
 
