@@ -15,7 +15,7 @@ def coverage(card: ReportCard) -> str:
         if card.format != "script"
         else "script"
     ]
-    parts.append(f"{m.code_lines} code lines")
+    parts.append(f"{m.code_lines} code line{'s' if m.code_lines != 1 else ''}")
     parts.append(f"{m.functions} function{'s' if m.functions != 1 else ''}")
     if m.maintainability is not None:
         parts.append(f"maintainability {m.maintainability:.0f} (radon MI, not scored)")
