@@ -73,9 +73,21 @@ def _register() -> None:
 _register()
 
 
+def _leave_out_the_slow_iri_checker() -> None:
+    """jsonschema, which nbformat and jupytext import, also imports `rfc3987_syntax` when it is
+    installed (JupyterLab brings it through jupyter-events) to check the `iri` formats, and that
+    import compiles some 35 Earley parsers: 2-3 s here on every command that reads a notebook
+    through nbformat or jupytext, pre-commit hooks included (jsonschema#1428). No notebook schema
+    uses those formats, and jsonschema goes without the checker when the import fails, so the
+    CLI's own process makes it fail. Library users (`%nbcoach` in a kernel) are left alone."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Entry point: every NbcoachError becomes one stderr line and its exit code."""
     from nbcoach.errors import NbcoachError
+
+    _leave_out_the_slow_iri_checker()
 
     try:
         # without standalone mode, click returns (not raises) the code of a typer.Exit
