@@ -323,3 +323,23 @@ def test_a_py_percent_twin_is_graded_with_its_notebook(repo: GitRepo) -> None:
     marks = {v.path: v.mark for v in history.versions}
     assert marks == {"a.ipynb": "new", "a.py": "paired", "tool.py": "new"}
     assert team_series(history)[0].files == 2
+
+
+def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitRepo) -> None:
+    """A long-lived process (a kernel, a test session) runs history twice with a pyproject edit
+    in between: the second run grades with the new configuration, as a fresh `report` does."""
+    repo.write(
+        "tool.py", "def f(a, b, c, d):\n    return a + b + c + d\n\n\nprint(f(1, 2, 3, 4))\n"
+    )
+    repo.commit("add")
+    update_history(repo.path)
+    before = load_history(repo.path)
+    repo.write("pyproject.toml", "[tool.nbcoach.thresholds]\nparameters = 2\n")
+    result = update_history(repo.path)
+    after = load_history(repo.path)
+    assert result.analysed == 1 and any("graded again" in note for note in result.notes)
+    old_score = before.blobs[before.versions[0].key].score
+    new_score = after.blobs[after.versions[0].key].score
+    assert old_score == 100.0 and new_score is not None and new_score < old_score
+    report = run_cli("report", "--format", "json", "--no-cache", "tool.py", cwd=repo.path)
+    assert json.loads(report.stdout)["notebooks"][0]["score"] == new_score

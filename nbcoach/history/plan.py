@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from nbcoach import gitrepo
-from nbcoach.config import Config, load_config
+from nbcoach.config import Config, ConfigLoader
 from nbcoach.discover import in_scope
 from nbcoach.history.blobs import BlobJob, analysis_key
 from nbcoach.history.records import Version
@@ -84,9 +83,13 @@ def plan_commits(
     last: Sequence[Version],
     base: str | None,
     configs: Sequence[str],
+    loader: ConfigLoader,
 ) -> tuple[list[PlannedCommit], dict[str, BlobJob]]:
-    """Follow files through the new commits (renames keep their lineage) and key each version."""
-    lineages = Lineages(last, load_config(root).exclude)
+    """Follow files through the new commits (renames keep their lineage) and key each version.
+
+    `loader` is this run's configuration (read once per run, never per process, so an edited
+    pyproject is seen by the next run in a long-lived process)."""
+    lineages = Lineages(last, loader.for_path(root).exclude)
     planned: list[PlannedCommit] = []
     for commit in raw:
         step = PlannedCommit(commit, base == commit.sha)
@@ -101,7 +104,7 @@ def plan_commits(
                 )
                 step.items.append(item)
         planned.append(step)
-    return planned, _jobs(root, planned, configs)
+    return planned, _jobs(root, planned, configs, loader)
 
 
 def _changes(root: Path, commit: gitrepo.RawCommit, base: bool) -> list[gitrepo.RawChange]:
@@ -113,7 +116,7 @@ def _changes(root: Path, commit: gitrepo.RawCommit, base: bool) -> list[gitrepo.
 
 
 def _jobs(
-    root: Path, planned: Sequence[PlannedCommit], configs: Sequence[str]
+    root: Path, planned: Sequence[PlannedCommit], configs: Sequence[str], loader: ConfigLoader
 ) -> dict[str, BlobJob]:
     """Key every version by what decides its grade; one job per distinct key."""
     jobs: dict[str, BlobJob] = {}
@@ -121,19 +124,16 @@ def _jobs(
         for item in step.items:
             if item.change == "D":
                 continue
-            config = _config(root, item.path)
+            config = _config(loader, root, item.path)
             item.key = analysis_key(item.blob, item.path, config, _config_dirs(item.path, configs))
             jobs.setdefault(item.key, BlobJob(item.key, item.blob, item.path, config))
     return jobs
 
 
-@lru_cache(maxsize=1024)
-def _config_for_dir(root: Path, directory: str) -> Config:
-    return load_config(root / directory / "__nbcoach_probe__")
-
-
-def _config(root: Path, path: str) -> Config:
-    return _config_for_dir(root, path.rpartition("/")[0])
+def _config(loader: ConfigLoader, root: Path, path: str) -> Config:
+    """The configuration for a repository path, by its folder (the file itself may not exist
+    in the checkout: an old version, or a deleted file)."""
+    return loader.for_path(root / path.rpartition("/")[0] / "__nbcoach_probe__")
 
 
 def _config_dirs(path: str, configs: Sequence[str]) -> str:

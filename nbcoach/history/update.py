@@ -17,7 +17,7 @@ from pathlib import Path
 
 from nbcoach import __version__, gitrepo
 from nbcoach.cache import ruff_identity
-from nbcoach.config import load_config
+from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
 from nbcoach.history.blobs import BlobJob, analyse_versions
 from nbcoach.history.changes import Shape
@@ -80,14 +80,16 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     common = _align(store, line, notes)
     last = store.last_versions()
     raw = gitrepo.log(root, line[common:])
-    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs)
+    loader = ConfigLoader()  # this run's configuration, read once and passed down
+    project = loader.for_path(root)
+    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs, loader)
     known = store.known_keys(wanted)
     jobs = [job for key, job in wanted.items() if key not in known]
-    new_facts, shapes = _grade(root, store, jobs, configs, options)
+    new_facts, shapes = _grade(root, store, jobs, configs, project.ruff_extend_select, options)
     keys = set(wanted) | {v.key for v in last} | {v.effective for v in last}
     facts = {**store.blob_facts(k for k in keys if k not in new_facts), **new_facts}
     fill_shapes(root, planned, shapes)
-    commits, versions = compare(planned, last, facts, shapes, common, load_config(root).commit_size)
+    commits, versions = compare(planned, last, facts, shapes, common, project.commit_size)
     store.add_commits(commits, versions)
     shas = {c.seq: c.sha for c in commits}
     live = [v for v in store.last_versions() if v.change != "D"]
@@ -171,12 +173,12 @@ def _grade(
     store: Store,
     jobs: Sequence[BlobJob],
     configs: Sequence[str],
+    extend: Sequence[str],
     options: HistoryOptions,
 ) -> tuple[dict[str, BlobFacts], dict[str, Shape | None]]:
     facts: dict[str, BlobFacts] = {}
     shapes: dict[str, Shape | None] = {}
     pending: list[BlobFacts] = []
-    extend = load_config(root).ruff_extend_select
     for item, shape, blob in analyse_versions(
         root, jobs, configs, extend, options.jobs, options.progress
     ):
