@@ -6,14 +6,17 @@ import json
 import sqlite3
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
+from nbcoach.commitsize import measure_staged
 from nbcoach.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
 from nbcoach.history.series import author_stats, team_series
 from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
+from nbcoach.sync import pair_notebooks, sync
 
 MAGIC_BROKEN = [c.replace("    for row in rows:", "    %time for row in rows:") for c in MESSY]
 
@@ -343,3 +346,46 @@ def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitR
     assert old_score == 100.0 and new_score is not None and new_score < old_score
     report = run_cli("report", "--format", "json", "--no-cache", "tool.py", cwd=repo.path)
     assert json.loads(report.stdout)["notebooks"][0]["score"] == new_score
+
+
+def _edit_cell(notebook: Path, cell: int, source: str) -> None:
+    document = nbformat.read(notebook, as_version=4)
+    document.cells[cell].source = source
+    nbformat.write(document, notebook)
+
+
+def test_a_py_percent_twin_counts_once_in_commit_sizes(repo: GitRepo) -> None:
+    """A paired commit is measured as `nbcoach commit-size` measures it staged: the notebook
+    and its twin are one file, its lines and functions counted once (not 12 functions: no big
+    bang)."""
+    functions = [long_function(f"step{i}", 30) for i in range(6)]
+    notebook = repo.notebook("x.ipynb", functions)
+    pair_notebooks([str(notebook)])
+    repo.git("add", "-A")
+    staged = measure_staged(repo.path)
+    repo.commit("paired notebook")
+    _edit_cell(notebook, 0, functions[0].replace("total = 0", "total = 1"))
+    sync([str(notebook)])
+    repo.commit("edit one function, synced")
+    twin = repo.path / "x.py"
+    twin.write_text(twin.read_text().replace("total = 0", "total = 2", 1))
+    repo.commit("edit the twin alone")
+    repo.git("rm", "-q", "x.ipynb", "x.py")
+    repo.commit("drop the pair")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    sizes = [
+        (c.touched, c.functions_changed, c.lines_added, c.lines_removed, c.big_bang)
+        for c in history.commits
+    ]
+    notebook_versions = versions_of(history, "x.ipynb")
+    twin_versions = versions_of(history, "x.py")
+    assert [v.mark for v in twin_versions] == ["paired", "paired", "paired", "deleted"]
+    added = notebook_versions[0].lines_added
+    assert (staged.notebooks, staged.functions) == (1, 6)
+    assert sizes == [
+        (1, 6, added, 0, False),  # the pair once; with the twin: 12 functions, a big bang
+        (1, 1, 1, 1, False),
+        (1, 1, 1, 1, False),  # a twin changed without its notebook counts on its own
+        (1, 6, 0, added, False),  # deleting the pair: its functions once
+    ]
