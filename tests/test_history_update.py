@@ -389,3 +389,34 @@ def test_a_py_percent_twin_counts_once_in_commit_sizes(repo: GitRepo) -> None:
         (1, 1, 1, 1, False),  # a twin changed without its notebook counts on its own
         (1, 6, 0, added, False),  # deleting the pair: its functions once
     ]
+
+
+def test_a_twin_changed_with_its_notebook_is_never_graded(repo: GitRepo) -> None:
+    """`report` skips a py:percent twin, so history decides the pairing before grading (from
+    the twin's content and its notebook in the same commit) instead of grading it and throwing
+    the grade away. A plain script beside a notebook is no twin; a former twin is graded again
+    when it changes on its own, and sized against its old side graded then."""
+    functions = [long_function(f"step{i}", 30) for i in range(6)]
+    notebook = repo.notebook("x.ipynb", functions)
+    pair_notebooks([str(notebook)])
+    repo.notebook("y.ipynb", ["print(1)"])
+    repo.write("y.py", "print('exported by hand')\n")
+    repo.commit("a pair, and a notebook beside a plain script")
+    _edit_cell(notebook, 0, functions[0].replace("total = 0", "total = 1"))
+    sync([str(notebook)])
+    repo.commit("edit one function, synced")
+    repo.git("rm", "-q", "x.ipynb")
+    twin = repo.path / "x.py"
+    twin.write_text(twin.read_text().replace("total = 0", "total = 2", 1))
+    repo.commit("keep only the script, edit it")
+    result = update_history(repo.path)
+    history = load_history(repo.path)
+    x_py = versions_of(history, "x.py")
+    assert [v.mark for v in x_py] == ["paired", "paired", "new"]
+    assert [v.mark for v in versions_of(history, "y.py")] == ["new"]
+    for version in x_py[:2]:
+        facts = history.blobs[version.key]
+        assert (facts.status, facts.reason) == ("skipped", "paired with x.ipynb; graded there")
+    # graded: x.ipynb twice, y.ipynb, y.py, x.py on its own and its old side (a twin until then)
+    assert (result.analysed, result.paired) == (6, 2)
+    assert (x_py[2].functions_changed, x_py[2].lines_added, x_py[2].lines_removed) == (1, 1, 1)

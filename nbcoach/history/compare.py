@@ -14,7 +14,7 @@ from nbcoach.commitsize import counted_with
 from nbcoach.config import CommitSize
 from nbcoach.history.blobs import version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
-from nbcoach.history.plan import PlannedChange, PlannedCommit
+from nbcoach.history.plan import PlannedChange, PlannedCommit, notebook_of
 from nbcoach.history.records import BlobFacts, CommitRecord, Mark, Version
 
 
@@ -49,7 +49,7 @@ class Comparison:
             was_twin = item.lineage in self.twins
             version = self.version(seq, item, step.base)
             if version.mark == "paired" or (version.change == "D" and was_twin):
-                twins[version.path] = _notebook_of(version.path)
+                twins[version.path] = notebook_of(version.path)
             versions.append(version)
         # a pair changed together counts once, as `nbcoach commit-size` counts a staged pair
         changed = {v.path for v in versions}
@@ -57,10 +57,10 @@ class Comparison:
         return _record(seq, step, counted, self.limits), versions
 
     def version(self, seq: int, item: PlannedChange, base: bool) -> Version:
-        old = self.facts.get(self.current.get(item.lineage, ""))
+        old = self.facts.get(item.old_key or self.current.get(item.lineage, ""))
         new = self.facts.get(item.key)
         size = ChangeSize()
-        if not base:
+        if not base and not item.twin:  # a twin's lines are its notebook's: not parsed at all
             size = change_size(
                 self.shapes.get(item.old_blob) if item.old_blob else None,
                 self.shapes.get(item.blob) if item.blob else None,
@@ -152,26 +152,24 @@ def _judge(
     if item.change == "D":
         return "deleted", None, ""
     assert new is not None
-    if item.path.endswith(".py") and new.format == "percent" and _notebook_of(item.path) in live:
+    if item.path.endswith(".py") and new.format == "percent" and notebook_of(item.path) in live:
         return "paired", None, ""
     mark, delta, becomes_reference = classify(reference, new)
     return mark, delta, item.key if becomes_reference else None
 
 
-def _notebook_of(path: str) -> str:
-    """Where the notebook of a `.py` twin lives: beside it, with the same stem."""
-    return path[:-3] + ".ipynb"
-
-
 def fill_shapes(
     root: Path, planned: Sequence[PlannedCommit], shapes: dict[str, Shape | None]
 ) -> None:
-    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded."""
+    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded.
+    Twins counted with their notebooks are not sized, so not parsed either."""
     missing: dict[str, str] = {}
     for step in planned:
         if step.base:
             continue
         for item in step.items:
+            if item.twin:
+                continue
             for blob, path in ((item.old_blob, item.old_path or item.path), (item.blob, item.path)):
                 if blob and blob not in shapes:
                     missing[blob] = path

@@ -19,7 +19,7 @@ from nbcoach import __version__, gitrepo
 from nbcoach.cache import ruff_identity
 from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
-from nbcoach.history.blobs import BlobJob, analyse_versions
+from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
@@ -45,6 +45,7 @@ class HistoryResult:
     commits: int = 0  # on the walked line, all stored
     new_commits: int = 0
     analysed: int = 0  # versions graded by this run
+    paired: int = 0  # py:percent twins of this run counted with their notebooks, not graded
     reused: int = 0  # versions whose grade the store already had
     files: int = 0  # notebooks and .py files alive at HEAD
     store_bytes: int = 0
@@ -97,7 +98,8 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         result,
         commits=len(line),
         new_commits=len(commits),
-        analysed=len(jobs),
+        analysed=sum(not job.twin for job in jobs),
+        paired=sum(job.twin for job in jobs),
         reused=len(known),
         files=len(live),
         store_bytes=store.size(),
@@ -176,11 +178,13 @@ def _grade(
     extend: Sequence[str],
     options: HistoryOptions,
 ) -> tuple[dict[str, BlobFacts], dict[str, Shape | None]]:
-    facts: dict[str, BlobFacts] = {}
+    facts = {job.key: paired_facts(job) for job in jobs if job.twin}
+    store.add_blobs(list(facts.values()))
     shapes: dict[str, Shape | None] = {}
     pending: list[BlobFacts] = []
+    graded = [job for job in jobs if not job.twin]
     for item, shape, blob in analyse_versions(
-        root, jobs, configs, extend, options.jobs, options.progress
+        root, graded, configs, extend, options.jobs, options.progress
     ):
         facts[item.key] = item
         shapes[blob] = shape
