@@ -17,6 +17,7 @@ from nbcoach.history import HistoryOptions, load_history, update_history
 from nbcoach.history.series import author_stats, team_series
 from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
 from nbcoach.sync import pair_notebooks, sync
+from ruff_on_path import RuffOnPath
 
 MAGIC_BROKEN = [c.replace("    for row in rows:", "    %time for row in rows:") for c in MESSY]
 
@@ -420,3 +421,20 @@ def test_a_twin_changed_with_its_notebook_is_never_graded(repo: GitRepo) -> None
     # graded: x.ipynb twice, y.ipynb, y.py, x.py on its own and its old side (a twin until then)
     assert (result.analysed, result.paired) == (6, 2)
     assert (x_py[2].functions_changed, x_py[2].lines_added, x_py[2].lines_removed) == (1, 1, 1)
+
+
+def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Path) -> None:
+    """History keys its grades by the same ruff identity as the report's cache: the ruff that
+    lints, here the one on PATH."""
+    ruff = RuffOnPath(tmp_path / "tools")
+    repo.write("tool.py", "import os\n\n\ndef f(x):\n    return x\n")
+    repo.commit("add")
+    first = run_cli("history", cwd=repo.path, env=ruff.env)
+    assert first.returncode == 0, first.stderr
+    before = load_history(repo.path)
+    ruff.upgrade()
+    second = run_cli("history", cwd=repo.path, env=ruff.env)
+    after = load_history(repo.path)
+    assert "every version is graded again" in second.stdout
+    assert before.blobs[before.versions[0].key].findings == 1
+    assert after.blobs[after.versions[0].key].findings == 0

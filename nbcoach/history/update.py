@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach import __version__, gitrepo
-from nbcoach.cache import ruff_identity
 from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
 from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
@@ -25,6 +24,7 @@ from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
 from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
+from nbcoach.lint import ruff_identity
 from nbcoach.project import state_dir
 
 Progress = Callable[[int, int], None]
