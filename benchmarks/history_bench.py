@@ -12,7 +12,10 @@ one run:
    with the report's own cache warm from the previous commit (what a user scripting this gets).
    `--baseline-every K` times every K-th commit only and extrapolates (said in the output).
 
-    python benchmarks/history_bench.py [--commits 300] [--baseline-every 1] [--keep DIR]
+`--paired` gives every notebook a jupytext py:percent twin, rewritten whenever the notebook
+is (as the sync hook does): the fully paired repository of a team using `nbcoach init`.
+
+    python benchmarks/history_bench.py [--commits 300] [--baseline-every 1] [--keep DIR] [--paired]
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ DEF = re.compile(r"^def (\w+)\(", re.M)
 
 
 class Builder:
-    def __init__(self, root: Path, seed: int = 7) -> None:
+    def __init__(self, root: Path, seed: int = 7, paired: bool = False) -> None:
         self.root = root
+        self.paired = paired
         self.rng = random.Random(seed)
         self.tick = 0
         self.live: list[str] = []
@@ -95,6 +99,12 @@ class Builder:
         target.write_text(
             json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        if self.paired:
+            import jupytext
+
+            notebook = jupytext.reads(target.read_text(encoding="utf-8"), fmt="ipynb")
+            twin = target.with_suffix(".py")
+            twin.write_text(jupytext.writes(notebook, fmt="py:percent"), encoding="utf-8")
 
     def code_cells(self, document: dict) -> list[int]:
         return [i for i, c in enumerate(document["cells"]) if c.get("cell_type") == "code"]
@@ -236,8 +246,8 @@ def pick_notebooks(count: int) -> list[Path]:
     return chosen[:count]
 
 
-def build(root: Path, commits: int) -> Builder:
-    builder = Builder(root)
+def build(root: Path, commits: int, paired: bool = False) -> Builder:
+    builder = Builder(root, paired=paired)
     sources = pick_notebooks(45)
     folders = ["analysis", "models", "reports"]
     added = 0
@@ -275,6 +285,8 @@ def build(root: Path, commits: int) -> Builder:
             )
             new = old.replace(".ipynb", "_final.ipynb")
             builder.git("mv", old, new, author=author)
+            if builder.paired:
+                builder.git("mv", old[:-6] + ".py", new[:-6] + ".py", author=author)
             builder.live[builder.live.index(old)] = new
             if old in builder.broken:
                 builder.broken[new] = builder.broken.pop(old)
@@ -357,6 +369,9 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, default=None, help="build the repository here and keep it"
     )
+    parser.add_argument(
+        "--paired", action="store_true", help="give every notebook a py:percent twin (jupytext)"
+    )
     options = parser.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"the shared corpus is not at {CORPUS}")
@@ -365,7 +380,7 @@ def main() -> None:
     if root.exists():
         shutil.rmtree(root)
     started = time.perf_counter()
-    builder = build(root, options.commits)
+    builder = build(root, options.commits, options.paired)
     line = builder.git("rev-list", "--first-parent", "--reverse", "HEAD").split()
     total = builder.git("rev-list", "--count", "HEAD")
     merges = builder.git("rev-list", "--first-parent", "--merges", "--count", "HEAD")

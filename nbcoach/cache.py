@@ -1,7 +1,7 @@
 """A content-addressed cache of analyses, so an unchanged notebook is never analysed twice.
 
 The key is a hash of the file's bytes (sha256), its path, the nbcoach version, the effective config and
-the ruff version and ruff config that apply to it. Entries are JSON files written atomically in
+the ruff binary (`lint.ruff_identity`) and ruff config that apply to it. Entries are JSON files written atomically in
 `.nbcoach/cache/` of the project (git-ignored, see project.py). Anything unreadable,
 corrupt, or written for another key is ignored and recomputed: the cache can make a report
 faster, never different.
@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +29,6 @@ def default_cache_dir() -> Path:
     if configured:
         return Path(configured)
     return state_dir(project_root(Path.cwd()), create=False) / "cache"
-
-
-@lru_cache(maxsize=1)
-def ruff_identity() -> str:
-    """Which ruff binary lints: its size and modification time change with any upgrade, and a
-    stat is cheaper than asking pip's metadata for a version on every warm run."""
-    try:
-        from ruff.__main__ import find_ruff_bin
-
-        stat = os.stat(find_ruff_bin())
-        return f"{stat.st_size}-{stat.st_mtime_ns}"
-    except (ImportError, OSError):  # pragma: no cover - ruff is a dependency
-        return "unknown"
 
 
 def _ruff_config_digest(directory: Path) -> str:
@@ -63,16 +49,17 @@ def entry_key(
     display: str,
     path: Path,
     config_fingerprint: str,
+    ruff_identity: str,
     memo: dict[Path, str] | None = None,
 ) -> str:
-    """The cache key of one input from the sha256 of its bytes; `memo` keeps ruff config digests
-    per folder for one run."""
+    """The cache key of one input from the sha256 of its bytes; `ruff_identity` is the run's
+    `lint.ruff_identity()`; `memo` keeps ruff config digests per folder for one run."""
     folder = path.resolve().parent
     memo = {} if memo is None else memo
     if folder not in memo:
         memo[folder] = _ruff_config_digest(folder)
     digest = hashlib.sha256(content_digest.encode())
-    for part in (display, __version__, config_fingerprint, ruff_identity(), memo[folder]):
+    for part in (display, __version__, config_fingerprint, ruff_identity, memo[folder]):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 

@@ -10,7 +10,9 @@ moved cell does not count). Other files (data, configs) are not counted.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from nbcoach import gitindex
@@ -69,8 +71,7 @@ def measure_staged(root: Path) -> SizeReport:
     changes = []
     notes = []
     for name in staged:
-        partner = _counted_with(root, name, counted)
-        if partner is not None:
+        if counted_with(name, counted, partial(_paired_notebook, root)) is not None:
             continue
         before = _before(root, name)
         after = gitindex.index_blob(root, name)
@@ -107,15 +108,25 @@ def _before(root: Path, name: str) -> bytes | None:
         return None
 
 
-def _counted_with(root: Path, name: str, staged: set[str]) -> str | None:
-    """The staged notebook a staged text side is counted with, if any."""
+def counted_with(
+    name: str, changed: Collection[str], notebook_of: Callable[[str], str | None]
+) -> str | None:
+    """The notebook a changed text side is counted with: a pair changed together is one file
+    of the change, measured on its notebook. None: `name` counts on its own (it is no text
+    side, or its notebook is not part of the change). `notebook_of` names the notebook a
+    `.py` is the text side of; the staged commit asks jupytext, history its commit's tree."""
     if not name.endswith(".py"):
         return None
+    notebook = notebook_of(name)
+    return notebook if notebook is not None and notebook in changed else None
+
+
+def _paired_notebook(root: Path, name: str) -> str | None:
+    """The notebook a file in the checkout is the text side of, if any."""
     pair = find_pair(root / name)
     if pair is None or pair.text.resolve() != (root / name).resolve():
         return None
-    notebook = gitindex.relative(root, pair.notebook)
-    return notebook if notebook in staged else None
+    return gitindex.relative(root, pair.notebook)
 
 
 def compare(path: str, before: bytes | None, after: bytes) -> FileChange:

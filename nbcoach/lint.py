@@ -13,6 +13,8 @@ still linted with the user's config; that is one extra ruff call per such notebo
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,12 +59,27 @@ class LintRun:
 
 
 def ruff_binary() -> str:
+    """Which ruff runs: the one installed with nbcoach's Python (the `ruff` package), else the
+    first `ruff` on PATH. The one lookup: every ruff call and `ruff_identity` go through it."""
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff import find_ruff_bin
 
         return str(find_ruff_bin())
-    except (ImportError, FileNotFoundError):  # pragma: no cover - ruff is a dependency
-        return "ruff"
+    except (ImportError, FileNotFoundError):
+        return shutil.which("ruff") or "ruff"
+
+
+def ruff_identity() -> str:
+    """Which ruff lints, for keys of cached lint results (the report's cache, the history
+    store): the size and modification time of the binary `ruff_binary` runs, which change with
+    any upgrade, in the environment or on PATH (a stat is cheaper than asking ruff or pip for a
+    version on every warm run). Not its path: a moved checkout or CI runner keeps its cache.
+    Ask once per run, never once per process."""
+    try:
+        stat = os.stat(ruff_binary())
+    except OSError:
+        return "unknown"
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
 def start(

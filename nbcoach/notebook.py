@@ -289,9 +289,15 @@ def _size(value: Any) -> int:
     return 0
 
 
+def is_text_notebook(text: str) -> bool:
+    """Whether a `.py` reads as a jupytext text notebook (a header or a `# %%` marker) rather
+    than a plain script: what `parse_py` decides, without parsing."""
+    return bool(_JUPYTEXT_HEADER.match(text) or _PERCENT_MARKER.search(text))
+
+
 def parse_py(text: str, path: str) -> Notebook:
     """A py:percent (or other jupytext) file becomes cells; a plain script is one code cell."""
-    if _JUPYTEXT_HEADER.match(text) or _PERCENT_MARKER.search(text):
+    if is_text_notebook(text):
         from nbcoach.pairing import read_text_notebook
 
         return read_text_notebook(text, path)

@@ -70,12 +70,15 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
 
 
 def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Report:
+    from nbcoach import lint
+
     configs = ConfigLoader(options.config_overrides)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
     found = discover(paths, root_config.exclude)
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     items = [_item(target, configs, hashed=cache is not None) for target in found.targets]
     ruff_digests: dict[Path, str] = {}
+    ruff = lint.ruff_identity() if cache is not None else ""  # once per run: keys lint results
     for item in items:
         if cache is not None and item.digest and item.target.paired_with is None:
             item.key = entry_key(
@@ -83,6 +86,7 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
                 item.target.display,
                 item.target.path,
                 item.config.fingerprint(),
+                ruff,
                 ruff_digests,
             )
             cached = cache.load(item.key)

@@ -6,9 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run_cli
 from nbcoach.render.data import render_json
 from nbcoach.review import ReviewOptions, review
+from ruff_on_path import RuffOnPath
 
 
 def report_json(paths: list[Path], cache: Path | None, **options: object) -> str:
@@ -65,3 +66,23 @@ def test_the_cache_folder_is_git_ignored(tmp_path: Path) -> None:
     review([str(EXAMPLES / "clean.ipynb")], ReviewOptions(cache_dir=cache))
     assert (cache / ".gitignore").read_text().strip().endswith("*")
     assert "!baseline.json" in (tmp_path / ".nbcoach" / ".gitignore").read_text()
+
+
+def test_upgrading_a_ruff_found_on_path_misses_the_cache(tmp_path: Path) -> None:
+    """Cached lint results are keyed by the ruff that lints: the one on PATH when nbcoach's
+    Python has no ruff package, so upgrading it must not serve the old release's findings."""
+    ruff = RuffOnPath(tmp_path / "tools")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "tool.py").write_text("import os\n\n\ndef f(x):\n    return x\n")
+    env = {**ruff.env, "NBCOACH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def lint_rules() -> list[str]:
+        result = run_cli("report", "--format", "json", "tool.py", cwd=project, env=env)
+        assert result.returncode == 0, result.stderr
+        card = json.loads(result.stdout)["notebooks"][0]
+        return [f["rule"] for f in card["findings"] if f["category"] == "lint"]
+
+    assert lint_rules() == ["F401"]
+    ruff.upgrade()
+    assert lint_rules() == []

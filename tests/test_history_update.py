@@ -6,14 +6,18 @@ import json
 import sqlite3
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
+from nbcoach.commitsize import measure_staged
 from nbcoach.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
 from nbcoach.history.series import author_stats, team_series
 from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
+from nbcoach.sync import pair_notebooks, sync
+from ruff_on_path import RuffOnPath
 
 MAGIC_BROKEN = [c.replace("    for row in rows:", "    %time for row in rows:") for c in MESSY]
 
@@ -324,3 +328,114 @@ def test_a_py_percent_twin_is_graded_with_its_notebook(repo: GitRepo) -> None:
     marks = {v.path: v.mark for v in history.versions}
     assert marks == {"a.ipynb": "new", "a.py": "paired", "tool.py": "new"}
     assert team_series(history)[0].files == 2
+
+
+def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitRepo) -> None:
+    """A long-lived process (a kernel, a test session) runs history twice with a pyproject edit
+    in between: the second run grades with the new configuration, as a fresh `report` does."""
+    repo.write(
+        "tool.py", "def f(a, b, c, d):\n    return a + b + c + d\n\n\nprint(f(1, 2, 3, 4))\n"
+    )
+    repo.commit("add")
+    update_history(repo.path)
+    before = load_history(repo.path)
+    repo.write("pyproject.toml", "[tool.nbcoach.thresholds]\nparameters = 2\n")
+    result = update_history(repo.path)
+    after = load_history(repo.path)
+    assert result.analysed == 1 and any("graded again" in note for note in result.notes)
+    old_score = before.blobs[before.versions[0].key].score
+    new_score = after.blobs[after.versions[0].key].score
+    assert old_score == 100.0 and new_score is not None and new_score < old_score
+    report = run_cli("report", "--format", "json", "--no-cache", "tool.py", cwd=repo.path)
+    assert json.loads(report.stdout)["notebooks"][0]["score"] == new_score
+
+
+def _edit_cell(notebook: Path, cell: int, source: str) -> None:
+    document = nbformat.read(notebook, as_version=4)
+    document.cells[cell].source = source
+    nbformat.write(document, notebook)
+
+
+def test_a_py_percent_twin_counts_once_in_commit_sizes(repo: GitRepo) -> None:
+    """A paired commit is measured as `nbcoach commit-size` measures it staged: the notebook
+    and its twin are one file, its lines and functions counted once (not 12 functions: no big
+    bang)."""
+    functions = [long_function(f"step{i}", 30) for i in range(6)]
+    notebook = repo.notebook("x.ipynb", functions)
+    pair_notebooks([str(notebook)])
+    repo.git("add", "-A")
+    staged = measure_staged(repo.path)
+    repo.commit("paired notebook")
+    _edit_cell(notebook, 0, functions[0].replace("total = 0", "total = 1"))
+    sync([str(notebook)])
+    repo.commit("edit one function, synced")
+    twin = repo.path / "x.py"
+    twin.write_text(twin.read_text().replace("total = 0", "total = 2", 1))
+    repo.commit("edit the twin alone")
+    repo.git("rm", "-q", "x.ipynb", "x.py")
+    repo.commit("drop the pair")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    sizes = [
+        (c.touched, c.functions_changed, c.lines_added, c.lines_removed, c.big_bang)
+        for c in history.commits
+    ]
+    notebook_versions = versions_of(history, "x.ipynb")
+    twin_versions = versions_of(history, "x.py")
+    assert [v.mark for v in twin_versions] == ["paired", "paired", "paired", "deleted"]
+    added = notebook_versions[0].lines_added
+    assert (staged.notebooks, staged.functions) == (1, 6)
+    assert sizes == [
+        (1, 6, added, 0, False),  # the pair once; with the twin: 12 functions, a big bang
+        (1, 1, 1, 1, False),
+        (1, 1, 1, 1, False),  # a twin changed without its notebook counts on its own
+        (1, 6, 0, added, False),  # deleting the pair: its functions once
+    ]
+
+
+def test_a_twin_changed_with_its_notebook_is_never_graded(repo: GitRepo) -> None:
+    """`report` skips a py:percent twin, so history decides the pairing before grading (from
+    the twin's content and its notebook in the same commit) instead of grading it and throwing
+    the grade away. A plain script beside a notebook is no twin; a former twin is graded again
+    when it changes on its own, and sized against its old side graded then."""
+    functions = [long_function(f"step{i}", 30) for i in range(6)]
+    notebook = repo.notebook("x.ipynb", functions)
+    pair_notebooks([str(notebook)])
+    repo.notebook("y.ipynb", ["print(1)"])
+    repo.write("y.py", "print('exported by hand')\n")
+    repo.commit("a pair, and a notebook beside a plain script")
+    _edit_cell(notebook, 0, functions[0].replace("total = 0", "total = 1"))
+    sync([str(notebook)])
+    repo.commit("edit one function, synced")
+    repo.git("rm", "-q", "x.ipynb")
+    twin = repo.path / "x.py"
+    twin.write_text(twin.read_text().replace("total = 0", "total = 2", 1))
+    repo.commit("keep only the script, edit it")
+    result = update_history(repo.path)
+    history = load_history(repo.path)
+    x_py = versions_of(history, "x.py")
+    assert [v.mark for v in x_py] == ["paired", "paired", "new"]
+    assert [v.mark for v in versions_of(history, "y.py")] == ["new"]
+    for version in x_py[:2]:
+        facts = history.blobs[version.key]
+        assert (facts.status, facts.reason) == ("skipped", "paired with x.ipynb; graded there")
+    # graded: x.ipynb twice, y.ipynb, y.py, x.py on its own and its old side (a twin until then)
+    assert (result.analysed, result.paired) == (6, 2)
+    assert (x_py[2].functions_changed, x_py[2].lines_added, x_py[2].lines_removed) == (1, 1, 1)
+
+
+def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Path) -> None:
+    """History keys its grades by the same ruff identity as the report's cache: the ruff that
+    lints, here the one on PATH."""
+    ruff = RuffOnPath(tmp_path / "tools")
+    repo.write("tool.py", "import os\n\n\ndef f(x):\n    return x\n")
+    repo.commit("add")
+    first = run_cli("history", cwd=repo.path, env=ruff.env)
+    assert first.returncode == 0, first.stderr
+    before = load_history(repo.path)
+    ruff.upgrade()
+    second = run_cli("history", cwd=repo.path, env=ruff.env)
+    after = load_history(repo.path)
+    assert "every version is graded again" in second.stdout
+    assert before.blobs[before.versions[0].key].findings == 1
+    assert after.blobs[after.versions[0].key].findings == 0

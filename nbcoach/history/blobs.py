@@ -42,6 +42,7 @@ class BlobJob:
     blob: str
     path: str  # the repository path of a version with this content (posix, relative)
     config: Config
+    twin: bool = False  # a py:percent twin counted with its notebook: not graded (paired_facts)
 
 
 def analysis_key(blob: str, path: str, config: Config, config_dirs: str) -> str:
@@ -59,6 +60,23 @@ def analysis_key(blob: str, path: str, config: Config, config_dirs: str) -> str:
     ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:24]
+
+
+def twin_key(blob: str, path: str) -> str:
+    """A twin's facts depend on its content and name only: it is not graded."""
+    name = path.rsplit("/", 1)[-1]
+    return hashlib.sha256(f"{blob}\0{name}\0twin".encode()).hexdigest()[:24]
+
+
+def paired_facts(job: BlobJob) -> BlobFacts:
+    """What the report says of a py:percent twin: skipped, graded with its notebook."""
+    notebook = job.path.rsplit("/", 1)[-1][:-3] + ".ipynb"
+    return BlobFacts(
+        key=job.key,
+        status="skipped",
+        reason=f"paired with {notebook}; graded there",
+        format="percent",
+    )
 
 
 def analyse_versions(

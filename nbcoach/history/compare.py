@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbcoach import gitrepo
+from nbcoach.commitsize import counted_with
 from nbcoach.config import CommitSize
 from nbcoach.history.blobs import version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
-from nbcoach.history.plan import PlannedChange, PlannedCommit
+from nbcoach.history.plan import PlannedChange, PlannedCommit, notebook_of
 from nbcoach.history.records import BlobFacts, CommitRecord, Mark, Version
 
 
@@ -31,6 +32,7 @@ class Comparison:
         self.current = {v.lineage: v.key for v in last}  # each file's latest version
         self.reference = {v.lineage: v.effective for v in last}  # the one that stands for it
         self.live = {v.path for v in last if v.change != "D"}
+        self.twins = {v.lineage for v in last if v.mark == "paired"}  # py:percent twins now
         self.facts = facts
         self.shapes = shapes
 
@@ -41,14 +43,24 @@ class Comparison:
             else:
                 self.live.discard(item.old_path)
                 self.live.add(item.path)
-        versions = [self.version(seq, item, step.base) for item in step.items]
-        return _record(seq, step, versions, self.limits), versions
+        versions: list[Version] = []
+        twins: dict[str, str] = {}  # a twin's path -> its notebook's, deleted twins included
+        for item in step.items:
+            was_twin = item.lineage in self.twins
+            version = self.version(seq, item, step.base)
+            if version.mark == "paired" or (version.change == "D" and was_twin):
+                twins[version.path] = notebook_of(version.path)
+            versions.append(version)
+        # a pair changed together counts once, as `nbcoach commit-size` counts a staged pair
+        changed = {v.path for v in versions}
+        counted = [v for v in versions if counted_with(v.path, changed, twins.get) is None]
+        return _record(seq, step, counted, self.limits), versions
 
     def version(self, seq: int, item: PlannedChange, base: bool) -> Version:
-        old = self.facts.get(self.current.get(item.lineage, ""))
+        old = self.facts.get(item.old_key or self.current.get(item.lineage, ""))
         new = self.facts.get(item.key)
         size = ChangeSize()
-        if not base:
+        if not base and not item.twin:  # a twin's lines are its notebook's: not parsed at all
             size = change_size(
                 self.shapes.get(item.old_blob) if item.old_blob else None,
                 self.shapes.get(item.blob) if item.blob else None,
@@ -60,6 +72,10 @@ class Comparison:
         if effective is not None:
             self.reference[item.lineage] = effective
         self.current[item.lineage] = item.key
+        if mark == "paired":
+            self.twins.add(item.lineage)
+        else:
+            self.twins.discard(item.lineage)
         return Version(
             seq=seq,
             lineage=item.lineage,
@@ -102,6 +118,8 @@ def compare(
 def _record(
     seq: int, step: PlannedCommit, versions: Sequence[Version], limits: CommitSize
 ) -> CommitRecord:
+    """The commit's sizes from the versions that count (a pair's twin counts with its
+    notebook)."""
     commit = step.commit
     added = sum(v.lines_added for v in versions)
     removed = sum(v.lines_removed for v in versions)
@@ -134,7 +152,7 @@ def _judge(
     if item.change == "D":
         return "deleted", None, ""
     assert new is not None
-    if item.path.endswith(".py") and new.format == "percent" and item.path[:-3] + ".ipynb" in live:
+    if item.path.endswith(".py") and new.format == "percent" and notebook_of(item.path) in live:
         return "paired", None, ""
     mark, delta, becomes_reference = classify(reference, new)
     return mark, delta, item.key if becomes_reference else None
@@ -143,12 +161,15 @@ def _judge(
 def fill_shapes(
     root: Path, planned: Sequence[PlannedCommit], shapes: dict[str, Shape | None]
 ) -> None:
-    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded."""
+    """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded.
+    Twins counted with their notebooks are not sized, so not parsed either."""
     missing: dict[str, str] = {}
     for step in planned:
         if step.base:
             continue
         for item in step.items:
+            if item.twin:
+                continue
             for blob, path in ((item.old_blob, item.old_path or item.path), (item.blob, item.path)):
                 if blob and blob not in shapes:
                     missing[blob] = path

@@ -1,6 +1,11 @@
 """Plan the new commits (git only): follow each file through renames and deletions, and give
 every version the key it is graded under.
 
+A py:percent twin changed together with its notebook counts with the notebook (as
+`nbcoach commit-size` counts a staged pair) and is never graded: the report skips it too, so
+grading it would be thrown away. It is recognised before grading, from its content (a jupytext
+header or a `# %%` marker) and its notebook beside it in the same commit.
+
 A file's lineage survives renames (`-M` on the first-parent line) and a deletion followed by a
 re-add at the same path. Paths out of scope (see `discover.in_scope`) are not followed; a rename
 out of scope is a deletion, a rename into scope an addition.
@@ -10,14 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from nbcoach import gitrepo
-from nbcoach.config import Config, load_config
+from nbcoach.commitsize import counted_with
+from nbcoach.config import Config, ConfigLoader
 from nbcoach.discover import in_scope
-from nbcoach.history.blobs import BlobJob, analysis_key
+from nbcoach.errors import InputError
+from nbcoach.history.blobs import BlobJob, analysis_key, twin_key
 from nbcoach.history.records import Version
+from nbcoach.notebook import decode_python, is_text_notebook
 
 
 @dataclass(slots=True)
@@ -30,6 +37,8 @@ class PlannedChange:
     old_blob: str = ""
     key: str = ""
     author: tuple[str, str] = ("", "")
+    twin: bool = False  # a py:percent twin counted with its notebook: never graded
+    old_key: str = ""  # the old side graded on its own, when it was such a twin
 
 
 @dataclass(slots=True)
@@ -84,9 +93,13 @@ def plan_commits(
     last: Sequence[Version],
     base: str | None,
     configs: Sequence[str],
+    loader: ConfigLoader,
 ) -> tuple[list[PlannedCommit], dict[str, BlobJob]]:
-    """Follow files through the new commits (renames keep their lineage) and key each version."""
-    lineages = Lineages(last, load_config(root).exclude)
+    """Follow files through the new commits (renames keep their lineage) and key each version.
+
+    `loader` is this run's configuration (read once per run, never per process, so an edited
+    pyproject is seen by the next run in a long-lived process)."""
+    lineages = Lineages(last, loader.for_path(root).exclude)
     planned: list[PlannedCommit] = []
     for commit in raw:
         step = PlannedCommit(commit, base == commit.sha)
@@ -100,8 +113,50 @@ def plan_commits(
                     or (commit.author, commit.email)
                 )
                 step.items.append(item)
+        _twin_candidates(step, lineages.alive)
         planned.append(step)
-    return planned, _jobs(root, planned, configs)
+    _confirm_twins(root, planned)
+    return planned, _jobs(root, planned, last, configs, loader)
+
+
+def notebook_of(path: str) -> str:
+    """Where the notebook of a `.py` twin lives: beside it, with the same stem."""
+    return path[:-3] + ".ipynb"
+
+
+def _twin_candidates(step: PlannedCommit, alive: dict[str, int]) -> None:
+    """`.py` versions counted with a notebook changed in the same commit (and alive after it);
+    whether each is a text notebook is read from its content afterwards."""
+
+    def live_notebook(path: str) -> str | None:
+        notebook = notebook_of(path)
+        return notebook if notebook in alive else None
+
+    changed = {item.path for item in step.items}
+    for item in step.items:
+        if item.change != "D":
+            item.twin = counted_with(item.path, changed, live_notebook) is not None
+
+
+def _confirm_twins(root: Path, planned: Sequence[PlannedCommit]) -> None:
+    """Keep the candidates that read as text notebooks, as `parse_py` decides (one batch read
+    of the candidates' contents; a plain script beside a notebook is graded on its own)."""
+    candidates = {item.blob: item.path for step in planned for item in step.items if item.twin}
+    texts = {
+        blob
+        for blob, data in gitrepo.read_blobs(root, candidates)
+        if _reads_as_text_notebook(data, candidates[blob])
+    }
+    for step in planned:
+        for item in step.items:
+            item.twin = item.twin and item.blob in texts
+
+
+def _reads_as_text_notebook(data: bytes, path: str) -> bool:
+    try:
+        return is_text_notebook(decode_python(data, path))
+    except InputError:
+        return False
 
 
 def _changes(root: Path, commit: gitrepo.RawCommit, base: bool) -> list[gitrepo.RawChange]:
@@ -113,27 +168,49 @@ def _changes(root: Path, commit: gitrepo.RawCommit, base: bool) -> list[gitrepo.
 
 
 def _jobs(
-    root: Path, planned: Sequence[PlannedCommit], configs: Sequence[str]
+    root: Path,
+    planned: Sequence[PlannedCommit],
+    last: Sequence[Version],
+    configs: Sequence[str],
+    loader: ConfigLoader,
 ) -> dict[str, BlobJob]:
     """Key every version by what decides its grade; one job per distinct key."""
     jobs: dict[str, BlobJob] = {}
+
+    def job(blob: str, path: str, twin: bool = False) -> str:
+        config = _config(loader, root, path)
+        key = (
+            twin_key(blob, path)
+            if twin
+            else analysis_key(blob, path, config, _config_dirs(path, configs))
+        )
+        jobs.setdefault(key, BlobJob(key, blob, path, config, twin))
+        return key
+
+    twins = {v.lineage for v in last if v.mark == "paired"}
     for step in planned:
+        changed = {item.path for item in step.items}
         for item in step.items:
-            if item.change == "D":
-                continue
-            config = _config(root, item.path)
-            item.key = analysis_key(item.blob, item.path, config, _config_dirs(item.path, configs))
-            jobs.setdefault(item.key, BlobJob(item.key, item.blob, item.path, config))
+            was_twin = item.lineage in twins
+            if item.twin:
+                twins.add(item.lineage)
+            else:
+                twins.discard(item.lineage)
+            counted = item.twin or (
+                item.change == "D" and counted_with(item.path, changed, notebook_of) is not None
+            )
+            if was_twin and item.old_blob and not counted:
+                # sized on its own: its functions are compared with the old side's
+                item.old_key = job(item.old_blob, item.old_path or item.path)
+            if item.change != "D":
+                item.key = job(item.blob, item.path, item.twin)
     return jobs
 
 
-@lru_cache(maxsize=1024)
-def _config_for_dir(root: Path, directory: str) -> Config:
-    return load_config(root / directory / "__nbcoach_probe__")
-
-
-def _config(root: Path, path: str) -> Config:
-    return _config_for_dir(root, path.rpartition("/")[0])
+def _config(loader: ConfigLoader, root: Path, path: str) -> Config:
+    """The configuration for a repository path, by its folder (the file itself may not exist
+    in the checkout: an old version, or a deleted file)."""
+    return loader.for_path(root / path.rpartition("/")[0] / "__nbcoach_probe__")
 
 
 def _config_dirs(path: str, configs: Sequence[str]) -> str:

@@ -16,15 +16,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach import __version__, gitrepo
-from nbcoach.cache import ruff_identity
-from nbcoach.config import load_config
+from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
-from nbcoach.history.blobs import BlobJob, analyse_versions
+from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
 from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
+from nbcoach.lint import ruff_identity
 from nbcoach.project import state_dir
 
 Progress = Callable[[int, int], None]
@@ -45,6 +45,7 @@ class HistoryResult:
     commits: int = 0  # on the walked line, all stored
     new_commits: int = 0
     analysed: int = 0  # versions graded by this run
+    paired: int = 0  # py:percent twins of this run counted with their notebooks, not graded
     reused: int = 0  # versions whose grade the store already had
     files: int = 0  # notebooks and .py files alive at HEAD
     store_bytes: int = 0
@@ -80,14 +81,16 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     common = _align(store, line, notes)
     last = store.last_versions()
     raw = gitrepo.log(root, line[common:])
-    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs)
+    loader = ConfigLoader()  # this run's configuration, read once and passed down
+    project = loader.for_path(root)
+    planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs, loader)
     known = store.known_keys(wanted)
     jobs = [job for key, job in wanted.items() if key not in known]
-    new_facts, shapes = _grade(root, store, jobs, configs, options)
+    new_facts, shapes = _grade(root, store, jobs, configs, project.ruff_extend_select, options)
     keys = set(wanted) | {v.key for v in last} | {v.effective for v in last}
     facts = {**store.blob_facts(k for k in keys if k not in new_facts), **new_facts}
     fill_shapes(root, planned, shapes)
-    commits, versions = compare(planned, last, facts, shapes, common, load_config(root).commit_size)
+    commits, versions = compare(planned, last, facts, shapes, common, project.commit_size)
     store.add_commits(commits, versions)
     shas = {c.seq: c.sha for c in commits}
     live = [v for v in store.last_versions() if v.change != "D"]
@@ -95,7 +98,8 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         result,
         commits=len(line),
         new_commits=len(commits),
-        analysed=len(jobs),
+        analysed=sum(not job.twin for job in jobs),
+        paired=sum(job.twin for job in jobs),
         reused=len(known),
         files=len(live),
         store_bytes=store.size(),
@@ -171,14 +175,16 @@ def _grade(
     store: Store,
     jobs: Sequence[BlobJob],
     configs: Sequence[str],
+    extend: Sequence[str],
     options: HistoryOptions,
 ) -> tuple[dict[str, BlobFacts], dict[str, Shape | None]]:
-    facts: dict[str, BlobFacts] = {}
+    facts = {job.key: paired_facts(job) for job in jobs if job.twin}
+    store.add_blobs(list(facts.values()))
     shapes: dict[str, Shape | None] = {}
     pending: list[BlobFacts] = []
-    extend = load_config(root).ruff_extend_select
+    graded = [job for job in jobs if not job.twin]
     for item, shape, blob in analyse_versions(
-        root, jobs, configs, extend, options.jobs, options.progress
+        root, graded, configs, extend, options.jobs, options.progress
     ):
         facts[item.key] = item
         shapes[blob] = shape

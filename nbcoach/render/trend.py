@@ -39,8 +39,13 @@ def history_summary(result: HistoryResult) -> RenderableType:
             f"{result.new_commits} new; {result.files} notebook/.py file(s) at HEAD"
         ),
         Text(
-            f"  graded {result.analysed} version(s), {result.reused} already in the store, "
-            f"in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
+            f"  graded {result.analysed} version(s), {result.reused} already in the store"
+            + (
+                f", {result.paired} py:percent twin(s) counted with their notebooks"
+                if result.paired
+                else ""
+            )
+            + f", in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
             f"({_size(per_commit)} per commit)"
         ),
     ]
