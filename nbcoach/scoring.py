@@ -32,6 +32,8 @@ NORM: Mapping[Category, float] = {
 }
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
 BASE_DEFICIT = 5.0  # what crossing a limit costs at all
+# Bumped whenever the same findings give other scores, so stored grades (history) are redone.
+REVISION = 2
 
 
 def ramp(value: float, limit: float, ceiling: float) -> float:

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach import __version__, gitrepo
+from nbcoach import __version__, gitrepo, scoring
+from nbcoach.cache import CACHE_FORMAT
 from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
 from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
@@ -138,7 +139,8 @@ def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
 
 def _stamp(root: Path, configs: Sequence[str]) -> str:
     """What every grade depends on besides the file: versions, and the configuration files."""
-    digest = hashlib.sha256(f"{__version__}\0{ruff_identity()}".encode())
+    versions = f"{__version__}\0{CACHE_FORMAT}\0{scoring.REVISION}\0{ruff_identity()}"
+    digest = hashlib.sha256(versions.encode())
     for name in configs:
         try:
             digest.update(b"\0" + name.encode() + b"\0" + (root / name).read_bytes())
