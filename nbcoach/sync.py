@@ -159,13 +159,17 @@ def _write(plan: _Plan, staged: bool) -> tuple[str, ...]:
         write_atomic(plan.target, plan.content)
         return ()
     relative = gitindex.relative(root, plan.target)
+    # Under pre-commit the working tree already equals the index (pre-commit set unstaged
+    # changes aside), so only its patch says which files have them; elsewhere (the plain git
+    # hooks, `nbcoach sync --staged` by hand) comparing the file with the index does.
     hidden = gitindex.unstaged_under_precommit()
     if (hidden is not None and relative in hidden) or (
         hidden is None and plan.target.exists() and gitindex.worktree_differs(root, relative)
     ):
         raise NbcoachError(
-            f"{relative} has unstaged changes, and its pair is staged: both sides were edited. "
-            f"Stage it too (git add {relative}) or set its changes aside (git stash), then commit again"
+            f"{relative} has unstaged changes (an `nbcoach sync` not staged yet?) and its pair is "
+            "staged, so the commit would not hold a consistent pair. Stage it too "
+            f"(git add {relative}) or set its changes aside (git stash), then commit again"
         )
     tracked = gitindex.is_tracked(root, relative)
     created = not plan.target.exists()
