@@ -102,7 +102,13 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     state = status.state
     if state == "both-changed":
         if options.prefer is None:
-            return SyncResult(pair.notebook, "refused", _both_changed(pair, status), status)
+            return SyncResult(
+                pair.notebook,
+                "refused",
+                _both_changed(pair, status),
+                status,
+                diff=_sides_diff(sides) if options.show_diff else "",
+            )
         state = "notebook-newer" if options.prefer == "notebook" else "text-newer"
     plan = _plan(sides, state == "notebook-newer")
     if options.dry_run:
@@ -192,6 +198,20 @@ def _both_changed(pair: Pair, status: PairStatus) -> str:
         f"{notebook} and {text.name} differ: {status.reason}. Nothing was written. See the "
         f"differences with `nbcoach sync --diff {notebook}`, copy what you need into one side, "
         f"then keep it with `nbcoach sync --prefer notebook {notebook}` (or `--prefer text`)"
+    )
+
+
+def _sides_diff(sides: Sides) -> str:
+    """How the text side differs from the notebook (as text): what `--diff` shows for a pair
+    it refuses to sync, so the user can pick what to keep from each side."""
+    pair = sides.pair
+    return "".join(
+        difflib.unified_diff(
+            (sides.notebook_text or "").splitlines(keepends=True),
+            (sides.text_text or "").splitlines(keepends=True),
+            fromfile=f"{pair.notebook} (cells, as text)",
+            tofile=str(pair.text),
+        )
     )
 
 
