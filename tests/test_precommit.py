@@ -251,3 +251,29 @@ def test_after_undoing_a_blocked_commit_the_next_edit_goes_through(team: Repo) -
     ) in output(result)
     assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.py")
     assert team.git("status", "--porcelain") == ""
+
+
+def test_a_tightening_in_a_commit_another_hook_blocked_does_not_outlive_it(team: Repo) -> None:
+    """The gate tightens and stages the baseline; nbstripout blocks the commit (outputs); the
+    author drops the change. The next commit is held to HEAD's baseline, not to the drop."""
+    assert commit(team, "adopt").returncode == 0
+    committed = ledger.load(team.path)["notebooks/churn.ipynb"].score
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
+    code = next(c for c in document.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    nbformat.write(document, notebook)
+    team.git("add", "notebooks/churn.ipynb")
+    blocked = commit(team, "drop the giant function")
+    assert blocked.returncode != 0
+    assert "nbstripout" in output(blocked) and "improvements recorded" in output(blocked)
+    team.git("restore", "--staged", "--worktree", "notebooks/")  # the author drops it
+
+    _retitle(notebook, "# churn analysis, Q3")
+    team.git("add", "notebooks/churn.ipynb")
+    result = commit(team, "retitle")
+    assert result.returncode == 0, output(result)
+    assert f"(baseline {committed:.1f}, +0.0)  ok" in output(result)
+    assert team.git("status", "--porcelain") == ""
+    assert ledger.load(team.path)["notebooks/churn.ipynb"].score == committed
