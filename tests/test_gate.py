@@ -180,3 +180,19 @@ def test_a_tightening_dropped_with_its_commit_does_not_hold(legacy: Repo) -> Non
     assert run_cli("baseline", "newcomer.ipynb", cwd=legacy.path).returncode == 0
     loosened = run_cli("gate", "--staged", cwd=legacy.path)
     assert loosened.returncode == 0, loosened.stdout
+
+
+def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    _edit(
+        notebook,
+        "    text = text.strip()\n    if not text:",
+        "    if not (text := text.strip()):",
+    )
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+    assert "+0.0)  ok" in result.stdout
+    assert "function entries updated for newcomer.ipynb" in result.stdout
+    assert "improvements recorded" not in result.stdout
+    assert ledger.load(legacy.path)["newcomer.ipynb"].by_name["parse_date"].lines == 9
