@@ -75,6 +75,11 @@ def load(root: Path) -> Baseline:
         return {}
     except OSError as error:
         raise InputError(str(file), f"cannot read: {error.strerror or error}") from error
+    return loads(text, str(file))
+
+
+def loads(text: str, source: str) -> Baseline:
+    """A baseline from its text; `source` names it in the error (a file, or `HEAD:path`)."""
     try:
         data = json.loads(text)
         notebooks = data["notebooks"]
@@ -92,7 +97,7 @@ def load(root: Path) -> Baseline:
         }
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(
-            str(file),
+            source,
             f"not a valid nbcoach baseline ({type(error).__name__}: {error}); "
             "resolve a merge conflict or rewrite it with `nbcoach baseline`",
         ) from error
@@ -129,3 +134,23 @@ def merged(baseline: Baseline, updates: Iterable[tuple[str, NotebookEntry]]) -> 
     result = dict(baseline)
     result.update(updates)
     return result
+
+
+def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> NotebookEntry | None:
+    """The more lenient of two entries for one notebook: the lower score, every function either
+    one knows, and for a function both know its lower score and larger measures. An entry only
+    one of them has is taken as it is."""
+    if first is None or second is None:
+        return first if second is None else second
+    functions = dict(first.functions)
+    for name, other in second.functions:
+        known = functions.get(name)
+        functions[name] = (
+            other
+            if known is None
+            else FunctionEntry(
+                score=min(known.score, other.score),
+                **{m: max(getattr(known, m), getattr(other, m)) for m in METRICS},
+            )
+        )
+    return NotebookEntry(min(first.score, second.score), tuple(sorted(functions.items())))

@@ -13,6 +13,10 @@ the entries of the notebooks in this commit are rewritten, so branches that touc
 notebooks never conflict in the baseline. `nbcoach baseline` rewrites entries on purpose (that is
 how a team accepts a regression, visibly, in review).
 
+Each notebook is held to the more lenient of the working baseline.json and HEAD's copy: a
+tightening staged by a commit that another hook then blocked, and that its author dropped,
+must not hold the notebook to a score it never had in any commit.
+
 With `staged=True` (the hook) the gate judges the index, not the working tree: the staged files
 and the project's configuration files are written to a temporary folder and reviewed there.
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from nbcoach import baseline as ledger
 from nbcoach import coaching, gitindex
+from nbcoach.errors import InputError
 from nbcoach.model import Function, NextStep, Report, ReportCard
 from nbcoach.pairing import find_pair
 from nbcoach.project import project_root, state_dir
@@ -70,6 +75,7 @@ class GateResult:
 def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
     report, real = _reviewed(paths, options)
     by_root: dict[Path, ledger.Baseline] = {}
+    committed: dict[Path, ledger.Baseline] = {}
     verdicts = []
     for card in report.cards:
         if card.status == "skipped":
@@ -77,11 +83,13 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         location = real(card.path)
         root = project_root(location)
         known = by_root.setdefault(root, ledger.load(root))
+        at_head = committed.setdefault(root, _committed_baseline(root))
         key = location.resolve().relative_to(root).as_posix()
-        verdicts.append(judge(key, card, known.get(key), report.fail_under))
+        entry = ledger.lenient(known.get(key), at_head.get(key))
+        verdicts.append(judge(key, card, entry, report.fail_under))
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
-        changed = _tighten(verdicts, by_root, options.staged)
+        changed = _tighten(verdicts, by_root, committed, options.staged)
         verdicts = [
             Verdict(v.key, v.card, v.passed, v.baseline_score, v.problems, v.step, v.key in changed)
             for v in verdicts
@@ -170,10 +178,34 @@ def _step_for(card: ReportCard, function: Function | None) -> NextStep | None:
     return card.next_steps[0] if card.next_steps else None
 
 
+def _committed_baseline(root: Path) -> ledger.Baseline:
+    """HEAD's copy of the project's baseline ({} without one). The gate holds each notebook to
+    the more lenient of it and the working file: the gate tightens and stages the file, and when
+    another hook then blocks that commit and the author drops the change, the tightened entry
+    stays behind -- a score the notebook never had in any commit. HEAD's copy only ever loosens,
+    so a deliberate `nbcoach baseline` loosening and a brand-new notebook's entry count at once.
+    """
+    top = gitindex.top_level(root)
+    if top is None:
+        return {}
+    relative = gitindex.relative(top, ledger.path(root))
+    blob = gitindex.head_blob(top, relative)
+    if blob is None:
+        return {}
+    try:
+        return ledger.loads(blob.decode("utf-8"), f"HEAD:{relative}")
+    except (InputError, UnicodeDecodeError):
+        return {}  # a broken committed copy cannot loosen anything; the working file decides
+
+
 def _tighten(
-    verdicts: list[Verdict], by_root: dict[Path, ledger.Baseline], staged: bool
+    verdicts: list[Verdict],
+    by_root: dict[Path, ledger.Baseline],
+    committed: dict[Path, ledger.Baseline],
+    staged: bool,
 ) -> set[str]:
-    """Record the checked notebooks as they are now; the keys whose entries changed."""
+    """Record the checked notebooks as they are now; the keys whose entries changed from what
+    the gate held them to (an uncommitted tightening set back is rewritten, not reported)."""
     changed: set[str] = set()
     for root, known in by_root.items():
         updates = [
@@ -185,7 +217,12 @@ def _tighten(
         if new == known:
             continue
         file = ledger.save(root, new)
-        changed.update(key for key, entry in updates if known.get(key) != entry)
+        at_head = committed.get(root, {})
+        changed.update(
+            key
+            for key, entry in updates
+            if ledger.lenient(known.get(key), at_head.get(key)) != entry
+        )
         if staged:
             top = gitindex.top_level(root)
             if top is not None:

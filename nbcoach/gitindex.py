@@ -160,21 +160,71 @@ def hooks_dir(root: Path) -> Path:
 def unstaged_under_precommit() -> set[str] | None:
     """Files whose unstaged changes the pre-commit framework has set aside for this run.
 
-    pre-commit hides unstaged changes while hooks run (it saves them as a patch named
-    `patch<time>-<its pid>` in its cache folder, checks out the index, runs the hooks, then
-    re-applies the patch). A hook that rewrites a file with such hidden changes makes that
-    re-apply fail, so the sync hook must know which files they are. None: not under pre-commit.
+    pre-commit hides unstaged changes while hooks run: it saves `git diff-index` of the index
+    tree as a patch named `patch<unix time>-<its pid>` in its cache folder (this naming is
+    stable since pre-commit 2.x), checks out the index, runs the hooks, then re-applies the
+    patch. Comparing the working tree with the index cannot see those changes at that point
+    (pre-commit made them equal), so the patch is the only record. A hook that rewrites such a
+    file makes the re-apply fail, so the sync hook must know which files they are.
+
+    The patch is looked up by the pid of pre-commit, found among this process's ancestors
+    (nearest first), not only the parent: an `entry` run through a wrapper (`uv run`, `poetry
+    run`, a shell) still finds it. pre-commit never deletes old patches, so a patch older than
+    the process named in it (a reused pid) is ignored. None: not under pre-commit.
     """
     if os.environ.get("PRE_COMMIT") != "1":
         return None
     home = os.environ.get("PRE_COMMIT_HOME") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pre-commit"
     )
-    patches = sorted(Path(home).glob(f"patch*-{os.getppid()}"), key=lambda p: p.stat().st_mtime)
-    if not patches:
+    patch = _precommit_patch(Path(home))
+    if patch is None:
         return set()
     files: set[str] = set()
-    for line in patches[-1].read_bytes().decode(errors="replace").splitlines():
+    for line in patch.read_bytes().decode(errors="replace").splitlines():
         if line.startswith("diff --git a/"):
             files.add(line[len("diff --git a/") :].rsplit(" b/", 1)[0])
     return files
+
+
+def _precommit_patch(home: Path) -> Path | None:
+    """The newest patch that a pre-commit process among our ancestors wrote during its life."""
+    for pid, started in _ancestors():
+        stamped = []
+        for candidate in home.glob(f"patch*-{pid}"):
+            stamp = candidate.name[len("patch") :].rsplit("-", 1)[0]
+            if stamp.isdigit() and (started is None or int(stamp) >= int(started) - 1):
+                stamped.append((int(stamp), candidate))
+        if stamped:
+            return max(stamped)[1]
+    return None
+
+
+def _ancestors(limit: int = 16) -> list[tuple[int, float | None]]:
+    """(pid, start time in seconds since the epoch, when known) of our ancestors, nearest
+    first. Linux's /proc gives both; elsewhere only the parent is known, without its start."""
+    parent = os.getppid()
+    boot = _boot_time()
+    if boot is None:
+        return [(parent, None)]
+    found: list[tuple[int, float | None]] = []
+    pid = parent
+    while pid > 1 and len(found) < limit:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        fields = stat.rsplit(")", 1)[1].split()  # the command name may hold spaces
+        found.append((pid, boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")))
+        pid = int(fields[1])
+    return found or [(parent, None)]
+
+
+def _boot_time() -> float | None:
+    try:
+        for line in Path("/proc/stat").read_text().splitlines():
+            if line.startswith("btime "):
+                return float(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None

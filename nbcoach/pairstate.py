@@ -3,11 +3,20 @@
 Decided on the pair's common text (the notebook written in the text format) against the digest
 recorded at the last sync (syncstate.py), or, in a fresh clone without a record, against the
 committed pair when HEAD held both sides consistently. Never by timestamps.
+
+A side that is back to its committed (HEAD) text is behind, not edited, when the other side
+moved on: after `git restore` of a blocked commit, the record still holds the blocked edit, and
+the next edit must win rather than be refused as "both edited". In a commit (`staged`) this also
+holds when the other side is as last synced: an index side equal to HEAD is simply not staged
+(`nbcoach sync` wrote it, nobody ran `git add`), and writing the staged side from it would throw
+the staged edit away. Outside a commit, a side put back to HEAD while the other is as synced is
+a deliberate edit and wins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +51,10 @@ class Sides:
     notebook_text: str | None
     text_text: str | None
     base: str | None  # digest of the text at the last sync
+    # digests of HEAD's sides (read only when the sides differ); None: not committed
+    committed_notebook: str | None = None
+    committed_text: str | None = None
+    staged: bool = False  # the sides were read from the git index (a commit)
 
 
 def pair_status(notebook: Path, staged: bool = False) -> PairStatus:
@@ -59,14 +72,21 @@ def read_sides(pair: Pair, staged: bool = False) -> Sides:
     notebook = _read_side(pair.notebook, staged)
     raw_text = _read_side(pair.text, staged)
     text = None if raw_text is None else raw_text.decode("utf-8-sig")
-    return Sides(
+    sides = Sides(
         pair=pair,
         notebook=notebook,
         text=text,
         notebook_text=None if notebook is None else notebook_text(notebook, pair),
         text_text=None if text is None else text_text(text, pair),
         base=base_digest(pair),
+        staged=staged,
     )
+    if sides.notebook_text is None or sides.text_text is None:
+        return sides
+    if syncstate.digest(sides.notebook_text) == syncstate.digest(sides.text_text):
+        return sides
+    committed_notebook, committed_text = committed_digests(pair)
+    return replace(sides, committed_notebook=committed_notebook, committed_text=committed_text)
 
 
 def judge(sides: Sides) -> PairStatus:
@@ -90,10 +110,21 @@ def judge(sides: Sides) -> PairStatus:
             "both-changed",
             "they differ and there is no record of a last sync to tell which is newer",
         )
+    notebook, text = pair.notebook.name, pair.text.name
+    notebook_committed = notebook_digest == sides.committed_notebook
+    text_committed = text_digest == sides.committed_text
     if notebook_digest == sides.base:
-        return status("text-newer", f"{pair.text.name} was edited since the last sync")
+        if sides.staged and text_committed and not notebook_committed:
+            return status("notebook-newer", f"{notebook} is as last synced; {text} is as committed")
+        return status("text-newer", f"{text} was edited since the last sync")
     if text_digest == sides.base:
-        return status("notebook-newer", f"{pair.notebook.name} was edited since the last sync")
+        if sides.staged and notebook_committed and not text_committed:
+            return status("text-newer", f"{text} is as last synced; {notebook} is as committed")
+        return status("notebook-newer", f"{notebook} was edited since the last sync")
+    if text_committed and not notebook_committed:
+        return status("notebook-newer", f"{notebook} was edited; {text} is as committed")
+    if notebook_committed and not text_committed:
+        return status("text-newer", f"{text} was edited; {notebook} is as committed")
     return status("both-changed", "both sides were edited since the last sync")
 
 
@@ -124,17 +155,28 @@ def base_digest(pair: Pair) -> str | None:
     recorded = syncstate.load(root).get(key)
     if recorded:
         return recorded
+    notebook, text = committed_digests(pair)
+    return notebook if notebook is not None and notebook == text else None
+
+
+def committed_digests(pair: Pair) -> tuple[str | None, str | None]:
+    """The digests of each side's common text as HEAD holds it (None: not committed, not
+    readable, or not in a git repository)."""
     top = gitindex.top_level(pair.notebook.resolve().parent)
     if top is None:
-        return None
+        return None, None
     notebook = gitindex.head_blob(top, gitindex.relative(top, pair.notebook))
     text = gitindex.head_blob(top, gitindex.relative(top, pair.text))
-    if notebook is None or text is None:
+    return (
+        _digest_of(notebook, lambda data: notebook_text(data, pair)),
+        _digest_of(text, lambda data: text_text(data.decode("utf-8-sig"), pair)),
+    )
+
+
+def _digest_of(blob: bytes | None, common_text: Callable[[bytes], str]) -> str | None:
+    if blob is None:
         return None
     try:
-        committed = syncstate.digest(notebook_text(notebook, pair))
-        if committed == syncstate.digest(text_text(text.decode("utf-8-sig"), pair)):
-            return committed
-    except InputError:
+        return syncstate.digest(common_text(blob))
+    except (InputError, UnicodeDecodeError):
         return None
-    return None

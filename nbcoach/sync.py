@@ -102,7 +102,13 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     state = status.state
     if state == "both-changed":
         if options.prefer is None:
-            return SyncResult(pair.notebook, "refused", _both_changed(pair, status), status)
+            return SyncResult(
+                pair.notebook,
+                "refused",
+                _both_changed(pair, status),
+                status,
+                diff=_sides_diff(sides) if options.show_diff else "",
+            )
         state = "notebook-newer" if options.prefer == "notebook" else "text-newer"
     plan = _plan(sides, state == "notebook-newer")
     if options.dry_run:
@@ -159,13 +165,17 @@ def _write(plan: _Plan, staged: bool) -> tuple[str, ...]:
         write_atomic(plan.target, plan.content)
         return ()
     relative = gitindex.relative(root, plan.target)
+    # Under pre-commit the working tree already equals the index (pre-commit set unstaged
+    # changes aside), so only its patch says which files have them; elsewhere (the plain git
+    # hooks, `nbcoach sync --staged` by hand) comparing the file with the index does.
     hidden = gitindex.unstaged_under_precommit()
     if (hidden is not None and relative in hidden) or (
         hidden is None and plan.target.exists() and gitindex.worktree_differs(root, relative)
     ):
         raise NbcoachError(
-            f"{relative} has unstaged changes, and its pair is staged: both sides were edited. "
-            f"Stage it too (git add {relative}) or set its changes aside (git stash), then commit again"
+            f"{relative} has unstaged changes (an `nbcoach sync` not staged yet?) and its pair is "
+            "staged, so the commit would not hold a consistent pair. Stage it too "
+            f"(git add {relative}) or set its changes aside (git stash), then commit again"
         )
     tracked = gitindex.is_tracked(root, relative)
     created = not plan.target.exists()
@@ -188,6 +198,20 @@ def _both_changed(pair: Pair, status: PairStatus) -> str:
         f"{notebook} and {text.name} differ: {status.reason}. Nothing was written. See the "
         f"differences with `nbcoach sync --diff {notebook}`, copy what you need into one side, "
         f"then keep it with `nbcoach sync --prefer notebook {notebook}` (or `--prefer text`)"
+    )
+
+
+def _sides_diff(sides: Sides) -> str:
+    """How the text side differs from the notebook (as text): what `--diff` shows for a pair
+    it refuses to sync, so the user can pick what to keep from each side."""
+    pair = sides.pair
+    return "".join(
+        difflib.unified_diff(
+            (sides.notebook_text or "").splitlines(keepends=True),
+            (sides.text_text or "").splitlines(keepends=True),
+            fromfile=f"{pair.notebook} (cells, as text)",
+            tofile=str(pair.text),
+        )
     )
 
 

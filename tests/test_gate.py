@@ -116,6 +116,10 @@ def test_a_new_notebook_must_meet_fail_under(legacy: Repo, tmp_path: Path) -> No
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 1
     assert "new to the baseline" in result.stdout and "below fail-under 70" in result.stdout
+    # an entry recorded for it on purpose counts at once, before it is committed
+    assert run_cli("baseline", "copy.ipynb", cwd=legacy.path).returncode == 0
+    recorded = run_cli("gate", "--staged", cwd=legacy.path)
+    assert recorded.returncode == 0, recorded.stdout
 
 
 def test_only_the_staged_content_is_judged(legacy: Repo) -> None:
@@ -147,3 +151,48 @@ def test_a_broken_baseline_is_a_clear_error(legacy: Repo) -> None:
     assert result.returncode == 2
     assert "baseline.json: not a valid nbcoach baseline" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_tightening_dropped_with_its_commit_does_not_hold(legacy: Repo) -> None:
+    """The gate tightens and stages the baseline, then another hook (nbstripout) blocks the
+    commit and the author drops the change: the notebook is held to HEAD's entry, not to a
+    score it never had in any commit. A deliberate loosening still counts at once."""
+    notebook = legacy.path / "newcomer.ipynb"
+    committed = ledger.load(legacy.path)["newcomer.ipynb"]
+    document = nbformat.read(notebook, as_version=4)
+    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
+    nbformat.write(document, notebook)
+    legacy.git("add", "newcomer.ipynb")
+    assert run_cli("gate", "--staged", cwd=legacy.path).returncode == 0
+    assert ledger.load(legacy.path)["newcomer.ipynb"].score > committed.score
+    legacy.git("restore", "--staged", "--worktree", "newcomer.ipynb")  # the change is dropped
+
+    _edit(notebook, "# churn analysis", "# churn analysis (Q3)")
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+    assert f"(baseline {committed.score:.1f}, +0.0)  ok" in result.stdout
+    assert ledger.load(legacy.path)["newcomer.ipynb"] == committed  # back to what it holds
+
+    _append_cell(notebook, LONG_FUNCTION)
+    legacy.git("add", "newcomer.ipynb")
+    assert run_cli("gate", "--staged", cwd=legacy.path).returncode == 1
+    assert run_cli("baseline", "newcomer.ipynb", cwd=legacy.path).returncode == 0
+    loosened = run_cli("gate", "--staged", cwd=legacy.path)
+    assert loosened.returncode == 0, loosened.stdout
+
+
+def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    _edit(
+        notebook,
+        "    text = text.strip()\n    if not text:",
+        "    if not (text := text.strip()):",
+    )
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+    assert "+0.0)  ok" in result.stdout
+    assert "function entries updated for newcomer.ipynb" in result.stdout
+    assert "improvements recorded" not in result.stdout
+    assert ledger.load(legacy.path)["newcomer.ipynb"].by_name["parse_date"].lines == 9

@@ -131,3 +131,55 @@ def test_a_missing_side_is_created(make_notebook: Callable[..., Path]) -> None:
     assert pair_status(notebook).state == "text-newer"
     sync([str(notebook.with_suffix(".py"))])
     assert notebook.exists() and pair_status(notebook).in_sync
+
+
+def _committed_pair(tmp_path: Path, make_notebook: Callable[..., Path]) -> tuple[Repo, Path]:
+    repo = Repo(tmp_path / "repo")
+    notebook = make_notebook(["x = 1"], name="repo/analysis.ipynb")
+    pair_notebooks([str(notebook)])
+    repo.git("add", "analysis.ipynb", "analysis.py")
+    repo.commit("paired")
+    return repo, notebook
+
+
+def test_in_a_commit_a_side_back_at_head_is_behind_the_last_sync(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """`nbcoach sync` after a notebook edit, then only the notebook staged: the index's .py is
+    the committed one, which is behind the sync, not an edit made after it."""
+    repo, notebook = _committed_pair(tmp_path, make_notebook)
+    _edit_notebook(notebook, "x = 1", "x = 2")
+    sync([str(notebook)])
+    repo.git("add", "analysis.ipynb")
+    status = pair_status(notebook, staged=True)
+    assert status.state == "notebook-newer", status.reason
+    assert status.reason == "analysis.ipynb is as last synced; analysis.py is as committed"
+    assert pair_status(notebook).in_sync  # the working files agree
+
+
+def test_after_an_undo_to_head_the_next_edit_wins(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """A commit blocked after its sync, both sides put back with `git restore`: the record still
+    holds the blocked edit, so the next edit differs from it on both sides. The side that is as
+    committed was not edited; the other one wins."""
+    repo, notebook = _committed_pair(tmp_path, make_notebook)
+    text = notebook.with_suffix(".py")
+    _edit_notebook(notebook, "x = 1", "x = 2")
+    sync([str(notebook)])  # as the blocked commit's hook did
+    repo.git("restore", "analysis.ipynb", "analysis.py")
+    _edit_notebook(notebook, "x = 1", "x = 3")
+    status = pair_status(notebook)
+    assert status.state == "notebook-newer", status.reason
+    [result] = sync([str(notebook)])
+    assert result.message == (
+        "wrote analysis.py from analysis.ipynb "
+        "(analysis.ipynb was edited; analysis.py is as committed)"
+    )
+    assert "x = 3" in text.read_text()
+
+    # outside a commit, a side deliberately put back to HEAD while the other is as synced is
+    # still the newer edit
+    repo.git("restore", "analysis.py")
+    status = pair_status(notebook)
+    assert status.state == "text-newer", status.reason

@@ -195,3 +195,85 @@ def test_a_2000_line_commit_is_flagged(team: Repo) -> None:
     assert "changed functions (limit 10)" in text
     assert "commit one function (or a few related ones) at a time" in text
     assert "git add -p notebooks/steps.py" in text
+
+
+def _retitle(notebook: Path, title: str) -> None:
+    document = nbformat.read(notebook, as_version=4)
+    document.cells[0].source = document.cells[0].source.replace("# churn analysis", title)
+    nbformat.write(document, notebook)
+
+
+def test_a_sync_not_staged_yet_stops_the_commit_and_the_edit_survives(team: Repo) -> None:
+    """Edit the notebook, `nbcoach sync`, stage only the notebook. pre-commit sets the unstaged
+    .py aside, so the hook sees the committed .py; it must not write the notebook from it."""
+    assert commit(team, "adopt").returncode == 0
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    text = team.path / "notebooks" / "churn.py"
+    _retitle(notebook, "# churn analysis, Q3")
+    assert run_cli("sync", cwd=team.path).returncode == 0
+    synced = (notebook.read_bytes(), text.read_bytes())
+    team.git("add", "notebooks/churn.ipynb")
+    result = commit(team, "retitle")
+    assert result.returncode != 0, output(result)
+    assert (
+        "nbcoach: error: notebooks/churn.py has unstaged changes (an `nbcoach sync` not staged "
+        "yet?) and its pair is staged, so the commit would not hold a consistent pair. Stage it "
+        "too (git add notebooks/churn.py) or set its changes aside (git stash), then commit again"
+    ) in output(result)
+    assert (notebook.read_bytes(), text.read_bytes()) == synced  # nothing lost
+    assert team.git("rev-list", "--count", "HEAD").strip() == "1"
+
+    team.git("add", "notebooks/churn.py")  # as the message says
+    again = commit(team, "retitle")
+    assert again.returncode == 0, output(again)
+    assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.ipynb")
+    assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.py")
+    assert team.git("status", "--porcelain") == ""
+
+
+def test_after_undoing_a_blocked_commit_the_next_edit_goes_through(team: Repo) -> None:
+    assert commit(team, "adopt").returncode == 0
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    document.cells.append(nbformat.v4.new_code_cell(LONG_FUNCTION))
+    nbformat.write(document, notebook)
+    team.git("add", "notebooks/churn.ipynb")
+    assert commit(team, "add load_all").returncode != 0  # the gate blocks it, after the sync
+    team.git("restore", "--staged", "--worktree", "notebooks/")  # undo it
+
+    _retitle(notebook, "# churn analysis, Q3")
+    team.git("add", "notebooks/churn.ipynb")
+    result = commit(team, "retitle")
+    assert result.returncode == 0, output(result)
+    assert (
+        "notebooks/churn.ipynb: wrote churn.py from churn.ipynb "
+        "(churn.ipynb was edited; churn.py is as committed) (staged notebooks/churn.py)"
+    ) in output(result)
+    assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.py")
+    assert team.git("status", "--porcelain") == ""
+
+
+def test_a_tightening_in_a_commit_another_hook_blocked_does_not_outlive_it(team: Repo) -> None:
+    """The gate tightens and stages the baseline; nbstripout blocks the commit (outputs); the
+    author drops the change. The next commit is held to HEAD's baseline, not to the drop."""
+    assert commit(team, "adopt").returncode == 0
+    committed = ledger.load(team.path)["notebooks/churn.ipynb"].score
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
+    code = next(c for c in document.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    nbformat.write(document, notebook)
+    team.git("add", "notebooks/churn.ipynb")
+    blocked = commit(team, "drop the giant function")
+    assert blocked.returncode != 0
+    assert "nbstripout" in output(blocked) and "improvements recorded" in output(blocked)
+    team.git("restore", "--staged", "--worktree", "notebooks/")  # the author drops it
+
+    _retitle(notebook, "# churn analysis, Q3")
+    team.git("add", "notebooks/churn.ipynb")
+    result = commit(team, "retitle")
+    assert result.returncode == 0, output(result)
+    assert f"(baseline {committed:.1f}, +0.0)  ok" in output(result)
+    assert team.git("status", "--porcelain") == ""
+    assert ledger.load(team.path)["notebooks/churn.ipynb"].score == committed

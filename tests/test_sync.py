@@ -113,3 +113,40 @@ def test_a_missing_input_is_reported_and_the_others_are_synced(
     assert result.returncode == 2
     assert "nbcoach: error: missing.ipynb: no such file or directory" in result.stderr
     assert notebook.with_suffix(".py").is_file()
+
+
+def test_a_sync_not_staged_yet_stops_the_hook_and_nothing_is_lost(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """Edit the notebook, `nbcoach sync`, stage only the notebook: the staged .py is the
+    committed one. Writing the notebook from it would drop the edit; the hook stops instead."""
+    repo, notebook, text = _paired_repo(tmp_path, make_notebook)
+    _set_source(notebook, 0, "x = 42")
+    assert run_cli("sync", cwd=repo.path).returncode == 0
+    synced = (notebook.read_bytes(), text.read_bytes())
+    repo.git("add", "analysis.ipynb")
+    result = run_cli("sync", "--staged", cwd=repo.path)
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.strip() == (
+        "nbcoach: error: analysis.py has unstaged changes (an `nbcoach sync` not staged yet?) "
+        "and its pair is staged, so the commit would not hold a consistent pair. Stage it too "
+        "(git add analysis.py) or set its changes aside (git stash), then commit again"
+    )
+    assert (notebook.read_bytes(), text.read_bytes()) == synced
+    assert repo.staged() == ["analysis.ipynb"]
+
+
+def test_the_diff_of_a_refused_pair_shows_both_sides(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """The both-edited refusal recommends `--diff`: it must show how the sides differ."""
+    repo, notebook, text = _paired_repo(tmp_path, make_notebook)
+    _set_source(notebook, 0, "x = 42")
+    text.write_text(text.read_text().replace("x = 1", "x = 7"))
+    refused = run_cli("sync", cwd=repo.path)
+    assert refused.returncode == 1 and "--diff" in refused.stderr
+    result = run_cli("sync", "--diff", "analysis.ipynb", cwd=repo.path)
+    assert result.returncode == 1
+    assert "both sides were edited" in result.stderr
+    assert "--- analysis.ipynb (cells, as text)\n+++ analysis.py\n" in result.stdout
+    assert "\n-x = 42\n+x = 7\n" in result.stdout

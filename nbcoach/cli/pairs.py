@@ -87,6 +87,8 @@ def _print(
             continue
         if result.outcome == "refused":
             err.print(f"nbcoach: {result.message}", markup=False, soft_wrap=True)
+            if show_diff and result.diff:
+                out.print(result.diff, markup=False, end="", soft_wrap=True)
             code = max(code, 1)
             continue
         if quiet_in_sync and result.outcome == "in-sync":

@@ -24,11 +24,17 @@ def gate_renderable(result: GateResult) -> RenderableType:
             )
         )
     elif result.baseline_updated:
-        improved = [v.key for v in result.verdicts if v.tightened and v.baseline_score is not None]
-        new = [v.key for v in result.verdicts if v.tightened and v.baseline_score is None]
+        tightened = [v for v in result.verdicts if v.tightened]
+        new = [v.key for v in tightened if v.baseline_score is None]
+        improved = [v.key for v in tightened if v.key not in new and _score_rose(v)]
+        # the score as shown did not move: only function entries changed (a function got
+        # shorter or simpler without changing its grade)
+        entries = [v.key for v in tightened if v.key not in new and v.key not in improved]
         said = []
         if improved:
             said.append(f"improvements recorded for {', '.join(improved)}")
+        if entries:
+            said.append(f"function entries updated for {', '.join(entries)}")
         if new:
             said.append(f"new entries for {', '.join(new)}")
         parts.append(
@@ -39,6 +45,12 @@ def gate_renderable(result: GateResult) -> RenderableType:
             )
         )
     return Group(*parts)
+
+
+def _score_rose(verdict: Verdict) -> bool:
+    """Whether the score went up as the card shows it ("+0.0" is not up)."""
+    score, before = verdict.card.score, verdict.baseline_score
+    return score is not None and before is not None and float(f"{score - before:.1f}") > 0
 
 
 def _verdict(verdict: Verdict) -> RenderableType:
