@@ -169,26 +169,43 @@ def render_module(
         parts = [docstring, "\n".join(imports), "\n".join(constants), "\n\n\n".join(definitions)]
         text = "\n\n".join(part for part in parts if part) + "\n"
         return format_python(text, str(target.path))
+    filename = str(target.path)
     text = existing
     future = [i for i in imports if i.startswith("from __future__ ")]
     if future:
-        text = _insert_imports(text, future, str(target.path), before_others=True)
+        text = _insert_imports(text, format_python("\n".join(future) + "\n", filename), True)
     imports = [i for i in imports if i not in future]
-    if imports:
-        text = _insert_imports(text, imports, str(target.path))
     block = "\n".join(constants) + ("\n\n\n" if constants else "") + "\n\n\n".join(definitions)
-    if block.strip():
-        comment = f"# Moved out of `{origin}` by `nbcoach extract`.\n"
-        formatted = format_python(comment + block + "\n", str(target.path))
-        text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted
+    code = f"# Moved out of `{origin}` by `nbcoach extract`.\n{block}\n" if block.strip() else ""
+    formatted_imports, formatted_code = _format_apart(imports, code, filename)
+    if imports:
+        text = _insert_imports(text, formatted_imports)
+    if code:
+        text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted_code
     return text
 
 
-def _insert_imports(
-    text: str, imports: list[str], filename: str, before_others: bool = False
-) -> str:
-    """New import lines after the module's last top-level import (or its docstring); with
-    `before_others`, right after the docstring (where `from __future__` must stand)."""
+def _format_apart(imports: list[str], code: str, filename: str) -> tuple[str, str]:
+    """New import lines and new code formatted as two files would be, in one ruff run: the code
+    follows the imports and is cut off again at its first line, the `# Moved out of` comment
+    (the imports hold no comment)."""
+    imports_text = "\n".join(imports) + "\n" if imports else ""
+    if not imports_text or not code:
+        return (
+            format_python(imports_text, filename) if imports_text else "",
+            format_python(code, filename) if code else "",
+        )
+    formatted = format_python(imports_text + "\n\n" + code, filename)
+    marker = code.split("\n", 1)[0]
+    at = formatted.find(f"\n{marker}\n")
+    if at < 0:  # not expected; format them one by one
+        return format_python(imports_text, filename), format_python(code, filename)
+    return formatted[: at + 1].rstrip("\n") + "\n", formatted[at + 1 :]
+
+
+def _insert_imports(text: str, formatted: str, before_others: bool = False) -> str:
+    """New import lines (formatted) after the module's last top-level import (or its docstring);
+    with `before_others`, right after the docstring (where `from __future__` must stand)."""
     tree = ast.parse(text)
     after = 0
     if tree.body and _is_docstring(tree.body[0]):
@@ -198,7 +215,7 @@ def _insert_imports(
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 after = statement.end_lineno or statement.lineno
     lines = text.split("\n")
-    block = format_python("\n".join(imports) + "\n", filename).rstrip("\n").split("\n")
+    block = formatted.rstrip("\n").split("\n")
     if after and (
         before_others or not any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
     ):  # right after a docstring: keep a blank line between

@@ -93,6 +93,7 @@ class Source:
     mutated: frozenset[str]  # names some cell mutates in place (`x.append`, `x[k] = v`)
     global_writes: frozenset[str]  # names some function assigns through `global`
     syntax: dict[int, object] = field(default_factory=dict)  # libcst views, built on demand
+    needs: dict[tuple[int, int], object] = field(default_factory=dict)  # (cell, line) -> Needs
 
     def location(self, cell: int, line: int | None = None, end: int | None = None) -> Location:
         return self.notebook.location(cell, line, end)
