@@ -16,22 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from extract_invariants import violations  # noqa: E402
-from nbcoach.errors import NbcoachError  # noqa: E402
-from nbcoach.extract import candidates, open_notebook, plan_extraction  # noqa: E402
+from extract_invariants import extract_each_candidate  # noqa: E402
+from nbcoach.extract import plan_extraction  # noqa: E402
 from nbcoach.extract_apply import ApplyOptions, apply_plan  # noqa: E402
-from nbcoach.extract_source import Source  # noqa: E402
+
+# As the tests find it (tests/conftest.py): beside the repository, unless NBCOACH_CORPUS says.
+DEFAULT_CORPUS = Path(os.environ.get("NBCOACH_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 # Corpus notebooks that run offline with the standard library in a few seconds each (found by
 # running every corpus notebook with papermill; the others need numpy, pandas, matplotlib,
@@ -54,51 +54,15 @@ OFFLINE = (
 
 
 def property_run(corpus: Path) -> dict[str, object]:
-    found = clean = 0
-    refusals: Counter[str] = Counter()
-    broken: list[str] = []
-    notebooks = 0
-    for path in sorted(corpus.glob("*.ipynb")):
-        try:
-            source = open_notebook(path)
-        except NbcoachError:
-            continue
-        names = candidates(source)
-        if not names:
-            continue
-        notebooks += 1
-        for name in names:
-            found += 1
-            ok, reason = one_candidate(source, name)
-            if ok:
-                clean += 1
-            elif reason.startswith("refused:"):
-                refusals[reason.removeprefix("refused:")] += 1
-            else:
-                broken.append(f"{path.name} {name}: {reason}")
+    with tempfile.TemporaryDirectory(prefix="nbcoach-extract-") as scratch:
+        run = extract_each_candidate(corpus, Path(scratch))
     return {
-        "notebooks_with_candidates": notebooks,
-        "candidates": found,
-        "applied_cleanly": clean,
-        "refusals": dict(refusals.most_common()),
-        "broken": broken,
+        "notebooks_with_candidates": run.notebooks,
+        "candidates": run.candidates,
+        "applied_cleanly": run.clean,
+        "refusals": dict(run.refusals.most_common()),
+        "broken": run.broken,
     }
-
-
-def one_candidate(source: Source, name: str) -> tuple[bool, str]:
-    """Plan and apply one candidate in a temporary copy; (clean, why not)."""
-    with tempfile.TemporaryDirectory(prefix="nbcoach-extract-") as folder:
-        copy = Path(folder) / "nb.ipynb"
-        copy.write_bytes(source.data)
-        original = source.data
-        plan = plan_extraction(replace(source, path=copy), [name], diffs=False)
-        refused = [r for r in plan.refusals if r.name == name]
-        if refused:
-            cause = f" (root: {refused[0].cause})" if refused[0].cause else ""
-            return False, f"refused:{refused[0].code}{cause}"
-        apply_plan(plan)
-        problems = violations(plan, original)
-        return not problems, "; ".join(problems)
 
 
 def verify_run(corpus: Path) -> list[dict[str, object]]:
@@ -133,12 +97,25 @@ def verify_run(corpus: Path) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent.parent / "shared" / "corpus")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help=f"the corpus folder (default: {DEFAULT_CORPUS}; NBCOACH_CORPUS overrides it)",
+    )
     parser.add_argument("--no-verify", action="store_true")
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
-    if not options.corpus.is_dir():
-        sys.exit(f"no corpus at {options.corpus} (pass --corpus)")
+    if options.corpus is None:
+        if not DEFAULT_CORPUS.is_dir():
+            print(
+                f"skipped: the shared corpus is not at {DEFAULT_CORPUS} "
+                "(pass --corpus DIR or set NBCOACH_CORPUS)",
+                file=sys.stderr,
+            )
+            return
+        options.corpus = DEFAULT_CORPUS
+    elif not options.corpus.is_dir():
+        parser.error(f"--corpus {options.corpus}: no such folder")
     started = time.monotonic()
     report: dict[str, object] = property_run(options.corpus)
     report["property_seconds"] = round(time.monotonic() - started, 1)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from nbcoach.errors import KernelEnvironmentError
 from nbcoach.lock import LockFile
+from nbcoach.words import counted
 
 Notify = Callable[[str], None]
 ENV_DIR_VARIABLE = "NBCOACH_ENV_DIR"
@@ -63,7 +64,7 @@ def isolated_environment(lock: LockFile, notify: Notify = lambda _: None) -> Pat
         requirements,
         notify,
         f"building an environment from {lock.path.name} "
-        f"({len(requirements)} pin{'' if len(requirements) == 1 else 's'} + ipykernel)",
+        f"({counted(len(requirements), 'pin')} + ipykernel)",
         {"lock": str(lock.path), "lock_hash": lock.digest},
     )
 

@@ -20,14 +20,16 @@ from pathlib import Path
 from nbcoach.errors import InputError, UsageError
 from nbcoach.extract_content import (
     Content,
+    Rewritten,
     clashes,
+    existing_bindings,
     import_statement,
     imported_already,
     module_content,
     rewrite_cells,
 )
 from nbcoach.extract_decide import Decision, decide
-from nbcoach.extract_module import ModuleTarget, module_bindings, module_target, render_module
+from nbcoach.extract_module import Bound, ModuleTarget, module_target, render_module
 from nbcoach.extract_source import Def, Source, load_source
 from nbcoach.model import CandidateStatus, CellChange, ExtractionPlan, MovedDefinition, Refusal
 from nbcoach.notebook_json import NotebookTextError, splice_cells
@@ -80,14 +82,21 @@ def plan_extraction(
     existing = target.path.read_text(encoding="utf-8") if target.path.is_file() else None
     requested = list(functions) or candidates(source)
     clashing: dict[str, Refusal] = {}
+    bound: dict[str, Bound] | None = None  # parsed when something moves, once
     while True:
         decision = decide(source, requested, clashing)
         content = module_content(source, decision)
-        found = clashes(source, target, existing, decision, content)
+        if not decision.moved:
+            return _plan(source, target, existing, decision, content, None, {}, diffs)
+        if bound is None:
+            bound = existing_bindings(target, existing) if existing is not None else {}
+        # the clash check needs the moved code as it will be written: the plan reuses it
+        statement = import_statement(target.name, content.imported)
+        rewritten = rewrite_cells(source, decision, statement)
+        found = clashes(target, bound, decision, content, rewritten.code)
         if not found:
-            break
+            return _plan(source, target, existing, decision, content, rewritten, bound, diffs)
         clashing.update(found)
-    return _plan(source, target, existing, decision, content, diffs)
 
 
 def candidate_statuses(source: Source, module: Path | None = None) -> list[CandidateStatus]:
@@ -118,6 +127,8 @@ def _plan(
     existing: str | None,
     decision: Decision,
     content: Content,
+    rewritten: Rewritten | None,
+    bound: dict[str, Bound],
     diffs: bool,
 ) -> ExtractionPlan:
     base = ExtractionPlan(
@@ -130,11 +141,9 @@ def _plan(
         cell_count=len(source.notebook.cells),
         module_digest=digest(existing.encode("utf-8")) if existing is not None else None,
     )
-    if not decision.moved:
+    if rewritten is None:
         return base
-    statement = import_statement(target.name, content.imported)
-    cells, code, sites = rewrite_cells(source, decision, statement)
-    bound = module_bindings(existing) if existing is not None else {}
+    cells, code, sites = rewritten.cells, rewritten.code, rewritten.sites
     definitions = [text for name, text in code.items() if name not in bound]
     constants = [t for n, t in content.constants.items() if n not in bound]
     imports = sorted(
@@ -154,7 +163,7 @@ def _plan(
         moved=moved,
         constants=tuple(constants),
         module_imports=tuple(imports),
-        import_statement=statement,
+        import_statement=rewritten.statement,
         import_cell=at.cell if at is not None else None,
         changes=tuple(CellChange(n, s) for n, s in sorted(cells.items())),
         notebook_text=notebook_text,

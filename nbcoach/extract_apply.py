@@ -125,8 +125,9 @@ def _verified(
     if comparison.unstable:
         cells = ", ".join(map(str, comparison.unstable))
         notes.append(
-            f"not compared: cell{'s' if len(comparison.unstable) > 1 else ''} {cells} print "
-            "something different on every run of the unchanged notebook (random numbers, times)"
+            f"not compared: {'cells' if len(comparison.unstable) > 1 else 'cell'} {cells} "
+            f"{'print' if len(comparison.unstable) > 1 else 'prints'} something different on "
+            "every run of the unchanged notebook (random numbers, times)"
         )
     if before.status != "ok":
         notes.append(

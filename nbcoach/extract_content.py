@@ -9,6 +9,7 @@ that definition stays in the notebook (the module is never overwritten).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nbcoach.errors import InputError
 from nbcoach.extract_decide import Decision, live_definition, mentions, syntax
@@ -22,9 +23,6 @@ from nbcoach.extract_module import (
 )
 from nbcoach.extract_source import Source
 from nbcoach.model import Refusal
-
-IMPORT_WIDTH = 100
-
 
 IMPORT_WIDTH = 100
 
@@ -80,10 +78,19 @@ def _imported_names(source: Source, decision: Decision) -> list[str]:
     return [name for name in decision.moved if name in wanted]
 
 
-def rewrite_cells(
-    source: Source, decision: Decision, statement: str
-) -> tuple[dict[int, str | None], dict[str, str], dict[str, list[tuple[int, int]]]]:
-    """Rewrite every cell that changes; (new sources, moved code, call sites per name)."""
+@dataclass(frozen=True, slots=True)
+class Rewritten:
+    """The cells that change (None: the cell goes), the moved code, and the notebook's call
+    sites of each moved name, for one import statement."""
+
+    statement: str
+    cells: dict[int, str | None]
+    code: dict[str, str]
+    sites: dict[str, list[tuple[int, int]]]
+
+
+def rewrite_cells(source: Source, decision: Decision, statement: str) -> Rewritten:
+    """Rewrite every cell that changes (libcst): the clash check and the plan share the result."""
     removed: dict[int, list[tuple[str, int]]] = {}
     for name in decision.moved:
         for definition in source.definitions[name]:
@@ -115,7 +122,7 @@ def rewrite_cells(
         for name, line in rewritten.call_sites:
             if not _in_moved_code(source, decision, number, line):
                 sites.setdefault(name, []).append((number, line))
-    return cells, code, sites
+    return Rewritten(statement, cells, code, sites)
 
 
 def _in_moved_code(source: Source, decision: Decision, cell: int, line: int) -> bool:
@@ -127,22 +134,24 @@ def _in_moved_code(source: Source, decision: Decision, cell: int, line: int) -> 
     )
 
 
-def clashes(
-    source: Source,
-    target: ModuleTarget,
-    existing: str | None,
-    decision: Decision,
-    content: Content,
-) -> dict[str, Refusal]:
-    """Names the module already binds to something else: those definitions stay."""
-    if existing is None or not decision.moved:
-        return {}
+def existing_bindings(target: ModuleTarget, existing: str) -> dict[str, Bound]:
+    """What the existing module binds (InputError when it does not parse)."""
     try:
-        bound = module_bindings(existing)
+        return module_bindings(existing)
     except SyntaxError as error:
         raise InputError(str(target.path), f"the module does not parse: {error.msg}") from error
-    statement = import_statement(target.name, content.imported)
-    _, code, _ = rewrite_cells(source, decision, statement)
+
+
+def clashes(
+    target: ModuleTarget,
+    bound: dict[str, Bound],
+    decision: Decision,
+    content: Content,
+    code: dict[str, str],
+) -> dict[str, Refusal]:
+    """Names the module already binds to something else: those definitions stay."""
+    if not bound or not decision.moved:
+        return {}
     clashes: dict[str, Refusal] = {}
 
     def clash(name: str, what: str, line: int) -> None:

@@ -10,20 +10,12 @@ refused when it is not: the plan never overwrites a different definition.
 from __future__ import annotations
 
 import ast
-import keyword
-import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbcoach.errors import UsageError
 from nbcoach.lint import format_python
-from nbcoach.project import project_root
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from nbcoach.project import identifier, importable, package_name, project_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +26,6 @@ class ModuleTarget:
     inits: tuple[Path, ...] = ()  # package `__init__.py` files that do not exist yet
 
 
-def identifier(text: str, fallback: str = "notebook") -> str:
-    """A module or package name made from a file or project name (`My Notebook-2` ->
-    `my_notebook_2`)."""
-    name = re.sub(r"[^0-9a-zA-Z_]+", "_", text).strip("_").lower()
-    name = re.sub(r"_+", "_", name)
-    if not name:
-        return fallback
-    if name[0].isdigit():
-        name = f"nb_{name}"
-    return f"{name}_" if keyword.iskeyword(name) else name
-
-
 def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
     """Where the module goes: `module` if given, else `<project>/src/<package>/<notebook>.py`
     with the project's one package under `src/` (or one named after the project)."""
@@ -54,22 +34,14 @@ def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
         source_root = root / "src"
         package = _default_package(root, source_root)
         module = source_root / package / f"{identifier(notebook.stem)}.py"
-    module = Path(module).absolute()
-    if module.suffix != ".py":
-        raise UsageError(f"{module}: --module must name a .py file (src/<package>/<module>.py)")
-    parts = module.parts
-    if "src" in parts[:-1]:
-        at = len(parts) - 2 - list(reversed(parts[:-1])).index("src")
-        source_root = Path(*parts[: at + 1])
-        packages = list(parts[at + 1 : -1])
+        packages = [package]  # known: not read back from the path (a package may be `src`)
     else:
-        source_root = module.parent
-        packages = []
-        while (source_root / "__init__.py").is_file():
-            packages.insert(0, source_root.name)
-            source_root = source_root.parent
+        module = Path(module).absolute()
+        if module.suffix != ".py":
+            raise UsageError(f"{module}: --module must name a .py file (src/<package>/<module>.py)")
+        source_root, packages = _source_root(module)
     names = [*packages, module.stem]
-    bad = [name for name in names if not name.isidentifier() or keyword.iskeyword(name)]
+    bad = [name for name in names if not importable(name)]
     if bad:
         raise UsageError(
             f"{module}: `{bad[0]}` cannot be imported in Python; use letters, digits and _"
@@ -83,21 +55,32 @@ def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
     return ModuleTarget(module, ".".join(names), source_root, tuple(inits))
 
 
+def _source_root(module: Path) -> tuple[Path, list[str]]:
+    """The folder a given module is imported from, and its packages: below the last `src/`, or
+    as far up as `__init__.py` files go."""
+    parts = module.parts
+    if "src" in parts[:-1]:
+        at = len(parts) - 2 - list(reversed(parts[:-1])).index("src")
+        return Path(*parts[: at + 1]), list(parts[at + 1 : -1])
+    source_root = module.parent
+    packages: list[str] = []
+    while (source_root / "__init__.py").is_file():
+        packages.insert(0, source_root.name)
+        source_root = source_root.parent
+    return source_root, packages
+
+
 def _default_package(root: Path, source_root: Path) -> str:
+    """The one package already under `src/`, else the project's own (as `nbcoach init` names it)."""
     if source_root.is_dir():
         packages = sorted(
             child.name
             for child in source_root.iterdir()
-            if (child / "__init__.py").is_file() and child.name.isidentifier()
+            if (child / "__init__.py").is_file() and importable(child.name)
         )
         if len(packages) == 1:
             return packages[0]
-    try:
-        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-        name = project.get("project", {}).get("name")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        name = None
-    return identifier(str(name) if name else root.name, fallback="notebooks")
+    return package_name(root)
 
 
 # --- what the module holds -----------------------------------------------------------------
@@ -186,26 +169,43 @@ def render_module(
         parts = [docstring, "\n".join(imports), "\n".join(constants), "\n\n\n".join(definitions)]
         text = "\n\n".join(part for part in parts if part) + "\n"
         return format_python(text, str(target.path))
+    filename = str(target.path)
     text = existing
     future = [i for i in imports if i.startswith("from __future__ ")]
     if future:
-        text = _insert_imports(text, future, str(target.path), before_others=True)
+        text = _insert_imports(text, format_python("\n".join(future) + "\n", filename), True)
     imports = [i for i in imports if i not in future]
-    if imports:
-        text = _insert_imports(text, imports, str(target.path))
     block = "\n".join(constants) + ("\n\n\n" if constants else "") + "\n\n\n".join(definitions)
-    if block.strip():
-        comment = f"# Moved out of `{origin}` by `nbcoach extract`.\n"
-        formatted = format_python(comment + block + "\n", str(target.path))
-        text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted
+    code = f"# Moved out of `{origin}` by `nbcoach extract`.\n{block}\n" if block.strip() else ""
+    formatted_imports, formatted_code = _format_apart(imports, code, filename)
+    if imports:
+        text = _insert_imports(text, formatted_imports)
+    if code:
+        text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted_code
     return text
 
 
-def _insert_imports(
-    text: str, imports: list[str], filename: str, before_others: bool = False
-) -> str:
-    """New import lines after the module's last top-level import (or its docstring); with
-    `before_others`, right after the docstring (where `from __future__` must stand)."""
+def _format_apart(imports: list[str], code: str, filename: str) -> tuple[str, str]:
+    """New import lines and new code formatted as two files would be, in one ruff run: the code
+    follows the imports and is cut off again at its first line, the `# Moved out of` comment
+    (the imports hold no comment)."""
+    imports_text = "\n".join(imports) + "\n" if imports else ""
+    if not imports_text or not code:
+        return (
+            format_python(imports_text, filename) if imports_text else "",
+            format_python(code, filename) if code else "",
+        )
+    formatted = format_python(imports_text + "\n\n" + code, filename)
+    marker = code.split("\n", 1)[0]
+    at = formatted.find(f"\n{marker}\n")
+    if at < 0:  # not expected; format them one by one
+        return format_python(imports_text, filename), format_python(code, filename)
+    return formatted[: at + 1].rstrip("\n") + "\n", formatted[at + 1 :]
+
+
+def _insert_imports(text: str, formatted: str, before_others: bool = False) -> str:
+    """New import lines (formatted) after the module's last top-level import (or its docstring);
+    with `before_others`, right after the docstring (where `from __future__` must stand)."""
     tree = ast.parse(text)
     after = 0
     if tree.body and _is_docstring(tree.body[0]):
@@ -215,7 +215,7 @@ def _insert_imports(
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 after = statement.end_lineno or statement.lineno
     lines = text.split("\n")
-    block = format_python("\n".join(imports) + "\n", filename).rstrip("\n").split("\n")
+    block = formatted.rstrip("\n").split("\n")
     if after and (
         before_others or not any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
     ):  # right after a docstring: keep a blank line between

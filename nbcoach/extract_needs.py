@@ -48,7 +48,18 @@ class Needs:
 
 
 def needs_of(source: Source, definition: Def) -> Needs:
-    """What `definition` reads, classified; `refusal` set when it cannot move at all."""
+    """What `definition` reads, classified; `refusal` set when it cannot move at all.
+
+    Worked out once per Source (it depends on nothing else): every plan of `--candidates`, and
+    every round of deciding, asks again for the same definitions. Callers only read it."""
+    key = (definition.cell, definition.line)
+    found = source.needs.get(key)
+    if not isinstance(found, Needs) or found.definition is not definition:
+        found = source.needs[key] = _needs_of(source, definition)
+    return found
+
+
+def _needs_of(source: Source, definition: Def) -> Needs:
     needs = Needs(definition)
     where = source.location(definition.cell, definition.line, definition.end)
     name = definition.name

@@ -17,7 +17,7 @@ from pathlib import Path
 from nbcoach.facts import CellFacts, collect
 from nbcoach.model import Location, Notebook
 from nbcoach.names import free_names, notebook_bindings
-from nbcoach.notebook import parse_bytes
+from nbcoach.notebook import parse_bytes, read_bytes
 from nbcoach.parse import ParsedCell, parse_cells
 
 Node = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -93,6 +93,7 @@ class Source:
     mutated: frozenset[str]  # names some cell mutates in place (`x.append`, `x[k] = v`)
     global_writes: frozenset[str]  # names some function assigns through `global`
     syntax: dict[int, object] = field(default_factory=dict)  # libcst views, built on demand
+    needs: dict[tuple[int, int], object] = field(default_factory=dict)  # (cell, line) -> Needs
 
     def location(self, cell: int, line: int | None = None, end: int | None = None) -> Location:
         return self.notebook.location(cell, line, end)
@@ -103,11 +104,12 @@ class Source:
 
 
 def load_source(path: Path, data: bytes | None = None) -> Source:
-    """Read and analyse a notebook (raises InputError when it cannot be read at all)."""
-    from nbcoach.notebook import read
+    """Read and analyse a notebook (raises InputError when it cannot be read at all).
 
-    notebook = read(path) if data is None else parse_bytes(data, str(path))
-    raw = path.read_bytes() if data is None else data
+    The file is read once: the plan's digest (applying refuses when the file no longer has it)
+    must be of the very bytes analysed, or a save in between would be written over."""
+    raw = read_bytes(path) if data is None else data
+    notebook = parse_bytes(raw, str(path))
     cells = {cell.number: cell for cell in parse_cells(notebook)}
     facts = {number: collect(cell) for number, cell in cells.items() if cell.tree is not None}
     ordered = [facts[number] for number in sorted(facts)]

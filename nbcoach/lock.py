@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,17 @@ def _direct(
         for module, places in sorted(missing.items())
     ]
     return direct, unmapped
+
+
+def regenerate_command(paths: Sequence[str], python: str | None, output: str | None) -> str:
+    """The `nbcoach lock` command that writes this lock again, shell-quoted. It keeps
+    `--python`: run from another nbcoach, it would pin what that interpreter has installed."""
+    command = ["nbcoach", "lock", *paths]
+    if python is not None:
+        command += ["--python", python]
+    if output is not None:
+        command += ["--output", output]
+    return shlex.join(command)
 
 
 def render_lock(lock: Lock, regenerate: str = "") -> str:

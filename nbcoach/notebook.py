@@ -26,13 +26,17 @@ _JUPYTEXT_HEADER = re.compile(r"\A(?:#!.*\n)?(?:# -\*-.*\n)?# ---\n(?:#.*\n)*?#\
 
 def read(path: Path) -> Notebook:
     """Read any supported file; raises InputError when it cannot be read at all."""
+    return parse_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; raises InputError when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError as error:
         raise InputError(str(path), "is a directory") from error
     except OSError as error:
         raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
-    return parse_bytes(data, str(path))
 
 
 def parse_bytes(data: bytes, path: str) -> Notebook:

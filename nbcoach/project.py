@@ -6,7 +6,16 @@ run records and backups are local, so the folder carries a `.gitignore` that say
 
 from __future__ import annotations
 
+import keyword
+import re
+import sys
+import unicodedata
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 STATE_DIR = ".nbcoach"
 _GITIGNORE = """# written by nbcoach: only the baseline is shared with the team
@@ -34,3 +43,34 @@ def state_dir(root: Path, create: bool = True) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
     return directory
+
+
+def package_name(root: Path) -> str:
+    """The package a project's code goes in, `src/<package>`: its `[project].name`, else its
+    folder's name, made importable by `identifier`. `nbcoach init` and `nbcoach extract` both
+    name it here, so the package init scaffolds is the one extract later fills."""
+    try:
+        document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        name = document.get("project", {}).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        name = None
+    return identifier(str(name) if name else root.resolve().name, fallback="notebooks")
+
+
+def identifier(text: str, fallback: str = "notebook") -> str:
+    """An importable, PEP 8 (lowercase ASCII) module or package name made from a file or project
+    name: `My Notebook-2.v1` -> `my_notebook_2_v1`, `Café` -> `cafe`; a leading digit gets `nb_`
+    (`2048-game` -> `nb_2048_game`; a leading `_` would read as private), a keyword a trailing
+    `_` (`class` -> `class_`), and a name with no letter or digit left is `fallback`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower()
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = f"nb_{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def importable(name: str) -> bool:
+    """Whether `name` can be written in an import statement as one module or package name."""
+    return name.isidentifier() and not keyword.iskeyword(name)

@@ -22,6 +22,7 @@ from nbcoach.lock import LockFile, check_drift, infer_lock, read_lock
 from nbcoach.model import Mismatch, RunResult
 from nbcoach.project import project_root, state_dir
 from nbcoach.runs import append_record, relative, run_record, utc_now
+from nbcoach.words import counted
 
 Notify = Callable[[str], None]
 
@@ -144,7 +145,7 @@ def prepare(plan: RunPlan) -> Prepared:
 
 
 def drift_message(lock: LockFile, drift: tuple[Mismatch, ...]) -> str:
-    count = f"{len(drift)} mismatch" + ("es" if len(drift) != 1 else "")
+    count = counted(len(drift), "mismatch")
     lines = [
         f"{lock.path}: this environment does not match the lock ({count}); "
         "run with --isolated to use an environment built from the lock, "

@@ -8,8 +8,6 @@ which keeps every other table, comment and blank line as it was.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nbcoach.errors import ConfigError, UsageError
 from nbcoach.files import write_atomic
+from nbcoach.project import importable, package_name
 from nbcoach.resources import shipped
 
 if TYPE_CHECKING:
@@ -44,8 +43,8 @@ def init(directory: Path, options: InitOptions = InitOptions()) -> tuple[str, li
     """Scaffold `directory`; returns the package name used and what happened to each file."""
     directory.mkdir(parents=True, exist_ok=True)
     pyproject = directory / "pyproject.toml"
-    package = options.package or _package_name(pyproject, directory)
-    if not package.isidentifier():
+    package = options.package or package_name(directory)
+    if not importable(package):
         raise UsageError(f"'{package}' is not a valid Python package name; pass --package NAME")
     fields = {
         "package": package,
@@ -112,17 +111,6 @@ def _merge_pyproject(
         return Change("pyproject.toml", "unchanged")
     write_atomic(pyproject, merged)
     return Change("pyproject.toml", "merged")
-
-
-def _package_name(pyproject: Path, directory: Path) -> str:
-    name = directory.resolve().name
-    if pyproject.exists():
-        import tomlkit
-
-        with contextlib.suppress(Exception):  # unreadable: the folder name will do
-            name = str(tomlkit.parse(pyproject.read_text(encoding="utf-8"))["project"]["name"])
-    cleaned = re.sub(r"\W+", "_", str(name).strip().lower()).strip("_")
-    return f"_{cleaned}" if cleaned[:1].isdigit() else cleaned
 
 
 def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:

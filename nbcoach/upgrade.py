@@ -20,6 +20,7 @@ from nbcoach.lock import LockFile, infer_lock
 from nbcoach.model import Upgrade, UpgradeReport
 from nbcoach.outputs import cell_outputs, compare_outputs
 from nbcoach.runner import Prepared, RunOptions, RunOutcome, execute_plan, plan_run, prepare
+from nbcoach.words import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def upgrade_check(notebook: Path, options: RunOptions) -> UpgradeOutcome:
         raise UsageError(
             f"{notebook}: imports no third-party package, so there is nothing to upgrade"
         )
-    count = f"{len(pins)} locked package{'' if len(pins) == 1 else 's'}"
+    count = counted(len(pins), "locked package")
     notify(f"run 1 of 2: the {locked_side.label} environment ({count})")
     locked = execute_plan(plan, locked_side)
     newest_python = str(newest_environment(sorted(pins), notify))

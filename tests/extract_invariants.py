@@ -7,6 +7,9 @@
    notebook imports from it.
 4. Every name the notebook uses is still bound (defined, assigned or imported) wherever it
    was before: no name the notebook reads became unbound.
+
+`extract_each_candidate` runs them over a corpus: tests/test_extract_corpus.py asserts on its
+counts, benchmarks/extract_corpus.py prints them.
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ from __future__ import annotations
 import ast
 import builtins
 import json
+import shutil
 import subprocess
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nbcoach.errors import NbcoachError
+from nbcoach.extract import candidates, open_notebook, plan_extraction
+from nbcoach.extract_apply import apply_plan
 from nbcoach.facts import collect
 from nbcoach.lint import ruff_binary
 from nbcoach.model import ExtractionPlan
@@ -26,6 +35,53 @@ from nbcoach.notebook_json import cell_spans
 from nbcoach.parse import parse_cells
 
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "__name__"}
+
+
+@dataclass(slots=True)
+class CandidateRun:
+    """Every report candidate of a corpus, planned and applied alone."""
+
+    notebooks: int = 0  # notebooks with at least one candidate
+    candidates: int = 0
+    clean: int = 0  # applied, every invariant holds
+    refusals: Counter[str] = field(default_factory=Counter)  # code (root: cause) -> count
+    broken: list[str] = field(default_factory=list)  # "notebook name: what broke"
+
+
+def extract_each_candidate(corpus: Path, scratch: Path) -> CandidateRun:
+    """Plan each candidate the report names in every corpus notebook, alone, and apply it to a
+    copy in `scratch`; a refusal must say why, and what is written must keep the invariants.
+    Notebooks extract cannot read (other languages, nbformat 3) are passed over."""
+    run = CandidateRun()
+    for path in sorted(corpus.glob("*.ipynb")):
+        try:
+            source = open_notebook(path)
+        except NbcoachError:
+            continue
+        names = candidates(source)
+        run.notebooks += bool(names)
+        for name in names:
+            run.candidates += 1
+            folder = scratch / str(run.candidates)
+            folder.mkdir(parents=True)
+            copy = folder / "nb.ipynb"
+            copy.write_bytes(source.data)
+            plan = plan_extraction(replace(source, path=copy), [name], diffs=False)
+            refusal = next((r for r in plan.refusals if r.name == name), None)
+            if refusal is not None and refusal.code and refusal.reason:
+                cause = f" (root: {refusal.cause})" if refusal.cause else ""
+                run.refusals[refusal.code + cause] += 1
+            elif refusal is not None:
+                run.broken.append(f"{path.name} {name}: refused without a reason: {refusal}")
+            else:
+                apply_plan(plan)
+                problems = violations(plan, source.data)
+                if problems:
+                    run.broken.append(f"{path.name} {name}: {'; '.join(problems)}")
+                else:
+                    run.clean += 1
+            shutil.rmtree(folder)
+    return run
 
 
 def violations(plan: ExtractionPlan, original: bytes) -> list[str]:

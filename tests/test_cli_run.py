@@ -115,7 +115,7 @@ def test_a_drifted_environment_is_refused_with_the_list(project, make_notebook):
     assert read_records(project) == []  # nothing ran
     allowed = run_cli("run", "report.ipynb", "--lock", "lock.txt", "--allow-drift", cwd=project)
     assert allowed.returncode == 0, allowed.stderr
-    assert "  ran despite 2 mismatch(es) with the lock:" in allowed.stdout
+    assert "  ran despite 2 mismatches with the lock:" in allowed.stdout
     [record] = read_records(project)
     assert record["drift"] == [
         f"rich: lock 0.0.1, installed {version('rich')}",
@@ -201,6 +201,30 @@ def test_lock_on_the_examples_writes_an_empty_lock(examples):
     text = (examples / "requirements-lock.txt").read_text()
     assert [line for line in text.splitlines() if not line.startswith("#")] == []
     assert read_lock(examples / "requirements-lock.txt").entries == ()
+
+
+def test_the_regenerate_line_keeps_the_interpreter_and_quotes_paths(project, make_notebook):
+    # The kernel's environment is a bare venv: rich, installed beside nbcoach, is not in it.
+    import shlex
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=project, check=True
+    )
+    kernel_python = ".venv/Scripts/python.exe" if sys.platform == "win32" else ".venv/bin/python"
+    make_notebook(["import rich"], name="my notebooks/analysis.ipynb")
+    arguments = ["my notebooks", "--python", kernel_python, "--output", "requirements-lock.txt"]
+    made = run_cli("lock", *arguments, cwd=project)
+    assert made.returncode == 1  # rich is not installed for that interpreter
+    first = (project / "requirements-lock.txt").read_text()
+    regenerate = next(line for line in first.splitlines() if line.startswith("# Regenerate: "))
+    command = regenerate.removeprefix("# Regenerate: ")
+    assert command == shlex.join(["nbcoach", "lock", *arguments])
+    # Followed from nbcoach's own interpreter, it still pins for the kernel's.
+    again = run_cli(*shlex.split(command)[1:], cwd=project)
+    assert again.returncode == 1
+    assert (project / "requirements-lock.txt").read_text() == first
 
 
 def test_lock_reports_unreadable_inputs_and_goes_on(project, make_notebook):

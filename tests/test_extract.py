@@ -231,6 +231,42 @@ def test_an_existing_module_is_appended_to_and_never_overwritten(
     assert new_sources(plan)[0] == "import json\nfrom pkg.helpers import new, same"
 
 
+def test_planning_against_an_existing_module_does_each_step_once(
+    make_notebook: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbcoach.extract_needs
+    import nbcoach.lint
+    from nbcoach.extract_cells import CellSyntax
+
+    counts = {"rewrite": 0, "ruff": 0, "needs": 0}
+
+    def counted(key: str, function: Callable[..., object]) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            counts[key] += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    module = tmp_path / "src" / "pkg" / "helpers.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('"""Team helpers."""\n\nimport os\n')
+    cells = ["import json", "def dump(x):\n    return json.dumps(x)", "print(dump(1))"]
+    path = make_notebook(cells)
+    source = open_notebook(path)
+    monkeypatch.setattr(CellSyntax, "rewrite", counted("rewrite", CellSyntax.rewrite))
+    monkeypatch.setattr(nbcoach.lint, "_ruff_stdin", counted("ruff", nbcoach.lint._ruff_stdin))
+    free_names = nbcoach.extract_needs.free_names
+    monkeypatch.setattr(nbcoach.extract_needs, "free_names", counted("needs", free_names))
+    plan = plan_extraction(source, ["dump"], module)
+    assert plan.module_text.startswith('"""Team helpers."""\n\nimport os\nimport json\n\n\n#')
+    # one libcst pass over the one changed cell, one ruff sort + format of imports and code
+    # together, what `dump` needs worked out once
+    assert counts == {"rewrite": 1, "ruff": 2, "needs": 1}
+    plan_extraction(source, ["dump"], module, diffs=False)
+    candidate_statuses(source, module)
+    assert counts["needs"] == 1  # once per notebook read, however many plans
+
+
 def test_the_notebooks_future_annotations_go_to_the_module(make_notebook: MakeNotebook) -> None:
     cells = [
         "from __future__ import annotations",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -82,6 +83,32 @@ def test_a_notebook_changed_since_the_plan_is_never_overwritten(
         apply_plan(plan)
     assert notebook.read_bytes() == edited
     assert not (tmp_path / "src").exists()
+
+
+def test_a_notebook_saved_while_it_is_planned_is_refused(
+    make_notebook: MakeNotebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The user saves right after extract read the notebook: the plan's digest must be of the
+    # bytes analysed, so applying sees the save and refuses instead of writing over it.
+    notebook = make_notebook(CELLS)
+    analysed = notebook.read_bytes()
+    edited = analysed.replace(b"r ** 2", b"r * r")
+    read_bytes = Path.read_bytes
+
+    def read_then_user_saves(path: Path) -> bytes:
+        data = read_bytes(path)
+        if path == notebook and data == analysed:
+            notebook.write_bytes(edited)
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_user_saves)
+    plan = planned(notebook)
+    monkeypatch.undo()
+    assert plan.notebook_digest == hashlib.sha256(analysed).hexdigest()
+    assert "r**2" in plan.module_text  # the analysed version (ruff-formatted), not the save
+    with pytest.raises(ExtractRefusedError, match="changed on disk since the plan was made"):
+        apply_plan(plan)
+    assert notebook.read_bytes() == edited
 
 
 def test_a_module_created_since_the_plan_is_never_overwritten(

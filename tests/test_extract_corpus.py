@@ -8,16 +8,17 @@ prints the same numbers.
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections import Counter
-from dataclasses import replace
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from extract_invariants import violations
-from nbcoach.errors import NbcoachError
-from nbcoach.extract import candidates, open_notebook, plan_extraction
+from conftest import ROOT
+from extract_invariants import extract_each_candidate, violations
+from nbcoach.extract import plan_extraction
 from nbcoach.extract_apply import ApplyOptions, apply_plan
 
 # Found by running every corpus notebook with papermill: these import only the standard
@@ -32,40 +33,48 @@ OFFLINE = (
 )
 
 
+def benchmark(*args: str, corpus: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """benchmarks/extract_corpus.py as a user runs it, from another folder."""
+    environment = {k: v for k, v in os.environ.items() if k != "NBCOACH_CORPUS"}
+    if corpus is not None:
+        environment["NBCOACH_CORPUS"] = str(corpus)
+    script = ROOT / "benchmarks" / "extract_corpus.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=ROOT.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_the_benchmark_looks_for_the_corpus_beside_the_repository() -> None:
+    shown = " ".join(benchmark("--help").stdout.split())  # argparse wraps the help text
+    assert f"(default: {ROOT.parent / 'shared' / 'corpus'};" in shown
+
+
+def test_the_benchmark_skips_without_a_corpus_and_refuses_a_wrong_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "corpus"
+    skipped = benchmark("--no-verify", corpus=missing)
+    assert skipped.returncode == 0
+    assert skipped.stderr == (
+        f"skipped: the shared corpus is not at {missing} (pass --corpus DIR or set NBCOACH_CORPUS)\n"
+    )
+    wrong = benchmark("--corpus", str(missing), "--no-verify")
+    assert wrong.returncode == 2 and f"--corpus {missing}: no such folder" in wrong.stderr
+
+
 @pytest.mark.slow
 def test_every_candidate_applies_cleanly_or_is_refused_with_a_reason(
     corpus: Path, tmp_path: Path
 ) -> None:
-    found = clean = 0
-    refused: Counter[str] = Counter()
-    broken = []
-    for path in sorted(corpus.glob("*.ipynb")):
-        try:
-            source = open_notebook(path)
-        except NbcoachError:
-            continue  # not a Python notebook, or not nbformat 4: nothing to extract from
-        for name in candidates(source):
-            found += 1
-            copy = tmp_path / f"{found}" / "nb.ipynb"
-            copy.parent.mkdir()
-            copy.write_bytes(source.data)
-            plan = plan_extraction(replace(source, path=copy), [name], diffs=False)
-            refusal = next((r for r in plan.refusals if r.name == name), None)
-            if refusal is not None:
-                assert refusal.reason and refusal.code, refusal
-                refused[refusal.code] += 1
-                continue
-            apply_plan(plan)
-            problems = violations(plan, source.data)
-            if problems:
-                broken.append(f"{path.name} {name}: {problems}")
-            else:
-                clean += 1
-            shutil.rmtree(copy.parent)
-    print(f"\ncandidates {found}, applied cleanly {clean}, refused {dict(refused)}")
-    assert broken == []
-    assert found > 500  # the corpus holds ~800 candidates; far fewer means the report changed
-    assert clean + sum(refused.values()) == found
+    run = extract_each_candidate(corpus, tmp_path)
+    print(f"\ncandidates {run.candidates}, applied cleanly {run.clean}, refused {run.refusals}")
+    assert run.broken == []
+    assert run.candidates > 500  # the corpus holds ~800; far fewer means the report changed
+    assert run.clean + sum(run.refusals.values()) == run.candidates
 
 
 @pytest.mark.slow

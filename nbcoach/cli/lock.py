@@ -34,15 +34,13 @@ def lock(
 
     from nbcoach.cli.console import console, write_atomic
     from nbcoach.environment import describe
-    from nbcoach.lock import infer_lock, render_lock
+    from nbcoach.lock import infer_lock, regenerate_command, render_lock
     from nbcoach.render.run import lock_lines
 
     targets = paths or ["."]
     err = console(no_color, stderr=True)
     found = infer_lock(targets, describe(python or sys.executable))
-    command = "nbcoach lock " + " ".join(targets)
-    if output is not None:
-        command += f" --output {output}"
+    command = regenerate_command(targets, python, str(output) if output is not None else None)
     text = render_lock(found, command)
     if output is not None:
         write_atomic(output, text)

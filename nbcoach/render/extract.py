@@ -13,6 +13,7 @@ from rich.text import Text
 from nbcoach.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
 from nbcoach.outputs import describe_difference
 from nbcoach.render.run import shown
+from nbcoach.words import counted
 
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
 # What to do about each refusal whose reason does not say it (docs/extract.md: the table).
@@ -61,7 +62,7 @@ def plan_lines(plan: ExtractionPlan, diffs: bool = True) -> list[Text]:
                 sites = len(moved.call_sites)
                 detail.append(
                     f"takes notebook data as parameters: {names}; "
-                    f"{sites} call{'s' if sites != 1 else ''} rewritten"
+                    f"{counted(sites, 'call')} rewritten"
                 )
             if moved.earlier:
                 cells = ", ".join(str(e.cell) for e in moved.earlier)
@@ -116,8 +117,8 @@ def result_lines(result: ExtractionResult) -> list[Text]:
         lines.append(
             Text.assemble(
                 ("rolled back", "bold red"),
-                f": the notebook's outputs changed in {len(result.differences)} cell"
-                f"{'s' if len(result.differences) != 1 else ''}; every file is as it was",
+                f": the notebook's outputs changed in {counted(len(result.differences), 'cell')}"
+                "; every file is as it was",
             )
         )
         for difference in result.differences:
@@ -136,11 +137,10 @@ def result_lines(result: ExtractionResult) -> list[Text]:
     )
     lines.append(Text(f"  originals saved in {shown(result.backup)}"))
     if result.verified:
-        compared = (
-            f"the {result.compared_cells} code cells compared print"
-            if result.unstable_cells
-            else f"all {result.compared_cells} code cells print"
-        )
+        cells = counted(result.compared_cells, "code cell")
+        verb = "prints" if result.compared_cells == 1 else "print"
+        whole = "the" if result.unstable_cells or result.compared_cells == 1 else "all"
+        compared = f"{whole} {cells}{' compared' if result.unstable_cells else ''} {verb}"
         lines.append(
             Text.assemble(("verified", "bold green"), f": {compared} the same before and after")
         )
@@ -169,7 +169,8 @@ def candidate_lines(statuses: Sequence[CandidateStatus], notebook: str, module: 
     lines = [
         Text.assemble(
             (shown(notebook), "bold"),
-            f": {ready} of {len(statuses)} top-level definitions can move into {shown(module)}",
+            f": {ready} of {counted(len(statuses), 'top-level definition')} can move into "
+            f"{shown(module)}",
         )
     ]
     if not statuses:

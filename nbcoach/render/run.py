@@ -13,6 +13,7 @@ from rich.text import Text
 
 from nbcoach.model import Location, Lock, OutputDifference, RunResult, UpgradeReport
 from nbcoach.outputs import describe_difference
+from nbcoach.words import counted
 
 STATUS_STYLE = {"ok": "bold green", "failed": "bold red", "timeout": "bold red"}
 
@@ -37,7 +38,7 @@ def run_lines(
             (display, "bold"),
             ": ",
             ("ok", STATUS_STYLE["ok"]),
-            f" in {result.duration:.1f} s ({_count(result.cells, 'cell')}; {where})",
+            f" in {result.duration:.1f} s ({counted(result.cells, 'cell')}; {where})",
         )
         lines.append(head)
     else:
@@ -64,7 +65,9 @@ def run_lines(
 def drift_lines(drift: list[str]) -> list[Text]:
     if not drift:
         return []
-    lines = [Text(f"  ran despite {len(drift)} mismatch(es) with the lock:", style="yellow")]
+    lines = [
+        Text(f"  ran despite {counted(len(drift), 'mismatch')} with the lock:", style="yellow")
+    ]
     lines.extend(Text(f"    {item}", style="yellow") for item in drift)
     return lines
 
@@ -98,7 +101,7 @@ def upgrade_lines(report: UpgradeReport, display: str, max_cells: int = 10) -> l
     if changed:
         lines.append(
             Text(
-                f"  {len(changed)} of {_count(len(report.upgrades), 'package')} "
+                f"  {len(changed)} of {counted(len(report.upgrades), 'package')} "
                 f"{'has a newer release' if len(changed) == 1 else 'have newer releases'}:"
             )
         )
@@ -106,11 +109,16 @@ def upgrade_lines(report: UpgradeReport, display: str, max_cells: int = 10) -> l
             Text(f"    {u.name} {u.locked} -> {u.newest or 'not installed'}") for u in changed
         )
     else:
-        lines.append(Text(f"  all {len(report.upgrades)} locked packages are already the newest"))
+        every = (
+            "the one locked package is"
+            if len(report.upgrades) == 1
+            else f"all {len(report.upgrades)} locked packages are"
+        )
+        lines.append(Text(f"  {every} already the newest"))
     for difference in report.differences[:max_cells]:
         lines.extend(_difference_lines(difference, display))
     if len(report.differences) > max_cells:
-        lines.append(Text(f"  ... and {len(report.differences) - max_cells} more cells"))
+        lines.append(Text(f"  ... and {counted(len(report.differences) - max_cells, 'more cell')}"))
     lines.append(
         Text(
             f"  executed notebooks: {shown(report.locked.output)} (locked), "
@@ -129,16 +137,12 @@ def _difference_lines(difference: OutputDifference, display: str) -> list[Text]:
     return lines
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def lock_lines(lock: Lock, written: str | None) -> list[Text]:
     """The summary `nbcoach lock` prints on stderr: counts, skips and unmapped imports."""
     direct = sum(1 for pin in lock.pins if pin.direct)
     summary = (
-        f"{_count(len(lock.pins), 'pin')} ({direct} imported directly, {len(lock.pins) - direct} needed by "
-        f"them) from {_count(len(lock.sources), 'file')}, Python {lock.python}"
+        f"{counted(len(lock.pins), 'pin')} ({direct} imported directly, {len(lock.pins) - direct} needed by "
+        f"them) from {counted(len(lock.sources), 'file')}, Python {lock.python}"
     )
     lines = [Text(f"wrote {written}: {summary}" if written else summary)]
     lines.extend(Text(f"  skipped {item}", style="dim") for item in lock.skipped)
