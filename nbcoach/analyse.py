@@ -23,6 +23,7 @@ from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook, Source
 from nbcoach.names import free_names, hidden_inputs, notebook_bindings
 from nbcoach.notebook import parse_bytes
 from nbcoach.parse import ParsedCell, parse_cells
+from nbcoach.scoring import syntax_subject
 
 SYNTAX_ERROR_DEFICIT = 10.0
 LARGE_NOTEBOOK_NODES = 50_000  # about 5,000 lines of ordinary code, or one big pasted data literal
@@ -234,15 +235,16 @@ def _syntax_errors(notebook: Notebook, cells: list[ParsedCell]) -> list[Finding]
         if cell.error is None:
             continue
         line = cell.error.lineno or 1
+        what = "the file" if notebook.format == "script" else f"cell {cell.number}"
         findings.append(
             Finding(
                 "syntax-error",
-                f"cell {cell.number} does not parse: {cell.error.msg}; the cell was not analysed",
+                f"{what} does not parse: {cell.error.msg}; it was not analysed",
                 notebook.location(cell.number, line),
                 "lint",
                 "error",
                 SYNTAX_ERROR_DEFICIT,
-                f"syntax:{cell.number}",
+                syntax_subject(cell.number),
             )
         )
     return findings

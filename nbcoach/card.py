@@ -8,6 +8,7 @@ from dataclasses import asdict, replace
 from nbcoach import coaching, scoring, suppress
 from nbcoach.config import Config
 from nbcoach.model import Analysis, Finding, ReportCard
+from nbcoach.scoring import syntax_subject
 
 
 def build_card(
@@ -60,11 +61,15 @@ def build_card(
     )
 
 
-def _unanalysed(analysis: Analysis, findings: Sequence[Finding]) -> dict[int, int]:
+def _unanalysed(analysis: Analysis, findings: Sequence[Finding]) -> dict[str, int]:
     """Code lines per cell that did not parse, for the cells whose `syntax-error` still stands:
     a cell the author silenced (`# nbcoach: ignore[syntax-error]`) is not counted as code."""
-    standing = {f.location.cell for f in findings if f.rule == "syntax-error" and f.scored}
-    return {cell: lines for cell, lines in analysis.unanalysed_cells if cell in standing}
+    standing = {f.subject for f in findings if f.rule == "syntax-error" and f.scored}
+    return {
+        subject: lines
+        for cell, lines in analysis.unanalysed_cells
+        if (subject := syntax_subject(cell)) in standing
+    }
 
 
 def _order(finding: Finding) -> tuple[int, int, str, str]:

@@ -31,15 +31,16 @@ def action_key(finding: Finding) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Code lines analysed, and per cell those that did not parse (scored as zero)."""
+    """Code lines analysed, and the code lines of each cell that did not parse (scored as zero),
+    keyed by the subject of its `syntax-error` finding."""
 
     analysed_lines: int = 0
-    unanalysed: Mapping[int, int] = field(default_factory=dict)
+    unanalysed: Mapping[str, int] = field(default_factory=dict)
 
-    def share(self, fixed_cells: Iterable[int | None] = ()) -> float | None:
-        """The analysed share, or what it would be once the cells `fixed_cells` parse."""
+    def share(self, fixed: Iterable[str] = ()) -> float | None:
+        """The analysed share, or what it would be once the cells of the `fixed` subjects parse."""
         left = dict(self.unanalysed)
-        gained = sum(left.pop(cell, 0) for cell in fixed_cells if cell is not None)
+        gained = sum(left.pop(subject, 0) for subject in fixed)
         return analysed_share(self.analysed_lines + gained, sum(left.values()))
 
 
@@ -72,7 +73,7 @@ def next_steps(
             reduced[finding.category] = max(
                 0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
             )
-        fixed = (f.location.cell for f in group if f.rule == "syntax-error")
+        fixed = (f.subject for f in group if f.rule == "syntax-error")
         gain = round(by_coverage(_overall(reduced, weights), coverage.share(fixed)) - base, 1)
         if gain < MIN_GAIN:
             continue
@@ -191,7 +192,8 @@ def describe(
         )
     if kind == "syntax":
         return (
-            f"Fix the syntax error at {where}: until the cell parses, its lines score zero",
+            f"Fix the syntax error at {where}: until the {'file' if script else 'cell'} parses,"
+            " its lines score zero",
             "",
         )
     if kind == "lint":

@@ -96,6 +96,11 @@ def score_findings(
     return by_coverage(overall(categories, weights), share), categories
 
 
+def syntax_subject(cell: int) -> str:
+    """The key that ties a cell's `syntax-error` finding to the code lines it kept out."""
+    return f"syntax:{cell}"
+
+
 def function_subject(function: Function) -> str:
     """The key that ties a function's findings to it (a name can be defined more than once)."""
     return f"function:{function.cell}:{function.line}:{function.name}"

@@ -164,3 +164,14 @@ def test_a_cell_silenced_as_not_python_is_not_counted_as_code() -> None:
     assert card.analysed_share is None and card.score == 100.0
     loud = card_for([("markdown", "# Sum"), "total = sum([1, 2])", pseudo.split("\n")[1]])
     assert loud.analysed_share == 0.5 and loud.score is not None and loud.score <= 50.0
+
+
+def test_a_plain_script_that_does_not_parse_scores_zero() -> None:
+    from nbcoach.analyse import analyse_bytes
+
+    source = b"import os\n\ndef f(a):\n    print a\n    return a\n"
+    card = build_card(analyse_bytes(source, "legacy.py", Config()), (), Config())
+    assert card.format == "script" and card.analysed_share == 0.0 and card.score == 0.0
+    [finding] = card.findings
+    assert finding.message.startswith("the file does not parse")
+    assert card.next_steps[0].action.startswith("Fix the syntax error at line 4: until the file")
