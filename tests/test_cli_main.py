@@ -6,14 +6,33 @@ from conftest import EXAMPLES, run_cli
 
 
 def test_a_command_exit_code_reaches_the_shell():
-    failed_gate = run_cli(
-        "report", "--compact", "--fail-under", "101", str(EXAMPLES / "clean.ipynb")
-    )
+    newcomer, clean = str(EXAMPLES / "newcomer.ipynb"), str(EXAMPLES / "clean.ipynb")
+    failed_gate = run_cli("report", "--compact", "--fail-under", "50", newcomer, clean)
     assert failed_gate.returncode == 1
-    passed_gate = run_cli(
-        "report", "--compact", "--fail-under", "10", str(EXAMPLES / "clean.ipynb")
-    )
-    assert passed_gate.returncode == 0
+    # exit 1 is never silent: the notebook under the bar is named on stderr, with its score
+    assert failed_gate.stderr.splitlines() == [
+        f"nbcoach: 1 notebook below fail-under 50: {newcomer} (34.1)"
+    ]
+    passed_gate = run_cli("report", "--compact", "--fail-under", "10", clean)
+    assert passed_gate.returncode == 0 and passed_gate.stderr == ""
+    impossible = run_cli("report", "--fail-under", "150", clean)
+    assert impossible.returncode == 2 and "0<=x<=100" in impossible.stderr
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path):
+    clean = str(EXAMPLES / "clean.ipynb")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for target, reason in [
+        (tmp_path, "is a folder; give a file name to write to"),
+        (tmp_path / "a-file" / "card.txt", "a-file is a file, not a folder"),
+    ]:
+        done = run_cli("report", "-o", str(target), clean)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"nbcoach: error: {target}: ") and line.endswith(reason)
+    written = run_cli("report", "-o", str(tmp_path / "new" / "card.md"), "-f", "markdown", clean)
+    assert written.returncode == 0
+    assert (tmp_path / "new" / "card.md").read_text(encoding="utf-8").startswith("## nbcoach")
 
 
 def test_an_unknown_option_is_a_usage_error_not_a_traceback():

@@ -43,7 +43,18 @@ def capture(renderable: Any, width: int = 100) -> str:
 
 
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Write beside the target, then rename: a reader never sees half a report."""
+    """Write an `--output` file atomically (a reader never sees half a report); a path that
+    cannot be written is the user's to fix, said on one line, not a traceback."""
+    from nbcoach.errors import UsageError
     from nbcoach.files import write_atomic as write
 
-    write(path, text)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name to write to")
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(f"{path}: cannot write it: {blocking} is a file, not a folder")
+    try:
+        write(path, text)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(f"{path}: cannot write it: {reason}") from None

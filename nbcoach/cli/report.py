@@ -33,7 +33,7 @@ def report(
         None, "--output", "-o", help="Write the report to this file."
     ),
     fail_under: float | None = typer.Option(
-        None, "--fail-under", help="Exit 1 when a notebook scores below this."
+        None, "--fail-under", min=0, max=100, help="Exit 1 when a notebook scores below this."
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Analyse everything afresh; read and write no cache."
@@ -118,10 +118,31 @@ def report(
     raise typer.Exit(_exit_code(result))
 
 
+def _say_below(result: object) -> None:
+    """Exit 1 is never silent: name each notebook under the bar, and the bar."""
+    from nbcoach.model import Report
+    from nbcoach.words import counted
+
+    assert isinstance(result, Report)
+    bar = result.fail_under
+    if bar is None:
+        return
+    below = [c for c in result.cards if c.score is not None and c.score < bar]
+    if not below:
+        return
+    shown = ", ".join(f"{c.path} ({c.score:.1f})" for c in below[:5])
+    more = f" and {len(below) - 5} more" if len(below) > 5 else ""
+    typer.echo(
+        f"nbcoach: {counted(len(below), 'notebook')} below fail-under {bar:g}: {shown}{more}",
+        err=True,
+    )
+
+
 def _exit_code(result: object) -> int:
     from nbcoach.model import Report
 
     assert isinstance(result, Report)
+    _say_below(result)
     if result.input_errors or any(card.status == "error" for card in result.cards):
         return 2
     if result.fail_under is not None and any(
