@@ -55,7 +55,11 @@ def build_card(
             analysis.metrics,
             analysis.metrics.executed_cells > 0 and not script,
         ),
-        candidates=analysis.candidates,
+        candidates=tuple(
+            name
+            for name in analysis.candidates
+            if name not in coaching.split_first(analysis.candidates, findings, analysis.functions)
+        ),
         metrics=analysis.metrics,
         analysed_share=share,
     )

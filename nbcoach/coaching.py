@@ -20,6 +20,7 @@ from nbcoach.scoring import NORM, analysed_share, by_coverage, function_subject
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1
 MIN_EXTRACT_LINES = 5  # a smaller helper is not worth a trip to a module on its own
+SPLIT_RULES = frozenset({"long-function", "too-many-statements", "complex-function"})
 
 
 def action_key(finding: Finding) -> str:
@@ -91,6 +92,25 @@ def next_steps(
         )
     )
     return tuple(candidates[:limit])
+
+
+def split_first(
+    candidates: Sequence[str], findings: Sequence[Finding], functions: Sequence[Function]
+) -> dict[str, str]:
+    """Candidates that should be split before they move, with why: a module is no place for a
+    341-line function, and moving it would lift the notebook's grade without changing the code.
+    `extract` moves them only when named with `--function`."""
+    live = {f.name: f for f in functions if "." not in f.name}
+    held: dict[str, str] = {}
+    for name in candidates:
+        function = live.get(name)
+        if function is None:
+            continue
+        subject = function_subject(function)
+        rules = {f.rule for f in findings if f.scored and f.subject == subject}
+        if rules & SPLIT_RULES:
+            held[name] = f"{function.length} lines, complexity {function.complexity}"
+    return held
 
 
 def extraction_step(
@@ -211,7 +231,7 @@ def describe(
 def _function_action(function: Function, rules: set[str], script: bool) -> str:
     cell = "" if script else f", cell {function.cell}"
     name = f"`{function.name}`"
-    if rules & {"long-function", "too-many-statements", "complex-function"}:
+    if rules & SPLIT_RULES:
         start = (
             f": start with the {function.largest_block_kind} at lines {function.largest_block[0]}-{function.largest_block[1]}"
             if function.largest_block

@@ -31,7 +31,14 @@ from nbcoach.extract_content import (
 from nbcoach.extract_decide import Decision, decide
 from nbcoach.extract_module import Bound, ModuleTarget, module_target, render_module
 from nbcoach.extract_source import Def, Source, load_source
-from nbcoach.model import CandidateStatus, CellChange, ExtractionPlan, MovedDefinition, Refusal
+from nbcoach.model import (
+    Analysis,
+    CandidateStatus,
+    CellChange,
+    ExtractionPlan,
+    MovedDefinition,
+    Refusal,
+)
 from nbcoach.notebook_json import NotebookTextError, splice_cells
 
 
@@ -61,12 +68,29 @@ def open_notebook(path: Path) -> Source:
 
 
 def candidates(source: Source) -> list[str]:
-    """The report's extraction candidates (top-level functions reading no notebook data)."""
+    """The analysis's extraction candidates (top-level functions reading no notebook data)."""
+    return list(_analysis(source).candidates)
+
+
+def default_selection(source: Source) -> tuple[list[str], list[str]]:
+    """What moves when no `--function` is named: the candidates the report calls ready, and a
+    note for each held back because it should be split first."""
+    from nbcoach.coaching import split_first
+
+    analysis = _analysis(source)
+    held = split_first(analysis.candidates, analysis.findings, analysis.functions)
+    notes = [
+        f"`{name}` is not moved: split it first ({why}); name it with --function to move it anyway"
+        for name, why in held.items()
+    ]
+    return [n for n in analysis.candidates if n not in held], notes
+
+
+def _analysis(source: Source) -> Analysis:
     from nbcoach.analyse import analyse_notebook
     from nbcoach.config import load_config
 
-    analysis = analyse_notebook(source.notebook, load_config(source.path, None))
-    return list(analysis.candidates)
+    return analyse_notebook(source.notebook, load_config(source.path, None))
 
 
 def plan_extraction(
@@ -80,14 +104,15 @@ def plan_extraction(
     source = notebook if isinstance(notebook, Source) else open_notebook(notebook)
     target = module_target(source.path, module)
     existing = target.path.read_text(encoding="utf-8") if target.path.is_file() else None
-    requested = list(functions) or candidates(source)
+    requested, held = (list(functions), []) if functions else default_selection(source)
     clashing: dict[str, Refusal] = {}
     bound: dict[str, Bound] | None = None  # parsed when something moves, once
     while True:
         decision = decide(source, requested, clashing)
         content = module_content(source, decision)
         if not decision.moved:
-            return _plan(source, target, existing, decision, content, None, {}, diffs)
+            plan = _plan(source, target, existing, decision, content, None, {}, diffs)
+            return replace(plan, notes=(*held, *plan.notes))
         if bound is None:
             bound = existing_bindings(target, existing) if existing is not None else {}
         # the clash check needs the moved code as it will be written: the plan reuses it
@@ -95,12 +120,17 @@ def plan_extraction(
         rewritten = rewrite_cells(source, decision, statement)
         found = clashes(target, bound, decision, content, rewritten.code)
         if not found:
-            return _plan(source, target, existing, decision, content, rewritten, bound, diffs)
+            plan = _plan(source, target, existing, decision, content, rewritten, bound, diffs)
+            return replace(plan, notes=(*held, *plan.notes))
         clashing.update(found)
 
 
 def candidate_statuses(source: Source, module: Path | None = None) -> list[CandidateStatus]:
     """Every top-level definition with whether it can move on its own, and what it takes."""
+    from nbcoach.coaching import split_first
+
+    analysis = _analysis(source)
+    held = split_first(analysis.candidates, analysis.findings, analysis.functions)
     statuses = []
     for name, definitions in source.definitions.items():
         live = definitions[-1]
@@ -116,6 +146,7 @@ def candidate_statuses(source: Source, module: Path | None = None) -> list[Candi
                 parameters=moved.parameters if moved else (),
                 helpers=tuple(m.name for m in plan.moved if not m.requested),
                 refusal=refusal,
+                split_first=held.get(name, "") if moved is not None else "",
             )
         )
     return sorted(statuses, key=lambda s: (s.location.cell or 0, s.location.line or 0))

@@ -1,9 +1,9 @@
 """`extract --verify`: run the notebook before and after, and say whether anything changed.
 
 Both runs go through execute.py (papermill, a kernel bound to the chosen interpreter, the
-module's source folder importable) with a fixed PYTHONHASHSEED and Python's `random` seeded at
-kernel start, so that sets of strings come out in the same order and unseeded random numbers
-are the same twice. Outputs are compared cell by cell by outputs.py (memory addresses
+module's source folder importable) with a fixed PYTHONHASHSEED and Python's `random` (and
+numpy's) seeded before every cell, so that sets of strings come out in the same order and
+unseeded random numbers are the same twice. Outputs are compared cell by cell by outputs.py (memory addresses
 and timings normalised), under the cell numbers of the notebook before the change: a removed
 cell of definitions printed nothing and is left out; a removed cell that printed something
 counts as a difference.

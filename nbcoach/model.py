@@ -513,6 +513,7 @@ class CandidateStatus:
     parameters: tuple[str, ...] = ()
     helpers: tuple[str, ...] = ()  # other definitions that would move with it
     refusal: Refusal | None = None
+    split_first: str = ""  # why it should be split before it moves (it moves only when named)
 
 
 @dataclass(frozen=True, slots=True)

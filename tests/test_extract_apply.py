@@ -265,7 +265,7 @@ def test_the_messy_example_becomes_modular_with_identical_outputs(tmp_path: Path
     plan = plan_extraction(notebook)
     result = apply_plan(plan, ApplyOptions(verify=True))
     assert result.verified, [str(d) for d in result.differences]
-    assert result.compared_cells == 18  # 20 code cells; the 2 left empty are removed
+    assert result.compared_cells == 19  # 20 code cells; the one left empty is removed
     assert violations(plan, original) == []
     module = project / "src" / "churn" / "newcomer.py"
     assert module.read_text() == plan.module_text

@@ -77,6 +77,6 @@ def test_verify_transcript(project: Path) -> None:
     result = run_cli("extract", "newcomer.ipynb", "--verify", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "verified: all 18 code cells print the same before and after" in lines
+    assert "verified: all 19 code cells print the same before and after" in lines
     assert any(line.startswith("  papermill runs: before ok in ") for line in lines)
     assert "  tests: tests/test_newcomer_characterization.py" in lines

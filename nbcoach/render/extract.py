@@ -165,12 +165,13 @@ def _runs(result: ExtractionResult) -> list[Text]:
 
 
 def candidate_lines(statuses: Sequence[CandidateStatus], notebook: str, module: str) -> list[Text]:
-    ready = sum(s.ready for s in statuses)
+    ready = sum(s.ready and not s.split_first for s in statuses)
+    split = sum(bool(s.ready and s.split_first) for s in statuses)
     lines = [
         Text.assemble(
             (shown(notebook), "bold"),
             f": {ready} of {counted(len(statuses), 'top-level definition')} can move into "
-            f"{shown(module)}",
+            f"{shown(module)}" + (f"; {split} should be split first" if split else ""),
         )
     ]
     if not statuses:
@@ -184,6 +185,13 @@ def candidate_lines(statuses: Sequence[CandidateStatus], notebook: str, module: 
             if status.helpers:
                 detail.append(f"brings {', '.join(status.helpers)}")
             label = ("ready ", "bold green")
+            if status.split_first:
+                label = ("split ", "bold yellow")
+                detail.insert(
+                    0,
+                    f"{status.split_first}: split it first; it moves only when named with"
+                    f" --function {status.name}",
+                )
             suffix = f"  ({'; '.join(detail)})" if detail else ""
         else:
             assert status.refusal is not None
