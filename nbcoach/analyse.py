@@ -114,7 +114,7 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
     findings += duplication.copy_paste_findings(
         notebook, prints, limits.duplicate_lines, _redefined_spans(facts)
     )
-    findings += hygiene.hygiene_findings(notebook, facts, limits)
+    findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
     suppressions = suppress.collect(notebook.cells)
     findings = suppress.apply(findings, suppressions, config.ignore, notebook.format == "script")
 

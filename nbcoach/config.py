@@ -115,6 +115,8 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: Weights = field(default_factory=Weights)
     commit_size: CommitSize = field(default_factory=CommitSize)
+    # Found, not configured: the project's own packages under src/ (project.src_packages).
+    first_party: tuple[str, ...] = ()
 
     @property
     def reassign_allowed(self) -> frozenset[str]:
@@ -128,6 +130,7 @@ class Config:
             "lint": self.lint,
             "ruff": list(self.ruff_extend_select),
             "thresholds": [getattr(self.thresholds, f.name) for f in fields(Thresholds)],
+            "first_party": list(self.first_party),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -195,8 +198,15 @@ class ConfigLoader:
                 self._by_file[pyproject] = config
             if self.overrides:
                 config = replace(config, **self.overrides)
+            config = replace(config, first_party=_first_party(directory))
             self._by_directory[directory] = config
         return config
+
+
+def _first_party(directory: Path) -> tuple[str, ...]:
+    from nbcoach.project import project_root, src_packages
+
+    return src_packages(project_root(directory))
 
 
 def _read(pyproject: Path) -> Config:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from nbcoach.config import Thresholds
-from nbcoach.facts import CellFacts
+from nbcoach.facts import CellFacts, Import
 from nbcoach.model import Finding, Notebook
 
 _UNTITLED = re.compile(r"^Untitled\d*$|[-_ ]Copy\d*$|^Copy of |\(\d+\)$", re.I)
@@ -50,7 +50,10 @@ DEFICIT = {
 
 
 def hygiene_findings(
-    notebook: Notebook, facts: list[CellFacts], limits: Thresholds
+    notebook: Notebook,
+    facts: list[CellFacts],
+    limits: Thresholds,
+    first_party: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     findings: list[Finding] = []
     if notebook.format != "script":
@@ -58,7 +61,7 @@ def hygiene_findings(
         findings += _outputs(notebook, limits)
         findings += _empty_cells(notebook)
         findings += _narrative(notebook, limits)
-        findings += _late_imports(notebook, facts, limits)
+        findings += _late_imports(notebook, facts, limits, first_party)
     findings += _star_imports(notebook, facts)
     findings += _absolute_paths(notebook, facts)
     findings += _name(notebook)
@@ -234,23 +237,39 @@ def _narrative(notebook: Notebook, limits: Thresholds) -> list[Finding]:
     ]
 
 
-def _late_imports(notebook: Notebook, facts: list[CellFacts], limits: Thresholds) -> list[Finding]:
+def _late_imports(
+    notebook: Notebook, facts: list[CellFacts], limits: Thresholds, first_party: frozenset[str]
+) -> list[Finding]:
+    """Imports after the first code cells hide what the notebook depends on. The project's own
+    packages are no dependency to install, and `extract` leaves their import where the function
+    it lifted stood: following the coach's advice must not cost points."""
     code_numbers = [cell.number for cell in notebook.code_cells if cell.source.strip()]
     early = set(code_numbers[: limits.late_import_cells])
-    late = [cell for cell in facts if cell.number not in early and cell.imports]
-    if not late:
+
+    def dependency(item: Import) -> bool:
+        return not all(module.split(".")[0] in first_party for module in item.modules)
+
+    firsts = [
+        next(item for item in cell.imports if dependency(item))
+        for cell in facts
+        if cell.number not in early and any(dependency(item) for item in cell.imports)
+    ]
+    if not firsts:
         return []
-    modules = sorted({module for cell in late for item in cell.imports for module in item.modules})
+    late = [cell for cell in facts if cell.number in {item.cell for item in firsts}]
+    imports = [item for cell in late for item in cell.imports if dependency(item)]
+    modules = sorted({module for item in imports for module in item.modules})
     shown = ", ".join(modules[:4]) + (f" and {len(modules) - 4} more" if len(modules) > 4 else "")
     return [
         _habit(
             "late-import",
-            f"{_cells_phrase(late)} import {shown} after the first code cells",
+            f"{_cells_phrase(late)} import{'s' if len(late) == 1 else ''} {shown}"
+            " after the first code cells",
             notebook,
             len(late),
-            late[0].number,
-            late[0].imports[0].line,
-            related_lines=[(c.number, c.imports[0].line) for c in late[1:]],
+            firsts[0].cell,
+            firsts[0].line,
+            related_lines=[(item.cell, item.line) for item in firsts[1:]],
         )
     ]
 

@@ -36,6 +36,22 @@ def project_root(start: Path) -> Path:
     return start
 
 
+def src_packages(root: Path) -> tuple[str, ...]:
+    """The project's own top-level packages and modules under `src/` (where `extract` puts the
+    code it lifts out of notebooks), sorted."""
+    try:
+        entries = list((root / "src").iterdir())
+    except OSError:
+        return ()
+    names = {
+        entry.stem if entry.suffix == ".py" else entry.name
+        for entry in entries
+        if (entry.is_dir() or entry.suffix == ".py")
+        and (entry.stem if entry.suffix == ".py" else entry.name).isidentifier()
+    }
+    return tuple(sorted(names))
+
+
 def state_dir(root: Path, create: bool = True) -> Path:
     """`<root>/.nbcoach`, created with its `.gitignore` on first use."""
     directory = root / STATE_DIR

@@ -82,3 +82,14 @@ def test_fingerprint_changes_with_what_changes_an_analysis() -> None:
     assert Config().fingerprint() == Config().fingerprint()
     assert Config().fingerprint() != Config(extend_allow_reassign=("df",)).fingerprint()
     assert Config().fingerprint() != Config(lint=False).fingerprint()
+
+
+def test_the_projects_own_src_packages_are_found_not_configured(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.nbcoach]\nfail-under = 50\n")
+    for package in ("churn", "not-a-name"):
+        (tmp_path / "src" / package).mkdir(parents=True)
+    (tmp_path / "src" / "helpers.py").write_text("")
+    (tmp_path / "notebooks").mkdir()
+    config = load_config(tmp_path / "notebooks")
+    assert config.first_party == ("churn", "helpers") and config.fail_under == 50
+    assert load_config(tmp_path / "notebooks").fingerprint() != Config().fingerprint()

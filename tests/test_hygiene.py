@@ -69,3 +69,25 @@ def test_untitled_and_copy_names() -> None:
     assert "untitled-name" in rules(analyse(["x = 1"], name="Untitled3.ipynb"))
     assert "untitled-name" in rules(analyse(["x = 1"], name="analysis-Copy1.ipynb"))
     assert "untitled-name" not in rules(analyse(["x = 1"], name="churn_analysis.ipynb"))
+
+
+def test_the_projects_own_packages_are_no_late_import() -> None:
+    # `nbcoach extract` leaves `from <pkg>.<mod> import f` where `f` stood: no cost for that.
+    from nbcoach.config import Config
+
+    cells = [
+        "import os",
+        "x = 1",
+        "from churn.features import load\nimport json",
+        "from churn import report",
+    ]
+    own = analyse(cells, Config(first_party=("churn",)))
+    late = only(own, "late-import")
+    assert late.message == "cell 3 imports json after the first code cells"
+    assert (late.location.cell, late.location.line) == (3, 2) and late.related == ()
+    assert only(analyse(cells), "late-import").message == (
+        "cells 3, 4 import churn, churn.features, json after the first code cells"
+    )
+    assert "late-import" not in rules(
+        analyse(cells[:2] + cells[3:], Config(first_party=("churn",)))
+    )
