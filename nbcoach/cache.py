@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
 from nbcoach.codec import from_data, to_data
+from nbcoach.files import write_atomic
 from nbcoach.model import Analysis, Finding
 from nbcoach.project import project_root, state_dir
 
@@ -97,14 +97,9 @@ class Cache:
             },
             separators=(",", ":"),
         )
-        target = self._file(key)
         try:
             self._prepare()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(payload)
-            os.replace(temporary, target)
+            write_atomic(self._file(key), payload)
         except OSError:
             return
 

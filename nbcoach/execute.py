@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach.errors import InputError, UsageError
+from nbcoach.files import write_atomic
 from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
 from nbcoach.model import RunResult, RunStatus
 
@@ -275,7 +276,7 @@ def _finish(partial: Path, output: Path, source: Path, original: bytes) -> tuple
             f"the executed notebook is {target.name}"
         )
     text = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
-    _write_atomic(target, text if text.endswith("\n") else text + "\n")
+    write_atomic(target, text if text.endswith("\n") else text + "\n")
     partial.unlink(missing_ok=True)
     return target, notes
 
@@ -285,29 +286,6 @@ def _changed(source: Path, original: bytes) -> bool:
         return source.read_bytes() != original
     except OSError:
         return True
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Temp file beside the target, then rename: a reader never sees half a notebook."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The target's own permissions, or what a plain `open()` would give a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _last_lines(traceback: Sequence[str]) -> tuple[str, ...]:

@@ -1,12 +1,10 @@
-"""Consoles and output files for the commands: colour rules and atomic writes in one place."""
+"""Consoles for the commands: colour rules in one place, and plain text for `--output` files."""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -40,10 +38,3 @@ def capture(renderable: Any, width: int = 100) -> str:
     buffer.print(renderable, soft_wrap=True)
     assert isinstance(buffer.file, io.StringIO)
     return "\n".join(line.rstrip() for line in buffer.file.getvalue().split("\n"))
-
-
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Write beside the target, then rename: a reader never sees half a report."""
-    from nbcoach.files import write_atomic as write
-
-    write(path, text)

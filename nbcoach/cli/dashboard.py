@@ -22,8 +22,9 @@ def dashboard(
     """Write a static page (works offline, from a file) with the team score over time, each
     notebook's trend, each author's contribution, function sizes, redefinitions, commit sizes
     and the latest `nbcoach run` per notebook."""
-    from nbcoach.cli.console import console, write_atomic
+    from nbcoach.cli.console import console
     from nbcoach.cli.history_paths import update_quietly
+    from nbcoach.files import write_atomic
     from nbcoach.history import load_history
     from nbcoach.history.runs import FILE_NAME, latest_runs
     from nbcoach.project import state_dir

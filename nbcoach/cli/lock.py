@@ -32,8 +32,9 @@ def lock(
     """
     import sys
 
-    from nbcoach.cli.console import console, write_atomic
+    from nbcoach.cli.console import console
     from nbcoach.environment import describe
+    from nbcoach.files import write_atomic
     from nbcoach.lock import infer_lock, regenerate_command, render_lock
     from nbcoach.render.run import lock_lines
 

@@ -50,8 +50,9 @@ def report(
     ),
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
-    from nbcoach.cli.console import capture, console, write_atomic
+    from nbcoach.cli.console import capture, console
     from nbcoach.cli.progress import progress_bar
+    from nbcoach.files import write_atomic
     from nbcoach.review import ReviewOptions, review
 
     targets = paths or ["."]
