@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 import tempfile
 import time
@@ -26,12 +25,12 @@ from nbcoach.errors import InputError, UsageError
 from nbcoach.files import write_atomic
 from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
 from nbcoach.model import RunResult, RunStatus
+from nbcoach.outputs import strip_ansi
 
 Progress = Callable[[int, int], None]
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it adds with the parameters
 ERROR_MARKER_TAG = "papermill-error-cell-tag"  # papermill's banner cells on failure
 TRACEBACK_LINES = 12
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def execute_notebook(
@@ -292,7 +291,7 @@ def _last_lines(traceback: Sequence[str]) -> tuple[str, ...]:
     lines = [
         line.rstrip()
         for chunk in traceback
-        for line in _ANSI.sub("", chunk).splitlines()
+        for line in strip_ansi(chunk).splitlines()
         if line.strip() and set(line.strip()) != {"-"}
     ]
     return tuple(lines[-TRACEBACK_LINES:])
