@@ -13,7 +13,8 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 
-from nbcoach.extract_source import Source, notebook_level
+from nbcoach.extract_source import Source
+from nbcoach.facts import top_level_statements
 from nbcoach.parse import ParsedCell
 from nbcoach.starimports import star_exports
 
@@ -124,7 +125,7 @@ def type_alias(source: Source, name: str, depth: int = 0) -> Copied | None:
 def _assignment_statement(cell: ParsedCell, line: int, name: str) -> ast.stmt | None:
     """The assignment at `line` if it binds `name` alone (`a = b = 1` yes, `a, b = 1, 2` no)."""
     assert cell.tree is not None
-    for statement in notebook_level(cell.tree.body):
+    for statement in top_level_statements(cell.tree.body):
         if statement.lineno != line:
             continue
         if isinstance(statement, ast.Assign) and any(
