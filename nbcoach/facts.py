@@ -107,7 +107,7 @@ def collect(cell: ParsedCell) -> CellFacts:
     covered = code & top_level
     facts.top_level_lines = len(covered)
     facts.top_level_span = _longest_run(covered)
-    _walk(cell.tree, facts, [], False)
+    _walk(cell.tree, facts)
     return facts
 
 
@@ -327,10 +327,11 @@ def digest(node: ast.AST) -> str:
     ).hexdigest()[:16]
 
 
-def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> None:
+def _walk(tree: ast.Module, facts: CellFacts) -> None:
     """Loads, path-like strings and every function with its qualified name."""
     loads = facts.loads
-    stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(node, tuple(scope), in_class)]
+    # (node, qualified name of the enclosing definitions, whether the enclosing one is a class)
+    stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(tree, (), False)]
     count = 0
     while stack:
         current, names, parent_is_class = stack.pop()
@@ -350,15 +351,15 @@ def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> 
                 ):
                     facts.path_strings.append((child.lineno, value))
                 continue
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qualname = ".".join((*names, child.name))
-                facts.functions.append(
-                    FunctionNode(child, qualname, facts.number, parent_is_class, not names)
-                )
-                stack.append((child, (*names, child.name), False))
-                continue
-            if isinstance(child, ast.ClassDef):
-                stack.append((child, (*names, child.name), True))
+            if isinstance(child, _DEFS):
+                qualified = (*names, child.name)
+                if not isinstance(child, ast.ClassDef):
+                    facts.functions.append(
+                        FunctionNode(
+                            child, ".".join(qualified), facts.number, parent_is_class, not names
+                        )
+                    )
+                stack.append((child, qualified, isinstance(child, ast.ClassDef)))
                 continue
             stack.append((child, names, False))
     facts.nodes = count
