@@ -10,15 +10,13 @@ is equal to the original.
 from __future__ import annotations
 
 import ast
-import builtins
 from dataclasses import dataclass, field
 
 from nbcoach.extract_source import Source
 from nbcoach.facts import top_level_statements
+from nbcoach.names import PYTHON_BUILTINS
 from nbcoach.parse import ParsedCell
 from nbcoach.starimports import star_exports
-
-_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(slots=True)
@@ -113,7 +111,7 @@ def type_alias(source: Source, name: str, depth: int = 0) -> Copied | None:
             copied.imports.update(inner.imports)
             copied.constants.update(inner.constants)
             copied.helpers |= inner.helpers
-        elif kind is not None or part not in _BUILTINS:
+        elif kind is not None or part not in PYTHON_BUILTINS:
             return None
     text = ast.get_source_segment(cell.source, value)
     if not text:
