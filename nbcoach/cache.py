@@ -24,11 +24,13 @@ from nbcoach.project import project_root, state_dir
 CACHE_FORMAT = 2  # bumped whenever analysis results change for the same input
 
 
-def default_cache_dir() -> Path:
+def default_cache_dir(start: Path | None = None) -> Path:
+    """`$NBCOACH_CACHE_DIR`, else the cache folder of the project holding `start` (default:
+    the current folder)."""
     configured = os.environ.get("NBCOACH_CACHE_DIR")
     if configured:
         return Path(configured)
-    return state_dir(project_root(Path.cwd()), create=False) / "cache"
+    return state_dir(project_root(start or Path.cwd()), create=False) / "cache"
 
 
 def _ruff_config_digest(directory: Path) -> str:
