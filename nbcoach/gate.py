@@ -34,7 +34,7 @@ from nbcoach import coaching, gitindex
 from nbcoach.cache import default_cache_dir
 from nbcoach.errors import InputError
 from nbcoach.model import Function, NextStep, Report, ReportCard
-from nbcoach.pairing import find_pair
+from nbcoach.pairing import text_side_of
 from nbcoach.project import project_root
 from nbcoach.review import ReviewOptions, review
 from nbcoach.scoring import function_subject
@@ -272,8 +272,8 @@ def _judged_side(top: Path, name: str) -> str:
     """A staged text side is judged through its notebook when the notebook is committed too."""
     if not name.endswith(".py"):
         return name
-    pair = find_pair(top / name)
-    if pair is None or pair.text.resolve() != (top / name).resolve():
+    pair = text_side_of(top / name)
+    if pair is None:
         return name
     notebook = gitindex.relative(top, pair.notebook)
     return notebook if gitindex.is_tracked(top, notebook) else name
