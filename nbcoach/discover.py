@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbcoach import gitindex
+from nbcoach.errors import UsageError
+
 SUFFIXES = (".ipynb", ".py")
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "__pypackages__"}
 
@@ -107,14 +110,14 @@ def _without_ignored(root: Path, files: list[Path]) -> list[Path]:
     if not files:
         return files
     try:
-        completed = subprocess.run(
-            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
-            input=b"\0".join(str(f.resolve()).encode() for f in files),
-            capture_output=True,
-            check=False,
-            timeout=60,
+        completed = gitindex.completed(
+            root,
+            "check-ignore",
+            "--stdin",
+            "-z",
+            data=b"\0".join(str(f.resolve()).encode() for f in files),
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except (UsageError, subprocess.TimeoutExpired):  # no git, or a stuck one: keep every file
         return files
     if completed.returncode not in (0, 1):  # 128: not a git repository
         return files
