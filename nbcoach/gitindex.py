@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from nbcoach.errors import UsageError
@@ -73,10 +72,6 @@ def staged_files(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> lis
     return sorted(p for p in out.decode().split("\0") if p and p.endswith(tuple(suffixes)))
 
 
-def has_head(root: Path) -> bool:
-    return bool(run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
-
-
 def blob(root: Path, spec: str) -> bytes | None:
     """`git show` of `HEAD:path` or `:path` (the index); None when it is not there."""
     done = completed(root, "cat-file", "blob", spec)
@@ -125,24 +120,6 @@ def tracked_matching(root: Path, names: Sequence[str]) -> list[str]:
     patterns = [f":(glob)**/{name}" for name in names]
     out = run(root, "ls-files", "-z", "--", *patterns)
     return [p for p in out.decode().split("\0") if p]
-
-
-def numstat(root: Path, paths: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
-    """Added and deleted lines per staged text file against HEAD (binary files are skipped)."""
-    base = "HEAD" if has_head(root) else _empty_tree(root)
-    args = ["diff", "--cached", "--numstat", "-z", "--no-renames", base]
-    out = run(root, *args, "--", *paths) if paths else run(root, *args)
-    counts: dict[str, tuple[int, int]] = {}
-    for record in out.decode(errors="replace").split("\0"):
-        parts = record.split("\t")
-        if len(parts) == 3 and parts[0] != "-":
-            counts[parts[2].lstrip("\n")] = (int(parts[0]), int(parts[1]))
-    return counts
-
-
-@lru_cache(maxsize=8)
-def _empty_tree(root: Path) -> str:
-    return run(root, "hash-object", "-t", "tree", "--stdin", data=b"").decode().strip()
 
 
 def hooks_dir(root: Path) -> Path:
