@@ -29,6 +29,7 @@ def dashboard(
     from nbcoach.history.runs import FILE_NAME, latest_runs
     from nbcoach.project import state_dir
     from nbcoach.render.dashboard import render_dashboard
+    from nbcoach.words import counted
 
     err = console(no_color, stderr=True)
     if not no_update:
@@ -42,6 +43,7 @@ def dashboard(
         )
     write_atomic(output, render_dashboard(history, runs))
     console(no_color).print(
-        f"Wrote {output} ({len(history.commits)} commits, {len(history.live_lineages())} files)",
+        f"Wrote {output} ({counted(len(history.commits), 'commit')}, "
+        f"{counted(len(history.live_lineages()), 'file')})",
         markup=False,
     )
