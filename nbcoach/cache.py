@@ -12,23 +12,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
 from nbcoach.codec import from_data, to_data
+from nbcoach.files import write_atomic
 from nbcoach.model import Analysis, Finding
 from nbcoach.project import project_root, state_dir
 
 CACHE_FORMAT = 2  # bumped whenever analysis results change for the same input
 
 
-def default_cache_dir() -> Path:
+def default_cache_dir(start: Path | None = None) -> Path:
+    """`$NBCOACH_CACHE_DIR`, else the cache folder of the project holding `start` (default:
+    the current folder)."""
     configured = os.environ.get("NBCOACH_CACHE_DIR")
     if configured:
         return Path(configured)
-    return state_dir(project_root(Path.cwd()), create=False) / "cache"
+    return state_dir(project_root(start or Path.cwd()), create=False) / "cache"
 
 
 def _ruff_config_digest(directory: Path) -> str:
@@ -97,14 +99,9 @@ class Cache:
             },
             separators=(",", ":"),
         )
-        target = self._file(key)
         try:
             self._prepare()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(payload)
-            os.replace(temporary, target)
+            write_atomic(self._file(key), payload)
         except OSError:
             return
 

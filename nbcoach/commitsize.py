@@ -20,7 +20,7 @@ from nbcoach.config import CommitSize, load_config
 from nbcoach.errors import InputError
 from nbcoach.facts import collect, digest
 from nbcoach.notebook import parse_bytes
-from nbcoach.pairing import find_pair, notebook_text
+from nbcoach.pairing import find_pair, notebook_text, text_side_of
 from nbcoach.parse import parse_cells
 
 
@@ -96,8 +96,8 @@ def _before(root: Path, name: str) -> bytes | None:
     committed = gitindex.head_blob(root, name)
     if committed is not None or not name.endswith(".py"):
         return committed
-    pair = find_pair(root / name)
-    if pair is None or pair.text.resolve() != (root / name).resolve():
+    pair = text_side_of(root / name)
+    if pair is None:
         return None
     notebook = gitindex.head_blob(root, gitindex.relative(root, pair.notebook))
     if notebook is None:
@@ -123,10 +123,8 @@ def counted_with(
 
 def _paired_notebook(root: Path, name: str) -> str | None:
     """The notebook a file in the checkout is the text side of, if any."""
-    pair = find_pair(root / name)
-    if pair is None or pair.text.resolve() != (root / name).resolve():
-        return None
-    return gitindex.relative(root, pair.notebook)
+    pair = text_side_of(root / name)
+    return None if pair is None else gitindex.relative(root, pair.notebook)
 
 
 def compare(path: str, before: bytes | None, after: bytes) -> FileChange:

@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbcoach import gitindex
+from nbcoach.errors import UsageError
+
 SUFFIXES = (".ipynb", ".py")
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "__pypackages__"}
 
@@ -63,13 +66,10 @@ def in_scope(relative: str, exclude: Sequence[str] = ()) -> bool:
     skipped folders and exclude patterns as a walk of the checkout. Tracked files are never
     git-ignored, and a committed virtual environment cannot be recognised without its tree.
     """
-    parts = relative.split("/")
-    name = parts[-1]
-    if not name.endswith(SUFFIXES) or name.startswith("."):
+    *folders, name = relative.split("/")
+    if not _wanted_file(name) or any(_skipped_name(folder) for folder in folders):
         return False
-    if any(p.startswith(".") or p in _SKIP_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
-        return False
-    return not any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) for p in exclude)
+    return not _excluded(relative, name, exclude)
 
 
 def _walk(root: Path, exclude: Sequence[str]) -> list[Path]:
@@ -78,24 +78,31 @@ def _walk(root: Path, exclude: Sequence[str]) -> list[Path]:
         here = Path(directory)
         subdirs[:] = sorted(d for d in subdirs if not _skip_dir(here / d, d))
         for name in sorted(names):
-            if name.endswith(SUFFIXES) and not name.startswith("."):
+            if _wanted_file(name):
                 file = here / name
-                if not _excluded(file, root, exclude):
+                if not exclude or not _excluded(file.relative_to(root).as_posix(), name, exclude):
                     files.append(file)
     return _without_ignored(root, files)
 
 
+def _wanted_file(name: str) -> bool:
+    return name.endswith(SUFFIXES) and not name.startswith(".")
+
+
+def _skipped_name(folder: str) -> bool:
+    """A folder skipped by its name alone: hidden, a cache, a build or packaging folder."""
+    return folder.startswith(".") or folder in _SKIP_DIRS or folder.endswith(".egg-info")
+
+
 def _skip_dir(path: Path, name: str) -> bool:
-    if name.startswith(".") or name in _SKIP_DIRS or name.endswith(".egg-info"):
+    if _skipped_name(name):
         return True
     return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
 
 
-def _excluded(file: Path, root: Path, patterns: Sequence[str]) -> bool:
-    if not patterns:
-        return False
-    relative = file.relative_to(root).as_posix()
-    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(file.name, p) for p in patterns)
+def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
+    """An exclude pattern matches the path relative to the folder searched, or the name."""
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
 def _without_ignored(root: Path, files: list[Path]) -> list[Path]:
@@ -103,14 +110,14 @@ def _without_ignored(root: Path, files: list[Path]) -> list[Path]:
     if not files:
         return files
     try:
-        completed = subprocess.run(
-            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
-            input=b"\0".join(str(f.resolve()).encode() for f in files),
-            capture_output=True,
-            check=False,
-            timeout=60,
+        completed = gitindex.completed(
+            root,
+            "check-ignore",
+            "--stdin",
+            "-z",
+            data=b"\0".join(str(f.resolve()).encode() for f in files),
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except (UsageError, subprocess.TimeoutExpired):  # no git, or a stuck one: keep every file
         return files
     if completed.returncode not in (0, 1):  # 128: not a git repository
         return files

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 import tempfile
 import time
@@ -23,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach.errors import InputError, UsageError
+from nbcoach.files import write_atomic
 from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
 from nbcoach.model import RunResult, RunStatus
+from nbcoach.outputs import strip_ansi
 
 Progress = Callable[[int, int], None]
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it adds with the parameters
 ERROR_MARKER_TAG = "papermill-error-cell-tag"  # papermill's banner cells on failure
 TRACEBACK_LINES = 12
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def execute_notebook(
@@ -275,7 +275,7 @@ def _finish(partial: Path, output: Path, source: Path, original: bytes) -> tuple
             f"the executed notebook is {target.name}"
         )
     text = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
-    _write_atomic(target, text if text.endswith("\n") else text + "\n")
+    write_atomic(target, text if text.endswith("\n") else text + "\n")
     partial.unlink(missing_ok=True)
     return target, notes
 
@@ -287,34 +287,11 @@ def _changed(source: Path, original: bytes) -> bool:
         return True
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Temp file beside the target, then rename: a reader never sees half a notebook."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The target's own permissions, or what a plain `open()` would give a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def _last_lines(traceback: Sequence[str]) -> tuple[str, ...]:
     lines = [
         line.rstrip()
         for chunk in traceback
-        for line in _ANSI.sub("", chunk).splitlines()
+        for line in strip_ansi(chunk).splitlines()
         if line.strip() and set(line.strip()) != {"-"}
     ]
     return tuple(lines[-TRACEBACK_LINES:])

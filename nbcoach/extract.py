@@ -31,6 +31,7 @@ from nbcoach.extract_content import (
 from nbcoach.extract_decide import Decision, decide
 from nbcoach.extract_module import Bound, ModuleTarget, module_target, render_module
 from nbcoach.extract_source import Def, Source, load_source
+from nbcoach.files import shown
 from nbcoach.model import (
     Analysis,
     CandidateStatus,
@@ -264,14 +265,6 @@ def _relative(path: Path, target: ModuleTarget) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.name
-
-
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return Path(path).absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def digest(data: bytes) -> str:

@@ -10,14 +10,13 @@ is equal to the original.
 from __future__ import annotations
 
 import ast
-import builtins
 from dataclasses import dataclass, field
 
-from nbcoach.extract_source import Source, notebook_level
+from nbcoach.extract_source import Source
+from nbcoach.facts import top_level_statements
+from nbcoach.names import PYTHON_BUILTINS
 from nbcoach.parse import ParsedCell
 from nbcoach.starimports import star_exports
-
-_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(slots=True)
@@ -112,7 +111,7 @@ def type_alias(source: Source, name: str, depth: int = 0) -> Copied | None:
             copied.imports.update(inner.imports)
             copied.constants.update(inner.constants)
             copied.helpers |= inner.helpers
-        elif kind is not None or part not in _BUILTINS:
+        elif kind is not None or part not in PYTHON_BUILTINS:
             return None
     text = ast.get_source_segment(cell.source, value)
     if not text:
@@ -124,7 +123,7 @@ def type_alias(source: Source, name: str, depth: int = 0) -> Copied | None:
 def _assignment_statement(cell: ParsedCell, line: int, name: str) -> ast.stmt | None:
     """The assignment at `line` if it binds `name` alone (`a = b = 1` yes, `a, b = 1, 2` no)."""
     assert cell.tree is not None
-    for statement in notebook_level(cell.tree.body):
+    for statement in top_level_statements(cell.tree.body):
         if statement.lineno != line:
             continue
         if isinstance(statement, ast.Assign) and any(

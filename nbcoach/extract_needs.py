@@ -10,14 +10,13 @@ writes a global, it holds an IPython magic, it reads a name the notebook never b
 from __future__ import annotations
 
 import ast
-import builtins
 import symtable
 from dataclasses import dataclass, field
 
 from nbcoach.extract_copies import constant, import_for, star_module, type_alias
 from nbcoach.extract_source import Def, Node, Source
 from nbcoach.model import Location, Refusal
-from nbcoach.names import BUILTINS, free_names
+from nbcoach.names import BUILTINS, PYTHON_BUILTINS, free_names
 
 IPYTHON_IMPORTS = {
     "display": "from IPython.display import display",
@@ -26,9 +25,6 @@ IPYTHON_IMPORTS = {
 
 
 NOTEBOOK_ONLY = frozenset({"In", "Out", "_", "__", "___", "__file__", "__name__"})
-
-
-_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(slots=True)
@@ -162,7 +158,7 @@ def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None
             needs.imports.update(alias.imports)
             needs.constants.update(alias.constants)
             needs.helpers |= alias.helpers
-    elif read in _BUILTINS:
+    elif read in PYTHON_BUILTINS:
         return None
     else:
         module = star_module(source, read)
@@ -227,7 +223,7 @@ def _loaded(node: Node) -> set[str]:
 def _shadowed_builtins(source: Source, node: Node, loads: set[str]) -> set[str]:
     """Builtin names the notebook rebinds (`list = [...]`) that the definition reads:
     free_names leaves builtins out, but here the notebook's value is what the code sees."""
-    candidates = {n for n in loads & _BUILTINS if n in source.bindings}
+    candidates = {n for n in loads & PYTHON_BUILTINS if n in source.bindings}
     if not candidates:
         return set()
     bound = {

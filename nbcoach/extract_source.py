@@ -10,11 +10,10 @@ mutated list is data, not a constant to copy), and which names functions write t
 from __future__ import annotations
 
 import ast
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbcoach.facts import CellFacts, collect
+from nbcoach.facts import CellFacts, collect, digest, target_names, top_level_statements
 from nbcoach.model import Location, Notebook
 from nbcoach.names import free_names, notebook_bindings
 from nbcoach.notebook import parse_bytes, read_bytes
@@ -61,9 +60,7 @@ class Def:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha1(
-            ast.dump(self.node, annotate_fields=False, include_attributes=False).encode()
-        ).hexdigest()[:16]
+        return digest(self.node)
 
 
 @dataclass(slots=True)
@@ -138,7 +135,7 @@ def _index(source: Source) -> None:
         tree = source.cells[number].tree
         assert tree is not None
         direct = {id(statement) for statement in tree.body}
-        for statement in notebook_level(tree.body):
+        for statement in top_level_statements(tree.body):
             _note(source, number, statement, id(statement) in direct)
         for node in ast.walk(tree):
             _note_mutation(node, mutated)
@@ -146,21 +143,6 @@ def _index(source: Source) -> None:
                 global_writes |= free_names(node).writes_global
     source.mutated = frozenset(mutated)
     source.global_writes = frozenset(global_writes)
-
-
-def notebook_level(body: list[ast.stmt]) -> list[ast.stmt]:
-    """Statements that run at notebook level, through if/for/with/try but not into defs."""
-    found = []
-    for statement in body:
-        found.append(statement)
-        if isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While)):
-            found += notebook_level(statement.body + statement.orelse)
-        elif isinstance(statement, (ast.With, ast.AsyncWith)):
-            found += notebook_level(statement.body)
-        elif isinstance(statement, ast.Try):
-            inner = statement.body + statement.orelse + statement.finalbody
-            found += notebook_level(inner + [s for h in statement.handlers for s in h.body])
-    return found
 
 
 def _note(source: Source, cell: int, statement: ast.stmt, direct: bool) -> None:
@@ -185,19 +167,19 @@ def _note(source: Source, cell: int, statement: ast.stmt, direct: bool) -> None:
     elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         for target in targets:
-            for name in _names(target):
+            for name in target_names(target):
                 events.append(Binding(name, cell, line, "assignment"))
     elif isinstance(statement, (ast.For, ast.AsyncFor)):
-        for name in _names(statement.target):
+        for name in target_names(statement.target):
             events.append(Binding(name, cell, line, "loop variable"))
     elif isinstance(statement, (ast.With, ast.AsyncWith)):
         for context in statement.items:
             if context.optional_vars is not None:
-                for name in _names(context.optional_vars):
+                for name in target_names(context.optional_vars):
                     events.append(Binding(name, cell, line, "with target"))
     elif isinstance(statement, ast.Delete):
         for target in statement.targets:
-            for name in _names(target):
+            for name in target_names(target):
                 events.append(Binding(name, cell, line, "del statement"))
 
 
@@ -212,16 +194,6 @@ def _import_statements(statement: ast.Import | ast.ImportFrom) -> list[tuple[ast
             module = "." * statement.level + (statement.module or "")
             result.append((alias, f"from {module} import {spelled}"))
     return result
-
-
-def _names(target: ast.expr) -> list[str]:
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [name for element in target.elts for name in _names(element)]
-    if isinstance(target, ast.Starred):
-        return _names(target.value)
-    return []
 
 
 def _note_mutation(node: ast.AST, mutated: set[str]) -> None:

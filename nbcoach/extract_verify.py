@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach.extract import shown
+from nbcoach.files import shown
 from nbcoach.model import CellOutputs, ExtractionPlan, OutputDifference, RunResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

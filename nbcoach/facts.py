@@ -95,7 +95,7 @@ def collect(cell: ParsedCell) -> CellFacts:
     code = {i for i, text in enumerate(source_lines, start=1) if _is_code(text)}
     facts.code_lines = len(code)
     top_level: set[int] = set()
-    for statement in _top_level_statements(cell.tree.body):
+    for statement in top_level_statements(cell.tree.body):
         _note_binding(statement, facts)
         if not isinstance(statement, _DEFS) and not isinstance(statement, _COMPOUND):
             top_level.update(
@@ -107,7 +107,7 @@ def collect(cell: ParsedCell) -> CellFacts:
     covered = code & top_level
     facts.top_level_lines = len(covered)
     facts.top_level_span = _longest_run(covered)
-    _walk(cell.tree, facts, [], False)
+    _walk(cell.tree, facts)
     return facts
 
 
@@ -121,21 +121,21 @@ def code_line_count(source: str) -> int:
     return sum(1 for text in source.split("\n") if _is_code(text))
 
 
-def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements that run at notebook level, through if/for/with/try but not into defs."""
     for statement in body:
         yield statement
         if isinstance(statement, _COMPOUND):
             for name in ("body", "orelse", "finalbody"):
-                yield from _top_level_statements(getattr(statement, name, []))
+                yield from top_level_statements(getattr(statement, name, []))
             for handler in getattr(statement, "handlers", []):
-                yield from _top_level_statements(handler.body)
+                yield from top_level_statements(handler.body)
 
 
 def _non_def_lines(statement: ast.stmt) -> set[int]:
     """Lines of a top-level compound statement, minus the defs nested inside it."""
     lines = set(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
-    for node in _top_level_statements([statement]):
+    for node in top_level_statements([statement]):
         if isinstance(node, _DEFS):
             lines -= set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
@@ -189,7 +189,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
         assigned_kind = value_kind(statement.value)
         literal = _is_literal(statement.value)
         for target in statement.targets:
-            for name in _target_names(target):
+            for name in target_names(target):
                 facts.assignments.append(
                     Assignment(
                         name,
@@ -221,20 +221,21 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
             Assignment(statement.target.id, number, statement.lineno, None, None, False)
         )
     elif isinstance(statement, (ast.For, ast.AsyncFor)):
-        facts.loop_names.update(_target_names(statement.target))
+        facts.loop_names.update(target_names(statement.target))
     elif isinstance(statement, (ast.With, ast.AsyncWith)):
         for item in statement.items:
             if item.optional_vars is not None:
-                facts.loop_names.update(_target_names(item.optional_vars))
+                facts.loop_names.update(target_names(item.optional_vars))
 
 
-def _target_names(target: ast.expr) -> list[str]:
+def target_names(target: ast.expr) -> list[str]:
+    """The names an assignment, loop or `with` target binds (`a, (b, *c)` -> a, b, c)."""
     if isinstance(target, ast.Name):
         return [target.id]
     if isinstance(target, (ast.Tuple, ast.List)):
-        return [name for element in target.elts for name in _target_names(element)]
+        return [name for element in target.elts for name in target_names(element)]
     if isinstance(target, ast.Starred):
-        return _target_names(target.value)
+        return target_names(target.value)
     return []
 
 
@@ -326,10 +327,11 @@ def digest(node: ast.AST) -> str:
     ).hexdigest()[:16]
 
 
-def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> None:
+def _walk(tree: ast.Module, facts: CellFacts) -> None:
     """Loads, path-like strings and every function with its qualified name."""
     loads = facts.loads
-    stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(node, tuple(scope), in_class)]
+    # (node, qualified name of the enclosing definitions, whether the enclosing one is a class)
+    stack: list[tuple[ast.AST, tuple[str, ...], bool]] = [(tree, (), False)]
     count = 0
     while stack:
         current, names, parent_is_class = stack.pop()
@@ -349,15 +351,15 @@ def _walk(node: ast.AST, facts: CellFacts, scope: list[str], in_class: bool) -> 
                 ):
                     facts.path_strings.append((child.lineno, value))
                 continue
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qualname = ".".join((*names, child.name))
-                facts.functions.append(
-                    FunctionNode(child, qualname, facts.number, parent_is_class, not names)
-                )
-                stack.append((child, (*names, child.name), False))
-                continue
-            if isinstance(child, ast.ClassDef):
-                stack.append((child, (*names, child.name), True))
+            if isinstance(child, _DEFS):
+                qualified = (*names, child.name)
+                if not isinstance(child, ast.ClassDef):
+                    facts.functions.append(
+                        FunctionNode(
+                            child, ".".join(qualified), facts.number, parent_is_class, not names
+                        )
+                    )
+                stack.append((child, qualified, isinstance(child, ast.ClassDef)))
                 continue
             stack.append((child, names, False))
     facts.nodes = count

@@ -1,4 +1,5 @@
-"""Atomic writes: a reader (or a crash) never sees half a file, and nothing is lost midway."""
+"""The user's files: written atomically (a reader, or a crash, never sees half a file), and
+named as the user would type them."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as the user would type it: relative to the current folder when it is below it
+    (also when only its resolved form is, through a symlink), else as given."""
+    given = Path(path)
+    here = Path.cwd()
+    for candidate, folder in ((given.absolute(), here), (given.resolve(), here.resolve())):
+        try:
+            return candidate.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+    return str(path)

@@ -31,10 +31,11 @@ from pathlib import Path
 
 from nbcoach import baseline as ledger
 from nbcoach import coaching, gitindex
+from nbcoach.cache import default_cache_dir
 from nbcoach.errors import InputError
 from nbcoach.model import Function, NextStep, Report, ReportCard
-from nbcoach.pairing import find_pair
-from nbcoach.project import project_root, state_dir
+from nbcoach.pairing import text_side_of
+from nbcoach.project import project_root
 from nbcoach.review import ReviewOptions, review
 from nbcoach.scoring import function_subject
 
@@ -247,7 +248,7 @@ def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Calla
     if not files:
         return Report(cards=()), lambda shown: top / shown
     configs = gitindex.tracked_matching(top, CONFIG_FILES)
-    cache = state_dir(project_root(top), create=False) / "cache"
+    cache = default_cache_dir(top)  # of the repository, not of the snapshot reviewed
     with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
         base = Path(snapshot)
         gitindex.checkout_index(top, sorted(set(files) | set(configs)), base)
@@ -259,7 +260,7 @@ def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Calla
                 files,
                 ReviewOptions(
                     config_overrides=options.config_overrides,
-                    cache_dir=Path(os.environ.get("NBCOACH_CACHE_DIR") or cache),
+                    cache_dir=cache,
                 ),
             )
         finally:
@@ -271,8 +272,8 @@ def _judged_side(top: Path, name: str) -> str:
     """A staged text side is judged through its notebook when the notebook is committed too."""
     if not name.endswith(".py"):
         return name
-    pair = find_pair(top / name)
-    if pair is None or pair.text.resolve() != (top / name).resolve():
+    pair = text_side_of(top / name)
+    if pair is None:
         return name
     notebook = gitindex.relative(top, pair.notebook)
     return notebook if gitindex.is_tracked(top, notebook) else name

@@ -10,44 +10,55 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from nbcoach.errors import UsageError
 
+HOOK_TIMEOUT = 120  # seconds: a git command that takes longer in a hook is stuck
 
-def _git(root: Path, *args: str, data: bytes | None = None, check: bool = True) -> bytes:
+
+def completed(
+    root: Path, *args: str, data: bytes | None = None, timeout: float | None = HOOK_TIMEOUT
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `root` and keep its exit code (a UsageError only when git cannot start)."""
     try:
-        completed = subprocess.run(
+        return subprocess.run(
             ["git", "-C", str(root), *args],
             input=data,
             capture_output=True,
             check=False,
-            timeout=120,
+            timeout=timeout,
         )
     except OSError as error:
         raise UsageError(f"cannot run git: {error}") from error
-    if check and completed.returncode != 0:
-        message = completed.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(f"git {args[0]} failed in {root}: {message[-1] if message else '?'}")
-    return completed.stdout
+
+
+def run(
+    root: Path,
+    *args: str,
+    data: bytes | None = None,
+    check: bool = True,
+    timeout: float | None = HOOK_TIMEOUT,
+) -> bytes:
+    """git's output; with `check`, a failure is a UsageError naming the command and git's reason.
+    `timeout=None` for history, whose log of a large repository may take minutes."""
+    done = completed(root, *args, data=data, timeout=timeout)
+    if check and done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        raise UsageError(f"git {args[0]} failed in {root}: {reason[-1] if reason else 'no output'}")
+    return done.stdout
 
 
 def top_level(start: Path) -> Path | None:
-    """The repository's top folder, or None outside a git repository."""
+    """The repository's top folder, or None outside a git repository (or without git)."""
     directory = start if start.is_dir() else start.parent
     try:
-        completed = subprocess.run(
-            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            check=False,
-            timeout=30,
-        )
-    except OSError:
+        done = completed(directory, "rev-parse", "--show-toplevel")
+    except UsageError:
         return None
-    if completed.returncode != 0:
+    if done.returncode != 0:
         return None
-    return Path(completed.stdout.decode().strip()).resolve()
+    return Path(done.stdout.decode().strip()).resolve()
 
 
 def relative(root: Path, path: Path) -> str:
@@ -57,23 +68,14 @@ def relative(root: Path, path: Path) -> str:
 
 def staged_files(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> list[str]:
     """Files added, copied, modified or renamed in the index, relative to the top."""
-    out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
+    out = run(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
     return sorted(p for p in out.decode().split("\0") if p and p.endswith(tuple(suffixes)))
-
-
-def has_head(root: Path) -> bool:
-    return bool(_git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
 
 
 def blob(root: Path, spec: str) -> bytes | None:
     """`git show` of `HEAD:path` or `:path` (the index); None when it is not there."""
-    completed = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "blob", spec],
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )
-    return completed.stdout if completed.returncode == 0 else None
+    done = completed(root, "cat-file", "blob", spec)
+    return done.stdout if done.returncode == 0 else None
 
 
 def index_blob(root: Path, path: str) -> bytes | None:
@@ -86,28 +88,16 @@ def head_blob(root: Path, path: str) -> bytes | None:
 
 def is_tracked(root: Path, path: str) -> bool:
     """In the index (committed before or staged now)."""
-    return bool(_git(root, "ls-files", "-z", "--", path).strip(b"\0"))
+    return bool(run(root, "ls-files", "-z", "--", path).strip(b"\0"))
 
 
 def is_ignored(root: Path, path: str) -> bool:
-    completed = subprocess.run(
-        ["git", "-C", str(root), "check-ignore", "-q", "--no-index", "--", path],
-        capture_output=True,
-        check=False,
-        timeout=30,
-    )
-    return completed.returncode == 0
+    return completed(root, "check-ignore", "-q", "--no-index", "--", path).returncode == 0
 
 
 def worktree_differs(root: Path, path: str) -> bool:
     """The working-tree file has changes that are not staged."""
-    completed = subprocess.run(
-        ["git", "-C", str(root), "diff", "--quiet", "--", path],
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )
-    return completed.returncode == 1
+    return completed(root, "diff", "--quiet", "--", path).returncode == 1
 
 
 def add(root: Path, paths: Iterable[str]) -> None:
@@ -115,44 +105,26 @@ def add(root: Path, paths: Iterable[str]) -> None:
     so pre-commit does not report 'files were modified' and the commit goes through once."""
     paths = list(paths)
     if paths:
-        _git(root, "add", "--", *paths)
+        run(root, "add", "--", *paths)
 
 
 def checkout_index(root: Path, paths: Iterable[str], prefix: Path) -> None:
     """Write the staged version of `paths` under `prefix` (keeping their folders)."""
     paths = list(paths)
     if paths:
-        _git(root, "checkout-index", f"--prefix={prefix}{os.sep}", "-f", "--", *paths)
+        run(root, "checkout-index", f"--prefix={prefix}{os.sep}", "-f", "--", *paths)
 
 
 def tracked_matching(root: Path, names: Sequence[str]) -> list[str]:
     """Tracked files with one of these base names, anywhere (config files for a snapshot)."""
     patterns = [f":(glob)**/{name}" for name in names]
-    out = _git(root, "ls-files", "-z", "--", *patterns)
+    out = run(root, "ls-files", "-z", "--", *patterns)
     return [p for p in out.decode().split("\0") if p]
-
-
-def numstat(root: Path, paths: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
-    """Added and deleted lines per staged text file against HEAD (binary files are skipped)."""
-    base = "HEAD" if has_head(root) else _empty_tree(root)
-    args = ["diff", "--cached", "--numstat", "-z", "--no-renames", base]
-    out = _git(root, *args, "--", *paths) if paths else _git(root, *args)
-    counts: dict[str, tuple[int, int]] = {}
-    for record in out.decode(errors="replace").split("\0"):
-        parts = record.split("\t")
-        if len(parts) == 3 and parts[0] != "-":
-            counts[parts[2].lstrip("\n")] = (int(parts[0]), int(parts[1]))
-    return counts
-
-
-@lru_cache(maxsize=8)
-def _empty_tree(root: Path) -> str:
-    return _git(root, "hash-object", "-t", "tree", "--stdin", data=b"").decode().strip()
 
 
 def hooks_dir(root: Path) -> Path:
     """Where git runs hooks from (honours core.hooksPath and linked worktrees)."""
-    out = _git(root, "rev-parse", "--git-path", "hooks").decode().strip()
+    out = run(root, "rev-parse", "--git-path", "hooks").decode().strip()
     path = Path(out)
     return path if path.is_absolute() else (root / path)
 

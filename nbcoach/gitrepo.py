@@ -3,7 +3,8 @@
 Nothing is checked out. The first-parent line of commits comes from one `git log` with raw
 diffs (`--raw -M`: blob ids and renames, no content), contents from one long-lived
 `git cat-file --batch` process, so a history of thousands of commits costs a handful of git
-processes instead of one checkout per commit.
+processes instead of one checkout per commit. Git runs through gitindex.run, without the time
+limit hooks have: the log of a large repository may take minutes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from nbcoach.errors import UsageError
+from nbcoach.gitindex import run, top_level
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
@@ -47,62 +49,33 @@ class RawCommit:
     changes: tuple[RawChange, ...]
 
 
-def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    """Run git in `root`; a failure becomes a UsageError naming the command and git's reason."""
-    try:
-        completed = subprocess.run(
-            ["git", "-C", str(root), *args], input=input_bytes, capture_output=True, check=False
-        )
-    except OSError as error:  # pragma: no cover - git is required
-        raise UsageError(f"cannot run git: {error}") from error
-    if completed.returncode != 0:
-        reason = completed.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(f"git {args[0]} failed in {root}: {reason[-1] if reason else 'no output'}")
-    return completed.stdout
-
-
 def toplevel(path: Path) -> Path:
+    """The top of the repository holding `path`; a UsageError saying why history needs one."""
     if not path.exists():
         raise UsageError(f"{path}: no such directory")
-    directory = path if path.is_dir() else path.parent
-    completed = subprocess.run(
-        ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
+    top = top_level(path)
+    if top is None:
         raise UsageError(f"{path}: not inside a git repository (history reads git's history)")
-    return Path(completed.stdout.strip())
+    return top
 
 
 def head(root: Path) -> str | None:
     """The commit HEAD points at, or None in a repository without commits."""
-    completed = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return completed.stdout.strip() or None
+    out = run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+    return out.decode().strip() or None
 
 
 def first_parent_line(root: Path, tip: str) -> list[str]:
     """Every commit on the first-parent line of `tip`, oldest first."""
-    out = git(root, "rev-list", "--first-parent", "--reverse", tip)
+    out = run(root, "rev-list", "--first-parent", "--reverse", tip, timeout=None)
     return out.decode().split()
 
 
 def resolve_since(root: Path, since: str) -> tuple[str | None, str | None]:
     """`--since` as (commit, None) when it names a commit, else (None, ISO date)."""
-    completed = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode == 0 and completed.stdout.strip():
-        return completed.stdout.strip(), None
+    out = run(root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False)
+    if out.strip():  # --quiet: nothing on stdout unless it names a commit
+        return out.decode().strip(), None
     try:
         moment = datetime.fromisoformat(since)
     except ValueError:
@@ -113,7 +86,7 @@ def resolve_since(root: Path, since: str) -> tuple[str | None, str | None]:
 
 
 def commits_since_date(root: Path, tip: str, date: str) -> list[str]:
-    out = git(root, "rev-list", "--first-parent", "--reverse", f"--since={date}", tip)
+    out = run(root, "rev-list", "--first-parent", "--reverse", f"--since={date}", tip, timeout=None)
     return out.decode().split()
 
 
@@ -125,9 +98,9 @@ def log(root: Path, shas: Sequence[str]) -> list[RawCommit]:
     if not shas:
         return []
     first, last = shas[0], shas[-1]
-    parents = git(root, "rev-list", "--parents", "-n", "1", first).decode().split()[1:]
+    parents = run(root, "rev-list", "--parents", "-n", "1", first).decode().split()[1:]
     revision = [last, f"^{parents[0]}"] if parents else [last]
-    out = git(
+    out = run(
         root,
         "log",
         "--first-parent",
@@ -141,6 +114,7 @@ def log(root: Path, shas: Sequence[str]) -> list[RawCommit]:
         f"--format={_FORMAT}",
         *revision,
         "--",
+        timeout=None,
     )
     commits = [_parse_commit(chunk) for chunk in out.decode("utf-8", "replace").split(_RECORD)[1:]]
     wanted = set(shas)
@@ -194,7 +168,7 @@ def _change(
 
 def tree_files(root: Path, commit: str) -> dict[str, str]:
     """path -> blob id of every regular file in a commit's tree."""
-    out = git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    out = run(root, "ls-tree", "-r", "-z", "--full-tree", commit, timeout=None)
     files: dict[str, str] = {}
     for entry in out.decode("utf-8", "replace").split("\0"):
         if not entry:
@@ -213,7 +187,7 @@ def branch_authors(root: Path, merge: RawCommit) -> dict[str, tuple[str, str]]:
     """
     if len(merge.parents) < 2:
         return {}
-    out = git(
+    out = run(
         root,
         "log",
         "--no-merges",
@@ -223,6 +197,7 @@ def branch_authors(root: Path, merge: RawCommit) -> dict[str, tuple[str, str]]:
         f"--format={_RECORD}%an{_FIELD}%ae",
         f"{merge.parents[0]}..{merge.sha}",
         "--",
+        timeout=None,
     )
     authors: dict[str, tuple[str, str]] = {}
     for chunk in out.decode("utf-8", "replace").split(_RECORD)[1:]:
@@ -237,7 +212,7 @@ def branch_authors(root: Path, merge: RawCommit) -> dict[str, tuple[str, str]]:
 def config_files(root: Path) -> list[str]:
     """Configuration files in the checkout (tracked or not, not ignored) that ruff may read."""
     specs = [f":(glob)**/{name}" for name in _CONFIG_NAMES]
-    out = git(root, "ls-files", "-co", "--exclude-standard", "-z", "--", *specs)
+    out = run(root, "ls-files", "-co", "--exclude-standard", "-z", "--", *specs, timeout=None)
     return sorted({p for p in out.decode("utf-8", "replace").split("\0") if p})
 
 

@@ -74,16 +74,27 @@ def _finding(
     notebook: Notebook,
     cell: int | None,
     line: int | None = None,
-    subject: str = "",
+    *,
+    count: int = 1,
+    related: list[int] | None = None,
+    related_lines: list[tuple[int, int]] | None = None,
 ) -> Finding:
+    """One finding for a rule, or for a habit seen `count` times (its cost grows by STEP)."""
+    deficit = DEFICIT[rule]
+    if count > 1:
+        deficit = min(CAP[rule], deficit + STEP[rule] * (count - 1))
+    places = tuple(notebook.location(c) for c in related or []) + tuple(
+        notebook.location(c, ln) for c, ln in related_lines or []
+    )
     return Finding(
         rule,
         message,
         notebook.location(cell, line),
         "hygiene",
         "warning",
-        DEFICIT[rule],
-        subject or f"hygiene:{rule}",
+        deficit,
+        f"hygiene:{rule}",
+        related=places,
     )
 
 
@@ -149,56 +160,29 @@ def _outputs(notebook: Notebook, limits: Thresholds) -> list[Finding]:
     if errors:
         names = sorted({name for cell in errors for name in cell.outputs.error_names})
         findings.append(
-            _habit(
+            _finding(
                 "error-output",
                 f"{_cells_phrase(errors)} saved an error ({', '.join(names)})",
                 notebook,
-                len(errors),
                 errors[0].number,
+                count=len(errors),
                 related=[cell.number for cell in errors[1:]],
             )
         )
     if large:
         biggest = max(large, key=lambda cell: cell.outputs.size_bytes)
         findings.append(
-            _habit(
+            _finding(
                 "large-output",
                 f"{_cells_phrase(large)} save{'s' if len(large) == 1 else ''} over {limits.output_kb} KB of output "
                 f"(largest: cell {biggest.number}, {biggest.outputs.size_bytes // 1024} KB)",
                 notebook,
-                len(large),
                 biggest.number,
+                count=len(large),
                 related=[c.number for c in large if c is not biggest],
             )
         )
     return findings
-
-
-def _habit(
-    rule: str,
-    message: str,
-    notebook: Notebook,
-    count: int,
-    cell: int | None,
-    line: int | None = None,
-    related: list[int] | None = None,
-    related_lines: list[tuple[int, int]] | None = None,
-) -> Finding:
-    """One finding for a habit seen `count` times."""
-    deficit = min(CAP[rule], DEFICIT[rule] + STEP[rule] * (count - 1))
-    places = tuple(notebook.location(c) for c in related or []) + tuple(
-        notebook.location(c, ln) for c, ln in related_lines or []
-    )
-    return Finding(
-        rule,
-        message,
-        notebook.location(cell, line),
-        "hygiene",
-        "warning",
-        deficit,
-        f"hygiene:{rule}",
-        related=places,
-    )
 
 
 def _cells_phrase(cells: list) -> str:  # type: ignore[type-arg]
@@ -261,14 +245,14 @@ def _late_imports(
     modules = sorted({module for item in imports for module in item.modules})
     shown = ", ".join(modules[:4]) + (f" and {len(modules) - 4} more" if len(modules) > 4 else "")
     return [
-        _habit(
+        _finding(
             "late-import",
             f"{_cells_phrase(late)} import{'s' if len(late) == 1 else ''} {shown}"
             " after the first code cells",
             notebook,
-            len(late),
             firsts[0].cell,
             firsts[0].line,
+            count=len(late),
             related_lines=[(item.cell, item.line) for item in firsts[1:]],
         )
     ]
@@ -280,13 +264,13 @@ def _star_imports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
         return []
     modules = ", ".join(f"`from {item.modules[0]} import *`" for _, item in stars[:3])
     return [
-        _habit(
+        _finding(
             "star-import",
             f"{modules}{' ...' if len(stars) > 3 else ''} hide{'s' if len(stars) == 1 else ''} where names come from",
             notebook,
-            len(stars),
             stars[0][0],
             stars[0][1].line,
+            count=len(stars),
             related_lines=[(c, i.line) for c, i in stars[1:]],
         )
     ]
@@ -305,13 +289,13 @@ def _absolute_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]
     shown = value if len(value) <= 60 else value[:57] + "..."
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
     return [
-        _habit(
+        _finding(
             "absolute-path",
             f"hard-coded absolute path {shown!r}{more}",
             notebook,
-            len(found),
             cell,
             line,
+            count=len(found),
             related_lines=[(c, ln) for c, ln, _ in found[1:]],
         )
     ]

@@ -20,21 +20,13 @@ from nbcoach.facts import FunctionNode
 from nbcoach.model import Function
 from nbcoach.parse import ParsedCell
 
-_NESTING: tuple[type[ast.stmt], ...] = (
-    ast.If,
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    ast.Try,
-    ast.Match,
-)
+# The statements that open a block: they count for nesting, and are what a long function's
+# advice points at first.
 _BLOCKS: tuple[type[ast.stmt], ...] = (
+    ast.If,
     ast.For,
     ast.AsyncFor,
     ast.While,
-    ast.If,
     ast.With,
     ast.AsyncWith,
     ast.Try,
@@ -42,7 +34,6 @@ _BLOCKS: tuple[type[ast.stmt], ...] = (
 )
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 if hasattr(ast, "TryStar"):  # Python 3.11+
-    _NESTING = (*_NESTING, ast.TryStar)
     _BLOCKS = (*_BLOCKS, ast.TryStar)
 
 
@@ -110,7 +101,7 @@ def _nesting(body: list[ast.stmt], depth: int) -> int:
     for statement in body:
         if isinstance(statement, _SCOPES):
             continue
-        if isinstance(statement, _NESTING):
+        if isinstance(statement, _BLOCKS):
             inner = depth + 1
             deepest = max(deepest, inner)
             for name in ("body", "finalbody"):

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from nbcoach.facts import CellFacts
 
-BUILTINS = frozenset(dir(builtins)) | {
+PYTHON_BUILTINS = frozenset(dir(builtins))  # what a module sees without importing it
+# ... and what a notebook also sees: IPython's names and the module attributes Jupyter sets
+BUILTINS = PYTHON_BUILTINS | {
     "__file__",
     "__name__",
     "get_ipython",

@@ -98,9 +98,14 @@ def describe_difference(difference: OutputDifference, max_lines: int = 12) -> li
     return lines
 
 
+def strip_ansi(text: str) -> str:
+    """Text without terminal colour and cursor codes (IPython colours its tracebacks)."""
+    return _ANSI.sub("", text)
+
+
 def normalise_text(text: str) -> str:
     """Text with the parts that differ between equivalent runs replaced."""
-    text = _ANSI.sub("", text.replace("\r\n", "\n"))
+    text = strip_ansi(text.replace("\r\n", "\n"))
     text = _ADDRESS.sub("0x...", text)
     text = _CPU_TIMES.sub("CPU times: ...", text)
     text = _WALL_TIME.sub("Wall time: ...", text)

@@ -142,6 +142,15 @@ def find_pair(path: Path) -> Pair | None:
     return None
 
 
+def text_side_of(path: Path) -> Pair | None:
+    """The pair whose text side `path` is; None for a notebook, a plain module or a file
+    that is no side of a pair (hooks judge and count such a `.py` with its notebook)."""
+    pair = find_pair(path)
+    if pair is None or pair.text.resolve() != Path(path).resolve():
+        return None
+    return pair
+
+
 def _pair_from_formats(
     path: Path, formats: Any, origin: str, config_file: str | None
 ) -> Pair | None:

@@ -8,6 +8,7 @@ which keeps every other table, comment and blank line as it was.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from nbcoach.errors import ConfigError, UsageError
 from nbcoach.files import write_atomic
-from nbcoach.project import importable, package_name
+from nbcoach.project import identifier, importable, package_name
 from nbcoach.resources import shipped
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def init(directory: Path, options: InitOptions = InitOptions()) -> tuple[str, li
     pyproject = directory / "pyproject.toml"
     package = options.package or package_name(directory)
     if not importable(package):
-        raise UsageError(f"'{package}' is not a valid Python package name; pass --package NAME")
+        raise UsageError(_refused_package(package))
     fields = {
         "package": package,
         "project": package.replace("_", "-"),
@@ -59,6 +60,19 @@ def init(directory: Path, options: InitOptions = InitOptions()) -> tuple[str, li
         content = _render(entry.read_text(encoding="utf-8"), fields)
         changes.append(_place(target, content, options.force, directory))
     return package, changes
+
+
+def _refused_package(package: str) -> str:
+    """Why `package` cannot be imported, and a name that can (`class` -> `class_`)."""
+    why = (
+        "a Python keyword"
+        if keyword.iskeyword(package)
+        else "only letters, digits and _, not starting with a digit"
+    )
+    return (
+        f"'{package}' is not a valid Python package name ({why}); "
+        f"try --package {identifier(package)}"
+    )
 
 
 def _hooks_block(options: InitOptions) -> str:

@@ -23,6 +23,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from nbcoach import gitindex
 from nbcoach.errors import InputError
 from nbcoach.model import Notebook, Report, ReportCard, SourceFile
 
@@ -47,11 +48,7 @@ def attach_sources(report: Report, root: Path | None = None) -> tuple[Report, tu
 
 def repository_root(start: Path) -> Path:
     """The git work tree holding `start`, else `start`: code scanning paths are repository paths."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
+    return gitindex.top_level(start) or start.resolve()
 
 
 def _source(card: ReportCard, root: Path) -> tuple[SourceFile, str]:

@@ -1,12 +1,10 @@
-"""Consoles and output files for the commands: colour rules and atomic writes in one place."""
+"""Consoles for the commands: colour rules in one place, and plain text for `--output` files."""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -42,7 +40,7 @@ def capture(renderable: Any, width: int = 100) -> str:
     return "\n".join(line.rstrip() for line in buffer.file.getvalue().split("\n"))
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+def write_output(path: Path, text: str | Iterable[str]) -> None:
     """Write an `--output` file atomically (a reader never sees half a report); a path that
     cannot be written is the user's to fix, said on one line, not a traceback."""
     from nbcoach.errors import UsageError

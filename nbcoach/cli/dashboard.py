@@ -22,12 +22,13 @@ def dashboard(
     """Write a static page (works offline, from a file) with the team score over time, each
     notebook's trend, each author's contribution, function sizes, redefinitions, commit sizes
     and the latest `nbcoach run` per notebook."""
-    from nbcoach.cli.console import console, write_atomic
+    from nbcoach.cli.console import console, write_output
     from nbcoach.cli.history_paths import update_quietly
     from nbcoach.history import load_history
     from nbcoach.history.runs import FILE_NAME, latest_runs
     from nbcoach.project import state_dir
     from nbcoach.render.dashboard import render_dashboard
+    from nbcoach.words import counted
 
     err = console(no_color, stderr=True)
     if not no_update:
@@ -39,8 +40,9 @@ def dashboard(
             f"nbcoach: note: {runs.skipped_lines} line(s) of {FILE_NAME} are not run records; skipped",
             markup=False,
         )
-    write_atomic(output, render_dashboard(history, runs))
+    write_output(output, render_dashboard(history, runs))
     console(no_color).print(
-        f"Wrote {output} ({len(history.commits)} commits, {len(history.live_lineages())} files)",
+        f"Wrote {output} ({counted(len(history.commits), 'commit')}, "
+        f"{counted(len(history.live_lineages()), 'file')})",
         markup=False,
     )

@@ -54,8 +54,10 @@ def baseline(
     then on the gate lets legacy code in but never lets it get worse."""
     from nbcoach.cli.console import console
     from nbcoach.gate import record_baseline
+    from nbcoach.words import counted
 
     file, count = record_baseline(paths or [])
     console(no_color).print(
-        f"recorded {count} notebook(s) and their functions in {file}; commit it", markup=False
+        f"recorded {counted(count, 'notebook')}, functions included, in {file}; commit it",
+        markup=False,
     )

@@ -32,7 +32,7 @@ def lock(
     """
     import sys
 
-    from nbcoach.cli.console import console, write_atomic
+    from nbcoach.cli.console import console, write_output
     from nbcoach.environment import describe
     from nbcoach.lock import infer_lock, regenerate_command, render_lock
     from nbcoach.render.run import lock_lines
@@ -43,7 +43,7 @@ def lock(
     command = regenerate_command(targets, python, str(output) if output is not None else None)
     text = render_lock(found, command)
     if output is not None:
-        write_atomic(output, text)
+        write_output(output, text)
     else:
         typer.echo(text, nl=False)
     for problem in found.errors:

@@ -74,6 +74,7 @@ def _print(
     results: Sequence[object], no_color: bool, show_diff: bool, quiet_in_sync: bool = False
 ) -> int:
     from nbcoach.cli.console import console
+    from nbcoach.files import shown
     from nbcoach.sync import SyncResult
 
     out = console(no_color)
@@ -99,16 +100,3 @@ def _print(
         if show_diff and result.diff:
             out.print(result.diff, markup=False, end="", soft_wrap=True)
     return code
-
-
-def shown(path: object) -> str:
-    """A path as the user typed it: relative to the current folder when it is below it."""
-    from pathlib import Path
-
-    candidate = Path(str(path))
-    if candidate.is_absolute():
-        try:
-            return candidate.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return str(candidate)
-    return str(candidate)

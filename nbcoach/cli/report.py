@@ -50,7 +50,7 @@ def report(
     ),
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
-    from nbcoach.cli.console import capture, console, write_atomic
+    from nbcoach.cli.console import capture, console, write_output
     from nbcoach.cli.progress import progress_bar
     from nbcoach.review import ReviewOptions, review
 
@@ -110,7 +110,7 @@ def report(
             raise typer.Exit(_exit_code(result))
         text = capture(renderable)
     if output is not None:
-        write_atomic(output, text)
+        write_output(output, text)
     else:
         for piece in (text,) if isinstance(text, str) else text:
             sys.stdout.write(piece)

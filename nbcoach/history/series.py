@@ -8,7 +8,7 @@ sums as files change, so every series costs one pass however long the history.
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, CommitRecord, History, Version
@@ -279,7 +279,3 @@ def marked_versions(history: History) -> list[Change]:
                 )
             )
     return found
-
-
-def mark_counts(history: History) -> Counter[str]:
-    return Counter(v.mark for v in history.versions if v.mark in NOT_COMPARABLE)

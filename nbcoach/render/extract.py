@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from nbcoach.files import shown
 from nbcoach.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
 from nbcoach.outputs import describe_difference
-from nbcoach.render.run import shown
 from nbcoach.words import counted
 
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from nbcoach.gate import GateResult, Verdict
 from nbcoach.render.text import GRADE_STYLE
+from nbcoach.words import counted
 
 
 def gate_renderable(result: GateResult) -> RenderableType:
@@ -17,8 +18,9 @@ def gate_renderable(result: GateResult) -> RenderableType:
     if failed:
         parts.append(
             Text(
-                f"nbcoach: {len(failed)} of {len(result.verdicts)} checked notebook(s) got worse "
-                "or are below the bar; the commit is blocked. Fix the above, or accept it on "
+                f"nbcoach: {len(failed)} of {counted(len(result.verdicts), 'checked notebook')} "
+                "did not pass (worse than the baseline, or below the bar); the commit is blocked. "
+                "Fix the above, or accept it on "
                 "purpose with `nbcoach baseline PATH` (a visible change to .nbcoach/baseline.json).",
                 style="bold red",
             )

@@ -6,25 +6,14 @@ the exception and the last traceback lines, so the line to open is the first thi
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from rich.text import Text
 
+from nbcoach.files import shown
 from nbcoach.model import Location, Lock, OutputDifference, RunResult, UpgradeReport
 from nbcoach.outputs import describe_difference
 from nbcoach.words import counted
 
 STATUS_STYLE = {"ok": "bold green", "failed": "bold red", "timeout": "bold red"}
-
-
-def shown(path: str | Path) -> str:
-    """A path as short as it is clear: relative to the current folder when below it."""
-    try:
-        relative = os.path.relpath(Path(path).resolve(), Path.cwd())
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def run_lines(

@@ -68,6 +68,19 @@ def card_renderable(card: ReportCard, full: bool = True, max_findings: int = 15)
     return Group(*parts)
 
 
+def _table(title: str | None = None) -> Table:
+    """The card's table style: a rule under the header, no outer frame, a bold title."""
+    return Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+
+
 def _title(card: ReportCard) -> Text:
     assert card.score is not None and card.grade is not None
     return Text.assemble(
@@ -83,7 +96,7 @@ def _coverage(card: ReportCard) -> Text:
 
 
 def _categories(categories: tuple[CategoryScore, ...]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    table = _table()
     table.add_column("category")
     table.add_column("score", justify="right")
     table.add_column("grade", justify="center")
@@ -127,15 +140,7 @@ def _next_steps(card: ReportCard) -> RenderableType:
 
 
 def _functions(card: ReportCard, limit: int = 8) -> Table:
-    table = Table(
-        title="Functions (worst first)",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1),
-    )
+    table = _table("Functions (worst first)")
     for name, justify in (
         ("grade", "center"),
         ("function", "left"),
@@ -192,15 +197,7 @@ def _cross(findings: tuple[Finding, ...], limit: int) -> RenderableType:
 
 
 def summary_table(report: Report) -> Table:
-    table = Table(
-        title="Summary",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1),
-    )
+    table = _table("Summary")
     table.add_column("notebook")
     table.add_column("grade", justify="center")
     table.add_column("score", justify="right")
