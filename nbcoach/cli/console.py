@@ -1,10 +1,13 @@
-"""Consoles for the commands: colour rules in one place, and plain text for `--output` files."""
+"""Consoles and output files for the commands: colour rules in one place, `--output` files written
+atomically with one-line errors."""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
