@@ -104,7 +104,7 @@ def test_dashboard_in_a_real_browser(tmp_path: Path) -> None:
     page = tmp_path / "dashboard.html"
     done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
     assert done.returncode == 0, done.stderr
-    assert "1 line(s) of runs.jsonl are not run records" in done.stderr
+    assert "1 line of runs.jsonl is not a run record; skipped" in done.stderr
     html = page.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing to fetch
 

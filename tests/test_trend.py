@@ -25,7 +25,7 @@ def test_history_then_trend(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     first = run_cli("history", cwd=repo.path)
     assert first.returncode == 0, first.stderr
-    assert "3 commit(s) on the first-parent line, 3 new" in first.stdout
+    assert "3 commits on the first-parent line, 3 new" in first.stdout
     assert "not compared (coverage-drop): nb/churn.ipynb" in first.stdout
     again = run_cli("history", cwd=repo.path)
     assert "3 new" not in again.stdout and "0 new" in again.stdout
@@ -67,7 +67,8 @@ def test_trend_without_notebooks(tmp_path: Path) -> None:
     repo.write("README.md", "x\n")
     repo.commit("readme")
     shown = run_cli("trend", cwd=repo.path)
-    assert shown.returncode == 0 and "No notebooks or .py files in 1 commit(s)" in shown.stdout
+    assert shown.returncode == 0
+    assert "No notebooks or .py files in 1 commit of history" in shown.stdout
 
 
 def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:

@@ -28,6 +28,7 @@ def dashboard(
     from nbcoach.history.runs import FILE_NAME, latest_runs
     from nbcoach.project import state_dir
     from nbcoach.render.dashboard import render_dashboard
+    from nbcoach.words import counted
 
     err = console(no_color, stderr=True)
     if not no_update:
@@ -35,12 +36,17 @@ def dashboard(
     history = load_history(repo)
     runs = latest_runs(state_dir(Path(history.root), create=False) / FILE_NAME)
     if runs.skipped_lines:
+        skipped = runs.skipped_lines
         err.print(
-            f"nbcoach: note: {runs.skipped_lines} line(s) of {FILE_NAME} are not run records; skipped",
+            f"nbcoach: note: {counted(skipped, 'line')} of {FILE_NAME} "
+            + ("is not a run record" if skipped == 1 else "are not run records")
+            + "; skipped",
             markup=False,
         )
     write_atomic(output, render_dashboard(history, runs))
     console(no_color).print(
-        f"Wrote {output} ({len(history.commits)} commits, {len(history.live_lineages())} files)",
+        f"Wrote {output} ({counted(len(history.commits), 'commit')}, "
+        f"{counted(len(history.live_lineages()), 'file')})",
         markup=False,
+        soft_wrap=True,  # a long path is not cut into two lines
     )

@@ -27,6 +27,7 @@ from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.lint import ruff_identity
 from nbcoach.project import state_dir
+from nbcoach.words import counted
 
 Progress = Callable[[int, int], None]
 
@@ -132,7 +133,8 @@ def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
         store.truncate(common)
         after = stored[common - 1][:10] if common else "the start"
         notes.append(
-            f"the history was rewritten after {after}: {len(stored) - common} stored commit(s) replaced"
+            f"the history was rewritten after {after}: "
+            f"{counted(len(stored) - common, 'stored commit')} replaced"
         )
     return common
 

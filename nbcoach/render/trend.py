@@ -22,6 +22,7 @@ from nbcoach.history.series import (
     team_series,
 )
 from nbcoach.history.update import HistoryResult
+from nbcoach.words import counted
 
 SPARKS = "▁▂▃▄▅▆▇█"
 NOT_GRADED = "·"
@@ -33,15 +34,16 @@ def history_summary(result: HistoryResult) -> RenderableType:
     root = result.root
     store = os.path.relpath(result.store, root) if result.store.startswith(root) else result.store
     per_commit = result.store_bytes / result.commits if result.commits else 0
+    files = counted(result.files, "notebook or .py file", "notebooks and .py files")
     lines = [
         Text(
-            f"History of {root}: {result.commits} commit(s) on the first-parent line, "
-            f"{result.new_commits} new; {result.files} notebook/.py file(s) at HEAD"
+            f"History of {root}: {counted(result.commits, 'commit')} on the first-parent line, "
+            f"{result.new_commits} new; {files} at HEAD"
         ),
         Text(
-            f"  graded {result.analysed} version(s), {result.reused} already in the store"
+            f"  graded {counted(result.analysed, 'version')}, {result.reused} already in the store"
             + (
-                f", {result.paired} py:percent twin(s) counted with their notebooks"
+                f", {counted(result.paired, 'py:percent twin')} counted with their notebooks"
                 if result.paired
                 else ""
             )
@@ -53,7 +55,8 @@ def history_summary(result: HistoryResult) -> RenderableType:
     for version, sha in result.marked[:10]:
         lines.append(Text(f"  not compared ({version.mark}): {version.path} at {sha[:10]}"))
     if len(result.marked) > 10:
-        lines.append(Text(f"  ... and {len(result.marked) - 10} more version(s) not compared"))
+        more = counted(len(result.marked) - 10, "more version")
+        lines.append(Text(f"  ... and {more} not compared"))
     return Group(*lines)
 
 
@@ -97,7 +100,8 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
     trends = [t for t in file_trends(history) if t.points]
     if not trends:
         return Text(
-            f"No notebooks or .py files in {len(commits)} commit(s) of history; nothing to trend."
+            f"No notebooks or .py files in {counted(len(commits), 'commit')} of history; "
+            "nothing to trend."
         )
     team = [p for p in team_series(history)]
     scored = [p for p in team if p.score is not None]
@@ -114,8 +118,9 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
 def _headline(history: History, team: list[TeamPoint], scored: list[TeamPoint]) -> Text:
     first, last = history.commits[0], history.commits[-1]
     text = Text(
-        f"Score trends: {len(history.live_lineages())} file(s) at HEAD, {len(history.commits)} "
-        f"commit(s), {first.committed[:10]} to {last.committed[:10]}\n"
+        f"Score trends: {counted(len(history.live_lineages()), 'file')} at HEAD, "
+        f"{counted(len(history.commits), 'commit')}, "
+        f"{first.committed[:10]} to {last.committed[:10]}\n"
     )
     if scored:
         change = (scored[-1].score or 0) - (scored[0].score or 0)
@@ -214,7 +219,7 @@ def _not_compared(history: History) -> RenderableType:
             detail,
         )
     if len(found) > 10:
-        table.caption = f"... {len(found) - 10} earlier one(s) not shown"
+        table.caption = f"... {counted(len(found) - 10, 'earlier one')} not shown"
         table.caption_justify = "left"
     return table
 
