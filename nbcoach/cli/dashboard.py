@@ -46,7 +46,7 @@ def dashboard(
     write_atomic(output, render_dashboard(history, runs))
     console(no_color).print(
         f"Wrote {output} ({counted(len(history.commits), 'commit')}, "
-        f"{counted(len(history.live_lineages()), 'file')})",
+        f"{counted(len(history.file_lineages()), 'file')})",
         markup=False,
         soft_wrap=True,  # a long path is not cut into two lines
     )

@@ -76,7 +76,7 @@ def _summary(history: History, team: list[TeamPoint], authors: int) -> dict[str,
     scores = [p.score for p in team if p.score is not None]
     return {
         "commits": len(history.commits),
-        "files": len(history.live_lineages()),
+        "files": len(history.file_lineages()),  # py:percent twins count with their notebooks
         "first": history.commits[0].committed if history.commits else None,
         "last": history.commits[-1].committed if history.commits else None,
         "team_first": scores[0] if scores else None,

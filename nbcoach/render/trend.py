@@ -60,6 +60,11 @@ def history_summary(result: HistoryResult) -> RenderableType:
     return Group(*lines)
 
 
+def _twins_counted(number: int, noun: str = "py:percent twin") -> str:
+    notebooks = "its notebook" if number == 1 else "their notebooks"
+    return f"{counted(number, noun)} counted with {notebooks}"
+
+
 def _size(count: float) -> str:
     if count < 1024:
         return f"{count:.0f} B"
@@ -117,9 +122,11 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
 
 def _headline(history: History, team: list[TeamPoint], scored: list[TeamPoint]) -> Text:
     first, last = history.commits[0], history.commits[-1]
+    twins = len(history.live_lineages() & history.twin_lineages())
     text = Text(
-        f"Score trends: {counted(len(history.live_lineages()), 'file')} at HEAD, "
-        f"{counted(len(history.commits), 'commit')}, "
+        f"Score trends: {counted(len(history.file_lineages()), 'file')} at HEAD"
+        + (f" ({_twins_counted(twins)})" if twins else "")
+        + f", {counted(len(history.commits), 'commit')}, "
         f"{first.committed[:10]} to {last.committed[:10]}\n"
     )
     if scored:
