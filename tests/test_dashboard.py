@@ -10,7 +10,10 @@ import pytest
 
 from browser import is_blank, visit
 from conftest import run_cli
-from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
+from nbcoach.history import load_history, update_history
+from nbcoach.history.runs import Runs
+from nbcoach.render.dashboard import dashboard_data
 
 # For every canvas: its chart, its datasets, and whether the pixel under the first data point of
 # each dataset is painted (the data is drawn, not only the axes).
@@ -153,3 +156,27 @@ def test_dashboard_of_a_repository_with_one_commit(tmp_path: Path) -> None:
     assert seen.console_errors == [] and seen.page_errors == []
     team = seen.evaluated["canvases"]["chart-team"]
     assert team["points"] == 1 and team["drawn"] == 1
+
+
+PAIRED_FILES = {
+    # path: its legend label, the shortest path suffix no other charted file ends with
+    "notebooks/clean.ipynb": "clean.ipynb",
+    "notebooks/newcomer.ipynb": "newcomer.ipynb",
+    "src/churn/newcomer.py": "newcomer.py",
+    "src/churn/report.py": "src/churn/report.py",
+    "archive/churn/report.py": "archive/churn/report.py",
+}
+
+
+def test_dashboard_counts_twins_with_their_notebooks(tmp_path: Path) -> None:
+    """A twin is not a coverage drop: no not-compared mark on the team score (the page draws
+    a marked point as a red triangle), not counted or listed as not compared, no trend of its
+    own; the page names the twins once."""
+    repo = paired_repo(tmp_path / "repo")
+    update_history(repo.path)
+    data = dashboard_data(load_history(repo.path), Runs({}))
+    assert [p["marks"] for p in data["team"]] == [[]] * 5
+    assert (data["summary"]["files"], data["summary"]["not_compared"]) == (5, 0)
+    assert data["not_compared"] == []
+    assert sorted(f["path"] for f in data["files"]) == sorted(PAIRED_FILES)
+    assert data["twins"] == ["notebooks/clean.py", "notebooks/newcomer.py"]

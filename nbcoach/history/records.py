@@ -24,7 +24,10 @@ from typing import Literal
 Mark = Literal[
     "", "new", "coverage-drop", "coverage-rise", "unreadable", "skipped", "paired", "deleted"
 ]
-NOT_COMPARABLE: frozenset[str] = frozenset({"coverage-drop", "unreadable", "skipped", "paired"})
+# Versions of a file of its own that were graded, or could have been, yet not compared: each
+# says why. A twin (`paired`) is not one of them: it is no file of its own, its notebook's
+# versions stand for it, so it is never listed or marked as not compared.
+NOT_COMPARABLE: frozenset[str] = frozenset({"coverage-drop", "unreadable", "skipped"})
 TWIN: Mark = "paired"
 
 

@@ -44,6 +44,8 @@ def _ms(iso: str) -> int:
 def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-able data."""
     limits = load_config(Path(history.root)).commit_size
+    paths = history.latest_paths()
+    twins = history.live_lineages() & history.twin_lineages()
     team = team_series(history)
     # Commits that touched no graded file repeat the previous point: keep the first, the last
     # and every point where something changed, so thousands of commits stay a light page.
@@ -63,6 +65,7 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "team": _team(history, kept),
         "distributions": _distributions(kept),
         "files": [_file(t, i < CHARTED_FILES) for i, t in enumerate(trends)],
+        "twins": sorted(paths[lineage] for lineage in twins),
         "authors": [_author(a) for a in authors],
         "commits": [_commit(c) for c in history.commits if c.touched and not c.base],
         "improvements": [_change(c) for c in ups],

@@ -216,7 +216,6 @@ def _not_compared(history: History) -> RenderableType:
             f"{_score(change.after)} not counted",
             "unreadable": f"unreadable: {own.reason if own else ''}",
             "skipped": f"not graded: {own.reason if own else ''}",
-            "paired": "py:percent twin of a notebook; graded with the notebook",
         }.get(change.version.mark, change.version.mark)
         table.add_row(
             change.version.mark,

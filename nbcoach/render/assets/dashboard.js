@@ -59,6 +59,7 @@
     });
     box.appendChild(tableNode);
   }
+  function counted(n, noun, plural) { return n + " " + (n === 1 ? noun : plural || noun + "s"); }
   function coloured(text, value) { return el("span", text, value > 0 ? "good" : value < 0 ? "bad" : ""); }
 
   var s = data.summary;
@@ -205,6 +206,10 @@
   table("files", ["notebook", "versions", "first", "latest", "change", "cells analysed"], data.files.map(function (f) {
     return [f.path + (f.alive ? "" : " (deleted)"), f.versions, fmt(f.first), fmt(f.latest), coloured(signed(f.change), f.change), f.coverage];
   }), [false, true, true, true, true, true]);
+  if (data.twins.length) {
+    document.getElementById("files").appendChild(el("p", counted(data.twins.length, "py:percent twin") +
+      " counted with " + (data.twins.length === 1 ? "its notebook" : "their notebooks") + ": " + data.twins.join(", "), "muted"));
+  }
   table("authors", ["author", "commits", "score change", "improved", "regressed", "added", "coverage drops", "big-bang", "median lines"],
     data.authors.map(function (a) {
       return [a.name, a.commits, coloured(signed(a.score_change), a.score_change), a.improvements, a.regressions, a.added,
