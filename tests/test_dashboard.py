@@ -180,3 +180,63 @@ def test_dashboard_counts_twins_with_their_notebooks(tmp_path: Path) -> None:
     assert data["not_compared"] == []
     assert sorted(f["path"] for f in data["files"]) == sorted(PAIRED_FILES)
     assert data["twins"] == ["notebooks/clean.py", "notebooks/newcomer.py"]
+
+
+def test_dashboard_legend_labels_tell_notebooks_apart(tmp_path: Path) -> None:
+    repo = paired_repo(tmp_path / "repo")
+    update_history(repo.path)
+    data = dashboard_data(load_history(repo.path), Runs({}))
+    assert {f["path"]: f["label"] for f in data["files"]} == PAIRED_FILES
+
+
+def test_legend_labels_are_the_shortest_distinguishing_suffixes() -> None:
+    from nbcoach.render.dashboard import legend_labels
+
+    paths = ["a/b.py", "x/a/b.py", "y/b.py", "c.ipynb", "d/c.py", "e/c.py"]
+    assert legend_labels(paths) == ["a/b.py", "x/a/b.py", "y/b.py", "c.ipynb", "d/c.py", "e/c.py"]
+    assert legend_labels(["only/one.ipynb"]) == ["one.ipynb"]
+
+
+# The team chart's point styles, the per-notebook legend, the summary cards and the notes.
+INSPECT_PAIRED = """() => {
+  const team = Chart.getChart(document.getElementById('chart-team'));
+  const files = Chart.getChart(document.getElementById('chart-files'));
+  const styles = team.getDatasetMeta(0).data.map(e => e.options.pointStyle);
+  const cards = {};
+  for (const card of document.querySelectorAll('#summary .card')) {
+    cards[card.querySelector('.label').textContent] = card.querySelector('.value').textContent;
+  }
+  return {
+    ready: document.body.dataset.ready,
+    teamStyles: styles,
+    legend: files.legend.legendItems.map(item => item.text),
+    cards: cards,
+    notCompared: document.getElementById('not-compared').textContent,
+    files: document.getElementById('files').textContent,
+  };
+}"""
+
+
+@pytest.mark.slow
+def test_dashboard_of_a_paired_repository_in_a_real_browser(tmp_path: Path) -> None:
+    repo = paired_repo(tmp_path / "repo")
+    page = tmp_path / "paired.html"
+    done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("(5 commits, 5 files)")
+    screenshot = tmp_path / "paired.png"
+    seen = visit(page, screenshot, script=INSPECT_PAIRED)
+    print(f"\npaired dashboard screenshot: {screenshot}")
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.failed_requests == []
+    result = seen.evaluated
+    assert result["ready"] == "1"
+    assert result["teamStyles"] == ["circle"] * 5  # no commit marked as not compared
+    assert sorted(result["legend"]) == sorted(PAIRED_FILES.values())
+    assert result["cards"]["Versions not compared"] == "0"
+    assert result["cards"]["Notebooks and .py files"] == "5"
+    assert result["notCompared"] == "None."
+    assert (
+        "2 py:percent twins counted with their notebooks: notebooks/clean.py, notebooks/newcomer.py"
+        in result["files"]
+    )
+    assert not is_blank(screenshot)

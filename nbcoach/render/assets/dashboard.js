@@ -112,7 +112,7 @@
     data: { datasets: data.files.filter(function (f) { return f.charted; }).map(function (f, i) {
       var colour = palette[i % palette.length];
       return {
-        label: f.path.split("/").pop(), borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
+        label: f.label, borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
         data: f.points.map(function (p) { return { x: p.x, y: p.y, mark: p.mark, raw: p.raw, sha: p.sha }; }),
         pointStyle: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? "triangle" : "circle"; },
         pointRadius: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? 6 : 2.5; }
