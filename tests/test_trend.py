@@ -102,6 +102,18 @@ def test_trend_shows_a_py_percent_twin_as_its_notebook(tmp_path: Path) -> None:
     assert _notebook_column(twin.stdout) == ["notebooks/newcomer.ipynb"]  # it stands for both
 
 
+def test_history_summary_counts_twin_versions_on_one_line(tmp_path: Path) -> None:
+    """Twins are not listed one by one as not compared: a paired repository changes them in
+    most commits, and the list would hide the versions that were really not compared."""
+    repo = paired_repo(tmp_path / "repo")
+    walked = run_cli("history", cwd=repo.path)
+    assert walked.returncode == 0, walked.stderr
+    summary = walked.stdout
+    assert "5 commits on the first-parent line, 5 new; 5 notebooks and .py files at HEAD" in summary
+    assert "\n  5 py:percent twin versions counted with their notebooks" in summary
+    assert "not compared" not in summary and "(s)" not in summary
+
+
 def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:
     assert sparkline([10.0, 20.0, None, 30.0]) == "▁▅·█"
     assert sparkline([50.0, 50.0]) == "▄▄"

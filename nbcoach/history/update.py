@@ -48,6 +48,7 @@ class HistoryResult:
     new_commits: int = 0
     analysed: int = 0  # versions graded by this run
     paired: int = 0  # py:percent twins of this run counted with their notebooks, not graded
+    twin_versions: int = 0  # versions of twins in the new commits: their notebooks stand for them
     reused: int = 0  # versions whose grade the store already had
     files: int = 0  # notebooks and .py files alive at HEAD, py:percent twins not counted
     store_bytes: int = 0
@@ -103,6 +104,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         analysed=sum(not job.twin for job in jobs),
         paired=sum(job.twin for job in jobs),
         reused=len(known),
+        twin_versions=sum(v.mark == TWIN and v.change != "=" for v in versions),
         files=len(live),
         store_bytes=store.size(),
         seconds=round(time.perf_counter() - started, 3),

@@ -42,15 +42,16 @@ def history_summary(result: HistoryResult) -> RenderableType:
         ),
         Text(
             f"  graded {counted(result.analysed, 'version')}, {result.reused} already in the store"
-            + (
-                f", {counted(result.paired, 'py:percent twin')} counted with their notebooks"
-                if result.paired
-                else ""
-            )
-            + f", in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
+            f", in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
             f"({_size(per_commit)} per commit)"
         ),
     ]
+    if result.twin_versions:
+        # one line for all of them, never one per version: a paired repository changes its
+        # twins in most commits (those changed with their notebooks need no grade at all)
+        twins = _twins_counted(result.twin_versions, "py:percent twin version")
+        ungraded = f", {result.paired} of them not graded" if result.paired else ""
+        lines.append(Text(f"  {twins}{ungraded}"))
     lines += [Text(f"  note: {note}") for note in result.notes]
     for version, sha in result.marked[:10]:
         lines.append(Text(f"  not compared ({version.mark}): {version.path} at {sha[:10]}"))
