@@ -103,3 +103,31 @@ def split_functions(name: str = "analyse", body_lines: int = 70) -> str:
 
 MESSY = ["import json", long_function(), "result = analyse([{'k1': 2}])", "print(result)"]
 CLEAN = ["import json", split_functions(), "result = analyse([{'k1': 2}])", "print(result)"]
+
+
+def paired_repo(path: Path) -> GitRepo:
+    """A repository as `nbcoach init` + `nbcoach sync` leave it, then worked on: notebooks in
+    `notebooks/` with py:percent twins (added alone, then changed with their notebooks, once
+    on its own), a module `src/churn/newcomer.py` named like a twin, and two modules of the
+    same name in different packages."""
+    from nbcoach.sync import pair_notebooks, sync
+
+    repo = GitRepo(path)
+    newcomer = repo.notebook("notebooks/newcomer.ipynb", MESSY)
+    clean = repo.notebook("notebooks/clean.ipynb", CLEAN)
+    repo.write("src/churn/report.py", "def header(title):\n    return title.upper()\n")
+    repo.write("archive/churn/report.py", "def header(title):\n    return title\n")
+    repo.commit("the examples", ADA)
+    pair_notebooks([str(newcomer), str(clean)])
+    repo.commit("nbcoach sync: write the py:percent pairs", ADA)
+    repo.write("src/churn/newcomer.py", split_functions())
+    repo.notebook("notebooks/newcomer.ipynb", ["from churn.newcomer import analyse", *MESSY[2:]])
+    sync([str(newcomer)])
+    repo.commit("extract analyse into src/churn", BOB)
+    repo.notebook("notebooks/clean.ipynb", [*CLEAN, "def twice(x):\n    return 2 * x"])
+    sync([str(clean)])
+    repo.commit("clean: twice", CAROL)
+    twin = repo.path / "notebooks/newcomer.py"
+    twin.write_text(twin.read_text() + "\n# %%\nprint(result * 2)\n", encoding="utf-8")
+    repo.commit("newcomer: edited as .py", BOB)
+    return repo

@@ -10,7 +10,10 @@ import pytest
 
 from browser import is_blank, visit
 from conftest import run_cli
-from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
+from nbcoach.history import load_history, update_history
+from nbcoach.history.runs import Runs
+from nbcoach.render.dashboard import dashboard_data
 
 # For every canvas: its chart, its datasets, and whether the pixel under the first data point of
 # each dataset is painted (the data is drawn, not only the axes).
@@ -104,7 +107,7 @@ def test_dashboard_in_a_real_browser(tmp_path: Path) -> None:
     page = tmp_path / "dashboard.html"
     done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
     assert done.returncode == 0, done.stderr
-    assert "1 line(s) of runs.jsonl are not run records" in done.stderr
+    assert "1 line of runs.jsonl is not a run record; skipped" in done.stderr
     html = page.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing to fetch
 
@@ -153,3 +156,87 @@ def test_dashboard_of_a_repository_with_one_commit(tmp_path: Path) -> None:
     assert seen.console_errors == [] and seen.page_errors == []
     team = seen.evaluated["canvases"]["chart-team"]
     assert team["points"] == 1 and team["drawn"] == 1
+
+
+PAIRED_FILES = {
+    # path: its legend label, the shortest path suffix no other charted file ends with
+    "notebooks/clean.ipynb": "clean.ipynb",
+    "notebooks/newcomer.ipynb": "newcomer.ipynb",
+    "src/churn/newcomer.py": "newcomer.py",
+    "src/churn/report.py": "src/churn/report.py",
+    "archive/churn/report.py": "archive/churn/report.py",
+}
+
+
+def test_dashboard_counts_twins_with_their_notebooks(tmp_path: Path) -> None:
+    """A twin is not a coverage drop: no not-compared mark on the team score (the page draws
+    a marked point as a red triangle), not counted or listed as not compared, no trend of its
+    own; the page names the twins once."""
+    repo = paired_repo(tmp_path / "repo")
+    update_history(repo.path)
+    data = dashboard_data(load_history(repo.path), Runs({}))
+    assert [p["marks"] for p in data["team"]] == [[]] * 5
+    assert (data["summary"]["files"], data["summary"]["not_compared"]) == (5, 0)
+    assert data["not_compared"] == []
+    assert sorted(f["path"] for f in data["files"]) == sorted(PAIRED_FILES)
+    assert data["twins"] == ["notebooks/clean.py", "notebooks/newcomer.py"]
+
+
+def test_dashboard_legend_labels_tell_notebooks_apart(tmp_path: Path) -> None:
+    repo = paired_repo(tmp_path / "repo")
+    update_history(repo.path)
+    data = dashboard_data(load_history(repo.path), Runs({}))
+    assert {f["path"]: f["label"] for f in data["files"]} == PAIRED_FILES
+
+
+def test_legend_labels_are_the_shortest_distinguishing_suffixes() -> None:
+    from nbcoach.render.dashboard import legend_labels
+
+    paths = ["a/b.py", "x/a/b.py", "y/b.py", "c.ipynb", "d/c.py", "e/c.py"]
+    assert legend_labels(paths) == ["a/b.py", "x/a/b.py", "y/b.py", "c.ipynb", "d/c.py", "e/c.py"]
+    assert legend_labels(["only/one.ipynb"]) == ["one.ipynb"]
+
+
+# The team chart's point styles, the per-notebook legend, the summary cards and the notes.
+INSPECT_PAIRED = """() => {
+  const team = Chart.getChart(document.getElementById('chart-team'));
+  const files = Chart.getChart(document.getElementById('chart-files'));
+  const styles = team.getDatasetMeta(0).data.map(e => e.options.pointStyle);
+  const cards = {};
+  for (const card of document.querySelectorAll('#summary .card')) {
+    cards[card.querySelector('.label').textContent] = card.querySelector('.value').textContent;
+  }
+  return {
+    ready: document.body.dataset.ready,
+    teamStyles: styles,
+    legend: files.legend.legendItems.map(item => item.text),
+    cards: cards,
+    notCompared: document.getElementById('not-compared').textContent,
+    files: document.getElementById('files').textContent,
+  };
+}"""
+
+
+@pytest.mark.slow
+def test_dashboard_of_a_paired_repository_in_a_real_browser(tmp_path: Path) -> None:
+    repo = paired_repo(tmp_path / "repo")
+    page = tmp_path / "paired.html"
+    done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("(5 commits, 5 files)")
+    screenshot = tmp_path / "paired.png"
+    seen = visit(page, screenshot, script=INSPECT_PAIRED)
+    print(f"\npaired dashboard screenshot: {screenshot}")
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.failed_requests == []
+    result = seen.evaluated
+    assert result["ready"] == "1"
+    assert result["teamStyles"] == ["circle"] * 5  # no commit marked as not compared
+    assert sorted(result["legend"]) == sorted(PAIRED_FILES.values())
+    assert result["cards"]["Versions not compared"] == "0"
+    assert result["cards"]["Notebooks and .py files"] == "5"
+    assert result["notCompared"] == "None."
+    assert (
+        "2 py:percent twins counted with their notebooks: notebooks/clean.py, notebooks/newcomer.py"
+        in result["files"]
+    )
+    assert not is_blank(screenshot)

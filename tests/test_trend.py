@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_cli
-from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo
+from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
 from nbcoach.render.trend import sparkline
 
 
@@ -25,7 +25,7 @@ def test_history_then_trend(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     first = run_cli("history", cwd=repo.path)
     assert first.returncode == 0, first.stderr
-    assert "3 commit(s) on the first-parent line, 3 new" in first.stdout
+    assert "3 commits on the first-parent line, 3 new" in first.stdout
     assert "not compared (coverage-drop): nb/churn.ipynb" in first.stdout
     again = run_cli("history", cwd=repo.path)
     assert "3 new" not in again.stdout and "0 new" in again.stdout
@@ -67,7 +67,51 @@ def test_trend_without_notebooks(tmp_path: Path) -> None:
     repo.write("README.md", "x\n")
     repo.commit("readme")
     shown = run_cli("trend", cwd=repo.path)
-    assert shown.returncode == 0 and "No notebooks or .py files in 1 commit(s)" in shown.stdout
+    assert shown.returncode == 0
+    assert "No notebooks or .py files in 1 commit of history" in shown.stdout
+
+
+def _notebook_column(trend_output: str) -> list[str]:
+    table = trend_output.split("Per notebook (busiest first)")[1].split("Biggest improvements")[0]
+    return [line.split()[0] for line in table.splitlines()[2:] if line.strip()]
+
+
+def test_trend_shows_a_py_percent_twin_as_its_notebook(tmp_path: Path) -> None:
+    """A repository paired by `nbcoach init` + `nbcoach sync`: a twin is no notebook of its
+    own (its notebook stands for both) and is not counted as a file."""
+    repo = paired_repo(tmp_path / "repo")
+    wide = {"COLUMNS": "120"}
+    shown = run_cli("trend", cwd=repo.path, env=wide)
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert out.startswith(
+        "Score trends: 5 files at HEAD (2 py:percent twins counted with their notebooks), "
+        "5 commits, 2024-01-01 to 2024-01-05"
+    )
+    assert sorted(_notebook_column(out)) == [
+        "archive/churn/report.py",
+        "notebooks/clean.ipynb",
+        "notebooks/newcomer.ipynb",
+        "src/churn/newcomer.py",
+        "src/churn/report.py",
+    ]
+    assert "(s)" not in out
+
+    twin = run_cli("trend", "notebooks/newcomer.py", cwd=repo.path, env=wide)
+    assert twin.returncode == 0, twin.stderr
+    assert _notebook_column(twin.stdout) == ["notebooks/newcomer.ipynb"]  # it stands for both
+
+
+def test_history_summary_counts_twin_versions_on_one_line(tmp_path: Path) -> None:
+    """Twins are not listed one by one as not compared: a paired repository changes them in
+    most commits, and the list would hide the versions that were really not compared."""
+    repo = paired_repo(tmp_path / "repo")
+    walked = run_cli("history", cwd=repo.path)
+    assert walked.returncode == 0, walked.stderr
+    summary = walked.stdout
+    assert "5 commits on the first-parent line, 5 new; 5 notebooks and .py files at HEAD" in summary
+    assert "\n  5 py:percent twin versions counted with their notebooks" in summary
+    assert "not compared" not in summary and "(s)" not in summary
 
 
 def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:

@@ -36,13 +36,17 @@ def dashboard(
     history = load_history(repo)
     runs = latest_runs(state_dir(Path(history.root), create=False) / FILE_NAME)
     if runs.skipped_lines:
+        skipped = runs.skipped_lines
         err.print(
-            f"nbcoach: note: {runs.skipped_lines} line(s) of {FILE_NAME} are not run records; skipped",
+            f"nbcoach: note: {counted(skipped, 'line')} of {FILE_NAME} "
+            + ("is not a run record" if skipped == 1 else "are not run records")
+            + "; skipped",
             markup=False,
         )
     write_output(output, render_dashboard(history, runs))
     console(no_color).print(
         f"Wrote {output} ({counted(len(history.commits), 'commit')}, "
-        f"{counted(len(history.live_lineages()), 'file')})",
+        f"{counted(len(history.file_lineages()), 'file')})",
         markup=False,
+        soft_wrap=True,  # a long path is not cut into two lines
     )

@@ -44,4 +44,11 @@ def select_files(history: History, given: Sequence[str], cwd: Path) -> tuple[His
         if not found:
             missing.append(item)
         lineages |= found
-    return history.only(lineages), missing
+    return history.only(lineages | _notebooks_of_twins(history, lineages)), missing
+
+
+def _notebooks_of_twins(history: History, lineages: set[int]) -> set[int]:
+    """A py:percent twin is shown as its notebook, which stands for both."""
+    paths = history.latest_paths()
+    notebooks = {paths[lineage][:-3] + ".ipynb" for lineage in lineages & history.twin_lineages()}
+    return {lineage for lineage, path in paths.items() if path in notebooks}

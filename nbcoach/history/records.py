@@ -24,7 +24,11 @@ from typing import Literal
 Mark = Literal[
     "", "new", "coverage-drop", "coverage-rise", "unreadable", "skipped", "paired", "deleted"
 ]
-NOT_COMPARABLE: frozenset[str] = frozenset({"coverage-drop", "unreadable", "skipped", "paired"})
+# Versions of a file of its own that were graded, or could have been, yet not compared: each
+# says why. A twin (`paired`) is not one of them: it is no file of its own, its notebook's
+# versions stand for it, so it is never listed or marked as not compared.
+NOT_COMPARABLE: frozenset[str] = frozenset({"coverage-drop", "unreadable", "skipped"})
+TWIN: Mark = "paired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,19 @@ class History:
             else:
                 live.add(version.lineage)
         return live
+
+    def twin_lineages(self) -> set[int]:
+        """py:percent twins: files whose last version before any deletion was paired with a
+        notebook. The notebook stands for both, so a twin is no notebook of its own in trends."""
+        last: dict[int, str] = {}
+        for version in self.versions:
+            if version.change != "D":
+                last[version.lineage] = version.mark
+        return {lineage for lineage, mark in last.items() if mark == TWIN}
+
+    def file_lineages(self) -> set[int]:
+        """The notebooks and .py files alive at HEAD, twins not counted (their notebooks are)."""
+        return self.live_lineages() - self.twin_lineages()
 
     def only(self, lineages: set[int]) -> History:
         """The same history restricted to some files (commits stay: they carry the dates)."""

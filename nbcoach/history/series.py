@@ -11,7 +11,14 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, CommitRecord, History, Version
+from nbcoach.history.records import (
+    NOT_COMPARABLE,
+    TWIN,
+    BlobFacts,
+    CommitRecord,
+    History,
+    Version,
+)
 
 LENGTH_BUCKETS = ((1, 20), (21, 50), (51, 100), (101, None))  # 50: the long-function threshold
 COMPLEXITY_BUCKETS = ((1, 5), (6, 10), (11, 20), (21, None))  # radon ranks A, B, C, D-F
@@ -173,12 +180,18 @@ def _team_point(commit: CommitRecord, totals: list[int], marks: tuple[str, ...])
 
 
 def file_trends(history: History) -> list[FileTrend]:
-    """Per file (following renames), its score after each of its versions; busiest first."""
+    """Per file (following renames), its score after each of its versions; busiest first.
+
+    A py:percent twin is no file of its own: its notebook's trend stands for both, so twins
+    are left out (and a former twin's versions from while it was paired)."""
     commits = {c.seq: c for c in history.commits}
     paths = history.latest_paths()
     live = history.live_lineages()
+    twins = history.twin_lineages()
     points: dict[int, list[FilePoint]] = defaultdict(list)
     for version in history.versions:
+        if version.lineage in twins or version.mark == TWIN:
+            continue
         commit = commits[version.seq]
         standing = history.blobs.get(version.effective) if version.effective else None
         own = history.blobs.get(version.key) if version.key else None

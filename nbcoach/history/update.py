@@ -23,7 +23,7 @@ from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
-from nbcoach.history.records import NOT_COMPARABLE, BlobFacts, Version
+from nbcoach.history.records import NOT_COMPARABLE, TWIN, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.lint import ruff_identity
 from nbcoach.project import state_dir
@@ -48,8 +48,9 @@ class HistoryResult:
     new_commits: int = 0
     analysed: int = 0  # versions graded by this run
     paired: int = 0  # py:percent twins of this run counted with their notebooks, not graded
+    twin_versions: int = 0  # versions of twins in the new commits: their notebooks stand for them
     reused: int = 0  # versions whose grade the store already had
-    files: int = 0  # notebooks and .py files alive at HEAD
+    files: int = 0  # notebooks and .py files alive at HEAD, py:percent twins not counted
     store_bytes: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
@@ -95,7 +96,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     commits, versions = compare(planned, last, facts, shapes, common, project.commit_size)
     store.add_commits(commits, versions)
     shas = {c.seq: c.sha for c in commits}
-    live = [v for v in store.last_versions() if v.change != "D"]
+    live = [v for v in store.last_versions() if v.change != "D" and v.mark != TWIN]
     return replace(
         result,
         commits=len(line),
@@ -103,6 +104,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         analysed=sum(not job.twin for job in jobs),
         paired=sum(job.twin for job in jobs),
         reused=len(known),
+        twin_versions=sum(v.mark == TWIN and v.change != "=" for v in versions),
         files=len(live),
         store_bytes=store.size(),
         seconds=round(time.perf_counter() - started, 3),

@@ -44,12 +44,15 @@ def _ms(iso: str) -> int:
 def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-able data."""
     limits = load_config(Path(history.root)).commit_size
+    paths = history.latest_paths()
+    twins = history.live_lineages() & history.twin_lineages()
     team = team_series(history)
     # Commits that touched no graded file repeat the previous point: keep the first, the last
     # and every point where something changed, so thousands of commits stay a light page.
     changed = {v.seq for v in history.versions}
     kept = [p for i, p in enumerate(team) if p.seq in changed or i in (0, len(team) - 1)]
     trends = file_trends(history)
+    labels = legend_labels([t.path for t in trends[:CHARTED_FILES]])
     ups, downs = biggest_changes(history, 8)
     authors = author_stats(history)
     return {
@@ -62,7 +65,8 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "summary": _summary(history, team, len(authors)),
         "team": _team(history, kept),
         "distributions": _distributions(kept),
-        "files": [_file(t, i < CHARTED_FILES) for i, t in enumerate(trends)],
+        "files": [_file(t, labels[i] if i < len(labels) else None) for i, t in enumerate(trends)],
+        "twins": sorted(paths[lineage] for lineage in twins),
         "authors": [_author(a) for a in authors],
         "commits": [_commit(c) for c in history.commits if c.touched and not c.base],
         "improvements": [_change(c) for c in ups],
@@ -76,7 +80,7 @@ def _summary(history: History, team: list[TeamPoint], authors: int) -> dict[str,
     scores = [p.score for p in team if p.score is not None]
     return {
         "commits": len(history.commits),
-        "files": len(history.live_lineages()),
+        "files": len(history.file_lineages()),  # py:percent twins count with their notebooks
         "first": history.commits[0].committed if history.commits else None,
         "last": history.commits[-1].committed if history.commits else None,
         "team_first": scores[0] if scores else None,
@@ -116,16 +120,32 @@ def _distributions(kept: list[TeamPoint]) -> dict[str, Any]:
     }
 
 
-def _file(trend: FileTrend, charted: bool) -> dict[str, Any]:
+def legend_labels(paths: list[str]) -> list[str]:
+    """Each path's shortest suffix of whole names that no other path ends with: the legend
+    tells `notebooks/newcomer.py` from `src/churn/newcomer.py`, and stays short."""
+    split = [path.split("/") for path in paths]
+    labels = []
+    for index, own in enumerate(split):
+        others = [parts for i, parts in enumerate(split) if i != index]
+        size = 1
+        while size < len(own) and any(parts[-size:] == own[-size:] for parts in others):
+            size += 1
+        labels.append("/".join(own[-size:]))
+    return labels
+
+
+def _file(trend: FileTrend, label: str | None) -> dict[str, Any]:
+    """A notebook's trend; `label` (its legend entry) only for the ones charted."""
     return {
         "path": trend.path,
+        "label": None if label is None else label + ("" if trend.alive else " (deleted)"),
         "alive": trend.alive,
         "versions": len(trend.points),
         "first": trend.first,
         "latest": trend.latest,
         "change": trend.change,
         "coverage": trend.points[-1].coverage,
-        "charted": charted,
+        "charted": label is not None,
         "points": [
             {"x": _ms(p.date), "y": p.score, "raw": p.raw, "mark": p.mark, "sha": p.sha[:10]}
             for p in trend.points

@@ -34,22 +34,24 @@ def history_summary(result: HistoryResult) -> RenderableType:
     root = result.root
     store = os.path.relpath(result.store, root) if result.store.startswith(root) else result.store
     per_commit = result.store_bytes / result.commits if result.commits else 0
+    files = counted(result.files, "notebook or .py file", "notebooks and .py files")
     lines = [
         Text(
-            f"History of {root}: {result.commits} commit(s) on the first-parent line, "
-            f"{result.new_commits} new; {result.files} notebook/.py file(s) at HEAD"
+            f"History of {root}: {counted(result.commits, 'commit')} on the first-parent line, "
+            f"{result.new_commits} new; {files} at HEAD"
         ),
         Text(
             f"  graded {counted(result.analysed, 'version')}, {result.reused} already in the store"
-            + (
-                f", {counted(result.paired, 'py:percent twin')} counted with their notebooks"
-                if result.paired
-                else ""
-            )
-            + f", in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
+            f", in {result.seconds:.1f} s; store {store}: {_size(result.store_bytes)} "
             f"({_size(per_commit)} per commit)"
         ),
     ]
+    if result.twin_versions:
+        # one line for all of them, never one per version: a paired repository changes its
+        # twins in most commits (those changed with their notebooks need no grade at all)
+        twins = _twins_counted(result.twin_versions, "py:percent twin version")
+        ungraded = f", {result.paired} of them not graded" if result.paired else ""
+        lines.append(Text(f"  {twins}{ungraded}"))
     lines += [Text(f"  note: {note}") for note in result.notes]
     for version, sha in result.marked[:10]:
         lines.append(Text(f"  not compared ({version.mark}): {version.path} at {sha[:10]}"))
@@ -57,6 +59,11 @@ def history_summary(result: HistoryResult) -> RenderableType:
         more = counted(len(result.marked) - 10, "more version")
         lines.append(Text(f"  ... and {more} not compared"))
     return Group(*lines)
+
+
+def _twins_counted(number: int, noun: str = "py:percent twin") -> str:
+    notebooks = "its notebook" if number == 1 else "their notebooks"
+    return f"{counted(number, noun)} counted with {notebooks}"
 
 
 def _size(count: float) -> str:
@@ -99,7 +106,8 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
     trends = [t for t in file_trends(history) if t.points]
     if not trends:
         return Text(
-            f"No notebooks or .py files in {len(commits)} commit(s) of history; nothing to trend."
+            f"No notebooks or .py files in {counted(len(commits), 'commit')} of history; "
+            "nothing to trend."
         )
     team = [p for p in team_series(history)]
     scored = [p for p in team if p.score is not None]
@@ -115,10 +123,12 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
 
 def _headline(history: History, team: list[TeamPoint], scored: list[TeamPoint]) -> Text:
     first, last = history.commits[0], history.commits[-1]
+    twins = len(history.live_lineages() & history.twin_lineages())
     text = Text(
-        f"Score trends: {counted(len(history.live_lineages()), 'file')} at HEAD, "
-        f"{counted(len(history.commits), 'commit')}, {first.committed[:10]} to "
-        f"{last.committed[:10]}\n"
+        f"Score trends: {counted(len(history.file_lineages()), 'file')} at HEAD"
+        + (f" ({_twins_counted(twins)})" if twins else "")
+        + f", {counted(len(history.commits), 'commit')}, "
+        f"{first.committed[:10]} to {last.committed[:10]}\n"
     )
     if scored:
         change = (scored[-1].score or 0) - (scored[0].score or 0)
@@ -207,7 +217,6 @@ def _not_compared(history: History) -> RenderableType:
             f"{_score(change.after)} not counted",
             "unreadable": f"unreadable: {own.reason if own else ''}",
             "skipped": f"not graded: {own.reason if own else ''}",
-            "paired": "py:percent twin of a notebook; graded with the notebook",
         }.get(change.version.mark, change.version.mark)
         table.add_row(
             change.version.mark,

@@ -59,6 +59,7 @@
     });
     box.appendChild(tableNode);
   }
+  function counted(n, noun, plural) { return n + " " + (n === 1 ? noun : plural || noun + "s"); }
   function coloured(text, value) { return el("span", text, value > 0 ? "good" : value < 0 ? "bad" : ""); }
 
   var s = data.summary;
@@ -111,7 +112,7 @@
     data: { datasets: data.files.filter(function (f) { return f.charted; }).map(function (f, i) {
       var colour = palette[i % palette.length];
       return {
-        label: f.path.split("/").pop(), borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
+        label: f.label, borderColor: colour, backgroundColor: colour, stepped: "before", spanGaps: true,
         data: f.points.map(function (p) { return { x: p.x, y: p.y, mark: p.mark, raw: p.raw, sha: p.sha }; }),
         pointStyle: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? "triangle" : "circle"; },
         pointRadius: function (c) { var p = c.raw; return p && p.mark && p.mark !== "new" ? 6 : 2.5; }
@@ -205,6 +206,10 @@
   table("files", ["notebook", "versions", "first", "latest", "change", "cells analysed"], data.files.map(function (f) {
     return [f.path + (f.alive ? "" : " (deleted)"), f.versions, fmt(f.first), fmt(f.latest), coloured(signed(f.change), f.change), f.coverage];
   }), [false, true, true, true, true, true]);
+  if (data.twins.length) {
+    document.getElementById("files").appendChild(el("p", counted(data.twins.length, "py:percent twin") +
+      " counted with " + (data.twins.length === 1 ? "its notebook" : "their notebooks") + ": " + data.twins.join(", "), "muted"));
+  }
   table("authors", ["author", "commits", "score change", "improved", "regressed", "added", "coverage drops", "big-bang", "median lines"],
     data.authors.map(function (a) {
       return [a.name, a.commits, coloured(signed(a.score_change), a.score_change), a.improvements, a.regressions, a.added,
