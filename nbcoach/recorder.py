@@ -51,13 +51,14 @@ def _reseed(*_):
             pass
 
 
-class _SeedEachCell(importlib.abc.MetaPathFinder):
-    """Seed again before every cell, not only at start: the kernel's own start-up draws from
-    `random` a varying number of times, so a seed set once left an unseeded cell printing other
-    numbers in two runs of the same notebook (a verification that failed now and then)."""
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Calls `then(module)` right after `name` is first imported."""
+
+    def __init__(self, name, then):
+        self.name, self.then = name, then
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "IPython.core.interactiveshell":
+        if fullname != self.name:
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(fullname)
@@ -67,19 +68,26 @@ class _SeedEachCell(importlib.abc.MetaPathFinder):
 
         def exec_module(module):
             execute(module)
-            init = module.InteractiveShell.__init__
-
-            def __init__(self, *args, **kwargs):
-                init(self, *args, **kwargs)
-                self.events.register("pre_run_cell", _reseed)
-
-            module.InteractiveShell.__init__ = __init__
+            self.then(module)
 
         spec.loader.exec_module = exec_module
         return spec
 
 
-sys.meta_path.insert(0, _SeedEachCell())
+def _seed_each_cell(module):
+    """Seed again before every cell, not only at start: the kernel's own start-up draws from
+    `random` a varying number of times, so a seed set once left an unseeded cell printing other
+    numbers in two runs of the same notebook (a verification that failed now and then)."""
+    init = module.InteractiveShell.__init__
+
+    def __init__(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.events.register("pre_run_cell", _reseed)
+
+    module.InteractiveShell.__init__ = __init__
+
+
+sys.meta_path.insert(0, _AfterImport("IPython.core.interactiveshell", _seed_each_cell))
 
 '''
 
@@ -160,25 +168,7 @@ def _wrap(module):
         setattr(module, name, _record(name, function))
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path, target=None):
-        if fullname != _MODULE:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        execute = spec.loader.exec_module
-
-        def exec_module(module):
-            execute(module)
-            _wrap(module)
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
-sys.meta_path.insert(0, _Finder())
+sys.meta_path.insert(0, _AfterImport(_MODULE, _wrap))
 
 
 '''
