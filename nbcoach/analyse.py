@@ -144,6 +144,7 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         candidates=_candidates(functions),
         suppressions=suppressions,
         cell_lines=notebook.cell_lines,
+        magic_bound=_magic_bound(analysed),
         unanalysed_cells=tuple(
             (cell.number, code_line_count(cell.masked.source))
             for cell in python_cells
@@ -162,6 +163,24 @@ def _deep_recursion() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(previous)
+
+
+def _magic_bound(cells: list[ParsedCell]) -> tuple[str, ...]:
+    """Names bound on lines that were magics (`%time total = f()` is masked as `total = f()`):
+    ruff reads such a line as a magic and would call every later use an undefined name."""
+    bound: set[str] = set()
+    for cell in cells:
+        lines = {item.line for item in cell.masked.masked}
+        if not lines or cell.tree is None:
+            continue
+        for node in ast.walk(cell.tree):
+            if getattr(node, "lineno", None) not in lines:
+                continue
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+            elif isinstance(node, ast.alias):
+                bound.add((node.asname or node.name).split(".")[0])
+    return tuple(sorted(bound))
 
 
 def _collect_facts(cells: list[ParsedCell]) -> tuple[list[ParsedCell], list[CellFacts]]:

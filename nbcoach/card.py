@@ -7,6 +7,7 @@ from dataclasses import asdict, replace
 
 from nbcoach import coaching, scoring, suppress
 from nbcoach.config import Config
+from nbcoach.lint import without_magic_blind_spots
 from nbcoach.model import Analysis, Finding, ReportCard
 from nbcoach.scoring import syntax_subject
 
@@ -25,7 +26,12 @@ def build_card(
     if analysis.status != "ok":
         return base
     script = analysis.format == "script"
-    lint = suppress.apply(lint_findings, analysis.suppressions, config.ignore, script)
+    lint = suppress.apply(
+        without_magic_blind_spots(lint_findings, analysis.magic_bound),
+        analysis.suppressions,
+        config.ignore,
+        script,
+    )
     findings = tuple(sorted([*analysis.findings, *lint], key=_order))
     weights = asdict(config.weights)
     unanalysed = _unanalysed(analysis, findings)

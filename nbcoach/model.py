@@ -331,6 +331,8 @@ class Analysis:
     cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py
     # (cell number, code lines) of each Python cell that did not parse, for scoring by coverage
     unanalysed_cells: tuple[tuple[int, int], ...] = ()
+    # names bound only inside statement magics (`%time total = f()`), which ruff cannot see
+    magic_bound: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

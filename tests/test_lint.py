@@ -71,3 +71,17 @@ def test_deficit_weighs_likely_bugs_above_style() -> None:
     assert (
         lint.deficit("F821") > lint.deficit("F401") > lint.deficit("N802") > lint.deficit("UP006")
     )
+
+
+def test_a_name_bound_inside_a_timing_magic_is_not_undefined(make_notebook) -> None:  # type: ignore[no-untyped-def]
+    # ruff reads `%time total = ...` as a magic and calls `total` undefined; nbcoach knows better
+    from nbcoach.review import ReviewOptions, review
+
+    path = make_notebook(
+        ["import math", "%time total = sum(range(10))", "print(total, math.pi, missing)"]
+    )
+    [card] = review([str(path)], ReviewOptions(use_cache=False)).cards
+    undefined = [f.message for f in card.findings if f.rule == "F821"]
+    assert undefined == ["Undefined name `missing`"]
+    ruff_says = {item.message for item in run([path])[str(path)] if item.code == "F821"}
+    assert "Undefined name `total`" in ruff_says  # what the card leaves out
