@@ -32,16 +32,16 @@ def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Fi
         identical = len({d.digest for d in definitions}) == 1
         kind = definitions[-1].kind
         cells = ", ".join(str(d.cell) for d in definitions)
-        if used_in:
+        if identical:  # cells that used it in between ran the same code: no older version
+            detail = "the copies are identical"
+            deficit = REDEFINITION_DEFICIT["identical"]
+        elif used_in:
             plural = len(used_in) > 1
             detail = (
                 f"used in cell{'s' if plural else ''} {_join(used_in)} between definitions, so "
                 f"{'those cells' if plural else 'that cell'} ran an older version"
             )
             deficit = REDEFINITION_DEFICIT["used"]
-        elif identical:
-            detail = "the copies are identical"
-            deficit = REDEFINITION_DEFICIT["identical"]
         else:
             detail = "the bodies differ; only the last one is live"
             deficit = REDEFINITION_DEFICIT["changed"]

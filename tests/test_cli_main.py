@@ -11,7 +11,7 @@ def test_a_command_exit_code_reaches_the_shell():
     assert failed_gate.returncode == 1
     # exit 1 is never silent: the notebook under the bar is named on stderr, with its score
     assert failed_gate.stderr.splitlines() == [
-        f"nbcoach: 1 notebook below fail-under 50: {newcomer} (34.1)"
+        f"nbcoach: 1 notebook below fail-under 50: {newcomer} (34.8)"
     ]
     passed_gate = run_cli("report", "--compact", "--fail-under", "10", clean)
     assert passed_gate.returncode == 0 and passed_gate.stderr == ""

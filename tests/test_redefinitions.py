@@ -35,6 +35,14 @@ def test_identical_copies_and_unused_changes_cost_less() -> None:
     )
     assert "identical" in identical.message and "bodies differ" in changed.message
     assert identical.deficit < changed.deficit < used.deficit
+    # cells that used an identical copy in between ran the same code, not an older version
+    identical_used = only(
+        analyse(["def f():\n    return 1", "f()", "def f():\n    return 1"]), "redefined-function"
+    )
+    assert identical_used.message == (
+        "function `f` is defined 2 times (cells 1, 3); the copies are identical"
+    )
+    assert identical_used.deficit == identical.deficit
 
 
 def test_recursion_inside_the_body_is_not_a_use_between_definitions() -> None:
