@@ -235,6 +235,14 @@ def to_findings(
     return findings
 
 
+def ruff_rule_text(code: str) -> str | None:
+    """`ruff rule CODE`: what ruff says of one of its rules, or None when it has no such rule."""
+    completed = subprocess.run(
+        [ruff_binary(), "rule", code], capture_output=True, text=True, check=False
+    )
+    return completed.stdout if completed.returncode == 0 else None
+
+
 _UNDEFINED = re.compile(r"Undefined name `(.+)`")
 
 

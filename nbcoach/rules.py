@@ -203,3 +203,11 @@ def rule_help(rule_id: str) -> str:
     if rule is not None:
         return rule.fix
     return f"see `ruff rule {rule_id}`"
+
+
+def closest(text: str) -> str | None:
+    """The rule id a mistyped one most likely meant (`long-functon` -> `long-function`)."""
+    import difflib
+
+    found = difflib.get_close_matches(text.lower(), list(RULES_BY_ID), n=1, cutoff=0.75)
+    return found[0] if found else None

@@ -205,6 +205,7 @@ def test_colour_on_a_terminal_and_never_with_no_color_or_a_pipe() -> None:
         check=False,
     )
     assert "\x1b[" not in piped.stdout and "newcomer.ipynb   F" in piped.stdout
+    assert not [line for line in piped.stdout.splitlines() if line != line.rstrip()]
 
 
 def test_rules_lists_and_explains(tmp_path: Path) -> None:
@@ -218,6 +219,18 @@ def test_rules_lists_and_explains(tmp_path: Path) -> None:
     assert ruff_rule.returncode == 0 and "unused-import" in ruff_rule.stdout
     unknown = run_cli("rules", "no-such-rule", cwd=tmp_path)
     assert unknown.returncode == 2 and "unknown rule 'no-such-rule'" in unknown.stderr
+    typo = run_cli("rules", "long-functon", cwd=tmp_path)
+    assert typo.returncode == 2 and "did you mean 'long-function'?" in typo.stderr
+    lower = run_cli("rules", "f401", cwd=tmp_path)
+    assert lower.returncode == 0 and lower.stdout.startswith("F401 is a ruff rule")
+
+
+def test_all_lists_every_function_and_candidate_too() -> None:
+    args = ["report", "--no-cache", str(EXAMPLES / "newcomer.ipynb")]
+    some, every = run_cli(*args).stdout, run_cli(*args, "--all").stdout
+    assert "2 more with --all" in some and "more with --all" not in every
+    assert "  A     needs_call" in every and "  A     needs_call" not in some
+    assert "`safe_float`, `pct`, `needs_call`" in every and " and 2 more" in some
 
 
 def test_version_and_help() -> None:

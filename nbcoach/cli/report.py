@@ -106,7 +106,11 @@ def report(
         renderable = report_renderable(result, full, max_findings=0 if show_all else 15)
         if output is None:
             out = console(no_color)
-            out.print(renderable, soft_wrap=not out.is_terminal)
+            if out.is_terminal:
+                out.print(renderable)
+            else:  # a pipe or a file: the same text without the padding rich adds to lines
+                sys.stdout.write(capture(renderable))
+                sys.stdout.flush()
             raise typer.Exit(_exit_code(result))
         text = capture(renderable)
     if output is not None:

@@ -28,16 +28,17 @@ def rules(
             f"{rule.id} ({rule.category})\n\n{rule.summary}\n\nWhy it matters: {rule.why}\n\nHow to fix it: {rule.fix}"
         )
         return
-    if rule_id[:1].isalpha() and rule_id[:1].isupper() and any(ch.isdigit() for ch in rule_id):
-        import subprocess
+    code = rule_id.upper()
+    if code[:1].isalpha() and any(ch.isdigit() for ch in code):
+        from nbcoach.lint import ruff_rule_text
 
-        from nbcoach.lint import ruff_binary
-
-        completed = subprocess.run(
-            [ruff_binary(), "rule", rule_id], capture_output=True, text=True, check=False
-        )
-        if completed.returncode == 0:
-            typer.echo(f"{rule_id} is a ruff rule; nbcoach counts it in the lint category.\n")
-            typer.echo(completed.stdout, nl=False)
+        text = ruff_rule_text(code)
+        if text is not None:
+            typer.echo(f"{code} is a ruff rule; nbcoach counts it in the lint category.\n")
+            typer.echo(text, nl=False)
             return
-    raise UsageError(f"unknown rule {rule_id!r}; `nbcoach rules` lists them all")
+    from nbcoach.rules import closest
+
+    near = closest(rule_id)
+    hint = f"did you mean {near!r}? " if near else ""
+    raise UsageError(f"unknown rule {rule_id!r}; {hint}`nbcoach rules` lists them all")

@@ -135,11 +135,17 @@ def card_html(card: ReportCard, full: bool = True, max_findings: int = 15) -> st
         if card.strengths:
             items = "".join(f"<li>{escape(s)}</li>" for s in card.strengths)
             parts.append(f'<h3>Already good</h3><ul class="good">{items}</ul>')
+        everything = max_findings <= 0  # --all: every function and candidate too
         if card.functions:
-            parts.append(functions_html(card))
+            parts.append(functions_html(card, len(card.functions) if everything else 8))
         if card.candidates:
-            shown = ", ".join(f"<code>{escape(n)}</code>" for n in card.candidates[:5])
-            more = f" and {len(card.candidates) - 5} more" if len(card.candidates) > 5 else ""
+            listed = card.candidates if everything else card.candidates[:5]
+            shown = ", ".join(f"<code>{escape(n)}</code>" for n in listed)
+            more = (
+                f" and {len(card.candidates) - 5} more"
+                if len(card.candidates) > len(listed)
+                else ""
+            )
             parts.append(
                 f"<h3>Ready to move into a module</h3><div>(no hidden inputs): {shown}{more}</div>"
             )
@@ -205,7 +211,7 @@ def functions_html(
 ) -> str:
     rows = "".join(_function_row(s, card.format, where_prefix) for s in card.functions[:limit])
     more = (
-        f'<div class="dim">{len(card.functions) - limit} more in --format json</div>'
+        f'<div class="dim">{len(card.functions) - limit} more with --all</div>'
         if len(card.functions) > limit
         else ""
     )

@@ -54,11 +54,17 @@ def card_renderable(card: ReportCard, full: bool = True, max_findings: int = 15)
         if card.strengths:
             parts.append(Text("Already good", style="bold"))
             parts.extend(Text.assemble(("  + ", "green"), strength) for strength in card.strengths)
+        everything = max_findings <= 0  # --all: every function and candidate too
         if card.functions:
-            parts.append(_functions(card))
+            parts.append(_functions(card, len(card.functions) if everything else 8))
         if card.candidates:
-            shown = ", ".join(f"`{name}`" for name in card.candidates[:5])
-            more = f" and {len(card.candidates) - 5} more" if len(card.candidates) > 5 else ""
+            listed = card.candidates if everything else card.candidates[:5]
+            shown = ", ".join(f"`{name}`" for name in listed)
+            more = (
+                f" and {len(card.candidates) - 5} more"
+                if len(card.candidates) > len(listed)
+                else ""
+            )
             parts.append(
                 Text.assemble(
                     ("Ready to move into a module", "bold"), f" (no hidden inputs): {shown}{more}"
@@ -164,7 +170,7 @@ def _functions(card: ReportCard, limit: int = 8) -> Table:
             str(f.parameters),
         )
     if len(card.functions) > limit:
-        table.caption = f"{len(card.functions) - limit} more in --format json"
+        table.caption = f"{len(card.functions) - limit} more with --all"
     return table
 
 
