@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbcoach.errors import ConfigError, InputError
+from nbcoach.language import language_from_metadata
 from nbcoach.model import Cell, CellKind, Notebook
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ def read_text_notebook(text: str, path: str) -> Notebook:
         path=path,
         format="percent",
         cells=tuple(cells),
-        language="python",
+        # a twin written from an R notebook says so in its header: it must be skipped, not graded
+        language=language_from_metadata(dict(document.metadata)) or "python",
         nbformat="",
         notes=(),
         cell_lines=cell_start_lines(text, len(cells)),

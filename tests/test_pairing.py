@@ -234,3 +234,20 @@ def test_a_configuration_does_not_turn_plain_modules_into_pairs(tmp_path: Path) 
     assert find_pair(module) is None
     assert sync([str(tmp_path)]) == []  # nothing to sync: no src/pkg/__init__.ipynb appears
     assert not module.with_suffix(".ipynb").exists()
+
+
+def test_a_text_twin_of_an_r_notebook_keeps_its_language(tmp_path: Path) -> None:
+    # an R notebook's py:percent twin must be skipped like the notebook, not graded as Python
+    from nbcoach.review import ReviewOptions, review
+
+    twin = tmp_path / "r_kernel.py"
+    twin.write_text(
+        "# ---\n# jupyter:\n#   kernelspec:\n#     display_name: R\n#     language: R\n"
+        "#     name: ir\n# ---\n\n# %%\nx <- c(1, 2, 3)\nprint(mean(x))\n",
+        encoding="utf-8",
+    )
+    [card] = review([str(twin)], ReviewOptions(use_cache=False)).cards
+    assert (card.status, card.reason) == (
+        "skipped",
+        "kernel language is R; nbcoach grades Python notebooks",
+    )
