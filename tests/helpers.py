@@ -1,15 +1,17 @@
-"""Analyse notebooks built in the test, through the same public path the CLI uses; read the
-gate's verdict lines out of command output."""
+"""Analyse notebooks built in the test, through the same public path the CLI uses; compare
+with golden files; read the gate's verdict lines out of command output."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import nbformat
+import pytest
 
-from conftest import Cells, build_notebook
+from conftest import GOLDEN, Cells, build_notebook
 from nbcoach.analyse import analyse_bytes
 from nbcoach.config import Config
 from nbcoach.model import Analysis, Finding
@@ -69,3 +71,15 @@ def gate_lines(output: str) -> dict[str, GateLine]:
             match["verdict"],
         )
     return found
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """`actual` must equal tests/golden/NAME. A missing golden file, or one that differs while
+    NBCOACH_UPDATE_GOLDEN=1, is written and the test fails until it is reviewed by eye: a
+    golden file is never written and compared in the same run."""
+    path = GOLDEN / name
+    update = os.environ.get("NBCOACH_UPDATE_GOLDEN", "") not in ("", "0")
+    if not path.exists() or (update and path.read_text(encoding="utf-8") != actual):
+        path.write_text(actual, encoding="utf-8")
+        pytest.fail(f"wrote {path}: review it (git diff), then run the tests again")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
