@@ -100,3 +100,12 @@ def run_cli(
         check=False,
         timeout=300,
     )
+
+
+def run_cli_ok(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """run_cli for a run that must succeed: exit code 0, or the test fails showing stderr."""
+    done = run_cli(*args, cwd=cwd, env=env)
+    assert done.returncode == 0, f"nbcoach {' '.join(args)}: exit {done.returncode}\n{done.stderr}"
+    return done

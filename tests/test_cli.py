@@ -220,6 +220,7 @@ def test_rules_lists_and_explains(tmp_path: Path) -> None:
     listing = listed.stdout
     assert RULES and all(rule.id in listing for rule in RULES)
     explained = run_cli("rules", "reassigned-variable", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
     assert "Why it matters:" in explained.stdout and "How to fix it:" in explained.stdout
     ruff_rule = run_cli("rules", "F401", cwd=tmp_path)
     assert ruff_rule.returncode == 0 and "unused-import" in ruff_rule.stdout

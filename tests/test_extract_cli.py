@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, run_cli_ok
 from helpers import assert_golden
 
 
@@ -30,7 +30,9 @@ def test_candidates_list_what_moves_and_why_the_rest_stays(project: Path) -> Non
 
 
 def test_the_report_step_command_is_a_dry_run_with_diffs(project: Path) -> None:
-    report = json.loads(run_cli("report", "--format", "json", "newcomer.ipynb", cwd=project).stdout)
+    report = json.loads(
+        run_cli_ok("report", "--format", "json", "newcomer.ipynb", cwd=project).stdout
+    )
     command = report["notebooks"][0]["extraction_step"]["command"]
     assert command == "nbcoach extract newcomer.ipynb --function parse_date"
     before = (project / "newcomer.ipynb").read_bytes()

@@ -349,6 +349,7 @@ def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitR
     new_score = after.blobs[after.versions[0].key].score
     assert old_score == 100.0 and new_score is not None and new_score < old_score
     report = run_cli("report", "--format", "json", "--no-cache", "tool.py", cwd=repo.path)
+    assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["notebooks"][0]["score"] == new_score
 
 
@@ -439,6 +440,7 @@ def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Pa
     before = load_history(repo.path)
     ruff.upgrade()
     second = run_cli("history", cwd=repo.path, env=ruff.env)
+    assert second.returncode == 0, second.stderr
     after = load_history(repo.path)
     assert "every version is graded again" in second.stdout
     assert before.blobs[before.versions[0].key].findings == 1
