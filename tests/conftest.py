@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
+
+from gitrepo import GIT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -72,11 +74,16 @@ def make_notebook(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Every report in the test session caches into a throwaway folder, never into the checkout.
-    import tempfile
-
-    os.environ.setdefault("NBCOACH_CACHE_DIR", tempfile.mkdtemp(prefix="nbcoach-test-cache-"))
+@pytest.fixture(scope="session", autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The whole session, and every process it starts, runs git blind to the developer's git
+    configuration (GIT_ENV) and caches reports in a throwaway folder, never in the checkout."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in GIT_ENV.items():
+            patch.setenv(name, value)
+        if not os.environ.get("NBCOACH_CACHE_DIR"):
+            patch.setenv("NBCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("nbcoach-cache")))
+        yield
 
 
 def run_cli(
@@ -93,3 +100,12 @@ def run_cli(
         check=False,
         timeout=300,
     )
+
+
+def run_cli_ok(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """run_cli for a run that must succeed: exit code 0, or the test fails showing stderr."""
+    done = run_cli(*args, cwd=cwd, env=env)
+    assert done.returncode == 0, f"nbcoach {' '.join(args)}: exit {done.returncode}\n{done.stderr}"
+    return done

@@ -145,8 +145,16 @@ def _module_sound(plan: ExtractionPlan) -> list[str]:
         capture_output=True,
         check=False,
     )
-    undefined = [item["message"] for item in json.loads(completed.stdout or b"[]")]
-    problems = [f"module: {message}" for message in undefined]
+    # ruff exits 0 (nothing found) or 1 (found some), with a JSON list either way; anything
+    # else means it did not check the module, which must never read as "no undefined names"
+    try:
+        reported = json.loads(completed.stdout) if completed.returncode in (0, 1) else None
+    except ValueError:
+        reported = None
+    if not isinstance(reported, list):
+        error = completed.stderr.decode(errors="replace").strip() or "no JSON on stdout"
+        return [f"ruff could not check the module (exit {completed.returncode}): {error}"]
+    problems = [f"module: {item['message']}" for item in reported]
     bound = set()
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

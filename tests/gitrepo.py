@@ -6,12 +6,17 @@ import os
 import subprocess
 from pathlib import Path
 
+# Every git the tests start (these helpers, nbcoach's own calls, pre-commit's) sees this, so a
+# developer's ~/.gitconfig or /etc/gitconfig (hooks, signing, templates, default branch, an
+# identity or its absence) can neither break a test nor make it pass. conftest applies it to
+# the whole session; the helpers below also pass it explicitly.
 GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_AUTHOR_NAME": "Test Author",
     "GIT_AUTHOR_EMAIL": "author@example.com",
     "GIT_COMMITTER_NAME": "Test Author",
     "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 
 from conftest import Cells, build_notebook
+from gitrepo import GIT_ENV
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -25,8 +26,7 @@ class GitRepo:
     def env(self, author: tuple[str, str], date: str) -> dict[str, str]:
         return {
             **os.environ,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
+            **GIT_ENV,
             "GIT_AUTHOR_NAME": author[0],
             "GIT_AUTHOR_EMAIL": author[1],
             "GIT_COMMITTER_NAME": author[0],

@@ -69,7 +69,10 @@ def test_report_never_runs_notebook_code(tmp_path: Path) -> None:
     code = f"open({str(marker)!r}, 'w').write('ran')\nimport os\nos.system('touch {marker}')"
     from helpers import analyse as analyse_cells
 
-    analyse_cells([code, f"%%bash\ntouch {marker}", f"!touch {marker}"])
+    analysis = analyse_cells([code, f"%%bash\ntouch {marker}", f"!touch {marker}"])
+    # every cell was read: the Python ones analysed, the bash cell known to be another language
+    assert analysis.status == "ok"
+    assert (analysis.metrics.python_cells, analysis.metrics.analysed_cells) == (2, 2)
     assert not marker.exists()
 
 

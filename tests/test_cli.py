@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -204,16 +205,23 @@ def test_colour_on_a_terminal_and_never_with_no_color_or_a_pipe() -> None:
         env=env,
         check=False,
     )
-    assert "\x1b[" not in piped.stdout and "newcomer.ipynb   F" in piped.stdout
+    assert piped.returncode == 0, piped.stderr
+    assert "\x1b[" not in piped.stdout
+    # the card's title line, whole: path, grade, score
+    title = re.escape(str(EXAMPLES / "newcomer.ipynb")) + r" {3}F {3}\d{1,3}\.\d/100"
+    assert re.search(f"^{title}$", piped.stdout, re.M), piped.stdout
     assert not [line for line in piped.stdout.splitlines() if line != line.rstrip()]
 
 
 def test_rules_lists_and_explains(tmp_path: Path) -> None:
-    listing = run_cli("rules", cwd=tmp_path).stdout
+    listed = run_cli("rules", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
     from nbcoach.rules import RULES
 
-    assert all(rule.id in listing for rule in RULES)
+    listing = listed.stdout
+    assert RULES and all(rule.id in listing for rule in RULES)
     explained = run_cli("rules", "reassigned-variable", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
     assert "Why it matters:" in explained.stdout and "How to fix it:" in explained.stdout
     ruff_rule = run_cli("rules", "F401", cwd=tmp_path)
     assert ruff_rule.returncode == 0 and "unused-import" in ruff_rule.stdout
@@ -236,8 +244,10 @@ def test_all_lists_every_function_and_candidate_too() -> None:
 def test_version_and_help() -> None:
     from nbcoach import __version__
 
-    assert run_cli("--version").stdout.strip() == f"nbcoach {__version__}"
-    assert "report" in run_cli("--help").stdout
+    shown = run_cli("--version")
+    assert shown.returncode == 0 and shown.stdout.strip() == f"nbcoach {__version__}"
+    helped = run_cli("--help")
+    assert helped.returncode == 0 and "report" in helped.stdout
 
 
 def test_an_unknown_option_exits_2_with_a_usage_line() -> None:

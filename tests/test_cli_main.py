@@ -63,4 +63,5 @@ def test_the_cli_never_pays_for_the_slow_iri_checker(tmp_path):
         "print(sys.modules.get('rfc3987_syntax') is None, 'jupytext' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["True", "True"], done.stdout + done.stderr

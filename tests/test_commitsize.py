@@ -115,4 +115,5 @@ def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path
     text.write_text(text.read_text().replace("v1 = x + 1", "v1 = x + 10", 1))
     repo.git("add", "a.py")
     edited = run_cli("commit-size", cwd=repo.path)
+    assert edited.returncode == 0, edited.stderr
     assert "2 changed source lines, 1 functions" in edited.stdout

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,8 +81,27 @@ def test_flags_win_over_the_file(tmp_path: Path) -> None:
     assert load_config(tmp_path, {"fail_under": 80.0}).fail_under == 80.0
 
 
+def test_fingerprint_is_stable_across_processes_and_orderings() -> None:
+    """A cache key must not depend on the process (hash seeds, set order) that computed it."""
+    names = ("df", "ax*", "model", "x", "y")
+    probe = (
+        "from nbcoach.config import Config\n"
+        f"print(Config(extend_allow_reassign={names!r}).fingerprint())\n"
+    )
+    fingerprints = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        fingerprints.add(done.stdout.strip())
+    assert fingerprints == {Config(extend_allow_reassign=names[::-1]).fingerprint()}
+
+
 def test_fingerprint_changes_with_what_changes_an_analysis() -> None:
-    assert Config().fingerprint() == Config().fingerprint()
     assert Config().fingerprint() != Config(extend_allow_reassign=("df",)).fingerprint()
     assert Config().fingerprint() != Config(lint=False).fingerprint()
 

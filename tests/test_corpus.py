@@ -35,6 +35,7 @@ def test_every_corpus_notebook_is_reported_and_errors_are_only_unreadable_files(
                 f"{path.name} is readable by nbformat but reported as error: {card['reason']}"
             )
         if card["status"] == "ok":
-            assert card["grade"] in "ABCDF" and 0 <= card["score"] <= 100
+            assert card["grade"] in {"A", "B", "C", "D", "F"}, card["grade"]
+            assert 0 <= card["score"] <= 100
             for finding in card["findings"]:
                 assert finding["rule"] and finding["location"].startswith(card["path"])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from browser import is_blank, visit
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
 from nbcoach.history import load_history, update_history
 from nbcoach.history.runs import Runs
@@ -76,17 +78,21 @@ def team_repo(path: Path) -> GitRepo:
     return repo
 
 
+LOCK_HASH = "6692e40e278822e9029df61cb8ec4bb43ae12a876080245f78778f35447f7ea1"
+RUN_RECORD_SCHEMA = json.loads((ROOT / "docs" / "run-record.schema.json").read_text("utf-8"))
+
+
 def write_runs(repo: GitRepo) -> None:
     records = [
         {"notebook": "analysis/churn.ipynb", "status": "failed", "started": "2024-02-01T10:00:00Z",
          "duration_s": 3.2, "failing_cell": 4, "error": "KeyError: 'k1'", "lock": "requirements.lock",
-         "lock_hash": "abc123def4567890", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+         "lock_hash": LOCK_HASH, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
         {"notebook": "analysis/churn.ipynb", "status": "ok", "started": "2024-02-02T10:00:00Z",
          "duration_s": 2.5, "failing_cell": None, "error": None, "lock": "requirements.lock",
-         "lock_hash": "abc123def4567890", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+         "lock_hash": LOCK_HASH, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
         {"notebook": "analysis/forecast.ipynb", "status": "timeout", "started": "2024-02-02T11:00:00Z",
          "duration_s": 600.0, "failing_cell": 2, "error": "cell timed out after 600 s", "lock": None,
-         "lock_hash": "", "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
+         "lock_hash": None, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0"},
         {"notebook": "analysis/churn.ipynb", "status": "failed", "started": "2024-02-03T10:00:00Z",
          "duration_s": 2.0, "failing_cell": 4, "error": "ImportError: newest pandas", "lock": None,
          "lock_hash": None, "python": "3.11.7", "packages": {}, "nbcoach_version": "0.1.0",
@@ -95,7 +101,19 @@ def write_runs(repo: GitRepo) -> None:
     state = repo.path / ".nbcoach"
     state.mkdir(exist_ok=True)
     # as docs/run-records.md describes them (schema 1), and a line cut short at the end
-    full = [{"schema_version": 1, "environment": "current", "drift": [], **r} for r in records]
+    full = [
+        {
+            "schema_version": 1,
+            "environment": "current",
+            "output": f".nbcoach/runs/{r['notebook']}",
+            "parameters": {},
+            "drift": [],
+            **r,
+        }
+        for r in records
+    ]
+    for record in full:
+        jsonschema.validate(record, RUN_RECORD_SCHEMA)  # what `nbcoach run` writes, no less
     lines = [json.dumps(r) for r in full] + ['{"half a line']
     (state / "runs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -240,3 +258,76 @@ def test_dashboard_of_a_paired_repository_in_a_real_browser(tmp_path: Path) -> N
         in result["files"]
     )
     assert not is_blank(screenshot)
+
+
+def _page_data(page: Path) -> dict[str, object]:
+    """The JSON the page draws from, as embedded in it."""
+    html = page.read_text(encoding="utf-8")
+    found = re.search(
+        r'<script type="application/json" id="nbcoach-data">(.*?)</script>', html, re.S
+    )
+    assert found is not None, "no data block in the page"
+    return json.loads(found.group(1))  # type: ignore[no-any-return]
+
+
+def _bucket(value: int, upper_bounds: tuple[int, ...]) -> int:
+    """Which histogram bar a value falls in: bars end at each upper bound, the last is open."""
+    return next((i for i, bound in enumerate(upper_bounds) if value <= bound), len(upper_bounds))
+
+
+def _buckets_from_store(store: Path, shas: list[str]) -> tuple[list[list[int]], list[list[int]]]:
+    """Every length and complexity bar of every charted commit, recounted with plain SQL from
+    the history store: per file, the version standing after the commit (its `effective` blob,
+    when that blob was graded), and every function of that blob."""
+    lengths = [[0] * len(shas) for _ in range(4)]
+    complexities = [[0] * len(shas) for _ in range(4)]
+    with sqlite3.connect(store) as db:
+        for column, sha in enumerate(shas):
+            [(seq,)] = db.execute("SELECT seq FROM commits WHERE sha LIKE ?", (sha + "%",))
+            standing = db.execute(
+                "SELECT v.effective FROM versions v WHERE v.seq = (SELECT MAX(seq) FROM versions"
+                " WHERE lineage = v.lineage AND seq <= ?)",
+                (seq,),
+            ).fetchall()
+            for (key,) in standing:
+                row = db.execute(
+                    "SELECT functions FROM blobs WHERE key = ? AND score IS NOT NULL", (key,)
+                ).fetchone()
+                for function in json.loads(row[0]) if row else []:
+                    length, complexity = function[3], function[5]  # the stored field order
+                    lengths[_bucket(length, (20, 50, 100))][column] += 1
+                    complexities[_bucket(complexity, (5, 10, 20))][column] += 1
+    return lengths, complexities
+
+
+def test_the_function_histograms_are_the_stores_functions_recounted(tmp_path: Path) -> None:
+    repo = team_repo(tmp_path / "repo")
+    page = tmp_path / "dashboard.html"
+    done = run_cli("dashboard", "-o", str(page), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    data = _page_data(page)
+    team = data["team"]
+    distributions = data["distributions"]
+    assert isinstance(team, list) and isinstance(distributions, dict)
+    assert [point["subject"] for point in team] == [
+        "churn analysis",
+        "forecast",
+        "time the loop",
+        "split analyse into helpers",
+        "inline the forecast",
+    ]
+    assert distributions["length_labels"] == [
+        "1-20 lines",
+        "21-50 lines",
+        "51-100 lines",
+        "over 100 lines",
+    ]
+    assert distributions["complexity_labels"] == ["1-5", "6-10", "11-20", "over 20"]
+    lengths, complexities = _buckets_from_store(
+        repo.path / ".nbcoach" / "history.sqlite", [point["sha"] for point in team]
+    )
+    assert distributions["length"] == lengths
+    assert distributions["complexity"] == complexities
+    # the history gives the bars something to tell: long and short, complex and simple
+    assert lengths[0][-2] > 0 and lengths[2][0] > 0 and complexities[0][-2] > 0
+    assert complexities[3][0] > 0

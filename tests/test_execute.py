@@ -64,9 +64,20 @@ def test_the_temporary_kernel_spec_is_removed_after_the_run(make_notebook, tmp_p
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    made: list[Path] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recorded_mkdtemp(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(Path(real_mkdtemp(*args, **kwargs)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recorded_mkdtemp)
     source = make_notebook(["print('hi')"])
     result = execute_notebook(source, tmp_path / "out.ipynb", cwd=tmp_path)
     assert result.status == "ok"
+    # the spec was made here (so its absence below means something), then removed
+    specs = [folder for folder in made if folder.name.startswith("nbcoach-kernel-")]
+    assert len(specs) == 1 and specs[0].parent == scratch
     assert list(scratch.iterdir()) == []
 
 

@@ -322,20 +322,10 @@ def test_the_messy_example_plans_its_candidates(tmp_path: Path) -> None:
         "from math import sqrt",
     )  # csv was only for analyse_customers
     assert {c.cell for c in plan.changes if c.source is None} == {15}
-    from conftest import GOLDEN
+    from helpers import assert_golden
 
-    golden = GOLDEN / "newcomer_extracted.py.txt"
-    assert_golden(golden, plan.module_text)
+    assert_golden("newcomer_extracted.py.txt", plan.module_text)
     ast.parse(plan.module_text)
-
-
-def assert_golden(path: Path, text: str) -> None:
-    import os
-
-    if os.environ.get("NBCOACH_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        pytest.fail(f"wrote {path.name}; review it and run again")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def test_candidates_list_every_top_level_definition(tmp_path: Path) -> None:

@@ -179,7 +179,41 @@ def test_a_py_input_extracts_from_its_paired_notebook(make_notebook: MakeNoteboo
     assert plan.notebook == str(notebook)
 
 
-def test_importable_advice_names_the_fix(make_notebook: MakeNotebook, tmp_path: Path) -> None:
+def test_the_invariant_check_reports_an_undefined_name_and_a_ruff_that_failed(
+    make_notebook: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/extract_invariants.py is what the corpus test trusts: it must see an undefined
+    name in a module, and a ruff that did not run must fail it, not pass as "nothing found"."""
+    import extract_invariants
+
+    notebook = make_notebook(CELLS)
+    original = notebook.read_bytes()
+    plan = planned(notebook)
+    apply_plan(plan)
+    assert violations(plan, original) == []
+    module = Path(plan.module)
+    module.write_text(module.read_text() + "\n\ndef later():\n    return undefined_thing\n")
+    assert violations(plan, original) == ["module: Undefined name `undefined_thing`"]
+
+    broken = tmp_path / "broken-ruff"
+    broken.write_text("#!/bin/sh\necho 'ruff: cannot start' >&2\nexit 2\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(extract_invariants, "ruff_binary", lambda: str(broken))
+    assert violations(plan, original) == [
+        "ruff could not check the module (exit 2): ruff: cannot start"
+    ]
+    silent = tmp_path / "silent-ruff"
+    silent.write_text("#!/bin/sh\nexit 1\n")  # says it found something, prints nothing
+    silent.chmod(0o755)
+    monkeypatch.setattr(extract_invariants, "ruff_binary", lambda: str(silent))
+    assert violations(plan, original) == [
+        "ruff could not check the module (exit 1): no JSON on stdout"
+    ]
+
+
+def test_importable_advice_names_the_fix(
+    make_notebook: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     notebook = make_notebook(CELLS)
     plan = planned(notebook)
     apply_plan(plan)
@@ -187,11 +221,8 @@ def test_importable_advice_names_the_fix(make_notebook: MakeNotebook, tmp_path: 
     assert "cannot import `geo.shapes`" in advice and "`nbcoach init` scaffolds one" in advice
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "geo"\n')
     assert f"{sys.executable} -m pip install -e" in importable_advice(plan, sys.executable)
-    os.environ["PYTHONPATH"] = str(tmp_path / "src")
-    try:
-        assert importable_advice(plan, sys.executable) == ""
-    finally:
-        del os.environ["PYTHONPATH"]
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "src"))
+    assert importable_advice(plan, sys.executable) == ""
 
 
 @pytest.mark.slow

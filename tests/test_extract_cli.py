@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, GOLDEN, run_cli
+from conftest import EXAMPLES, run_cli, run_cli_ok
+from helpers import assert_golden
 
 
 @pytest.fixture
@@ -20,31 +20,25 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("NBCOACH_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        pytest.fail(f"wrote {name}; review it and run again")
-    assert text == path.read_text(encoding="utf-8")
-
-
 def test_candidates_list_what_moves_and_why_the_rest_stays(project: Path) -> None:
     before = (project / "newcomer.ipynb").read_bytes()
     result = run_cli("extract", "newcomer.ipynb", "--candidates", cwd=project)
     assert result.returncode == 0, result.stderr
-    golden("newcomer_candidates.txt", result.stdout)
+    assert_golden("newcomer_candidates.txt", result.stdout)
     assert (project / "newcomer.ipynb").read_bytes() == before
     assert "\x1b[" not in result.stdout
 
 
 def test_the_report_step_command_is_a_dry_run_with_diffs(project: Path) -> None:
-    report = json.loads(run_cli("report", "--format", "json", "newcomer.ipynb", cwd=project).stdout)
+    report = json.loads(
+        run_cli_ok("report", "--format", "json", "newcomer.ipynb", cwd=project).stdout
+    )
     command = report["notebooks"][0]["extraction_step"]["command"]
     assert command == "nbcoach extract newcomer.ipynb --function parse_date"
     before = (project / "newcomer.ipynb").read_bytes()
     result = run_cli(*command.split()[1:], cwd=project)
     assert result.returncode == 0, result.stderr
-    golden("newcomer_extract_parse_date.txt", result.stdout)
+    assert_golden("newcomer_extract_parse_date.txt", result.stdout)
     assert (project / "newcomer.ipynb").read_bytes() == before
     assert not (project / "src" / "churn" / "newcomer.py").exists()
 

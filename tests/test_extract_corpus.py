@@ -51,7 +51,9 @@ def benchmark(*args: str, corpus: Path | None = None) -> subprocess.CompletedPro
 
 
 def test_the_benchmark_looks_for_the_corpus_beside_the_repository() -> None:
-    shown = " ".join(benchmark("--help").stdout.split())  # argparse wraps the help text
+    helped = benchmark("--help")
+    assert helped.returncode == 0, helped.stderr
+    shown = " ".join(helped.stdout.split())  # argparse wraps the help text
     assert f"(default: {ROOT.parent / 'shared' / 'corpus'};" in shown
 
 

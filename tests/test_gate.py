@@ -12,6 +12,7 @@ import pytest
 from nbcoach import baseline as ledger
 from tests.conftest import EXAMPLES, run_cli
 from tests.gitrepo import Repo
+from tests.helpers import GateLine, gate_lines
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
@@ -53,9 +54,14 @@ def test_a_legacy_notebook_under_its_baseline_passes(legacy: Repo) -> None:
     notebook = legacy.path / "newcomer.ipynb"
     _edit(notebook, "# churn analysis", "# churn analysis (Q3)")
     legacy.git("add", "newcomer.ipynb")
+    committed = ledger.load(legacy.path)["newcomer.ipynb"].score
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "baseline 3" in result.stdout and "ok" in result.stdout  # scores ~34, far below 70
+    # far below fail-under 70, but held only to its baseline, which it keeps
+    assert committed < 70
+    assert gate_lines(result.stdout) == {
+        "newcomer.ipynb": GateLine("newcomer.ipynb", "F", committed, committed, "+0.0", "ok")
+    }
 
 
 def test_a_new_function_over_the_limits_is_blocked_with_the_fix(legacy: Repo) -> None:
@@ -64,7 +70,8 @@ def test_a_new_function_over_the_limits_is_blocked_with_the_fix(legacy: Repo) ->
     before = (legacy.path / ".nbcoach" / "baseline.json").read_bytes()
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 1
-    assert "WORSE" in result.stdout
+    [line] = gate_lines(result.stdout).values()
+    assert (line.path, line.verdict) == ("newcomer.ipynb", "WORSE")
     assert "new function `load_all` (cell 23) is over the limits" in result.stdout
     assert "62 lines long (limit 50)" in result.stdout
     assert "next step: Split `load_all`" in result.stdout
@@ -83,6 +90,7 @@ def test_a_function_already_over_the_limits_that_grows_is_blocked(legacy: Repo) 
     legacy.git("add", "newcomer.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 1
+    assert gate_lines(result.stdout)["newcomer.ipynb"].verdict == "WORSE"
     assert "`analyse_customers` (cell 19) got worse: lines 341 -> 344" in result.stdout
 
 
@@ -115,11 +123,25 @@ def test_a_new_notebook_must_meet_fail_under(legacy: Repo, tmp_path: Path) -> No
     legacy.git("add", "copy.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 1
-    assert "new to the baseline" in result.stdout and "below fail-under 70" in result.stdout
+    [line] = gate_lines(result.stdout).values()
+    assert (line.path, line.baseline, line.delta, line.verdict) == (
+        "copy.ipynb",
+        None,
+        None,
+        "WORSE",
+    )
+    assert "below fail-under 70" in result.stdout
     # an entry recorded for it on purpose counts at once, before it is committed
     assert run_cli("baseline", "copy.ipynb", cwd=legacy.path).returncode == 0
     recorded = run_cli("gate", "--staged", cwd=legacy.path)
     assert recorded.returncode == 0, recorded.stdout
+    [again] = gate_lines(recorded.stdout).values()
+    assert (again.path, again.baseline, again.delta, again.verdict) == (
+        "copy.ipynb",
+        line.score,
+        "+0.0",
+        "ok",
+    )
 
 
 def test_only_the_staged_content_is_judged(legacy: Repo) -> None:
@@ -171,7 +193,11 @@ def test_a_tightening_dropped_with_its_commit_does_not_hold(legacy: Repo) -> Non
     legacy.git("add", "newcomer.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 0, result.stdout
-    assert f"(baseline {committed.score:.1f}, +0.0)  ok" in result.stdout
+    assert gate_lines(result.stdout) == {
+        "newcomer.ipynb": GateLine(
+            "newcomer.ipynb", "F", committed.score, committed.score, "+0.0", "ok"
+        )
+    }
     assert ledger.load(legacy.path)["newcomer.ipynb"] == committed  # back to what it holds
 
     _append_cell(notebook, LONG_FUNCTION)
@@ -192,7 +218,8 @@ def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: 
     legacy.git("add", "newcomer.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 0, result.stdout
-    assert "+0.0)  ok" in result.stdout
+    [line] = gate_lines(result.stdout).values()
+    assert (line.path, line.delta, line.verdict) == ("newcomer.ipynb", "+0.0", "ok")
     assert "function entries updated for newcomer.ipynb" in result.stdout
     assert "improvements recorded" not in result.stdout
     assert ledger.load(legacy.path)["newcomer.ipynb"].by_name["parse_date"].lines == 9

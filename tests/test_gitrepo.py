@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from gitrepo import Repo
 from history_helpers import BOB, GitRepo
 from nbcoach import gitrepo
 
@@ -43,3 +47,56 @@ def test_many_blobs_stream_without_blocking(tmp_path: Path) -> None:
     files = gitrepo.tree_files(repo.path, "HEAD")
     read = dict(gitrepo.read_blobs(repo.path, files.values()))
     assert len(read) == 300 and read[files["f7.py"]] == b"x = 7\n" * 400
+
+
+def _hostile_git_home(home: Path) -> None:
+    """A developer's ~/.gitconfig that would break or bend a test repository: a hook that
+    blocks every commit, signing without a key, another identity, another default branch."""
+    hooks = home / "hooks"
+    hooks.mkdir(parents=True)
+    (hooks / "pre-commit").write_text("#!/bin/sh\necho developer hook ran >&2\nexit 1\n")
+    (hooks / "pre-commit").chmod(0o755)
+    (home / ".gitconfig").write_text(
+        f"[core]\n\thooksPath = {hooks}\n[commit]\n\tgpgsign = true\n"
+        "[user]\n\tname = Developer\n\temail = dev@example.org\n[init]\n\tdefaultBranch = trunk\n"
+    )
+
+
+def test_git_in_the_test_session_never_reads_the_developers_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every git the tests start sees (nbcoach's own calls included): no global config."""
+    _hostile_git_home(tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    shown = subprocess.run(
+        ["git", "config", "--list", "--show-origin", "--show-scope"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode in (0, 1), shown.stderr  # 1: nothing configured anywhere
+    assert [line for line in shown.stdout.splitlines() if not line.startswith("command")] == []
+
+
+def test_the_repository_helpers_are_isolated_even_outside_the_session_setup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hostile_git_home(tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    plain = Repo(tmp_path / "plain")
+    plain.write("a.txt", "a\n")
+    plain.git("add", "a.txt")
+    plain.commit("one")
+    history = GitRepo(tmp_path / "history")
+    history.write("b.txt", "b\n")
+    history.commit("one", BOB)
+    assert plain.git("log", "-1", "--format=%an <%ae> %cn").strip() == (
+        "Test Author <author@example.com> Test Author"
+    )
+    assert history.git("log", "-1", "--format=%an <%ae> %cn") == f"{BOB[0]} <{BOB[1]}> {BOB[0]}"
+    assert plain.git("branch", "--show-current").strip() == "main"
+    assert history.git("branch", "--show-current") == "main"

@@ -7,8 +7,6 @@ from hypothesis import strategies as st
 
 from nbcoach.history.records import BlobFacts, CommitRecord, FunctionFacts, History, Version
 from nbcoach.history.series import (
-    COMPLEXITY_BUCKETS,
-    LENGTH_BUCKETS,
     biggest_changes,
     file_trends,
     team_series,
@@ -16,8 +14,9 @@ from nbcoach.history.series import (
 
 
 def blob(key: str, score: float | None, lengths: list[int]) -> BlobFacts:
+    # complexity 1 + n // 5 spreads the functions over every complexity bar (1 to 31)
     functions = tuple(
-        FunctionFacts(f"f{i}", 1, 1, n, n, 1 + n // 10, 1, 1, 100.0, f"{i}")
+        FunctionFacts(f"f{i}", 1, 1, n, n, 1 + n // 5, 1, 1, 100.0, f"{i}")
         for i, n in enumerate(lengths)
     )
     return BlobFacts(
@@ -89,11 +88,21 @@ def test_team_series_equals_recomputing_every_commit(commits: list[list[tuple]])
             assert abs(point.score - sum(scores) / len(scores)) <= 0.05 + 1e-9
         else:
             assert point.score is None
-        lengths = [f.length for b in graded for f in b.functions]
-        assert sum(point.length_buckets) == len(lengths) == point.functions
-        assert point.length_buckets[-1] == sum(n > LENGTH_BUCKETS[-1][0] - 1 for n in lengths)
-        assert len(point.complexity_buckets) == len(COMPLEXITY_BUCKETS)
+        functions = [f for b in graded for f in b.functions]
+        assert point.functions == len(functions)
+        assert point.length_buckets == bars([f.length for f in functions], (20, 50, 100))
+        assert point.complexity_buckets == bars([f.complexity for f in functions], (5, 10, 20))
         assert point.redefinitions == sum(b.redefinitions for b in graded)
+
+
+def bars(values: list[int], upper_bounds: tuple[int, ...]) -> tuple[int, ...]:
+    """A histogram counted from scratch with the documented bounds (50 lines: the long-function
+    limit; complexity 5/10/20: radon's ranks A, B, C, D-F): a bar ends at each upper bound, the
+    last one is open."""
+    counts = [0] * (len(upper_bounds) + 1)
+    for value in values:
+        counts[next((i for i, b in enumerate(upper_bounds) if value <= b), len(upper_bounds))] += 1
+    return tuple(counts)
 
 
 def test_biggest_changes_and_file_trends_follow_deltas() -> None:

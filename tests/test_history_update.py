@@ -308,12 +308,14 @@ def test_big_bang_commits_are_flagged_by_code_lines(repo: GitRepo) -> None:
     repo.commit("one more line", BOB)
     update_history(repo.path)
     history = load_history(repo.path)
+    # the giant: its def, two set-up lines, 140 x 3 loop-body lines and its return
+    giant_lines = 1 + 2 + 420 + 1
+    assert len(long_function("giant", 420).splitlines()) == giant_lines
     assert [(c.lines_added, c.big_bang) for c in history.commits] == [
         (1, False),
-        (history.commits[1].lines_added, True),
+        (giant_lines, True),  # over the 400-line limit
         (1, False),
     ]
-    assert history.commits[1].lines_added >= 400
     bob = next(a for a in author_stats(history) if a.name == BOB[0])
     assert (bob.commits, bob.big_bang) == (2, 1)
 
@@ -347,6 +349,7 @@ def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitR
     new_score = after.blobs[after.versions[0].key].score
     assert old_score == 100.0 and new_score is not None and new_score < old_score
     report = run_cli("report", "--format", "json", "--no-cache", "tool.py", cwd=repo.path)
+    assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["notebooks"][0]["score"] == new_score
 
 
@@ -380,10 +383,12 @@ def test_a_py_percent_twin_counts_once_in_commit_sizes(repo: GitRepo) -> None:
         (c.touched, c.functions_changed, c.lines_added, c.lines_removed, c.big_bang)
         for c in history.commits
     ]
-    notebook_versions = versions_of(history, "x.ipynb")
     twin_versions = versions_of(history, "x.py")
     assert [v.mark for v in twin_versions] == ["paired", "paired", "paired", "deleted"]
-    added = notebook_versions[0].lines_added
+    # six functions, each its def, two set-up lines, 30 loop-body lines and its return
+    added = 6 * (1 + 2 + 30 + 1)
+    assert sum(len(function.splitlines()) for function in functions) == added
+    assert versions_of(history, "x.ipynb")[0].lines_added == added
     assert (staged.notebooks, staged.functions) == (1, 6)
     assert sizes == [
         (1, 6, added, 0, False),  # the pair once; with the twin: 12 functions, a big bang
@@ -435,6 +440,7 @@ def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Pa
     before = load_history(repo.path)
     ruff.upgrade()
     second = run_cli("history", cwd=repo.path, env=ruff.env)
+    assert second.returncode == 0, second.stderr
     after = load_history(repo.path)
     assert "every version is graded again" in second.stdout
     assert before.blobs[before.versions[0].key].findings == 1

@@ -66,6 +66,7 @@ def test_an_existing_hook_is_chained_and_restored(tmp_path: Path) -> None:
     hook.write_text("#!/bin/sh\necho team-hook-ran\nexit 1\n")
     hook.chmod(0o755)
     result = run_cli("install-hooks", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
     assert "chained" in result.stdout and "pre-commit.pre-nbcoach" in result.stdout
     repo.write("notes.txt", "x\n")
     repo.git("add", "notes.txt")
@@ -73,8 +74,10 @@ def test_an_existing_hook_is_chained_and_restored(tmp_path: Path) -> None:
     assert blocked.returncode == 1 and "team-hook-ran" in blocked.stderr
 
     again = run_cli("install-hooks", cwd=repo.path)
+    assert again.returncode == 0, again.stderr
     assert "unchanged  pre-commit" in again.stdout  # idempotent
     removed = run_cli("install-hooks", "--uninstall", cwd=repo.path)
+    assert removed.returncode == 0, removed.stderr
     assert "restored   pre-commit" in removed.stdout
     assert hook.read_text() == "#!/bin/sh\necho team-hook-ran\nexit 1\n"
 

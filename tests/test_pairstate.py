@@ -103,8 +103,8 @@ def test_a_fresh_clone_uses_the_committed_pair_as_the_last_sync(
     repo.git("add", "analysis.ipynb", "analysis.py")
     repo.commit("paired")
     clone = tmp_path / "clone"
-    Repo.__new__(Repo).__init__  # noqa: B018 -- keep the helper import honest
-    os.system(f"git clone -q {repo.path} {clone}")
+    repo.git("clone", "-q", str(repo.path), str(clone))  # raises if the clone fails
+    assert (clone / "analysis.py").read_text() == (repo.path / "analysis.py").read_text()
     assert not (clone / ".nbcoach").exists()  # no local record in a clone
     _edit_text(clone / "analysis.py", "x = 1", "x = 5")
     assert pair_status(clone / "analysis.ipynb").state == "text-newer"

@@ -20,6 +20,7 @@ import pytest
 from nbcoach import baseline as ledger
 from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.gitrepo import Repo
+from tests.helpers import GateLine, gate_lines
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +100,13 @@ def test_first_commit_after_init_passes_with_the_legacy_notebook_under_its_basel
     assert "notebooks/churn.ipynb: wrote churn.py from churn.ipynb" in text
     assert "(staged notebooks/churn.py)" in text
     # legacy: ~34/100 with fail-under 70, but it is in the baseline, so it passes
-    assert "notebooks/churn.ipynb   F" in text and "(baseline 3" in text and "ok" in text
+    recorded = ledger.load(team.path)["notebooks/churn.ipynb"].score
+    assert recorded < 70
+    verdicts = gate_lines(text)
+    assert verdicts["notebooks/churn.ipynb"] == GateLine(
+        "notebooks/churn.ipynb", "F", recorded, recorded, "+0.0", "ok"
+    )
+    assert {line.verdict for line in verdicts.values()} == {"ok"}  # the scaffolded files too
     committed = team.git("ls-tree", "-r", "--name-only", "HEAD").split()
     assert "notebooks/churn.py" in committed  # the sync hook wrote and staged the pair
     assert ".nbcoach/baseline.json" in committed
@@ -118,6 +125,7 @@ def test_a_commit_that_makes_the_notebook_worse_is_blocked(team: Repo) -> None:
     assert result.returncode != 0
     text = output(result)
     assert "nbcoach gate (ratchet)" in text and "Failed" in text
+    assert gate_lines(text)["notebooks/churn.ipynb"].verdict == "WORSE"
     assert "new function `load_all` (cell 23) is over the limits" in text
     assert "next step: Split `load_all`" in text
     assert team.git("rev-list", "--count", "HEAD").strip() == "1"
@@ -274,6 +282,10 @@ def test_a_tightening_in_a_commit_another_hook_blocked_does_not_outlive_it(team:
     team.git("add", "notebooks/churn.ipynb")
     result = commit(team, "retitle")
     assert result.returncode == 0, output(result)
-    assert f"(baseline {committed:.1f}, +0.0)  ok" in output(result)
+    assert gate_lines(output(result)) == {
+        "notebooks/churn.ipynb": GateLine(
+            "notebooks/churn.ipynb", "F", committed, committed, "+0.0", "ok"
+        )
+    }
     assert team.git("status", "--porcelain") == ""
     assert ledger.load(team.path)["notebooks/churn.ipynb"].score == committed

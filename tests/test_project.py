@@ -39,10 +39,12 @@ def test_importable_refuses_keywords_and_non_identifiers() -> None:
 
 
 def test_package_name_prefers_the_pyproject_name(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "Churn-Study"\n')
-    assert package_name(tmp_path) == "churn_study"
-    (tmp_path / "pyproject.toml").write_text("not toml [")
-    assert package_name(tmp_path) == identifier(tmp_path.name)
+    project = tmp_path / "My Project.v2"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "Churn-Study"\n')
+    assert package_name(project) == "churn_study"
+    (project / "pyproject.toml").write_text("not toml [")
+    assert package_name(project) == "my_project_v2"  # the folder's name, made importable
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -7,12 +7,12 @@ NBCOACH_UPDATE_GOLDEN=1 rewrites them after an intended change (review the diff)
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, GOLDEN
+from conftest import EXAMPLES
+from helpers import assert_golden
 from nbcoach.cli.console import capture
 from nbcoach.model import Report
 from nbcoach.render.data import SCHEMA_VERSION, report_data
@@ -21,18 +21,6 @@ from nbcoach.render.text import report_renderable
 from nbcoach.review import ReviewOptions, review
 
 EXAMPLE_NAMES = ["newcomer", "clean", "r_kernel"]
-
-
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("NBCOACH_UPDATE_GOLDEN") == "1" or not path.exists():
-        existed = path.exists()
-        path.write_text(actual, encoding="utf-8")
-        if not existed:
-            pytest.fail(
-                f"wrote a new golden file {path}: review it by eye, then run the tests again"
-            )
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
 def example_report(name: str, monkeypatch: pytest.MonkeyPatch) -> Report:

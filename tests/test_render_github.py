@@ -91,6 +91,7 @@ def test_annotations_of_a_paired_notebook_land_on_its_code_in_the_py(paired: Pat
 def test_annotations_stay_in_an_unpaired_notebook_at_its_json_line(paired: Path) -> None:
     (paired / "examples" / "newcomer.py").unlink()
     done = run_cli("report", "--format", "github", "newcomer.ipynb", cwd=paired / "examples")
+    assert done.returncode == 0, done.stderr
     commands = [parse(line) for line in done.stdout.splitlines()]
     star = next(c for c in commands if c[1].get("title") == "nbcoach star-import")
     assert star[1]["file"] == "examples/newcomer.ipynb"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from browser import is_blank, visit
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_cli_ok
 from nbcoach.render.html import render_html
 from nbcoach.review import ReviewOptions, review
 
@@ -31,7 +31,7 @@ def page(tmp_path: Path, *args: str) -> tuple[Path, dict[str, Any]]:
     out = tmp_path / "card.html"
     done = run_cli("report", "--format", "html", "--output", str(out), *args, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    data = json.loads(run_cli("report", "--format", "json", *args, cwd=ROOT).stdout)
+    data = json.loads(run_cli_ok("report", "--format", "json", *args, cwd=ROOT).stdout)
     return out, data
 
 
@@ -67,7 +67,7 @@ def test_the_page_holds_what_the_terminal_card_holds(tmp_path: Path) -> None:
     import html as html_module
 
     text = html_module.unescape(text)
-    terminal = run_cli("report", "--all", "examples/newcomer.ipynb", cwd=ROOT).stdout
+    terminal = run_cli_ok("report", "--all", "examples/newcomer.ipynb", cwd=ROOT).stdout
     card = data["notebooks"][0]
     assert f"{card['score']:.1f}/100" in text
     for finding in card["findings"]:

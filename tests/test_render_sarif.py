@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import DATA, EXAMPLES, ROOT, run_cli
+from conftest import DATA, EXAMPLES, ROOT, run_cli, run_cli_ok
 from nbcoach.rules import RULES
 from test_sourcemap import pair
 
@@ -49,7 +49,7 @@ def test_the_examples_give_schema_valid_sarif_with_every_finding() -> None:
     log = sarif("examples", cwd=ROOT)
     validate(log)
     report = json.loads(
-        run_cli("report", "--format", "json", "--no-cache", "examples", cwd=ROOT).stdout
+        run_cli_ok("report", "--format", "json", "--no-cache", "examples", cwd=ROOT).stdout
     )
     findings = sum(len(n["findings"]) for n in report["notebooks"]) + len(report["cross_findings"])
     run = log["runs"][0]
@@ -126,7 +126,7 @@ def test_related_places_become_related_locations(repo: Path) -> None:
 def test_levels_follow_severity_and_spans_keep_their_end(repo: Path) -> None:
     log = sarif("examples/newcomer.ipynb", cwd=repo)
     data = json.loads(
-        run_cli("report", "--format", "json", "examples/newcomer.ipynb", cwd=repo).stdout
+        run_cli_ok("report", "--format", "json", "examples/newcomer.ipynb", cwd=repo).stdout
     )
     severities = [(f["rule"], f["severity"]) for f in data["notebooks"][0]["findings"]]
     levels = [(r["ruleId"], r["level"]) for r in log["runs"][0]["results"]]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 import tomllib
+import yaml
 
 from nbcoach.config import load_config
 from nbcoach.errors import UsageError
@@ -85,6 +87,54 @@ def test_hooks_from_a_repository(tmp_path: Path) -> None:
     text = (tmp_path / ".pre-commit-config.yaml").read_text()
     assert "repo: https://example.org/nbcoach\n    rev: v9" in text
     assert "- id: nbcoach-commit-size" in text
+
+
+# What a hook does in pre-commit, beyond its id: the keys a copy of it must keep as they are.
+HOOK_BEHAVIOUR = ("name", "entry", "stages", "types_or", "pass_filenames", "always_run",
+                  "require_serial")  # fmt: skip
+
+
+def _nbcoach_hooks(config: Path, repo: str) -> list[dict[str, object]]:
+    """nbcoach's hooks in a scaffolded .pre-commit-config.yaml: those of the `repos:` entry
+    for `repo` (there may be other `local` entries) whose ids start with nbcoach."""
+    entries = [r for r in yaml.safe_load(config.read_text())["repos"] if r["repo"] == repo]
+    [hooks] = [
+        list(e["hooks"]) for e in entries if any(h["id"].startswith("nbcoach") for h in e["hooks"])
+    ]
+    return hooks
+
+
+def test_the_hook_templates_stay_in_step_with_pre_commit_hooks_yaml(tmp_path: Path) -> None:
+    """pre-commit reads .pre-commit-hooks.yaml; `nbcoach init` writes templates/hooks-*.yaml
+    into a team's config, and hooks/pre-commit serves teams without pre-commit. All three must
+    name the same hooks, in the same order, running the same commands at the same stages."""
+    root = Path(__file__).resolve().parent.parent
+    published = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    ids = [hook["id"] for hook in published]
+    assert ids == ["nbcoach-sync", "nbcoach", "nbcoach-commit-size"]  # sync first: see its notes
+    by_id = {hook["id"]: hook for hook in published}
+
+    init(tmp_path / "local", InitOptions(package="pkg"))
+    local = _nbcoach_hooks(tmp_path / "local" / ".pre-commit-config.yaml", "local")
+    assert [hook["id"] for hook in local] == ids
+    for hook in local:
+        expected = {key: by_id[hook["id"]].get(key) for key in HOOK_BEHAVIOUR}
+        assert {key: hook.get(key) for key in HOOK_BEHAVIOUR} == expected, hook["id"]
+
+    options = InitOptions(package="pkg", hooks_repo="https://example.org/nbcoach", hooks_rev="v9")
+    init(tmp_path / "remote", options)
+    remote = _nbcoach_hooks(
+        tmp_path / "remote" / ".pre-commit-config.yaml", "https://example.org/nbcoach"
+    )
+    assert [hook["id"] for hook in remote] == ids
+    for hook in remote:  # whatever it sets beyond the id overrides the published hook: the same
+        assert {k: v for k, v in hook.items() if k != "id"} == {
+            k: by_id[hook["id"]][k] for k in hook if k != "id"
+        }, hook["id"]
+
+    script = (root / "hooks" / "pre-commit").read_text()
+    commands = re.findall(r'^"\$@" (.+?)(?: \|\| exit \$\?)?$', script, re.M)
+    assert [f"nbcoach {command}" for command in commands] == [by_id[i]["entry"] for i in ids]
 
 
 def test_a_bad_package_name_is_refused(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ def test_history_then_trend(tmp_path: Path) -> None:
     assert "3 commits on the first-parent line, 3 new" in first.stdout
     assert "not compared (coverage-drop): nb/churn.ipynb" in first.stdout
     again = run_cli("history", cwd=repo.path)
+    assert again.returncode == 0, again.stderr
     assert "3 new" not in again.stdout and "0 new" in again.stdout
 
     shown = run_cli("trend", cwd=repo.path)
