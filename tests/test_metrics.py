@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import time
 
-import pytest
 from radon.complexity import cc_visit
 from radon.metrics import h_visit, mi_compute, mi_visit
 
@@ -81,16 +80,17 @@ def test_maintainability_is_radons_formula_on_our_tree() -> None:
     )
     volume = h_visit("\n".join(cells)).total.volume
     assert volume > 0
-    assert value == round(mi_compute(volume, 3, 7, 1), 1)
+    # radon's mi_visit hands mi_compute the comment lines as a percentage of the code lines
+    assert value == round(mi_compute(volume, 3, 7, 100 / 7), 1)
     # every input counts: each one changed alone gives radon's value for the changed input
     assert maintainability([ast.parse(cells[1])], 2, 4, 0) == round(
         mi_compute(h_visit(cells[1]).total.volume, 2, 4, 0), 1
     )
     assert maintainability([ast.parse(c) for c in cells], 9, 7, 1) == round(
-        mi_compute(volume, 9, 7, 1), 1
+        mi_compute(volume, 9, 7, 100 / 7), 1
     )
     assert maintainability([ast.parse(c) for c in cells], 3, 70, 1) == round(
-        mi_compute(volume, 3, 70, 1), 1
+        mi_compute(volume, 3, 70, 100 / 70), 1
     )
     assert maintainability([ast.parse(c) for c in cells], 3, 7, 0) == round(
         mi_compute(volume, 3, 7, 0), 1
@@ -113,12 +113,6 @@ def test_the_cards_maintainability_is_radons_mi_of_the_code_without_comments() -
     assert analyse([code]).metrics.maintainability == round(mi_visit(code, multi=True), 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nbcoach bug: maintainability() hands mi_compute the NUMBER of comment lines; radon "
-    "(mi_parameters, mi_visit) hands it their PERCENT of the source lines, so any comment "
-    "lowers nbcoach's index below radon's (77.0 here, radon 94.7)",
-)
 def test_the_cards_maintainability_is_radons_mi_of_commented_code() -> None:
     analysis = analyse([COMMENTED_CELL])
     assert analysis.metrics.maintainability == round(mi_visit(COMMENTED_CELL, multi=True), 1)
