@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from nbcoach.errors import InputError
 from nbcoach.language import language_from_metadata
 from nbcoach.model import Cell, CellKind, Notebook, OutputSummary
+from nbcoach.words import counted
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.M)
@@ -250,7 +251,8 @@ def _cells(raw_cells: Any, path: str, notes: list[str]) -> tuple[Cell, ...]:
             )
         )
     if markdown_outputs:
-        notes.append(f"{markdown_outputs} markdown cell(s) carry outputs (ignored)")
+        verb = "carries" if markdown_outputs == 1 else "carry"
+        notes.append(f"{counted(markdown_outputs, 'markdown cell')} {verb} outputs (ignored)")
     return tuple(cells)
 
 

@@ -111,7 +111,7 @@ def test_markdown_cells_with_outputs_and_no_metadata_are_read() -> None:
     notebook = parse_bytes(json.dumps(document).encode(), "kaggle.ipynb")
     assert notebook.cells[1].source == "import os\nx = 1"
     assert notebook.language == "" and notebook.language_inferred
-    assert "1 markdown cell(s) carry outputs (ignored)" in notebook.notes
+    assert "1 markdown cell carries outputs (ignored)" in notebook.notes
     assert "no notebook metadata" in notebook.notes
 
 
