@@ -114,13 +114,18 @@ def test_first_commit_after_init_passes_with_the_legacy_notebook_under_its_basel
     assert run_cli("sync", "--check", cwd=team.path).returncode == 0
 
 
-def test_a_commit_that_makes_the_notebook_worse_is_blocked(team: Repo) -> None:
-    assert commit(team, "adopt").returncode == 0
+def stage_a_long_function(team: Repo) -> None:
+    """Make the adopted notebook worse (a new 60-line function) and stage only the notebook."""
     notebook = team.path / "notebooks" / "churn.ipynb"
     document = nbformat.read(notebook, as_version=4)
     document.cells.append(nbformat.v4.new_code_cell(LONG_FUNCTION))
     nbformat.write(document, notebook)
     team.git("add", "notebooks/churn.ipynb")
+
+
+def test_a_commit_that_makes_the_notebook_worse_is_blocked(team: Repo) -> None:
+    assert commit(team, "adopt").returncode == 0
+    stage_a_long_function(team)
     result = commit(team, "add load_all")
     assert result.returncode != 0
     text = output(result)
@@ -241,15 +246,11 @@ def test_a_sync_not_staged_yet_stops_the_commit_and_the_edit_survives(team: Repo
 
 def test_after_undoing_a_blocked_commit_the_next_edit_goes_through(team: Repo) -> None:
     assert commit(team, "adopt").returncode == 0
-    notebook = team.path / "notebooks" / "churn.ipynb"
-    document = nbformat.read(notebook, as_version=4)
-    document.cells.append(nbformat.v4.new_code_cell(LONG_FUNCTION))
-    nbformat.write(document, notebook)
-    team.git("add", "notebooks/churn.ipynb")
+    stage_a_long_function(team)
     assert commit(team, "add load_all").returncode != 0  # the gate blocks it, after the sync
     team.git("restore", "--staged", "--worktree", "notebooks/")  # undo it
 
-    _retitle(notebook, "# churn analysis, Q3")
+    _retitle(team.path / "notebooks" / "churn.ipynb", "# churn analysis, Q3")
     team.git("add", "notebooks/churn.ipynb")
     result = commit(team, "retitle")
     assert result.returncode == 0, output(result)

@@ -139,13 +139,8 @@ def card_html(card: ReportCard, full: bool = True, max_findings: int = 15) -> st
         if card.functions:
             parts.append(functions_html(card, len(card.functions) if everything else 8))
         if card.candidates:
-            listed = card.candidates if everything else card.candidates[:5]
+            listed, more = phrases.candidates(card, everything)
             shown = ", ".join(f"<code>{escape(n)}</code>" for n in listed)
-            more = (
-                f" and {len(card.candidates) - 5} more"
-                if len(card.candidates) > len(listed)
-                else ""
-            )
             parts.append(
                 f"<h3>Ready to move into a module</h3><div>(no hidden inputs): {shown}{more}</div>"
             )

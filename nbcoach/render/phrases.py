@@ -44,3 +44,11 @@ def extraction(step: NextStep) -> str:
     """The move-into-a-module step as one sentence ending in its command; shown after the scored
     steps and never numbered among them, because it earns no points."""
     return f"{step.action}: {step.command}"
+
+
+def candidates(card: ReportCard, everything: bool) -> tuple[tuple[str, ...], str]:
+    """The functions ready to move that a card lists (five, or all with --all), and the
+    ` and N more` that follows them."""
+    listed = card.candidates if everything else card.candidates[:5]
+    left = len(card.candidates) - len(listed)
+    return listed, f" and {left} more" if left else ""

@@ -58,13 +58,8 @@ def card_renderable(card: ReportCard, full: bool = True, max_findings: int = 15)
         if card.functions:
             parts.append(_functions(card, len(card.functions) if everything else 8))
         if card.candidates:
-            listed = card.candidates if everything else card.candidates[:5]
+            listed, more = phrases.candidates(card, everything)
             shown = ", ".join(f"`{name}`" for name in listed)
-            more = (
-                f" and {len(card.candidates) - 5} more"
-                if len(card.candidates) > len(listed)
-                else ""
-            )
             parts.append(
                 Text.assemble(
                     ("Ready to move into a module", "bold"), f" (no hidden inputs): {shown}{more}"
