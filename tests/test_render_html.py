@@ -78,7 +78,8 @@ def test_the_page_holds_what_the_terminal_card_holds(tmp_path: Path) -> None:
         assert strength in text and strength in terminal
     for category, values in card["categories"].items():
         assert re.search(rf"{category}\s*{values['score']:.1f}", text)
-    assert "Findings (31)" in text and "Findings (31)" in terminal
+    heading = f"Findings ({len(card['findings'])})"
+    assert len(card["findings"]) > 20 and heading in text and heading in terminal
 
 
 def test_values_are_escaped(make_notebook: Callable[..., Path], tmp_path: Path) -> None:
