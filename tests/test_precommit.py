@@ -96,7 +96,7 @@ def test_first_commit_after_init_passes_with_the_legacy_notebook_under_its_basel
     result = commit(team, "adopt nbcoach")
     assert result.returncode == 0, output(result)
     text = output(result)
-    assert "notebooks/churn.ipynb: wrote churn.py from churn.ipynb" in text
+    assert "notebooks/churn.ipynb: wrote notebooks/churn.py from notebooks/churn.ipynb" in text
     assert "(staged notebooks/churn.py)" in text
     # legacy: ~34/100 with fail-under 70, but it is in the baseline, so it passes
     assert "notebooks/churn.ipynb   F" in text and "(baseline 3" in text and "ok" in text
@@ -246,7 +246,7 @@ def test_after_undoing_a_blocked_commit_the_next_edit_goes_through(team: Repo) -
     result = commit(team, "retitle")
     assert result.returncode == 0, output(result)
     assert (
-        "notebooks/churn.ipynb: wrote churn.py from churn.ipynb "
+        "notebooks/churn.ipynb: wrote notebooks/churn.py from notebooks/churn.ipynb "
         "(churn.ipynb was edited; churn.py is as committed) (staged notebooks/churn.py)"
     ) in output(result)
     assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.py")
