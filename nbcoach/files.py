@@ -1,4 +1,5 @@
-"""Atomic writes: a reader (or a crash) never sees half a file, and nothing is lost midway."""
+"""Atomic writes: a reader (or a crash) never sees half a file, and nothing is lost midway.
+And paths as messages show them."""
 
 from __future__ import annotations
 
@@ -38,3 +39,15 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def shown(path: Path | str) -> str:
+    """A path as the user would type it where they ran the command: relative to the current
+    folder when it is below it (hooks and the gate find files from the repository top)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return candidate.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return str(candidate)
+    return candidate.as_posix()

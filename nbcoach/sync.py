@@ -19,7 +19,7 @@ from typing import Literal
 from nbcoach import gitindex, syncstate
 from nbcoach.discover import discover
 from nbcoach.errors import NbcoachError, UsageError
-from nbcoach.files import write_atomic
+from nbcoach.files import shown, write_atomic
 from nbcoach.pairing import Pair, find_pair, merged_notebook, other_language
 from nbcoach.pairstate import PairStatus, Sides, judge, read_sides, state_key
 
@@ -197,18 +197,6 @@ def _remember(pair: Pair, digest: str) -> None:
     root, key = state_key(pair)
     if syncstate.load(root).get(key) != digest:
         syncstate.record(root, {key: digest})
-
-
-def shown(path: Path | str) -> str:
-    """A path as the user would type it where they ran the command: relative to the current
-    folder when it is below it (the hook reads paths from the repository top)."""
-    candidate = Path(path)
-    if candidate.is_absolute():
-        try:
-            return candidate.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return str(candidate)
-    return candidate.as_posix()
 
 
 def _foreign(pair: Pair, language: str) -> str:

@@ -87,7 +87,8 @@ def _print(
     results: Sequence[object], no_color: bool, show_diff: bool, quiet_in_sync: bool = False
 ) -> int:
     from nbcoach.cli.console import console
-    from nbcoach.sync import SyncResult, shown
+    from nbcoach.files import shown
+    from nbcoach.sync import SyncResult
 
     out = console(no_color)
     err = console(no_color, stderr=True)
