@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcoach.commitsize import compare
+from nbcoach.commitsize import compare, measure_staged
 from nbcoach.config import parse_table
 from nbcoach.errors import ConfigError
 from nbcoach.sync import pair_notebooks
@@ -116,3 +116,53 @@ def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path
     repo.git("add", "a.py")
     edited = run_cli("commit-size", cwd=repo.path)
     assert "2 changed source lines, 1 functions" in edited.stdout
+
+
+def test_history_sizes_each_commit_as_commit_size_sized_it_staged(tmp_path: Path) -> None:
+    """One definition: for every commit, the numbers `nbcoach commit-size` gave while it was
+    staged are the ones `nbcoach history` records for it. A newcomer saw the `nbcoach init`
+    commit pass the hook with 8 lines and 1 function while history flagged it a big bang
+    (589 lines, 9 functions), and a new notebook counted 104 lines staged but 53 in history."""
+    from nbcoach.history import load_history, update_history
+    from nbcoach.sync import sync
+    from tests.conftest import EXAMPLES
+
+    repo = Repo(tmp_path / "repo")
+    staged: list[tuple[int, int, bool]] = []
+
+    def commit(message: str) -> None:
+        repo.git("add", "-A")
+        size = measure_staged(repo.path)
+        staged.append((size.lines, size.functions, bool(size.over)))
+        repo.commit(message)
+
+    (repo.path / "newcomer.ipynb").write_bytes((EXAMPLES / "newcomer.ipynb").read_bytes())
+    commit("legacy notebook")
+    assert run_cli("init", ".", cwd=repo.path).returncode == 0
+    assert run_cli("sync", cwd=repo.path).returncode == 0  # writes newcomer.py
+    commit("nbcoach init")
+    churn = repo.path / "notebooks" / "churn.ipynb"
+    churn.write_bytes((EXAMPLES / "clean.ipynb").read_bytes())
+    sync([str(churn)])
+    commit("add churn notebook")
+    document = nbformat.read(churn, as_version=4)
+    document.cells[2].source += "\nprint('checked')"
+    nbformat.write(document, churn)
+    sync([str(churn)])
+    repo.git("mv", "notebooks", "analysis")  # moved and edited: only the edit counts
+    commit("move and edit")
+    text = repo.path / "analysis" / "churn.py"
+    text.write_text(text.read_text() + "\n# %%\ndef extra(x):\n    return x\n")
+    commit("edit the text side alone")
+    repo.git("rm", "-q", "newcomer.ipynb", "newcomer.py")
+    commit("drop the legacy pair")
+    update_history(repo.path)
+    recorded = [
+        (c.lines_added + c.lines_removed, c.functions_changed, c.big_bang)
+        for c in load_history(repo.path).commits
+    ]
+    assert recorded == staged, staged
+    lines, functions, big = staged[1]  # init: src/ and tests/ only; newcomer.py is its pair
+    assert lines < 50 and functions == 1 and not big
+    assert staged[3][:2] == (1, 0)  # a moved pair counts its one edited line, once
+    assert staged[5][2]  # dropping the 500-line pair is a big change

@@ -108,7 +108,8 @@ def test_renames_keep_the_notebook_lineage(repo: GitRepo) -> None:
     ]
     assert history.latest_paths() == {chain[0].lineage: "notebooks/churn.ipynb"}
     assert chain[1].delta == 0.0 and chain[1].lines_added == 0  # a pure rename changes no code
-    assert chain[2].lines_added == 1 and chain[2].cells_changed == 1
+    # a new cell: its start and its line, as `nbcoach commit-size` counts it
+    assert chain[2].lines_added == 2 and chain[2].cells_changed == 1
     assert chain[3].delta is not None and chain[3].delta > 10  # the refactoring counts, to Carol
     assert chain[3].author == CAROL[0]
 
@@ -309,9 +310,9 @@ def test_big_bang_commits_are_flagged_by_code_lines(repo: GitRepo) -> None:
     update_history(repo.path)
     history = load_history(repo.path)
     assert [(c.lines_added, c.big_bang) for c in history.commits] == [
-        (1, False),
+        (2, False),  # a cell: its start and its line, as commit-size counts
         (history.commits[1].lines_added, True),
-        (1, False),
+        (2, False),
     ]
     assert history.commits[1].lines_added >= 400
     bob = next(a for a in author_stats(history) if a.name == BOB[0])
