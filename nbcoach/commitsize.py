@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from nbcoach.model import Notebook
 from nbcoach.notebook import decode_python, is_text_notebook, parse_bytes
 from nbcoach.pairing import DEFAULT_FORMAT, Pair, find_pair, notebook_text
 from nbcoach.parse import parse_cells
+from nbcoach.words import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +60,30 @@ class SizeReport:
     @property
     def over(self) -> tuple[str, ...]:
         """One phrase per limit the commit is over."""
-        checks = (
-            (self.lines, self.limits.max_lines, "changed lines"),
-            (self.functions, self.limits.max_functions, "changed functions"),
-            (self.notebooks, self.limits.max_notebooks, "notebooks and .py files"),
+        checks: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+            (self.lines, self.limits.max_lines, ("changed line",)),
+            (self.functions, self.limits.max_functions, ("changed function",)),
+            (self.notebooks, self.limits.max_notebooks, _FILES),
         )
         return tuple(
-            f"{value:,} {what} (limit {limit:,})" for value, limit, what in checks if value > limit
+            f"{counted(value, *noun, grouped=True)} (limit {limit:,})"
+            for value, limit, noun in checks
+            if value > limit
         )
+
+    @property
+    def summary(self) -> str:
+        """`10 changed source lines, 1 function, 2 notebooks and .py files`."""
+        return ", ".join(
+            (
+                counted(self.lines, "changed source line", grouped=True),
+                counted(self.functions, "function", grouped=True),
+                counted(self.notebooks, *_FILES, grouped=True),
+            )
+        )
+
+
+_FILES = ("notebook or .py file", "notebooks and .py files")
 
 
 # --- the one definition of a change's size -----------------------------------------------
@@ -136,9 +154,12 @@ def count_change(before: Source | None, after: Source | None) -> Counted:
             added += new_end - new_start
     old_functions, new_functions = dict(old.functions), dict(new.functions)
     names = sorted(
-        name
-        for name in old_functions.keys() | new_functions.keys()
-        if old_functions.get(name) != new_functions.get(name)
+        (
+            name
+            for name in old_functions.keys() | new_functions.keys()
+            if old_functions.get(name) != new_functions.get(name)
+        ),
+        key=natural,
     )
     return Counted(added, removed, tuple(names))
 
@@ -172,8 +193,6 @@ def text_side_base(path: str, text: bytes, notebook: bytes) -> bytes | None:
 
 def _text_pair(path: str, text: bytes) -> Pair:
     """The pair a text side's own header declares (its format), beside its notebook."""
-    import re
-
     match = re.search(rb"^#\s+format_name:\s*(\S+)", text[:4096], re.M)
     text_format = f"py:{match.group(1).decode()}" if match else DEFAULT_FORMAT
     location = Path(path)
@@ -252,17 +271,19 @@ def compare(path: str, before: bytes | None, after: bytes) -> FileChange:
 
 
 def split_suggestions(report: SizeReport) -> list[str]:
-    """How to split the commit: by notebook first, then by function within the biggest one."""
+    """How to split the commit: by file first, then by function within the biggest one."""
     suggestions = []
     files = sorted(report.files, key=lambda f: -f.lines)
     if len(files) > 1:
         suggestions.append(
-            "Commit one notebook at a time (unstage the rest with `git restore --staged PATH`):"
+            f"Commit one {_kind(files)} at a time (unstage the rest with "
+            "`git restore --staged PATH`):"
         )
         for number, change in enumerate(files, start=1):
             paths = " ".join((change.path, *change.also))
             functions = f"; functions {_names(change.functions)}" if change.functions else ""
-            suggestions.append(f"  {number}. {paths}: {change.lines:,} lines{functions}")
+            lines = counted(change.lines, "line", grouped=True)
+            suggestions.append(f"  {number}. {paths}: {lines}{functions}")
     biggest = files[0] if files else None
     if (
         biggest is not None
@@ -270,7 +291,12 @@ def split_suggestions(report: SizeReport) -> list[str]:
         and (len(files) == 1 or len(biggest.functions) > report.limits.max_functions)
     ):
         text = next((p for p in biggest.also if p.endswith(".py")), None)
-        how = f"`git add -p {text}` stages part of the paired file" if text else "stage it in steps"
+        if text is not None:
+            how = f"`git add -p {text}` stages part of the paired file"
+        elif biggest.path.endswith(".py"):
+            how = f"`git add -p {biggest.path}` stages part of it"
+        else:
+            how = "stage it in steps"
         suggestions.append(
             f"Within {biggest.path}, commit one function (or a few related ones) at a time: "
             f"{_names(biggest.functions, 8)}; {how}."
@@ -278,6 +304,19 @@ def split_suggestions(report: SizeReport) -> list[str]:
     return suggestions
 
 
+def _kind(files: list[FileChange]) -> str:
+    """What the files of a change are: notebooks (a pair is one), modules, or both."""
+    notebooks = {change.path.endswith(".ipynb") for change in files}
+    if notebooks == {True}:
+        return "notebook"
+    return "module" if notebooks == {False} else "file"
+
+
 def _names(names: tuple[str, ...], limit: int = 5) -> str:
     shown = ", ".join(f"`{name}`" for name in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def natural(name: str) -> list[str | int]:
+    """A sort key that puts `helper_2` before `helper_10`."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]

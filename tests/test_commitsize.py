@@ -87,7 +87,7 @@ def test_a_pair_counts_once(tmp_path: Path) -> None:
     repo.git("add", ".")
     result = run_cli("commit-size", cwd=repo.path)
     assert result.returncode == 0
-    assert "2 functions, 1 notebooks/.py files" in result.stdout
+    assert "2 functions, 1 notebook or .py file" in result.stdout
 
 
 def test_commit_size_keys_are_validated() -> None:
@@ -115,7 +115,7 @@ def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path
     text.write_text(text.read_text().replace("v1 = x + 1", "v1 = x + 10", 1))
     repo.git("add", "a.py")
     edited = run_cli("commit-size", cwd=repo.path)
-    assert "2 changed source lines, 1 functions" in edited.stdout
+    assert "2 changed source lines, 1 function," in edited.stdout
 
 
 def test_history_sizes_each_commit_as_commit_size_sized_it_staged(tmp_path: Path) -> None:
@@ -166,3 +166,35 @@ def test_history_sizes_each_commit_as_commit_size_sized_it_staged(tmp_path: Path
     assert lines < 50 and functions == 1 and not big
     assert staged[3][:2] == (1, 0)  # a moved pair counts its one edited line, once
     assert staged[5][2]  # dropping the 500-line pair is a big change
+
+
+def test_modules_are_named_as_modules_and_functions_in_natural_order(tmp_path: Path) -> None:
+    """A newcomer read "commit one notebook at a time" about plain modules, `helper_10`
+    before `helper_2`, and "1 functions"."""
+    repo = Repo(tmp_path / "repo")
+    repo.write("helpers.py", "\n\n".join(_function(f"helper_{i}", 30) for i in range(12)))
+    repo.write("tiny.py", "def one():\n    return 1\n")
+    repo.git("add", ".")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "nbcoach: big-bang commit: 13 changed functions (limit 10)"
+    assert lines[1].startswith("  (398 changed source lines, 13 functions, 2 notebooks and .py")
+    assert lines[2].startswith("Commit one module at a time")
+    assert lines[3] == (
+        "  1. helpers.py: 395 lines; functions `helper_0`, `helper_1`, `helper_2`, `helper_3`, "
+        "`helper_4` and 7 more"
+    )
+    assert lines[4] == "  2. tiny.py: 3 lines; functions `one`"
+    assert "`helper_7` and 4 more; `git add -p helpers.py` stages part of it." in lines[5]
+    repo.git("reset", "-q")
+    repo.git("add", "tiny.py")
+    one = run_cli("commit-size", cwd=repo.path)
+    assert one.stdout == (
+        "nbcoach: commit size fine: 3 changed source lines, 1 function, 1 notebook or .py file\n"
+    )
+    _write(repo.path / "a.ipynb", [_function("fit", 450)])
+    repo.git("add", ".")
+    mixed = run_cli("commit-size", cwd=repo.path)
+    assert "Commit one file at a time" in mixed.stdout
+    assert "1. a.ipynb: 453 lines; functions `fit`" in mixed.stdout
