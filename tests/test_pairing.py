@@ -234,3 +234,19 @@ def test_a_configuration_does_not_turn_plain_modules_into_pairs(tmp_path: Path) 
     assert find_pair(module) is None
     assert sync([str(tmp_path)]) == []  # nothing to sync: no src/pkg/__init__.ipynb appears
     assert not module.with_suffix(".ipynb").exists()
+
+
+def test_a_text_notebook_whose_header_names_another_kernel_is_reported_as_skipped(
+    tmp_path: Path,
+) -> None:
+    """An earlier sync wrote examples/r_kernel.ipynb's R code into r_kernel.py; graded as
+    Python it scored F 0.0 with syntax errors. Its jupytext header says R."""
+    import jupytext
+
+    from tests.conftest import EXAMPLES, run_cli
+
+    text = tmp_path / "r_kernel.py"
+    text.write_text(jupytext.writes(jupytext.read(EXAMPLES / "r_kernel.ipynb"), "py:percent"))
+    result = run_cli("report", "--compact", "r_kernel.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "SKIPPED  kernel language is R; nbcoach grades Python notebooks" in result.stdout
