@@ -176,26 +176,59 @@ class _Tracker:
 def parameter_notes(
     source: Path, document: dict[str, Any], parameters: Mapping[str, object] | None
 ) -> list[str]:
-    """What a user should know about the parameters: papermill only logs it."""
+    """What a user should know about the parameters: papermill only logs it, and says nothing
+    of a later cell that sets a parameter again (the value given is then silently lost)."""
     if not parameters:
         return []
+    cells = document["cells"]
     tagged = [
         number
-        for number, cell in enumerate(document["cells"], start=1)
+        for number, cell in enumerate(cells, start=1)
         if "parameters" in cell.get("metadata", {}).get("tags", [])
     ]
+    notes = _override_notes(cells, parameters, after=tagged[0] if tagged else 0)
     if not tagged:
-        return ["no cell is tagged `parameters`: the values were injected before the first cell"]
+        names = ", ".join(f"`{name}`" for name in parameters)
+        return [
+            f"no cell is tagged `parameters`: {names} injected before the first cell (tag the "
+            "cell that sets the defaults `parameters` to inject after it)",
+            *notes,
+        ]
     import papermill
 
     try:
         known = set(papermill.inspect_notebook(str(source)))
     except Exception:  # papermill cannot parse that cell: nothing useful to add
-        return []
+        return notes
     return [
         f"`{name}` is not assigned in the parameters cell (cell {tagged[0]}); it was set anyway"
         for name in sorted(set(parameters) - known)
+    ] + notes
+
+
+def _override_notes(
+    cells: Sequence[dict[str, Any]], parameters: Mapping[str, object], after: int
+) -> list[str]:
+    """One warning per cell after the injection point that assigns a parameter again."""
+    from nbcoach.parameters import reassignments
+
+    sources = [
+        (number, _text(cell.get("source", "")))
+        for number, cell in enumerate(cells, start=1)
+        if number > after and cell.get("cell_type") == "code"
     ]
+    found: dict[int, list[str]] = {}
+    for number, name in reassignments(sources, parameters):
+        found.setdefault(number, []).append(f"`{name}`")
+    return [
+        f"cell {number} assigns {', '.join(names)} again: the value given with -p is "
+        "overridden there"
+        for number, names in found.items()
+    ]
+
+
+def _text(source: object) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def _check_parameters(parameters: Mapping[str, object] | None) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach import baseline as ledger
@@ -58,6 +58,20 @@ class Verdict:
     problems: tuple[str, ...] = ()
     step: NextStep | None = None  # the one next step that would fix the worst problem
     tightened: bool = False
+    below_bar: bool = False  # new to the baseline and scoring under `fail-under`
+
+    @property
+    def failure(self) -> str:
+        """Why it failed, in one word: `worse` (a notebook the baseline knows got worse),
+        `below` (new to the baseline and under `fail-under`), `over-limits` (new, with a
+        function over the limits), `error` (cannot be graded); "" when it passed."""
+        if self.passed:
+            return ""
+        if self.card.score is None or self.card.status != "ok":
+            return "error"
+        if self.baseline_score is not None:
+            return "worse"
+        return "below" if self.below_bar else "over-limits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,8 @@ class GateResult:
     baseline_file: str = ""
     baseline_updated: bool = False
     fail_under: float | None = None
+    staged: bool = False  # judged what a commit holds (the hook), not the working files
+    tighten: bool = True  # improvements are written to the baseline
 
     @property
     def passed(self) -> bool:
@@ -91,10 +107,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         changed = _tighten(verdicts, by_root, committed, options.staged)
-        verdicts = [
-            Verdict(v.key, v.card, v.passed, v.baseline_score, v.problems, v.step, v.key in changed)
-            for v in verdicts
-        ]
+        verdicts = [replace(v, tightened=v.key in changed) for v in verdicts]
     roots = list(by_root)
     return GateResult(
         tuple(verdicts),
@@ -102,6 +115,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         str(ledger.path(roots[0])) if roots else "",
         bool(changed),
         report.fail_under,
+        options.staged,
+        options.tighten,
     )
 
 
@@ -112,7 +127,8 @@ def judge(
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
     worst: Function | None = None
-    if entry is None and fail_under is not None and card.score < fail_under:
+    below_bar = entry is None and fail_under is not None and card.score < fail_under
+    if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
     if entry is not None and round(card.score, 1) < round(entry.score, 1):
         problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
@@ -149,6 +165,7 @@ def judge(
         entry.score if entry is not None else None,
         tuple(problems),
         _step_for(card, worst) if problems else None,
+        below_bar=below_bar,
     )
 
 
@@ -279,9 +296,21 @@ def _judged_side(top: Path, name: str) -> str:
     return notebook if gitindex.is_tracked(top, notebook) else name
 
 
-def record_baseline(paths: Sequence[str]) -> tuple[Path, int]:
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What `nbcoach baseline` did: the file, how many notebooks and modules it recorded, and
+    the inputs it could not read (the others are recorded all the same)."""
+
+    file: Path
+    count: int
+    input_errors: tuple[str, ...] = ()
+    written: bool = True
+
+
+def record_baseline(paths: Sequence[str]) -> Recorded:
     """`nbcoach baseline`: record the inputs as they are now. Without paths the whole project is
-    recorded afresh (notebooks that are gone are dropped); with paths only their entries change."""
+    recorded afresh (notebooks that are gone are dropped); with paths only their entries change.
+    When no input could be read, nothing is written."""
     targets = list(paths) or [str(project_root(Path.cwd()))]
     report = review(targets)
     root = project_root(Path(targets[0]))
@@ -290,5 +319,8 @@ def record_baseline(paths: Sequence[str]) -> tuple[Path, int]:
         if card.status == "ok" and card.score is not None:
             key = Path(card.path).resolve().relative_to(root).as_posix()
             entries[key] = ledger.entry_for(card)
+    if report.input_errors and not entries:
+        return Recorded(ledger.path(root), 0, report.input_errors, written=False)
     known = ledger.load(root) if paths else {}
-    return ledger.save(root, ledger.merged(known, entries.items())), len(entries)
+    file = ledger.save(root, ledger.merged(known, entries.items()))
+    return Recorded(file, len(entries), report.input_errors)

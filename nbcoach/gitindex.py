@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbcoach.errors import UsageError
@@ -70,6 +71,40 @@ def staged_files(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> lis
     """Files added, copied, modified or renamed in the index, relative to the top."""
     out = run(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
     return sorted(p for p in out.decode().split("\0") if p and p.endswith(tuple(suffixes)))
+
+
+@dataclass(frozen=True, slots=True)
+class StagedChange:
+    status: str  # A (added or copied), M, D, or R (renamed from old_path)
+    path: str
+    old_path: str = ""
+
+
+def staged_changes(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> list[StagedChange]:
+    """What the index changes against HEAD, renames followed as `git log -M` follows them (so
+    moving a notebook is not a new one). A rename from or to another suffix is an addition or
+    a deletion."""
+    out = run(root, "diff", "--cached", "--name-status", "-z", "-M", "--diff-filter=ACDMR")
+    tokens = out.decode().split("\0")
+    changes: list[StagedChange] = []
+    index = 0
+    while index < len(tokens) and tokens[index]:
+        status = tokens[index][0]
+        if status in "RC":
+            old, path = tokens[index + 1], tokens[index + 2]
+            index += 3
+        else:
+            old, path = "", tokens[index + 1]
+            index += 2
+        ours, theirs = path.endswith(tuple(suffixes)), old.endswith(tuple(suffixes))
+        if status == "R" and ours and theirs:
+            changes.append(StagedChange("R", path, old))
+            continue
+        if status == "R" and theirs:
+            changes.append(StagedChange("D", old))
+        if ours:
+            changes.append(StagedChange("A" if status in "RC" else status, path))
+    return sorted(changes, key=lambda change: change.path)
 
 
 def blob(root: Path, spec: str) -> bytes | None:

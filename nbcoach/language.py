@@ -81,6 +81,19 @@ def language_from_metadata(metadata: dict[str, Any]) -> str | None:
     return None
 
 
+def declared_language(notebook: bytes) -> str | None:
+    """The language a notebook file's metadata declares; None when it does not say or the
+    file is not readable JSON (whoever reads it properly reports that)."""
+    import json
+
+    try:
+        document = json.loads(notebook)
+    except ValueError:
+        return None
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    return language_from_metadata(metadata) if isinstance(metadata, dict) else None
+
+
 def _language_of_kernel(name: str) -> str | None:
     lowered = name.lower()
     if (

@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbcoach.errors import ConfigError, InputError
-from nbcoach.language import language_from_metadata
+from nbcoach.errors import ConfigError, InputError, UsageError
+from nbcoach.language import declared_language, is_python, language_from_metadata, normalise
 from nbcoach.model import Cell, CellKind, Notebook
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def read_text_notebook(text: str, path: str) -> Notebook:
     import jupytext
 
     document: Any = jupytext.reads(text, fmt="py")
+    declared = language_from_metadata(dict(document.metadata))
     cells = []
     for number, raw in enumerate(document.cells, start=1):
         kind: CellKind = raw.cell_type if raw.cell_type in ("code", "markdown", "raw") else "raw"
@@ -42,8 +43,7 @@ def read_text_notebook(text: str, path: str) -> Notebook:
         path=path,
         format="percent",
         cells=tuple(cells),
-        # a twin written from an R notebook says so in its header: it must be skipped, not graded
-        language=language_from_metadata(dict(document.metadata)) or "python",
+        language=declared or "python",  # a header naming another kernel: skipped as such
         nbformat="",
         notes=(),
         cell_lines=cell_start_lines(text, len(cells)),
@@ -208,6 +208,29 @@ def pair_from_metadata(path: Path, notebook: bytes) -> Pair | None:
     return _pair_from_formats(path, formats, "notebook metadata", _config_file(path))
 
 
+def other_language(pair: Pair) -> str | None:
+    """The kernel language of a notebook paired with a `.py` file, when it is not Python.
+
+    jupytext writes any notebook's code into a `.py` when a configuration says so (R code in
+    `r_kernel.py`, which then reads as Python with syntax errors); nbcoach pairs `.py` files
+    with Python notebooks only. A pair with another extension (`--format auto:percent` gives
+    `.R` for R) was chosen for that language and is left alone. The language is the notebook's
+    metadata, else the text side's jupytext header; undeclared counts as Python."""
+    if pair.text.suffix != ".py":
+        return None
+    language = _declared_language(pair.notebook, pair.text)
+    return language if language is not None and not is_python(language) else None
+
+
+def _declared_language(notebook: Path, text: Path) -> str | None:
+    try:
+        return declared_language(notebook.read_bytes())
+    except OSError:  # the notebook does not exist (yet): its text side's header says
+        pass
+    match = re.search(r"^#\s+language:\s*(\S+)\s*$", _head(text), re.M)
+    return normalise(match.group(1).strip("'\"")) if match and _has_header(text) else None
+
+
 def _text_formats(path: Path) -> Any:
     match = re.search(r"^#\s+formats:\s*(\S+)\s*$", _head(path), re.M)
     return match.group(1).strip("'\"") if match and _has_header(path) else None
@@ -262,6 +285,20 @@ def _config_formats(config_file: str, path: Path) -> Any:
 
 
 # --- converting between the two sides ----------------------------------------------------
+
+
+def check_format(text_format: str) -> None:
+    """Refuse a `--format` jupytext does not know, in one line (jupytext raises deep inside a
+    write otherwise)."""
+    from jupytext.formats import JupytextFormatError, long_form_one_format, validate_one_format
+
+    try:
+        long = validate_one_format(long_form_one_format(text_format))
+    except (JupytextFormatError, ValueError, KeyError, TypeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "not a format"
+        raise UsageError(f"--format {text_format}: {reason}") from error
+    if long.get("extension") == ".ipynb":
+        raise UsageError(f"--format {text_format}: the text side cannot be a notebook (.ipynb)")
 
 
 def notebook_text(data: bytes, pair: Pair) -> str:

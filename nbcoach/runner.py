@@ -18,6 +18,7 @@ from typing import Any
 from nbcoach.environment import Environment, describe
 from nbcoach.errors import DriftError, KernelEnvironmentError, UsageError
 from nbcoach.execute import Progress, execute_notebook
+from nbcoach.language import declared_language, is_python
 from nbcoach.lock import LockFile, check_drift, infer_lock, read_lock
 from nbcoach.model import Mismatch, RunResult
 from nbcoach.project import project_root, state_dir
@@ -84,6 +85,12 @@ def plan_run(notebook: Path, options: RunOptions) -> RunPlan:
         raise UsageError(
             f"{notebook}: nbcoach runs .ipynb notebooks (papermill's format); "
             "run the paired .ipynb of a text notebook"
+        )
+    language = declared_language(notebook.read_bytes())
+    if language is not None and not is_python(language):
+        raise UsageError(
+            f"{notebook}: kernel language is {language}; nbcoach run binds a Python kernel, "
+            "so it runs Python notebooks only (nothing was run or recorded)"
         )
     root = project_root(notebook)
     if options.inplace and options.output is not None:

@@ -55,6 +55,7 @@ def init(directory: Path, options: InitOptions = InitOptions()) -> tuple[str, li
     }
     templates = shipped("templates")
     changes = [_merge_pyproject(pyproject, templates, fields, options.force)]
+    fields["setup"] = setup_command(pyproject)
     for relative, entry in _walk(templates / "project"):
         target = directory / _render(relative, fields)
         content = _render(entry.read_text(encoding="utf-8"), fields)
@@ -73,6 +74,33 @@ def _refused_package(package: str) -> str:
         f"'{package}' is not a valid Python package name ({why}); "
         f"try --package {identifier(package)}"
     )
+
+
+DEV_TOOLS = ("nbcoach", "pre-commit", "pytest")  # what WORKFLOW.md has the team run
+
+
+def setup_command(pyproject: Path) -> str:
+    """How WORKFLOW.md tells the team to install the tools: from the project's `dev` extra when
+    it holds them (the pyproject.toml `nbcoach init` creates has one), otherwise by name -- a
+    pyproject init only merged its tables into may have no such extra, or no [project] at all."""
+    import re
+
+    import tomlkit
+
+    try:
+        data: dict[str, Any] = tomlkit.parse(pyproject.read_text(encoding="utf-8")).unwrap()
+    except Exception:  # unreadable: name the tools (tomlkit's errors have no common base)
+        data = {}
+    project = data.get("project")
+    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    dev = extras.get("dev", []) if isinstance(extras, dict) else []
+    names = {
+        re.split(r"[\s\[<>=!~;@(]", str(requirement).strip(), maxsplit=1)[0].lower()
+        for requirement in dev
+    }
+    if all(tool in names for tool in DEV_TOOLS):
+        return "pip install -e '.[dev]'"
+    return "pip install " + " ".join(DEV_TOOLS)
 
 
 def _hooks_block(options: InitOptions) -> str:

@@ -19,12 +19,12 @@ from typing import Literal
 from nbcoach import gitindex, syncstate
 from nbcoach.discover import discover
 from nbcoach.errors import NbcoachError, UsageError
-from nbcoach.files import write_atomic
-from nbcoach.pairing import Pair, find_pair, merged_notebook
+from nbcoach.files import shown, write_atomic
+from nbcoach.pairing import Pair, find_pair, merged_notebook, other_language
 from nbcoach.pairstate import PairStatus, Sides, judge, read_sides, state_key
 
 Prefer = Literal["notebook", "text"]
-Outcome = Literal["in-sync", "updated", "would-update", "refused", "unpaired", "error"]
+Outcome = Literal["in-sync", "updated", "would-update", "refused", "unpaired", "skipped", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,10 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
         if key in seen:
             continue
         seen.add(key)
+        foreign = other_language(pair)
+        if foreign is not None:
+            results.append(SyncResult(pair.notebook, "skipped", _foreign(pair, foreign)))
+            continue
         try:
             results.append(sync_pair(pair, options))
         except NbcoachError as error:
@@ -98,7 +102,7 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     if status.state == "in-sync":
         if not options.dry_run:
             _remember(pair, syncstate.digest(sides.notebook_text or ""))
-        return SyncResult(pair.notebook, "in-sync", f"in sync with {pair.text.name}", status)
+        return SyncResult(pair.notebook, "in-sync", f"in sync with {shown(pair.text)}", status)
     state = status.state
     if state == "both-changed":
         if options.prefer is None:
@@ -115,13 +119,16 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
         return SyncResult(
             pair.notebook,
             "would-update",
-            f"would update {plan.target.name}",
+            f"would write {shown(plan.target)} from {shown(_other(pair, plan.target))}"
+            f" ({status.reason})",
             status,
             diff=plan.diff,
         )
     staged = _write(plan, options.staged)
     _remember(pair, plan.digest)
-    message = f"wrote {plan.target.name} from {_other(pair, plan.target).name} ({status.reason})"
+    message = (
+        f"wrote {shown(plan.target)} from {shown(_other(pair, plan.target))} ({status.reason})"
+    )
     return SyncResult(
         pair.notebook,
         "updated",
@@ -192,10 +199,20 @@ def _remember(pair: Pair, digest: str) -> None:
         syncstate.record(root, {key: digest})
 
 
-def _both_changed(pair: Pair, status: PairStatus) -> str:
-    notebook, text = pair.notebook, pair.text
+def _foreign(pair: Pair, language: str) -> str:
+    """Why a notebook in another language is not synced with its .py, and how to pair it."""
+    notebook = shown(pair.notebook)
     return (
-        f"{notebook} and {text.name} differ: {status.reason}. Nothing was written. See the "
+        f"skipped: kernel language is {language}; nbcoach pairs Python notebooks with .py files "
+        f"(to pair it with a script in its own language: "
+        f"nbcoach pair {notebook} --format auto:percent)"
+    )
+
+
+def _both_changed(pair: Pair, status: PairStatus) -> str:
+    notebook, text = shown(pair.notebook), shown(pair.text)
+    return (
+        f"{notebook} and {text} differ: {status.reason}. Nothing was written. See the "
         f"differences with `nbcoach sync --diff {notebook}`, copy what you need into one side, "
         f"then keep it with `nbcoach sync --prefer notebook {notebook}` (or `--prefer text`)"
     )
@@ -209,8 +226,8 @@ def _sides_diff(sides: Sides) -> str:
         difflib.unified_diff(
             (sides.notebook_text or "").splitlines(keepends=True),
             (sides.text_text or "").splitlines(keepends=True),
-            fromfile=f"{pair.notebook} (cells, as text)",
-            tofile=str(pair.text),
+            fromfile=f"{shown(pair.notebook)} (cells, as text)",
+            tofile=shown(pair.text),
         )
     )
 
@@ -220,7 +237,7 @@ def _other(pair: Pair, target: Path) -> Path:
 
 
 def _diff(old: str, new: str, path: Path) -> str:
-    label = str(path) + (" (cells, as text)" if path.suffix == ".ipynb" else "")
+    label = shown(path) + (" (cells, as text)" if path.suffix == ".ipynb" else "")
     return "".join(
         difflib.unified_diff(
             old.splitlines(keepends=True),
@@ -233,7 +250,7 @@ def _diff(old: str, new: str, path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PairOptions:
-    format: str = "py:percent"
+    format: str | None = None  # None: as a configuration declares it, else py:percent
     folder: str | None = None  # the text side's folder, relative to the notebook's
     force: bool = False  # pair even when a cell would not round-trip or a .py is in the way
     dry_run: bool = False
@@ -241,8 +258,14 @@ class PairOptions:
 
 def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -> list[SyncResult]:
     """Pair each notebook with a text file and write it. A pairing declared already (notebook
-    metadata, jupytext.toml, `[tool.jupytext]`) is respected; otherwise the notebook's metadata
-    gets `jupytext.formats`, as `jupytext --set-formats` would write it."""
+    metadata, jupytext.toml, `[tool.jupytext]`) is respected unless `format` or `folder` asks
+    for another one; then the notebook's metadata gets `jupytext.formats`, as
+    `jupytext --set-formats` would write it (metadata wins over a configuration). Changing the
+    pairing of a notebook whose text side exists needs `force`."""
+    from nbcoach.pairing import check_format
+
+    if options.format is not None:
+        check_format(options.format)
     results = []
     for given in paths:
         path = Path(given)
@@ -254,34 +277,61 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
 
 
 def _pair_one(path: Path, options: PairOptions) -> SyncResult:
-    from nbcoach.pairing import notebook_text, roundtrip_losses, with_formats
+    from nbcoach.pairing import DEFAULT_FORMAT, notebook_text, roundtrip_losses, with_formats
 
+    if not path.exists():
+        raise NbcoachError(f"{shown(path)}: no such file or directory")
     if path.suffix != ".ipynb" or not path.is_file():
-        raise NbcoachError(f"{path}: not a notebook file (.ipynb)")
+        raise NbcoachError(f"{shown(path)}: not a notebook file (.ipynb)")
     data = path.read_bytes()
-    pair = find_pair(path)
-    formats = None
-    if pair is None or pair.notebook.resolve() != path.resolve():
+    declared = find_pair(path)
+    if declared is not None and declared.notebook.resolve() != path.resolve():
+        declared = None
+    formats = requested = None
+    if declared is None or options.format is not None or options.folder is not None:
         prefix = f"{options.folder.strip('/')}//" if options.folder else ""
-        formats = f"ipynb,{prefix}{options.format}"
-        declared = with_formats(data, formats, path)
-        pair = _pair_declared_by(path, declared)
-        data = declared
-    elif pair.text.exists():
+        formats = f"ipynb,{prefix}{options.format or DEFAULT_FORMAT}"
+        requested = _pair_declared_by(path, with_formats(data, formats, path))
+    replaced: Pair | None = None
+    if declared is not None and (requested is None or _same_pair(declared, requested)):
+        pair, formats = declared, None
+    elif declared is not None and declared.text.exists():
+        assert requested is not None
+        refusal = _repair_refusal(path, declared, requested, options)
+        if refusal is not None:
+            return refusal
+        pair, replaced = requested, declared
+    else:  # nothing declared, or a declared pairing whose text side does not exist yet
+        assert requested is not None
+        pair = requested
+    foreign = other_language(pair)
+    if foreign is not None:
+        return SyncResult(path, "skipped", _foreign(pair, foreign))
+    if replaced is None and formats is None and pair.text.exists():
         status = judge(read_sides(pair))
         note = "" if status.in_sync else "; `nbcoach sync` brings it up to date"
         return SyncResult(
-            path, "in-sync", f"already paired with {pair.text} ({status.state}){note}", status
+            path,
+            "in-sync",
+            f"already paired with {shown(pair.text)} ({pair.format}, {status.state}){note}",
+            status,
         )
-    if pair.text.exists() and not options.force:
+    if formats is not None:
+        data = with_formats(data, formats, path)
+    if pair.text.exists() and replaced is None and not options.force:
         raise NbcoachError(
-            f"{pair.text} exists and is not this notebook's pair; move it away or pass --force"
+            f"{shown(pair.text)} exists and is not this notebook's pair; move it away or pass "
+            "--force"
         )
     losses = roundtrip_losses(data, pair)
     if losses and not options.force:
-        raise NbcoachError(f"{path}: {losses[0]}; fix that cell or pass --force")
+        raise NbcoachError(f"{shown(path)}: {losses[0]}; fix that cell or pass --force")
     text = notebook_text(data, pair)
-    message = f"paired with {pair.text} ({pair.format}, {pair.origin})"
+    message = f"paired with {shown(pair.text)} ({pair.format}, {pair.origin})"
+    if replaced is not None:
+        message = "re-" + message + f"; was {shown(replaced.text)} ({replaced.format})"
+        if replaced.text.resolve() != pair.text.resolve():
+            message += ", which is no longer paired: remove it when you no longer need it"
     if options.dry_run:
         return SyncResult(
             path, "would-update", "would be " + message, diff=_diff("", text, pair.text)
@@ -292,6 +342,45 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
     _remember(pair, syncstate.digest(text))
     written = (path, pair.text) if formats is not None else (pair.text,)
     return SyncResult(path, "updated", message, written=written)
+
+
+def _same_pair(declared: Pair, requested: Pair) -> bool:
+    return (
+        declared.text.resolve() == requested.text.resolve() and declared.format == requested.format
+    )
+
+
+def _repair_refusal(
+    path: Path, declared: Pair, requested: Pair, options: PairOptions
+) -> SyncResult | None:
+    """Why the pairing of `path` is not changed to `requested` (None: it may be): without
+    --force the existing pairing stands, and a pair out of sync is synced first so that no
+    edit on its text side is lost."""
+    notebook = shown(path)
+    asked = " ".join(
+        f"{flag} {value}"
+        for flag, value in (("--format", options.format), ("--folder", options.folder))
+        if value is not None
+    )
+    if not options.force:
+        return SyncResult(
+            path,
+            "refused",
+            f"{notebook} is already paired with {shown(declared.text)} ({declared.format}, "
+            f"{declared.origin}); nothing was written. To pair it with "
+            f"{shown(requested.text)} ({requested.format}) instead: "
+            f"nbcoach pair {notebook} {asked} --force",
+        )
+    status = judge(read_sides(declared))
+    if not status.in_sync:
+        return SyncResult(
+            path,
+            "refused",
+            f"{notebook} and {shown(declared.text)} are not in sync ({status.reason}); nothing "
+            f"was written. Run `nbcoach sync {notebook}` first, then pair it again",
+            status,
+        )
+    return None
 
 
 def _pair_declared_by(path: Path, notebook: bytes) -> Pair:

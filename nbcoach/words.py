@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
+def counted(number: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
     """`number` and the noun in the form it takes: `counted(2, "locked package")` is
-    `2 locked packages`; `plural` for a noun English does not regularly inflect."""
-    return f"{number} {noun if number == 1 else plural or plural_of(noun)}"
+    `2 locked packages`; `plural` for a noun English does not regularly inflect; `grouped`
+    writes thousands with commas (`2,016 changed lines`)."""
+    shown = f"{number:,}" if grouped else str(number)
+    return f"{shown} {noun if number == 1 else plural or plural_of(noun)}"
 
 
 def plural_of(noun: str) -> str:

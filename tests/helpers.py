@@ -39,7 +39,7 @@ def only(analysis: Analysis, rule: str) -> Finding:
 _GATE_LINE = re.compile(
     r"(?P<path>\S+) {3}(?P<grade>[ABCDF]) {3}(?P<score>\d{1,3}\.\d)/100 {2}"
     r"\((?:baseline (?P<baseline>\d{1,3}\.\d), (?P<delta>[+-]\d{1,3}\.\d)|new to the baseline)\)"
-    r" {2}(?P<verdict>ok|WORSE)"
+    r" {2}(?P<verdict>ok|WORSE|BELOW|OVER LIMITS)"
 )
 
 
@@ -50,7 +50,7 @@ class GateLine:
     score: float
     baseline: float | None  # None: new to the baseline
     delta: str | None  # as printed, e.g. "+0.0"
-    verdict: str  # "ok" or "WORSE"
+    verdict: str  # "ok", "WORSE", "BELOW" (new, under fail-under) or "OVER LIMITS"
 
 
 def gate_lines(output: str) -> dict[str, GateLine]:

@@ -277,3 +277,17 @@ def test_an_interpreter_without_ipykernel_is_refused(project, make_notebook):
     )
     assert done.returncode == 2
     assert "has no ipykernel, so it cannot run a notebook" in done.stderr
+
+
+def test_a_notebook_in_another_language_is_refused_and_nothing_is_recorded(project, make_notebook):
+    """papermill would run R code in the Python kernel nbcoach binds ("failed: SyntaxError")
+    and record a failed run: refused before anything runs."""
+    make_notebook(["x <- c(1, 2)\nprint(mean(x))"], name="r_kernel.ipynb", language="R")
+    done = run_cli("run", "r_kernel.ipynb", cwd=project)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "nbcoach: error: r_kernel.ipynb: kernel language is R; nbcoach run binds a Python "
+        "kernel, so it runs Python notebooks only (nothing was run or recorded)\n"
+    )
+    assert read_records(project) == []
+    assert not (project / ".nbcoach" / "runs").exists()

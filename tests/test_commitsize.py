@@ -7,12 +7,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcoach.commitsize import compare
+from conftest import build_notebook, run_cli
+from gitrepo import Repo
+from nbcoach.commitsize import compare, measure_staged
 from nbcoach.config import parse_table
 from nbcoach.errors import ConfigError
 from nbcoach.sync import pair_notebooks
-from tests.conftest import build_notebook, run_cli
-from tests.gitrepo import Repo
 
 
 def _function(name: str, lines: int) -> str:
@@ -87,7 +87,7 @@ def test_a_pair_counts_once(tmp_path: Path) -> None:
     repo.git("add", ".")
     result = run_cli("commit-size", cwd=repo.path)
     assert result.returncode == 0
-    assert "2 functions, 1 notebooks/.py files" in result.stdout
+    assert "2 functions, 1 notebook or .py file" in result.stdout
 
 
 def test_commit_size_keys_are_validated() -> None:
@@ -116,4 +116,86 @@ def test_writing_the_pair_of_an_unchanged_notebook_counts_nothing(tmp_path: Path
     repo.git("add", "a.py")
     edited = run_cli("commit-size", cwd=repo.path)
     assert edited.returncode == 0, edited.stderr
-    assert "2 changed source lines, 1 functions" in edited.stdout
+    assert "2 changed source lines, 1 function," in edited.stdout
+
+
+def test_history_sizes_each_commit_as_commit_size_sized_it_staged(tmp_path: Path) -> None:
+    """One definition: for every commit, the numbers `nbcoach commit-size` gave while it was
+    staged are the ones `nbcoach history` records for it. A newcomer saw the `nbcoach init`
+    commit pass the hook with 8 lines and 1 function while history flagged it a big bang
+    (589 lines, 9 functions), and a new notebook counted 104 lines staged but 53 in history."""
+    from conftest import EXAMPLES
+    from nbcoach.history import load_history, update_history
+    from nbcoach.sync import sync
+
+    repo = Repo(tmp_path / "repo")
+    staged: list[tuple[int, int, bool]] = []
+
+    def commit(message: str) -> None:
+        repo.git("add", "-A")
+        size = measure_staged(repo.path)
+        staged.append((size.lines, size.functions, bool(size.over)))
+        repo.commit(message)
+
+    (repo.path / "newcomer.ipynb").write_bytes((EXAMPLES / "newcomer.ipynb").read_bytes())
+    commit("legacy notebook")
+    assert run_cli("init", ".", cwd=repo.path).returncode == 0
+    assert run_cli("sync", cwd=repo.path).returncode == 0  # writes newcomer.py
+    commit("nbcoach init")
+    churn = repo.path / "notebooks" / "churn.ipynb"
+    churn.write_bytes((EXAMPLES / "clean.ipynb").read_bytes())
+    sync([str(churn)])
+    commit("add churn notebook")
+    document = nbformat.read(churn, as_version=4)
+    document.cells[2].source += "\nprint('checked')"
+    nbformat.write(document, churn)
+    sync([str(churn)])
+    repo.git("mv", "notebooks", "analysis")  # moved and edited: only the edit counts
+    commit("move and edit")
+    text = repo.path / "analysis" / "churn.py"
+    text.write_text(text.read_text() + "\n# %%\ndef extra(x):\n    return x\n")
+    commit("edit the text side alone")
+    repo.git("rm", "-q", "newcomer.ipynb", "newcomer.py")
+    commit("drop the legacy pair")
+    update_history(repo.path)
+    recorded = [
+        (c.lines_added + c.lines_removed, c.functions_changed, c.big_bang)
+        for c in load_history(repo.path).commits
+    ]
+    assert recorded == staged, staged
+    lines, functions, big = staged[1]  # init: src/ and tests/ only; newcomer.py is its pair
+    assert lines < 50 and functions == 1 and not big
+    assert staged[3][:2] == (1, 0)  # a moved pair counts its one edited line, once
+    assert staged[5][2]  # dropping the 500-line pair is a big change
+
+
+def test_modules_are_named_as_modules_and_functions_in_natural_order(tmp_path: Path) -> None:
+    """A newcomer read "commit one notebook at a time" about plain modules, `helper_10`
+    before `helper_2`, and "1 functions"."""
+    repo = Repo(tmp_path / "repo")
+    repo.write("helpers.py", "\n\n".join(_function(f"helper_{i}", 30) for i in range(12)))
+    repo.write("tiny.py", "def one():\n    return 1\n")
+    repo.git("add", ".")
+    result = run_cli("commit-size", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "nbcoach: big-bang commit: 13 changed functions (limit 10)"
+    assert lines[1].startswith("  (398 changed source lines, 13 functions, 2 notebooks and .py")
+    assert lines[2].startswith("Commit one module at a time")
+    assert lines[3] == (
+        "  1. helpers.py: 395 lines; functions `helper_0`, `helper_1`, `helper_2`, `helper_3`, "
+        "`helper_4` and 7 more"
+    )
+    assert lines[4] == "  2. tiny.py: 3 lines; functions `one`"
+    assert "`helper_7` and 4 more; `git add -p helpers.py` stages part of it." in lines[5]
+    repo.git("reset", "-q")
+    repo.git("add", "tiny.py")
+    one = run_cli("commit-size", cwd=repo.path)
+    assert one.stdout == (
+        "nbcoach: commit size fine: 3 changed source lines, 1 function, 1 notebook or .py file\n"
+    )
+    _write(repo.path / "a.ipynb", [_function("fit", 450)])
+    repo.git("add", ".")
+    mixed = run_cli("commit-size", cwd=repo.path)
+    assert "Commit one file at a time" in mixed.stdout
+    assert "1. a.ipynb: 453 lines; functions `fit`" in mixed.stdout

@@ -146,7 +146,38 @@ def test_parameters_without_a_parameters_cell_are_noted(make_notebook, tmp_path)
     assert result.status == "ok"
     assert stdout_of(result.output) == "3\n"
     assert result.notes == (
-        "no cell is tagged `parameters`: the values were injected before the first cell",
+        "no cell is tagged `parameters`: `size` injected before the first cell (tag the cell "
+        "that sets the defaults `parameters` to inject after it)",
+    )
+
+
+def test_a_cell_that_sets_a_parameter_again_is_named(make_notebook, tmp_path):
+    """Without a parameters cell papermill injects before cell 1, and a cell that sets the
+    name later silently overrides the value given: the run says which cell does."""
+    source = make_notebook(
+        [
+            ("markdown", "# Sizes"),
+            "import math\nsize = 10",
+            "for label in ['a']:\n    pass\nprint(size, label)",
+        ]
+    )
+    result = execute_notebook(
+        source, tmp_path / "out.ipynb", cwd=tmp_path, parameters={"size": 3, "label": "b"}
+    )
+    assert stdout_of(result.output) == "10 a\n"  # what the warning is about
+    assert result.notes == (
+        "no cell is tagged `parameters`: `size`, `label` injected before the first cell (tag "
+        "the cell that sets the defaults `parameters` to inject after it)",
+        "cell 2 assigns `size` again: the value given with -p is overridden there",
+        "cell 3 assigns `label` again: the value given with -p is overridden there",
+    )
+    tagged = make_notebook(
+        [{"source": "size = 1", "metadata": {"tags": ["parameters"]}}, "size = 2", "print(size)"],
+        name="tagged.ipynb",
+    )
+    result = execute_notebook(tagged, tmp_path / "t.ipynb", cwd=tmp_path, parameters={"size": 3})
+    assert result.notes == (
+        "cell 2 assigns `size` again: the value given with -p is overridden there",
     )
 
 

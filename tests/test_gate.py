@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import EXAMPLES, run_cli
+from gitrepo import Repo
+from helpers import GateLine, gate_lines
 from nbcoach import baseline as ledger
-from tests.conftest import EXAMPLES, run_cli
-from tests.gitrepo import Repo
-from tests.helpers import GateLine, gate_lines
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
@@ -128,9 +128,14 @@ def test_a_new_notebook_must_meet_fail_under(legacy: Repo, tmp_path: Path) -> No
         "copy.ipynb",
         None,
         None,
-        "WORSE",
+        "BELOW",
     )
-    assert "below fail-under 70" in result.stdout
+    assert "new to the baseline" in result.stdout and "below fail-under 70" in result.stdout
+    # new and under the bar is not "worse": there is nothing it could have got worse than
+    assert "(new to the baseline)  BELOW\n" in result.stdout and "WORSE" not in result.stdout
+    assert (
+        "nbcoach: 1 new notebook below fail-under 70 (of 1 checked); the commit is blocked."
+    ) in result.stdout
     # an entry recorded for it on purpose counts at once, before it is committed
     assert run_cli("baseline", "copy.ipynb", cwd=legacy.path).returncode == 0
     recorded = run_cli("gate", "--staged", cwd=legacy.path)
@@ -223,3 +228,53 @@ def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: 
     assert "function entries updated for newcomer.ipynb" in result.stdout
     assert "improvements recorded" not in result.stdout
     assert ledger.load(legacy.path)["newcomer.ipynb"].by_name["parse_date"].lines == 9
+
+
+def test_a_gate_run_by_hand_says_what_it_wrote_not_what_a_commit_does(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
+    nbformat.write(document, notebook)
+    before = (legacy.path / ".nbcoach" / "baseline.json").read_bytes()
+    checked = run_cli("gate", "--no-tighten", "newcomer.ipynb", cwd=legacy.path)
+    assert checked.returncode == 0, checked.stdout
+    assert "baseline.json" not in checked.stdout  # --no-tighten: nothing written, nothing said
+    assert (legacy.path / ".nbcoach" / "baseline.json").read_bytes() == before
+    result = run_cli("gate", "newcomer.ipynb", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout
+    assert (
+        "nbcoach: wrote .nbcoach/baseline.json (commit it with the change): improvements "
+        "recorded for newcomer.ipynb."
+    ) in result.stdout
+    assert "in this commit" not in result.stdout
+    assert legacy.staged() == []  # outside a commit nothing is staged
+    assert (legacy.path / ".nbcoach" / "baseline.json").read_bytes() != before
+
+
+def test_a_failing_gate_run_by_hand_says_it_would_block_a_commit(legacy: Repo) -> None:
+    _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)
+    result = run_cli("gate", "--no-tighten", "newcomer.ipynb", cwd=legacy.path)
+    assert result.returncode == 1
+    assert "(baseline 3" in result.stdout and "WORSE" in result.stdout
+    assert (
+        "nbcoach: 1 notebook got worse (of 1 checked); this would block a commit; nothing was "
+        "written."
+    ) in result.stdout
+    assert "the commit is blocked" not in result.stdout
+
+
+def test_baseline_names_a_missing_input_and_records_the_others(legacy: Repo) -> None:
+    before = (legacy.path / ".nbcoach" / "baseline.json").read_bytes()
+    missing = run_cli("baseline", "nothere.ipynb", cwd=legacy.path)
+    assert missing.returncode == 2
+    assert missing.stderr == "nbcoach: error: nothere.ipynb: no such file or directory\n"
+    assert missing.stdout == ""  # not "recorded 0 notebook(s) ... commit it"
+    assert (legacy.path / ".nbcoach" / "baseline.json").read_bytes() == before
+    shutil.copy(EXAMPLES / "clean.ipynb", legacy.path / "clean.ipynb")
+    both = run_cli("baseline", "nothere.ipynb", "clean.ipynb", cwd=legacy.path)
+    assert both.returncode == 2
+    assert both.stderr == "nbcoach: error: nothere.ipynb: no such file or directory\n"
+    assert both.stdout == (
+        "recorded 1 notebook and its functions in .nbcoach/baseline.json; commit it\n"
+    )
+    assert "clean.ipynb" in ledger.load(legacy.path)

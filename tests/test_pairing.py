@@ -214,7 +214,7 @@ def test_property_notebook_to_text_and_back_keeps_every_cell(
 
 
 def test_roundtrip_losses_is_empty_for_the_examples() -> None:
-    from tests.conftest import EXAMPLES
+    from conftest import EXAMPLES
 
     for name in ("newcomer.ipynb", "clean.ipynb"):
         path = EXAMPLES / name
@@ -236,18 +236,17 @@ def test_a_configuration_does_not_turn_plain_modules_into_pairs(tmp_path: Path) 
     assert not module.with_suffix(".ipynb").exists()
 
 
-def test_a_text_twin_of_an_r_notebook_keeps_its_language(tmp_path: Path) -> None:
-    # an R notebook's py:percent twin must be skipped like the notebook, not graded as Python
-    from nbcoach.review import ReviewOptions, review
+def test_a_text_notebook_whose_header_names_another_kernel_is_reported_as_skipped(
+    tmp_path: Path,
+) -> None:
+    """An earlier sync wrote examples/r_kernel.ipynb's R code into r_kernel.py; graded as
+    Python it scored F 0.0 with syntax errors. Its jupytext header says R."""
+    import jupytext
 
-    twin = tmp_path / "r_kernel.py"
-    twin.write_text(
-        "# ---\n# jupyter:\n#   kernelspec:\n#     display_name: R\n#     language: R\n"
-        "#     name: ir\n# ---\n\n# %%\nx <- c(1, 2, 3)\nprint(mean(x))\n",
-        encoding="utf-8",
-    )
-    [card] = review([str(twin)], ReviewOptions(use_cache=False)).cards
-    assert (card.status, card.reason) == (
-        "skipped",
-        "kernel language is R; nbcoach grades Python notebooks",
-    )
+    from conftest import EXAMPLES, run_cli
+
+    text = tmp_path / "r_kernel.py"
+    text.write_text(jupytext.writes(jupytext.read(EXAMPLES / "r_kernel.ipynb"), "py:percent"))
+    result = run_cli("report", "--compact", "r_kernel.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "SKIPPED  kernel language is R; nbcoach grades Python notebooks" in result.stdout

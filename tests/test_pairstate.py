@@ -6,9 +6,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from gitrepo import Repo
 from nbcoach.pairing import pair_status
 from nbcoach.sync import SyncOptions, pair_notebooks, sync
-from tests.gitrepo import Repo
 
 
 def _edit_text(text: Path, old: str, new: str) -> None:
@@ -158,7 +160,7 @@ def test_in_a_commit_a_side_back_at_head_is_behind_the_last_sync(
 
 
 def test_after_an_undo_to_head_the_next_edit_wins(
-    tmp_path: Path, make_notebook: Callable[..., Path]
+    tmp_path: Path, make_notebook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A commit blocked after its sync, both sides put back with `git restore`: the record still
     holds the blocked edit, so the next edit differs from it on both sides. The side that is as
@@ -171,6 +173,7 @@ def test_after_an_undo_to_head_the_next_edit_wins(
     _edit_notebook(notebook, "x = 1", "x = 3")
     status = pair_status(notebook)
     assert status.state == "notebook-newer", status.reason
+    monkeypatch.chdir(repo.path)  # messages name paths from where the command runs
     [result] = sync([str(notebook)])
     assert result.message == (
         "wrote analysis.py from analysis.ipynb "

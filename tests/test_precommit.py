@@ -17,10 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import EXAMPLES, ROOT, run_cli
+from gitrepo import Repo
+from helpers import GateLine, gate_lines
 from nbcoach import baseline as ledger
-from tests.conftest import EXAMPLES, ROOT, run_cli
-from tests.gitrepo import Repo
-from tests.helpers import GateLine, gate_lines
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +97,7 @@ def test_first_commit_after_init_passes_with_the_legacy_notebook_under_its_basel
     result = commit(team, "adopt nbcoach")
     assert result.returncode == 0, output(result)
     text = output(result)
-    assert "notebooks/churn.ipynb: wrote churn.py from churn.ipynb" in text
+    assert "notebooks/churn.ipynb: wrote notebooks/churn.py from notebooks/churn.ipynb" in text
     assert "(staged notebooks/churn.py)" in text
     # legacy: ~34/100 with fail-under 70, but it is in the baseline, so it passes
     recorded = ledger.load(team.path)["notebooks/churn.ipynb"].score
@@ -197,7 +197,7 @@ def test_a_2000_line_commit_is_flagged(team: Repo) -> None:
         )
         if number % 8 == 0:
             cells.append(("markdown", f"## Step {number}"))
-    from tests.conftest import build_notebook
+    from conftest import build_notebook
 
     nbformat.write(build_notebook(cells), team.path / "notebooks" / "steps.ipynb")
     team.git("add", "notebooks/steps.ipynb")
@@ -255,7 +255,7 @@ def test_after_undoing_a_blocked_commit_the_next_edit_goes_through(team: Repo) -
     result = commit(team, "retitle")
     assert result.returncode == 0, output(result)
     assert (
-        "notebooks/churn.ipynb: wrote churn.py from churn.ipynb "
+        "notebooks/churn.ipynb: wrote notebooks/churn.py from notebooks/churn.ipynb "
         "(churn.ipynb was edited; churn.py is as committed) (staged notebooks/churn.py)"
     ) in output(result)
     assert "churn analysis, Q3" in team.show("HEAD:notebooks/churn.py")

@@ -11,12 +11,12 @@ import pytest
 import tomllib
 import yaml
 
+from conftest import EXAMPLES, run_cli
+from gitrepo import Repo
 from nbcoach.config import load_config
 from nbcoach.errors import UsageError
 from nbcoach.pairing import find_pair
 from nbcoach.scaffold import InitOptions, init
-from tests.conftest import EXAMPLES, run_cli
-from tests.gitrepo import Repo
 
 EXISTING = """# The team's project file: comments must survive
 [project]
@@ -149,6 +149,77 @@ def test_init_records_the_baseline_of_existing_notebooks(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "recorded    .nbcoach/baseline.json" in result.stdout
     assert '"newcomer.ipynb"' in (repo.path / ".nbcoach" / "baseline.json").read_text()
+
+
+def _commands(workflow: str) -> list[str]:
+    """The commands WORKFLOW.md tells the team to run (in backquotes)."""
+    import re
+
+    spans = re.findall(r"`([^`]+)`", workflow)
+    return list(
+        dict.fromkeys(
+            span for span in spans if span.split()[0] in ("nbcoach", "pytest", "pre-commit", "pip")
+        )
+    )
+
+
+def test_every_command_workflow_md_names_works_in_a_fresh_project(tmp_path: Path) -> None:
+    """WORKFLOW.md said `pip install -e '.[dev]'` where init had merged into a pyproject without
+    a `dev` extra. In a fresh project the extra it names exists and holds the tools, and every
+    other command it names runs."""
+    import subprocess
+
+    repo = Repo(tmp_path / "fresh")
+    assert run_cli("init", cwd=repo.path).returncode == 0
+    workflow = (repo.path / "WORKFLOW.md").read_text()
+    commands = _commands(workflow)
+    assert commands == [
+        "nbcoach sync",
+        "nbcoach report notebooks/my.ipynb",
+        "nbcoach extract",
+        "pytest",
+        "pip install -e '.[dev]'",
+        "pre-commit install",
+        "nbcoach install-hooks",
+        "nbcoach baseline notebooks/my.ipynb",
+    ]
+    extras = tomllib.loads((repo.path / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert {"nbcoach", "pre-commit", "pytest"} <= set(extras["dev"])
+    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "notebooks" / "my.ipynb")
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        words = command.split()
+        if words[0] == "nbcoach":
+            return run_cli(*words[1:], cwd=repo.path)
+        module = {"pytest": "pytest", "pre-commit": "pre_commit"}[words[0]]
+        return subprocess.run(
+            [sys.executable, "-m", module, *words[1:]],
+            cwd=repo.path,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+
+    for command in commands:
+        if command.startswith("pip "):
+            continue  # installs from the package index: checked above, by the extra it names
+        if command == "nbcoach extract":
+            command = "nbcoach extract notebooks/my.ipynb"  # it names the notebook in use
+        if command == "nbcoach install-hooks":  # the alternative to pre-commit's hook
+            assert run("pre-commit uninstall").returncode == 0
+        done = run(command)
+        assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
+
+
+def test_workflow_md_names_the_tools_when_the_pyproject_has_no_dev_extra(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING)
+    init(tmp_path)
+    workflow = (tmp_path / "WORKFLOW.md").read_text()
+    assert "Set up once: `pip install nbcoach pre-commit pytest`, then" in workflow
+    assert ".[dev]" not in workflow
 
 
 @pytest.mark.slow

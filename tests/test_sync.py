@@ -8,10 +8,10 @@ from pathlib import Path
 
 import nbformat
 
+from conftest import run_cli
+from gitrepo import Repo
 from nbcoach.pairing import pair_status
 from nbcoach.sync import pair_notebooks
-from tests.conftest import run_cli
-from tests.gitrepo import Repo
 
 
 def _paired_repo(tmp_path: Path, make_notebook: Callable[..., Path]) -> tuple[Repo, Path, Path]:
@@ -150,3 +150,110 @@ def test_the_diff_of_a_refused_pair_shows_both_sides(
     assert "both sides were edited" in result.stderr
     assert "--- analysis.ipynb (cells, as text)\n+++ analysis.py\n" in result.stdout
     assert "\n-x = 42\n+x = 7\n" in result.stdout
+
+
+def test_diff_writes_nothing_and_exits_1_while_a_change_is_pending(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """`--diff` is `--check` that shows the change: it never writes (a newcomer saw it write
+    the .py it was asked to preview)."""
+    notebook = make_notebook(["x = 1"], jupytext={"formats": "ipynb,py:percent"})
+    text = notebook.with_suffix(".py")
+    before = notebook.read_bytes()
+    result = run_cli("sync", "--diff", "notebook.ipynb", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "notebook.ipynb: would write notebook.py from notebook.ipynb" in result.stdout
+    assert "+++ b/notebook.py\n" in result.stdout and "+x = 1\n" in result.stdout
+    assert not text.exists() and notebook.read_bytes() == before
+    assert not (tmp_path / ".nbcoach").exists()  # not even the sync record
+    assert run_cli("sync", "notebook.ipynb", cwd=tmp_path).returncode == 0
+    again = run_cli("sync", "--diff", "notebook.ipynb", cwd=tmp_path)
+    assert again.returncode == 0 and "in sync with notebook.py" in again.stdout
+
+
+def test_sync_names_each_side_from_where_it_was_run(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    make_notebook(["x = 1"], name="notebooks/churn.ipynb", jupytext={"formats": "ipynb,py:percent"})
+    result = run_cli("sync", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "notebooks/churn.ipynb: wrote notebooks/churn.py from notebooks/churn.ipynb ("
+    )
+    result = run_cli("sync", cwd=tmp_path)
+    assert result.stdout == "notebooks/churn.ipynb: in sync with notebooks/churn.py\n"
+
+
+def _r_notebook(make_notebook: Callable[..., Path], name: str) -> Path:
+    return make_notebook(["x <- c(1, 2)\nprint(mean(x))"], name=name, language="R")
+
+
+def test_a_notebook_in_another_language_is_skipped_not_written_into_a_py(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    """`nbcoach init`'s [tool.jupytext] pairs every notebook with py:percent; jupytext would
+    write R code into a .py that every Python tool then reads as broken Python."""
+    (tmp_path / "pyproject.toml").write_text('[tool.jupytext]\nformats = "ipynb,py:percent"\n')
+    notebook = _r_notebook(make_notebook, "r_kernel.ipynb")
+    make_notebook(["y = 2"], name="python.ipynb")
+    result = run_cli("sync", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "r_kernel.ipynb: skipped: kernel language is R; nbcoach pairs Python notebooks with .py "
+        "files (to pair it with a script in its own language: "
+        "nbcoach pair r_kernel.ipynb --format auto:percent)\n"
+    ) in result.stdout
+    assert not notebook.with_suffix(".py").exists()
+    assert (tmp_path / "python.py").is_file()
+    paired = run_cli("pair", "r_kernel.ipynb", cwd=tmp_path)
+    assert paired.returncode == 0 and "r_kernel.ipynb: skipped: kernel language is R" in (
+        paired.stdout
+    )
+    assert not notebook.with_suffix(".py").exists()
+    explicit = run_cli("pair", "r_kernel.ipynb", "--format", "auto:percent", cwd=tmp_path)
+    assert explicit.returncode == 0, explicit.stderr
+    assert "paired with r_kernel.R (R:percent, notebook metadata)" in explicit.stdout
+    assert "x <- c(1, 2)" in notebook.with_suffix(".R").read_text()
+    assert "r_kernel.ipynb: in sync with r_kernel.R" in run_cli("sync", cwd=tmp_path).stdout
+
+
+def test_pair_names_a_missing_file_and_refuses_an_unknown_format_in_one_line(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    make_notebook(["x = 1"], name="c.ipynb")
+    missing = run_cli("pair", "nothere.ipynb", "c.ipynb", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr == "nbcoach: error: nothere.ipynb: no such file or directory\n"
+    assert "c.ipynb: paired with c.py" in missing.stdout  # the other inputs are still paired
+    bad = run_cli("pair", "c.ipynb", "--format", "foo:bar", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("nbcoach: error: --format foo:bar: bar is not a valid format")
+    assert len(bad.stderr.splitlines()) == 1  # no traceback
+
+
+def test_pair_with_another_format_says_it_keeps_the_pairing_and_force_changes_it(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    notebook = make_notebook(["x = 1", "y = 2"], name="clean.ipynb")
+    assert run_cli("pair", "clean.ipynb", cwd=tmp_path).returncode == 0
+    text = notebook.with_suffix(".py")
+    before = (notebook.read_bytes(), text.read_bytes())
+    same = run_cli("pair", "clean.ipynb", "--format", "py:percent", cwd=tmp_path)
+    assert same.returncode == 0
+    assert "already paired with clean.py (py:percent, in-sync)" in same.stdout
+    refused = run_cli("pair", "clean.ipynb", "--format", "py:light", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "nbcoach: clean.ipynb is already paired with clean.py (py:percent, notebook metadata); "
+        "nothing was written. To pair it with clean.py (py:light) instead: "
+        "nbcoach pair clean.ipynb --format py:light --force\n"
+    )
+    assert (notebook.read_bytes(), text.read_bytes()) == before
+    forced = run_cli("pair", "clean.ipynb", "--format", "py:light", "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout == (
+        "clean.ipynb: re-paired with clean.py (py:light, notebook metadata); "
+        "was clean.py (py:percent)\n"
+    )
+    assert "# %%" not in text.read_text() and "format_name: light" in text.read_text()
+    assert pair_status(notebook).in_sync

@@ -49,3 +49,9 @@ def test_messages_counting_one_thing_read_as_english() -> None:
     assert "verified: the 1 code cell prints the same before and after" in one
     many = [str(line) for line in result_lines(replace(result, compared_cells=18))]
     assert "verified: all 18 code cells print the same before and after" in many
+
+
+def test_counted_groups_thousands_when_asked() -> None:
+    assert counted(2016, "changed line", grouped=True) == "2,016 changed lines"
+    assert counted(1, "function", grouped=True) == "1 function"
+    assert counted(2016, "line") == "2016 lines"

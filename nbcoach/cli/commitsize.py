@@ -31,10 +31,7 @@ def commit_size(
     for note in report.notes:
         err.print(f"nbcoach: note: {note}", markup=False, soft_wrap=True)
     over = report.over
-    summary = (
-        f"{report.lines:,} changed source lines, {report.functions} functions, "
-        f"{report.notebooks} notebooks/.py files"
-    )
+    summary = report.summary
     if not over:
         out.print(f"nbcoach: commit size fine: {summary}", markup=False, soft_wrap=True)
         raise typer.Exit(0)

@@ -53,11 +53,21 @@ def baseline(
     """Write .nbcoach/baseline.json: every notebook and function as it is now. Commit it: from
     then on the gate lets legacy code in but never lets it get worse."""
     from nbcoach.cli.console import console
+    from nbcoach.files import shown
     from nbcoach.gate import record_baseline
     from nbcoach.words import counted
 
-    file, count = record_baseline(paths or [])
-    console(no_color).print(
-        f"recorded {counted(count, 'notebook')}, functions included, in {file}; commit it",
-        markup=False,
-    )
+    recorded = record_baseline(paths or [])
+    err = console(no_color, stderr=True)
+    for line in recorded.input_errors:
+        err.print(f"nbcoach: error: {line}", markup=False, soft_wrap=True)
+    if recorded.written:
+        notebooks = counted(recorded.count, "notebook")
+        their = "its" if recorded.count == 1 else "their"
+        console(no_color).print(
+            f"recorded {notebooks} and {their} functions in {shown(recorded.file)}; commit it",
+            markup=False,
+            soft_wrap=True,
+        )
+    if recorded.input_errors:
+        raise typer.Exit(2)

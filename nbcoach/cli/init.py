@@ -43,7 +43,8 @@ def init(
     if baseline and notebooks and not ledger.path(directory.resolve()).exists():
         from nbcoach.gate import record_baseline
 
-        file, count = record_baseline([str(directory)])
+        recorded = record_baseline([str(directory)])
+        file, count = recorded.file, recorded.count
         out.print(
             f"  {'recorded':<11} {file.relative_to(directory.resolve())} ({count} notebooks and modules: the ratchet starts here)",
             markup=False,

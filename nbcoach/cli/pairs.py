@@ -15,14 +15,20 @@ class Side(str, Enum):
 
 def pair(
     notebooks: list[str] = typer.Argument(..., help="Notebooks (.ipynb) to pair."),
-    text_format: str = typer.Option(
-        "py:percent", "--format", help="jupytext format of the text side (py:percent, md, ...)."
+    text_format: str | None = typer.Option(
+        None,
+        "--format",
+        help="jupytext format of the text side (py:percent, md, auto:percent, ...; default: "
+        "as jupytext.toml or [tool.jupytext] declares it, else py:percent).",
     ),
     folder: str | None = typer.Option(
         None, "--folder", help="Put the text file in this folder, relative to the notebook's."
     ),
     force: bool = typer.Option(
-        False, "--force", help="Pair even if a cell would not round-trip or a .py is in the way."
+        False,
+        "--force",
+        help="Pair even if a cell would not round-trip or a .py is in the way; change the "
+        "pairing of a notebook already paired (in sync) to --format/--folder.",
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Show what would be written; write nothing."
@@ -30,7 +36,8 @@ def pair(
     no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
 ) -> None:
     """Pair notebooks with text files through jupytext. A pairing declared in the notebook,
-    jupytext.toml or [tool.jupytext] is respected."""
+    jupytext.toml or [tool.jupytext] is respected. Notebooks in another language than Python
+    are skipped unless paired with a script in their language (--format auto:percent)."""
     from nbcoach.sync import PairOptions, pair_notebooks
 
     results = pair_notebooks(
@@ -49,23 +56,29 @@ def sync(
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 when a pair is out of sync."
     ),
-    diff: bool = typer.Option(False, "--diff", help="Show what changes, as a unified diff."),
+    diff: bool = typer.Option(
+        False,
+        "--diff",
+        help="Write nothing; show what would change as a unified diff (exit 1, as --check).",
+    ),
     staged: bool = typer.Option(
         False, "--staged", help="Sync what is staged in git and stage the result (the hook mode)."
     ),
     no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
 ) -> None:
-    """Bring pairs in sync: the side edited since the last sync wins; if both were, refuse."""
+    """Bring pairs in sync: the side edited since the last sync wins; if both were, refuse.
+    --check and --diff write nothing and exit 1 when a pair is out of sync."""
     from nbcoach.sync import SyncOptions
     from nbcoach.sync import sync as run_sync
 
+    dry_run = check or diff
     options = SyncOptions(
-        prefer=prefer.value if prefer else None, dry_run=check, staged=staged, show_diff=diff
+        prefer=prefer.value if prefer else None, dry_run=dry_run, staged=staged, show_diff=diff
     )
     targets = paths or ([] if staged else ["."])
     results = run_sync(targets, options)
     code = _print(results, no_color, show_diff=diff, quiet_in_sync=staged)
-    if check and code == 0 and any(r.outcome == "would-update" for r in results):
+    if dry_run and code == 0 and any(r.outcome == "would-update" for r in results):
         code = 1
     raise typer.Exit(code)
 

@@ -1,28 +1,31 @@
 """How big a change is, and whether a new score may be compared with the old one. Pure.
 
-Sizes count code, not JSON: a notebook's file diff is dominated by outputs, ids and execution
-counts, none of which a reviewer reads. A version is a *shape* -- each code cell's lines as
-hashes -- and a change is the multiset difference of two shapes, so moving a cell costs nothing
-and re-running a notebook changes nothing.
+Sizes are `nbcoach commit-size`'s, counted by the same functions (`commitsize.source_of` and
+`count_change`): changed lines of cell sources (code and markdown) and functions by syntax
+tree, never JSON, so re-running a notebook changes nothing, and a commit the hook called fine
+is not a big bang here. A *shape* also keeps each code cell's lines as hashes, for
+`cells_changed` and functions' content digests.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nbcoach.commitsize import Source, count_change, source_of
 from nbcoach.config import CommitSize
-from nbcoach.history.records import BlobFacts, FunctionFacts, Mark
+from nbcoach.history.records import BlobFacts, Mark
 from nbcoach.model import Notebook
 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """Per code cell: its number and a hash per line (0 for a blank line)."""
+    """Per code cell: its number and a hash per line (0 for a blank line); and what
+    commit-size counts of the version."""
 
     cells: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    counted: Source | None = None
 
     def lines(self, cell: int) -> tuple[int, ...]:
         for number, hashes in self.cells:
@@ -38,6 +41,11 @@ class ChangeSize:
     cells_changed: int = 0
     functions_changed: int = 0
 
+    @property
+    def counts(self) -> bool:
+        """Whether commit-size would list the file (a re-run that changes no source does not)."""
+        return bool(self.lines_added or self.lines_removed or self.functions_changed)
+
 
 def shape_of(notebook: Notebook) -> Shape:
     return Shape(
@@ -45,7 +53,8 @@ def shape_of(notebook: Notebook) -> Shape:
             (cell.number, tuple(_line_hash(line) for line in cell.source.splitlines()))
             for cell in notebook.cells
             if cell.kind == "code"
-        )
+        ),
+        source_of(notebook),
     )
 
 
@@ -59,33 +68,18 @@ def function_digest(shape: Shape, cell: int, line: int, end_line: int) -> str:
     return f"{zlib.crc32(repr(lines).encode()):08x}"
 
 
-def change_size(
-    old: Shape | None,
-    new: Shape | None,
-    old_functions: Sequence[FunctionFacts] = (),
-    new_functions: Sequence[FunctionFacts] = (),
-) -> ChangeSize:
-    old_lines = _line_counter(old)
-    new_lines = _line_counter(new)
+def change_size(old: Shape | None, new: Shape | None) -> ChangeSize:
+    counted = count_change(old.counted if old else None, new.counted if new else None)
     old_cells = Counter(hashes for _, hashes in old.cells) if old else Counter()
     new_cells = Counter(hashes for _, hashes in new.cells) if new else Counter()
-    before = Counter((f.name, f.digest) for f in old_functions)
-    after = Counter((f.name, f.digest) for f in new_functions)
-    touched = {name for name, _ in (after - before) + (before - after)}
     return ChangeSize(
-        lines_added=sum((new_lines - old_lines).values()),
-        lines_removed=sum((old_lines - new_lines).values()),
+        lines_added=counted.added,
+        lines_removed=counted.removed,
         cells_changed=max(
             sum((new_cells - old_cells).values()), sum((old_cells - new_cells).values())
         ),
-        functions_changed=len(touched),
+        functions_changed=len(counted.functions),
     )
-
-
-def _line_counter(shape: Shape | None) -> Counter[int]:
-    if shape is None:
-        return Counter()
-    return Counter(h for _, hashes in shape.cells for h in hashes if h)
 
 
 def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, float | None, bool]:

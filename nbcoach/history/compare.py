@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbcoach import gitrepo
-from nbcoach.commitsize import counted_with
+from nbcoach.commitsize import counted_with, text_side_base
 from nbcoach.config import CommitSize
 from nbcoach.history.blobs import version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
@@ -57,16 +57,13 @@ class Comparison:
         return _record(seq, step, counted, self.limits), versions
 
     def version(self, seq: int, item: PlannedChange, base: bool) -> Version:
-        old = self.facts.get(item.old_key or self.current.get(item.lineage, ""))
         new = self.facts.get(item.key)
         size = ChangeSize()
         if not base and not item.twin:  # a twin's lines are its notebook's: not parsed at all
-            size = change_size(
-                self.shapes.get(item.old_blob) if item.old_blob else None,
-                self.shapes.get(item.blob) if item.blob else None,
-                old.functions if old else (),
-                new.functions if new else (),
-            )
+            before = item.old_blob and self.shapes.get(item.old_blob)
+            if item.base_blob:
+                before = self.shapes.get(text_base_key(item))
+            size = change_size(before or None, self.shapes.get(item.blob) if item.blob else None)
         reference = self.facts.get(self.reference.get(item.lineage, ""))
         mark, delta, effective = _judge(item, new, reference, self.live)
         if effective is not None:
@@ -124,6 +121,8 @@ def _record(
     added = sum(v.lines_added for v in versions)
     removed = sum(v.lines_removed for v in versions)
     functions = sum(v.functions_changed for v in versions)
+    # the files commit-size lists: a re-run that changes no source is no file of the change
+    sized = sum(1 for v in versions if v.lines_added or v.lines_removed or v.functions_changed)
     merge = len(commit.parents) > 1
     return CommitRecord(
         seq=seq,
@@ -140,8 +139,7 @@ def _record(
         lines_removed=removed,
         cells_changed=sum(v.cells_changed for v in versions),
         functions_changed=functions,
-        big_bang=not step.base
-        and is_big_bang(added + removed, functions, len(versions), merge, limits),
+        big_bang=not step.base and is_big_bang(added + removed, functions, sized, merge, limits),
     )
 
 
@@ -158,12 +156,19 @@ def _judge(
     return mark, delta, item.key if becomes_reference else None
 
 
+def text_base_key(item: PlannedChange) -> str:
+    """Where the shape a new text side is sized against is kept (see `fill_shapes`)."""
+    return f"{item.base_blob}>{item.blob}"
+
+
 def fill_shapes(
     root: Path, planned: Sequence[PlannedCommit], shapes: dict[str, Shape | None]
 ) -> None:
     """Shapes of versions graded in an earlier run (old sides of changes): parsed, not graded.
-    Twins counted with their notebooks are not sized, so not parsed either."""
+    Twins counted with their notebooks are not sized, so not parsed either. A new text side
+    beside an unchanged notebook is sized against that notebook's text."""
     missing: dict[str, str] = {}
+    added: list[PlannedChange] = []
     for step in planned:
         if step.base:
             continue
@@ -173,5 +178,13 @@ def fill_shapes(
             for blob, path in ((item.old_blob, item.old_path or item.path), (item.blob, item.path)):
                 if blob and blob not in shapes:
                     missing[blob] = path
+            if item.base_blob:
+                added.append(item)
     for blob, data in gitrepo.read_blobs(root, missing):
         shapes[blob] = version_shape(data, missing[blob])
+    if not added:
+        return
+    contents = dict(gitrepo.read_blobs(root, [b for i in added for b in (i.blob, i.base_blob)]))
+    for item in added:
+        base = text_side_base(item.path, contents[item.blob], contents[item.base_blob])
+        shapes[text_base_key(item)] = version_shape(base, item.path) if base else None

@@ -39,6 +39,7 @@ class PlannedChange:
     author: tuple[str, str] = ("", "")
     twin: bool = False  # a py:percent twin counted with its notebook: never graded
     old_key: str = ""  # the old side graded on its own, when it was such a twin
+    base_blob: str = ""  # a new text side's committed notebook, which it is sized against
 
 
 @dataclass(slots=True)
@@ -53,12 +54,23 @@ class Lineages:
 
     def __init__(self, last: Sequence[Version], exclude: Sequence[str]) -> None:
         self.alive = {v.path: v.lineage for v in last if v.change != "D"}
+        self.blobs = {v.path: v.blob for v in last if v.change != "D"}  # each live path's
         self.gone = {v.path: v.lineage for v in last if v.change == "D"}
         self.next = max((v.lineage for v in last), default=0) + 1
         self.exclude = exclude
 
     def follow(self, change: gitrepo.RawChange, base: bool) -> PlannedChange | None:
         """The planned change for one of git's changes; None when it is out of scope."""
+        item = self._follow(change, base)
+        if item is not None:
+            self.blobs.pop(item.old_path, None)
+            if item.change == "D":
+                self.blobs.pop(item.path, None)
+            else:
+                self.blobs[item.path] = item.blob
+        return item
+
+    def _follow(self, change: gitrepo.RawChange, base: bool) -> PlannedChange | None:
         path, kind = change.path, change.status
         if kind == "R" and change.old_path not in self.alive:
             kind = "A"  # renamed from a file that was not followed (out of scope)
@@ -114,6 +126,7 @@ def plan_commits(
                 )
                 step.items.append(item)
         _twin_candidates(step, lineages.alive)
+        _text_sides_added(step, lineages.blobs)
         planned.append(step)
     _confirm_twins(root, planned)
     return planned, _jobs(root, planned, last, configs, loader)
@@ -136,6 +149,24 @@ def _twin_candidates(step: PlannedCommit, alive: dict[str, int]) -> None:
     for item in step.items:
         if item.change != "D":
             item.twin = counted_with(item.path, changed, live_notebook) is not None
+
+
+def _text_sides_added(step: PlannedCommit, blobs: dict[str, str]) -> None:
+    """A `.py` added beside a committed notebook the commit leaves as it is (adopting pairing)
+    is sized against that notebook's text, as `nbcoach commit-size` sizes it
+    (`commitsize.text_side_base`): writing the pair of an unchanged notebook is not work."""
+    if step.base:
+        return
+    changed = {item.path for item in step.items}
+    for item in step.items:
+        notebook = notebook_of(item.path)
+        if (
+            item.change == "A"
+            and item.path.endswith(".py")
+            and notebook not in changed
+            and notebook in blobs
+        ):
+            item.base_blob = blobs[notebook]
 
 
 def _confirm_twins(root: Path, planned: Sequence[PlannedCommit]) -> None:

@@ -87,7 +87,7 @@ class CommitRecord:
     subject: str
     base: bool = False  # the state a `--since` walk starts from, not a change of its own
     touched: int = 0  # notebooks and .py files changed
-    lines_added: int = 0  # code lines, in code cells; outputs and JSON do not count
+    lines_added: int = 0  # source lines as commit-size counts them; outputs and JSON do not
     lines_removed: int = 0
     cells_changed: int = 0
     functions_changed: int = 0

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach import __version__, gitrepo, scoring
+from nbcoach import __version__, commitsize, gitrepo, scoring
 from nbcoach.cache import CACHE_FORMAT
 from nbcoach.config import ConfigLoader
 from nbcoach.errors import UsageError
@@ -143,7 +143,10 @@ def _align(store: Store, line: Sequence[str], notes: list[str]) -> int:
 
 def _stamp(root: Path, configs: Sequence[str]) -> str:
     """What every grade depends on besides the file: versions, and the configuration files."""
-    versions = f"{__version__}\0{CACHE_FORMAT}\0{scoring.REVISION}\0{ruff_identity()}"
+    versions = (
+        f"{__version__}\0{CACHE_FORMAT}\0{scoring.REVISION}\0{commitsize.REVISION}\0"
+        f"{ruff_identity()}"
+    )
     digest = hashlib.sha256(versions.encode())
     for name in configs:
         try:

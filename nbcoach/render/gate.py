@@ -16,12 +16,17 @@ def gate_renderable(result: GateResult) -> RenderableType:
     for verdict in result.verdicts:
         parts.append(_verdict(verdict))
     if failed:
+        consequence = (
+            "the commit is blocked"
+            if result.staged
+            else "this would block a commit; nothing was written"
+        )
         parts.append(
             Text(
-                f"nbcoach: {len(failed)} of {counted(len(result.verdicts), 'checked notebook')} "
-                "did not pass (worse than the baseline, or below the bar); the commit is blocked. "
-                "Fix the above, or accept it on "
-                "purpose with `nbcoach baseline PATH` (a visible change to .nbcoach/baseline.json).",
+                f"nbcoach: {_failures(failed, result.fail_under)} "
+                f"(of {len(result.verdicts)} checked); {consequence}. Fix the above, or accept "
+                "it on purpose with `nbcoach baseline PATH` (a visible change to "
+                ".nbcoach/baseline.json).",
                 style="bold red",
             )
         )
@@ -39,14 +44,43 @@ def gate_renderable(result: GateResult) -> RenderableType:
             said.append(f"function entries updated for {', '.join(entries)}")
         if new:
             said.append(f"new entries for {', '.join(new)}")
+        where = (
+            ".nbcoach/baseline.json updated in this commit"
+            if result.staged
+            else "wrote .nbcoach/baseline.json (commit it with the change)"
+        )
         parts.append(
             Text(
-                f"nbcoach: .nbcoach/baseline.json updated in this commit: {'; '.join(said)}. "
-                "From here on they can only get better.",
+                f"nbcoach: {where}: {'; '.join(said)}. From here on they can only get better.",
                 style="green",
             )
         )
     return Group(*parts)
+
+
+_LABELS = {"worse": "WORSE", "below": "BELOW", "over-limits": "OVER LIMITS", "error": "ERROR"}
+
+
+def _failures(failed: list[Verdict], fail_under: float | None) -> str:
+    """What failed, by kind: a notebook that got worse is not one that is new and under the
+    bar."""
+    kinds = [v.failure for v in failed]
+    bar = f"fail-under {fail_under:g}" if fail_under is not None else "the bar"
+    said = [
+        phrase
+        for kind, phrase in (
+            ("worse", f"{counted(kinds.count('worse'), 'notebook')} got worse"),
+            ("below", f"{counted(kinds.count('below'), 'new notebook')} below {bar}"),
+            (
+                "over-limits",
+                f"{counted(kinds.count('over-limits'), 'new notebook')} with a function over "
+                "the limits",
+            ),
+            ("error", f"{counted(kinds.count('error'), 'notebook')} could not be graded"),
+        )
+        if kind in kinds
+    ]
+    return "; ".join(said)
 
 
 def _score_rose(verdict: Verdict) -> bool:
@@ -69,7 +103,7 @@ def _verdict(verdict: Verdict) -> RenderableType:
         "  ",
         (f" {card.grade} ", f"reverse {GRADE_STYLE[card.grade]}"),
         f"  {card.score:.1f}/100  ({against})  ",
-        ("ok", "green") if verdict.passed else ("WORSE", "bold red"),
+        ("ok", "green") if verdict.passed else (_LABELS[verdict.failure], "bold red"),
     )
     lines: list[RenderableType] = [title]
     lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
