@@ -99,9 +99,13 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
             )
         elif analysed:
             code = sum(item.code_lines for item in facts)
-            trees = [cell.tree for cell in analysed if cell.tree is not None]
+            parsed = [cell for cell in analysed if cell.tree is not None]
             maintainability = metrics.maintainability(
-                trees, total_complexity, code, metrics.comment_lines(analysed)
+                [cell.tree for cell in parsed if cell.tree is not None],
+                total_complexity,
+                code,
+                metrics.comment_lines(analysed),
+                [cell.source for cell in parsed],
             )
     limits = config.thresholds
     prints = duplication.fingerprints(analysed, limits.duplicate_lines)
@@ -219,7 +223,7 @@ def _functions(
             defs: list[ast.stmt] = [d.node for d in cell_facts.definitions]
             defs += [f.node for f in cell_facts.functions if f.top_level and f.node not in defs]
             tree = ast.Module(body=defs, type_ignores=[])
-        complexity, cell_total = metrics.cell_complexity(tree)
+        complexity, cell_total = metrics.cell_complexity(tree, None if large else cell.source)
         total_complexity += cell_total
         for item in cell_facts.functions:
             function = metrics.measure_function(item, complexity)

@@ -37,6 +37,7 @@ def build_card(
     unanalysed = _unanalysed(analysis, findings)
     share = scoring.analysed_share(analysis.metrics.code_lines, sum(unanalysed.values()))
     score, categories = scoring.score_findings(findings, weights, share)
+    to_split = coaching.split_first(analysis.candidates, findings, analysis.functions)
     return replace(
         base,
         score=score,
@@ -61,11 +62,7 @@ def build_card(
             analysis.metrics,
             analysis.metrics.executed_cells > 0 and not script,
         ),
-        candidates=tuple(
-            name
-            for name in analysis.candidates
-            if name not in coaching.split_first(analysis.candidates, findings, analysis.functions)
-        ),
+        candidates=tuple(name for name in analysis.candidates if name not in to_split),
         metrics=analysis.metrics,
         analysed_share=share,
     )

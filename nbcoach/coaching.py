@@ -101,14 +101,11 @@ def split_first(
     341-line function, and moving it would lift the notebook's grade without changing the code.
     `extract` moves them only when named with `--function`."""
     live = {f.name: f for f in functions if "." not in f.name}
+    to_split = {f.subject for f in findings if f.scored and f.rule in SPLIT_RULES}
     held: dict[str, str] = {}
     for name in candidates:
         function = live.get(name)
-        if function is None:
-            continue
-        subject = function_subject(function)
-        rules = {f.rule for f in findings if f.scored and f.subject == subject}
-        if rules & SPLIT_RULES:
+        if function is not None and function_subject(function) in to_split:
             held[name] = f"{function.length} lines, complexity {function.complexity}"
     return held
 

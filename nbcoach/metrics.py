@@ -10,7 +10,8 @@ metrics, which is what took 37 s on one 3,374-line cell.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from radon.metrics import h_visit_ast, mi_compute
 from radon.visitors import Class, ComplexityVisitor
@@ -37,9 +38,37 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
     _BLOCKS = (*_BLOCKS, ast.TryStar)
 
 
-def cell_complexity(tree: ast.Module) -> tuple[dict[int, int], int]:
-    """Complexity of every function in a cell, keyed by its `def` line, and the cell's total."""
-    visitor = ComplexityVisitor.from_ast(tree)
+# radon visits every node of what it is given, and most top-level statements of a notebook
+# (assignments, calls, imports) hold nothing it counts. Every node its complexity counts is
+# spelled with a keyword, and every operator its Halstead visitor counts with a symbol or a
+# keyword: a statement whose lines hold none of them adds nothing to either measure and is left
+# out. A false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
+_DECISION_TEXT = re.compile(r"\b(?:if|for|while|try|and|or|assert|match)\b")
+_OPERATOR_TEXT = re.compile(r"==|!=|[-+*/%@<>|&^~]|\b(?:and|or|not|is|in)\b")
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _counted_statements(
+    tree: ast.Module, source: str | None, spelled: re.Pattern[str]
+) -> list[ast.stmt]:
+    """The top-level statements radon must visit: definitions, and those whose text holds
+    something it counts (all of them when the source is not given)."""
+    if source is None:
+        return list(tree.body)
+    lines = source.split("\n")
+    return [
+        statement
+        for statement in tree.body
+        if isinstance(statement, _DEFINITIONS)
+        or spelled.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno]))
+    ]
+
+
+def cell_complexity(tree: ast.Module, source: str | None = None) -> tuple[dict[int, int], int]:
+    """Complexity of every function in a cell, keyed by its `def` line, and the cell's total;
+    with the cell's `source`, radon visits only the statements that can count."""
+    counted = _counted_statements(tree, source, _DECISION_TEXT)
+    visitor = ComplexityVisitor.from_ast(ast.Module(body=counted, type_ignores=[]))
     by_line: dict[int, int] = {}
     _flatten(visitor.blocks, by_line)
     return by_line, int(visitor.total_complexity)
@@ -161,15 +190,25 @@ def _largest_block(
 
 
 def maintainability(
-    trees: list[ast.Module], complexity: int, code_lines: int, comment_lines: int
+    trees: list[ast.Module],
+    complexity: int,
+    code_lines: int,
+    comment_lines: int,
+    sources: Sequence[str] | None = None,
 ) -> float | None:
     """radon's maintainability index for the notebook's parsed code as one program. Like radon's
     own `mi_visit`, it hands `mi_compute` the comment lines as a percentage of the code lines
     (a count made every comment lower the index)."""
     if not trees or code_lines == 0:
         return None
+    texts: Sequence[str | None] = sources if sources is not None else [None] * len(trees)
     module = ast.Module(
-        body=[statement for tree in trees for statement in tree.body], type_ignores=[]
+        body=[
+            statement
+            for tree, text in zip(trees, texts, strict=True)
+            for statement in _counted_statements(tree, text, _OPERATOR_TEXT)
+        ],
+        type_ignores=[],
     )
     volume = h_visit_ast(module).total.volume
     comments = 100.0 * comment_lines / code_lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import time
+from pathlib import Path
 
 from radon.complexity import cc_visit
 from radon.metrics import h_visit, mi_compute, mi_visit
@@ -131,3 +132,31 @@ def test_a_3000_line_cell_is_measured_quickly() -> None:
     assert found["giant"].complexity == 1701
     # A tripwire for quadratic blow-ups, not a benchmark (benchmarks/ measures the real time).
     assert time.perf_counter() - started < 5.0
+
+
+def test_visiting_only_the_statements_radon_counts_changes_no_number(corpus: Path) -> None:
+    """radon skips top-level statements whose text spells nothing it counts: on every cell of
+    every corpus notebook the complexities and the maintainability index stay radon's own."""
+    from nbcoach.metrics import _DECISION_TEXT, _counted_statements, cell_complexity
+    from nbcoach.notebook import read
+    from nbcoach.parse import parse_cells
+
+    cells = statements = left_out = 0
+    for path in sorted(corpus.glob("*.ipynb")):
+        try:
+            notebook = read(path)
+        except Exception:  # unreadable corpus files are the report's business, not this test's
+            continue
+        parsed = [c for c in parse_cells(notebook) if c.tree is not None]
+        trees = [c.tree for c in parsed if c.tree is not None]
+        for cell, tree in zip(parsed, trees, strict=True):
+            assert cell_complexity(tree, cell.source) == cell_complexity(tree), path
+            cells += 1
+            statements += len(tree.body)
+            left_out += len(tree.body) - len(_counted_statements(tree, cell.source, _DECISION_TEXT))
+        if trees:
+            sources = [c.source for c in parsed]
+            assert maintainability(trees, 5, 100, 10, sources) == maintainability(
+                trees, 5, 100, 10
+            ), path
+    assert cells > 4000 and left_out > statements / 4  # the saving is real, not a no-op
