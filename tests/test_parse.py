@@ -1,0 +1,50 @@
+"""Cells become syntax trees: plain Python as it is, IPython cells once their magics are masked."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from pathlib import Path
+
+from nbcoach.magics import mask_cell
+from nbcoach.model import Cell, Notebook
+from nbcoach.notebook import read
+from nbcoach.parse import parse_cells
+
+
+def notebook_of(*sources: str) -> Notebook:
+    cells = tuple(Cell(number=i, kind="code", source=s) for i, s in enumerate(sources, start=1))
+    return Notebook(path="nb.ipynb", format="ipynb", cells=cells, language="python", nbformat="4")
+
+
+def test_plain_python_is_parsed_as_it_is_and_magics_are_masked() -> None:
+    plain, magic, broken = parse_cells(
+        notebook_of("x = 1\nprint(x)", "%time y = x + 1\nprint(y)", "print 'old'")
+    )
+    assert plain.masked.masked == () and plain.source == "x = 1\nprint(x)"
+    assert isinstance(plain.tree, ast.Module)
+    assert [m.line for m in magic.masked.masked] == [1] and magic.source.startswith("y = x + 1")
+    assert broken.tree is None and broken.error is not None and broken.error.lineno == 1
+
+
+def test_a_cell_that_parses_whole_has_nothing_to_mask(corpus: Path) -> None:
+    """What lets plain cells skip the masking scan: on every corpus cell that parses as it is,
+    masking changes nothing."""
+    warnings.simplefilter("ignore")
+    parsed_whole = 0
+    for path in sorted(corpus.glob("*.ipynb")):
+        try:
+            notebook = read(path)
+        except Exception:  # unreadable corpus files are the report's business, not this test's
+            continue
+        for cell in notebook.cells:
+            if cell.kind != "code" or not cell.source.strip():
+                continue
+            try:
+                ast.parse(cell.source)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            masked = mask_cell(cell.number, cell.source)
+            assert (masked.source, masked.masked, masked.foreign) == (cell.source, (), None), path
+            parsed_whole += 1
+    assert parsed_whole > 4000
