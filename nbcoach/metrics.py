@@ -10,6 +10,7 @@ metrics, which is what took 37 s on one 3,374-line cell.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Iterable, Sequence
 
@@ -38,30 +39,50 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
     _BLOCKS = (*_BLOCKS, ast.TryStar)
 
 
-# radon visits every node of what it is given, and most top-level statements of a notebook
-# (assignments, calls, imports) hold nothing it counts. Every node its complexity counts is
-# spelled with a keyword, and every operator its Halstead visitor counts with a symbol or a
-# keyword: a statement whose lines hold none of them adds nothing to either measure and is left
-# out. A false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
-_DECISION_TEXT = re.compile(r"\b(?:if|for|while|try|and|or|assert|match)\b")
+# radon visits every node of what it is given, and most statements of a notebook (assignments,
+# calls, imports) hold nothing it counts. Every node its complexity counts is spelled with a
+# keyword, and every operator its Halstead visitor counts with a symbol or a keyword: a statement
+# whose lines hold none of them adds nothing to either measure and is left out, at the top level
+# and in the bodies of functions and classes. Definitions always stay (as copies holding only
+# their counted statements): radon counts a class's methods even when they decide nothing. A
+# false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
+# `def` and `class` too: every function radon lists (a closure in a `with`) stays listed.
+_DECISION_TEXT = re.compile(r"\b(?:if|for|while|try|and|or|assert|match|def|class)\b")
 _OPERATOR_TEXT = re.compile(r"==|!=|[-+*/%@<>|&^~]|\b(?:and|or|not|is|in)\b")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
 def _counted_statements(
     tree: ast.Module, source: str | None, spelled: re.Pattern[str]
 ) -> list[ast.stmt]:
-    """The top-level statements radon must visit: definitions, and those whose text holds
-    something it counts (all of them when the source is not given)."""
+    """The top-level statements radon must visit, definitions trimmed to what counts inside
+    them (all of them, untouched, when the source is not given)."""
     if source is None:
         return list(tree.body)
-    lines = source.split("\n")
-    return [
-        statement
-        for statement in tree.body
-        if isinstance(statement, _DEFINITIONS)
-        or spelled.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno]))
-    ]
+    return _counted(tree.body, source.split("\n"), spelled)
+
+
+def _counted(body: list[ast.stmt], lines: list[str], spelled: re.Pattern[str]) -> list[ast.stmt]:
+    kept: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, _DEFINITIONS):
+            kept.append(_trimmed(statement, lines, spelled))
+        elif spelled.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno])):
+            kept.append(statement)
+    return kept
+
+
+def _trimmed(definition: _Definition, lines: list[str], spelled: re.Pattern[str]) -> ast.stmt:
+    body = _counted(definition.body, lines, spelled)
+    if len(body) == len(definition.body) and all(
+        new is old for new, old in zip(body, definition.body, strict=True)
+    ):
+        return definition
+    trimmed = copy.copy(definition)
+    # radon's function visitor needs one statement; one that spells nothing counts nothing.
+    trimmed.body = body or definition.body[:1]
+    return trimmed
 
 
 def cell_complexity(tree: ast.Module, source: str | None = None) -> tuple[dict[int, int], int]:

@@ -134,6 +134,52 @@ def test_a_3000_line_cell_is_measured_quickly() -> None:
     assert time.perf_counter() - started < 5.0
 
 
+TRIMMED = """\
+import numpy as np
+rows = load()
+
+
+class Plain:
+    name = "plain"
+
+    def describe(self):
+        return self.name
+
+    def total(self, values):
+        print("adding")
+        return sum(v for v in values if v)
+
+
+def outer(frame):
+    frame = frame.copy()
+    with open("log.txt") as log:
+        def note(text):
+            log.write(text)
+    def decide(x):
+        label = "big"
+        return label if x > 3 else "small"
+    return decide(len(frame)) or note
+
+
+def quiet():
+    return rows
+"""
+
+
+def test_trimming_what_radon_visits_inside_definitions_changes_no_number() -> None:
+    """Methods and closures that decide nothing, a closure inside a `with`, a function whose
+    body counts nothing: radon's numbers with the trimmed tree equal those of the whole one."""
+    tree = ast.parse(TRIMMED)
+    by_line, total = cell_complexity(tree, TRIMMED)
+    assert (by_line, total) == cell_complexity(tree)
+    assert by_line[8] == 1 and by_line[11] == 3 and by_line[21] == 2  # describe, total, decide
+    lines = len(TRIMMED.splitlines())
+    assert maintainability([tree], total, lines, 0, [TRIMMED]) == maintainability(
+        [tree], total, lines, 0
+    )
+    assert ast.dump(tree) == ast.dump(ast.parse(TRIMMED))  # the cell's own tree is untouched
+
+
 def test_visiting_only_the_statements_radon_counts_changes_no_number(corpus: Path) -> None:
     """radon skips top-level statements whose text spells nothing it counts: on every cell of
     every corpus notebook the complexities and the maintainability index stay radon's own."""
