@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from nbcoach.astwalk import child_nodes
 from nbcoach.parse import ParsedCell
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -335,7 +336,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     count = 0
     while stack:
         current, names, parent_is_class = stack.pop()
-        for child in ast.iter_child_nodes(current):
+        for child in child_nodes(current):
             count += 1
             if isinstance(child, ast.Name):
                 if isinstance(child.ctx, ast.Load):

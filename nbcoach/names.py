@@ -11,6 +11,7 @@ import ast
 import builtins
 from dataclasses import dataclass
 
+from nbcoach.astwalk import descendants
 from nbcoach.facts import CellFacts
 
 PYTHON_BUILTINS = frozenset(dir(builtins))  # what a module sees without importing it
@@ -47,9 +48,7 @@ def free_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> F
     declared_global: set[str] = set()
     if not isinstance(node, ast.ClassDef):
         _bind_arguments(node.args, bound)
-    for child in ast.walk(node):
-        if child is node:
-            continue
+    for child in descendants(node):
         if isinstance(child, ast.Name):
             (loaded if isinstance(child.ctx, ast.Load) else bound).add(child.id)
         elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -1,0 +1,53 @@
+"""The fast tree walk must visit exactly what the standard library's walk visits."""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import EXAMPLES
+from nbcoach.astwalk import child_nodes, descendants
+from nbcoach.notebook import read
+from nbcoach.parse import parse_cells
+
+# Nodes whose children sit in unusual fields: match patterns, f-strings, comprehensions,
+# decorators, keywords, starred targets, slices, async, try/except*, walrus, lambda defaults.
+SOURCE = """\
+@decorate(key=1)
+async def f(a, /, b=2, *args, c: int = 3, **kw) -> list[int]:
+    async with lock as (x, *rest):
+        async for item in stream[1:-1:2]:
+            match item:
+                case {"k": [1, *tail]} | Point(x=0) as p if p:
+                    yield f"{item!r:>{width}}"
+                case _:
+                    pass
+    try:
+        total = [y for y in range(3) if (z := y) > 1]
+    except* ValueError as error:
+        raise RuntimeError() from error
+    return lambda q=1: q + 1
+"""
+
+
+def _trees() -> list[ast.AST]:
+    trees: list[ast.AST] = [ast.parse(SOURCE)]
+    for path in sorted(EXAMPLES.glob("*.ipynb")):
+        trees += [cell.tree for cell in parse_cells(read(path)) if cell.tree is not None]
+    return trees
+
+
+def test_child_nodes_are_iter_child_nodes_in_order() -> None:
+    checked = 0
+    for tree in _trees():
+        for node in ast.walk(tree):
+            assert child_nodes(node) == list(ast.iter_child_nodes(node))
+            checked += 1
+    assert checked > 1000
+
+
+def test_descendants_are_what_ast_walk_visits_below_the_node() -> None:
+    for tree in _trees():
+        for node in ast.walk(tree):
+            below = [id(n) for n in ast.walk(node)][1:]
+            found = [id(n) for n in descendants(node)]
+            assert len(found) == len(below) and set(found) == set(below)
