@@ -126,8 +126,8 @@ def _analyse_and_lint(
 
     to_lint = [i.target.display for i in pending if i.config.lint]
     ruff = lint.start(to_lint, root_config.ruff_extend_select)
-    unchanged = _analyse(pending, options)
-    ruff = lint.collect(ruff)
+    unchanged = _analyse(pending, options, meanwhile=lambda: lint.collect(ruff))
+    ruff = lint.collect(ruff)  # a no-op when `meanwhile` already collected it
     for item, same in zip(pending, unchanged, strict=True):
         assert item.analysis is not None
         item.lint = _lint_findings(item, ruff)
@@ -159,8 +159,12 @@ _Task = tuple[str, str, Config, str]  # (path, display, config, expected digest 
 _WORK: list[_Task] = []
 
 
-def _analyse(pending: list[_Item], options: ReviewOptions) -> list[bool]:
-    """Fill in each item's analysis; for each, whether the file still had the hashed content."""
+def _analyse(
+    pending: list[_Item], options: ReviewOptions, meanwhile: Callable[[], object] = lambda: None
+) -> list[bool]:
+    """Fill in each item's analysis; for each, whether the file still had the hashed content.
+    `meanwhile` runs in this process while the workers analyse (reading ruff's results), so it
+    adds nothing to the wall time."""
     import nbcoach.analyse  # noqa: F401 - imported once here, before workers fork
 
     total = len(pending)
@@ -184,6 +188,7 @@ def _analyse(pending: list[_Item], options: ReviewOptions) -> list[bool]:
                     results = pool.map(_analyse_index, order, chunksize=chunk)
                 else:
                     results = pool.map(_analyse_task, [tasks[i] for i in order], chunksize=chunk)
+                meanwhile()
                 for done, (index, (analysis, unchanged)) in enumerate(
                     zip(order, results, strict=True), start=1
                 ):
