@@ -3,9 +3,10 @@
     python benchmarks/bench_report.py [FOLDER] [--repeat N] [--skip-scaling] [--skip-nbqa]
 
 FOLDER defaults to ../shared/corpus. Every contender is timed as a fresh process (interpreter
-start-up included, as a user or a hook pays it), repeated, and reported as the median; ratios
-are computed from medians measured in this same run, because absolute times on a shared
-machine mean little. Needs the bench extra (`pip install -e '.[bench]'`) for nbqa.
+start-up included, as a user or a hook pays it), in interleaved rounds (each contender once a
+round, so all of them meet the same slow and fast moments of a shared machine), and reported as
+the median; ratios are computed from medians measured in this same run, because absolute times
+on a shared machine mean little. Peak memory comes from one more, watched run of each. Needs the bench extra (`pip install -e '.[bench]'`) for nbqa.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 BIN = Path(sys.executable).parent
+COLD = "nbcoach report, cold (--no-cache)"
+WARM = "nbcoach report, warm (cache)"
+FLOOR = "parse floor (json + ast.parse)"
 
 PARSE_FLOOR = """
 import ast, json, sys, warnings
@@ -51,19 +55,22 @@ def tool(name: str) -> str:
 
 
 def timed(
-    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None, watch: bool = False
 ) -> tuple[float, int]:
-    """Wall time and peak resident memory (MB) of a command and all its child processes."""
+    """Wall time of a command; with `watch`, also the peak memory (MB) of it and its children.
+    Timed runs are not watched: reading /proc every 10 ms takes CPU from the command."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     peak = [0]
     watcher = threading.Thread(target=_watch_memory, args=(process, peak), daemon=True)
-    watcher.start()
+    if watch:
+        watcher.start()
     process.wait()
     elapsed = time.perf_counter() - started
-    watcher.join(timeout=1)
+    if watch:
+        watcher.join(timeout=1)
     return elapsed, peak[0] // 1024
 
 
@@ -91,20 +98,32 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def median_of(
-    label: str,
-    run: Callable[[], tuple[float, int]],
-    repeat: int,
-    results: dict[str, tuple[float, int]],
-) -> None:
-    samples = [run() for _ in range(repeat)]
-    seconds = statistics.median(s for s, _ in samples)
-    memory = max(m for _, m in samples)
-    results[label] = (seconds, memory)
-    print(
-        f"  {label:<34} {seconds:7.3f} s   peak {memory:4d} MB PSS   ({', '.join(f'{s:.2f}' for s, _ in samples)})",
-        flush=True,
-    )
+Run = Callable[[bool], tuple[float, int]]  # (watch) -> (seconds, MB)
+
+
+def interleaved(contenders: dict[str, Run], repeat: int) -> dict[str, list[float]]:
+    """Each contender once per round, `repeat` rounds: on a shared machine whose speed drifts
+    from minute to minute, every contender sees the same slow and fast moments."""
+    samples: dict[str, list[float]] = {label: [] for label in contenders}
+    for _ in range(repeat):
+        for label, run in contenders.items():
+            samples[label].append(run(False)[0])
+    return samples
+
+
+def report(
+    samples: dict[str, list[float]], contenders: dict[str, Run]
+) -> dict[str, tuple[float, int]]:
+    """Median time of each contender, and its peak memory from one more, watched run."""
+    results = {}
+    for label, times in samples.items():
+        memory = contenders[label](True)[1]
+        results[label] = (statistics.median(times), memory)
+        print(
+            f"  {label:<34} {results[label][0]:7.3f} s   peak {memory:4d} MB PSS   ({', '.join(f'{t:.2f}' for t in times)})",
+            flush=True,
+        )
+    return results
 
 
 def copies(corpus: Path, factor: int, into: Path) -> Path:
@@ -137,73 +156,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(notebooks)} notebooks in {corpus}; {os.cpu_count()} cores; median of {args.repeat}"
     )
 
-    median_of(
-        "nbcoach report, cold (--no-cache)",
-        lambda: timed([*nbcoach, "--no-cache", str(corpus)], work, env),
-        args.repeat,
-        results,
-    )
-    timed([*nbcoach, str(corpus)], work, env)  # fill the cache
-    median_of(
-        "nbcoach report, warm (cache)",
-        lambda: timed([*nbcoach, str(corpus)], work, env),
-        args.repeat,
-        results,
-    )
-    median_of(
-        "parse floor (json + ast.parse)",
-        lambda: timed([sys.executable, "-c", PARSE_FLOOR, str(corpus)], work),
-        args.repeat,
-        results,
-    )
-    median_of(
-        "ruff check",
-        lambda: timed(
-            [
-                tool("ruff"),
-                "check",
-                "--no-cache",
-                "--exit-zero",
-                "--output-format",
-                "json",
-                *notebooks,
-            ],
-            work,
-        ),
-        args.repeat,
-        results,
-    )
+    def command(argv: Sequence[str], run_env: dict[str, str] | None = None) -> Run:
+        return lambda watch: timed(argv, work, run_env, watch)
+
     converted = work / "percent"
 
-    def jupytext_radon() -> tuple[float, int]:
+    def jupytext_radon(watch: bool) -> tuple[float, int]:
         """What a user does today: jupytext's CLI to py:percent, then radon cc and radon mi."""
         shutil.rmtree(converted, ignore_errors=True)
         converted.mkdir()
         for index, notebook in enumerate(notebooks):  # copies, not timed: the corpus is read-only
             shutil.copyfile(notebook, converted / f"{index:04d}.ipynb")
         copied = sorted(str(p) for p in converted.glob("*.ipynb"))
-        a, ma = timed([tool("jupytext"), "--quiet", "--to", "py:percent", *copied], work)
+        a, ma = timed(
+            [tool("jupytext"), "--quiet", "--to", "py:percent", *copied], work, None, watch
+        )
         for copy in copied:
             Path(copy).unlink()
-        b, mb = timed([tool("radon"), "cc", "-s", str(converted)], work)
-        c, mc = timed([tool("radon"), "mi", "-s", str(converted)], work)
+        b, mb = timed([tool("radon"), "cc", "-s", str(converted)], work, None, watch)
+        c, mc = timed([tool("radon"), "mi", "-s", str(converted)], work, None, watch)
         return a + b + c, max(ma, mb, mc)
 
-    median_of(
-        "jupytext to py:percent + radon cc + mi", jupytext_radon, max(1, args.repeat // 2), results
-    )
+    ruff = [tool("ruff"), "check", "--no-cache", "--exit-zero", "--output-format", "json"]
+    quick: dict[str, Run] = {
+        COLD: command([*nbcoach, "--no-cache", str(corpus)], env),
+        WARM: command([*nbcoach, str(corpus)], env),
+        FLOOR: command([sys.executable, "-c", PARSE_FLOOR, str(corpus)]),
+        "ruff check": command([*ruff, *notebooks]),
+        "nbcoach --version": command([tool("nbcoach"), "--version"]),
+        "nbcoach --help": command([tool("nbcoach"), "--help"]),
+    }
+    slow: dict[str, Run] = {"jupytext to py:percent + radon cc + mi": jupytext_radon}
     if not args.skip_nbqa and shutil.which(tool("nbqa")):
-        median_of(
-            "nbqa ruff",
-            lambda: timed([tool("nbqa"), "ruff", "--exit-zero", *notebooks], work),
-            max(1, args.repeat // 2),
-            results,
-        )
-    median_of("nbcoach --version", lambda: timed([tool("nbcoach"), "--version"], work), 10, results)
-    median_of("nbcoach --help", lambda: timed([tool("nbcoach"), "--help"], work), 10, results)
+        slow["nbqa ruff"] = command([tool("nbqa"), "ruff", "--exit-zero", *notebooks])
+    timed([*nbcoach, str(corpus)], work, env)  # fill the cache for the warm runs
+    samples = interleaved(quick, args.repeat)
+    results = report(samples, quick)
+    results.update(report(interleaved(slow, max(1, args.repeat // 2)), slow))
 
     slowest = slowest_notebook(corpus)
-    cold = results["nbcoach report, cold (--no-cache)"][0]
+    cold = results[COLD][0]
     print("\nRatios (targets from issue 3)")
     ratios = [
         (
@@ -211,8 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cold / results["nbqa ruff"][0] if "nbqa ruff" in results else float("nan"),
             "<= 0.2",
         ),
-        ("cold / parse floor", cold / results["parse floor (json + ast.parse)"][0], "<= 4"),
-        ("warm / cold", results["nbcoach report, warm (cache)"][0] / cold, "<= 0.3"),
+        ("cold / parse floor", cold / results[FLOOR][0], "<= 4"),
+        ("warm / cold", results[WARM][0] / cold, "<= 0.3"),
         ("cold / ruff check", cold / results["ruff check"][0], "(for scale)"),
         (
             "cold / jupytext+radon",
@@ -222,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     for label, value, target in ratios:
         print(f"  {label:<24} {value:6.2f}   target {target}")
+    paired = sorted(c / f for c, f in zip(samples[COLD], samples[FLOOR], strict=True))
+    print(
+        f"  cold / parse floor, round by round: median {statistics.median(paired):.2f}"
+        f" (range {paired[0]:.2f}-{paired[-1]:.2f})"
+    )
     print(
         f"  slowest single notebook  {slowest[1]:6.3f} s   target <= 1 s   ({Path(slowest[0]).name})"
     )
@@ -230,15 +227,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     if not args.skip_scaling:
-        print("\nScaling (cold, --no-cache): time per notebook")
+        print("\nScaling (cold, --no-cache, best of 3 interleaved rounds): time per notebook")
+        folders = {factor: copies(corpus, factor, work) for factor in (1, 4, 16)}
+        runs = {
+            f"{factor}x": command([*nbcoach, "--no-cache", str(folder)], env)
+            for factor, folder in folders.items()
+        }
+        best = {label: min(times) for label, times in interleaved(runs, 3).items()}
         per_notebook = {}
-        for factor in (1, 4, 16):
-            folder = copies(corpus, factor, work)
+        for factor, folder in folders.items():
             count = len(list(folder.glob("*.ipynb")))
-            seconds, memory = min(
-                (timed([*nbcoach, "--no-cache", str(folder)], work, env) for _ in range(3)),
-                key=lambda sample: sample[0],
-            )
+            seconds, memory = best[f"{factor}x"], runs[f"{factor}x"](True)[1]
             per_notebook[factor] = seconds / count
             print(
                 f"  {factor:2d}x  {count:5d} notebooks  {seconds:7.2f} s  {1000 * seconds / count:6.2f} ms/notebook"
