@@ -103,11 +103,14 @@ Run = Callable[[bool], tuple[float, int]]  # (watch) -> (seconds, MB)
 
 def interleaved(contenders: dict[str, Run], repeat: int) -> dict[str, list[float]]:
     """Each contender once per round, `repeat` rounds: on a shared machine whose speed drifts
-    from minute to minute, every contender sees the same slow and fast moments."""
+    from minute to minute, every contender sees the same slow and fast moments. The order turns
+    by one each round, so no contender always runs right after the same other one."""
     samples: dict[str, list[float]] = {label: [] for label in contenders}
-    for _ in range(repeat):
-        for label, run in contenders.items():
-            samples[label].append(run(False)[0])
+    labels = list(contenders)
+    for round_number in range(repeat):
+        shift = round_number % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            samples[label].append(contenders[label](False)[0])
     return samples
 
 
@@ -131,8 +134,9 @@ def copies(corpus: Path, factor: int, into: Path) -> Path:
     target = into / f"x{factor}"
     target.mkdir()
     for index in range(factor):
-        for notebook in sorted(corpus.glob("*.ipynb")):
-            shutil.copyfile(notebook, target / f"{index:02d}_{notebook.name}")
+        for notebook in sorted(corpus.rglob("*.ipynb")):
+            flat = "__".join(notebook.relative_to(corpus).parts)
+            shutil.copyfile(notebook, target / f"{index:02d}_{flat}")
     return target
 
 
@@ -154,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, tuple[float, int]] = {}
     print(
         f"{len(notebooks)} notebooks in {corpus}; {os.cpu_count()} cores; median of {args.repeat}"
+        f" rounds ({max(1, args.repeat // 2)} for jupytext+radon and nbqa)"
     )
 
     def command(argv: Sequence[str], run_env: dict[str, str] | None = None) -> Run:

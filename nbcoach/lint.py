@@ -115,6 +115,12 @@ def start(
     return LintRun(process, list(files), options, stdout=stdout, stderr=stderr)
 
 
+def collect_if_done(run: LintRun) -> None:
+    """Read ruff's results if it has finished; never waits (for work done between results)."""
+    if run.process is not None and run.process.poll() is not None:
+        collect(run)
+
+
 def collect(run: LintRun) -> LintRun:
     if run.process is None or run.stdout is None or run.stderr is None:
         return run

@@ -46,9 +46,11 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
 # and in the bodies of functions and classes. Definitions always stay (as copies holding only
 # their counted statements): radon counts a class's methods even when they decide nothing. A
 # false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
-# `def` and `class` too: every function radon lists (a closure in a `with`) stays listed.
-_DECISION_TEXT = re.compile(r"\b(?:if|for|while|try|and|or|assert|match|def|class)\b")
-_OPERATOR_TEXT = re.compile(r"==|!=|[-+*/%@<>|&^~]|\b(?:and|or|not|is|in)\b")
+# `def` and `class` too: every function radon lists (a closure in a `with`) stays listed. A
+# keyword may follow a digit (`1if c else 2` is Python): only a letter or `_` before it hides it.
+_DECISION_TEXT = re.compile(r"(?<![^\W\d])(?:if|for|while|try|and|or|assert|match|def|class)\b")
+_OPERATOR_TEXT = re.compile(r"==|!=|[-+*/%@<>|&^~]|(?<![^\W\d])(?:and|or|not|is|in)\b")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer ends a line with
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -60,7 +62,8 @@ def _counted_statements(
     them (all of them, untouched, when the source is not given)."""
     if source is None:
         return list(tree.body)
-    return _counted(tree.body, source.split("\n"), spelled)
+    lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
+    return _counted(tree.body, lines, spelled)
 
 
 def _counted(body: list[ast.stmt], lines: list[str], spelled: re.Pattern[str]) -> list[ast.stmt]:

@@ -126,7 +126,7 @@ def _analyse_and_lint(
 
     to_lint = [i.target.display for i in pending if i.config.lint]
     ruff = lint.start(to_lint, root_config.ruff_extend_select)
-    unchanged = _analyse(pending, options, meanwhile=lambda: lint.collect(ruff))
+    unchanged = _analyse(pending, options, meanwhile=lambda: lint.collect_if_done(ruff))
     ruff = lint.collect(ruff)  # a no-op when `meanwhile` already collected it
     for item, same in zip(pending, unchanged, strict=True):
         assert item.analysis is not None
@@ -163,8 +163,9 @@ def _analyse(
     pending: list[_Item], options: ReviewOptions, meanwhile: Callable[[], object] = lambda: None
 ) -> list[bool]:
     """Fill in each item's analysis; for each, whether the file still had the hashed content.
-    `meanwhile` runs in this process while the workers analyse (reading ruff's results), so it
-    adds nothing to the wall time."""
+    `meanwhile` runs in this process after each result while the workers analyse (reading
+    ruff's results once it has finished), so it adds nothing to the wall time; it must not wait,
+    or the progress bar would stall."""
     import nbcoach.analyse  # noqa: F401 - imported once here, before workers fork
 
     total = len(pending)
@@ -188,13 +189,13 @@ def _analyse(
                     results = pool.map(_analyse_index, order, chunksize=chunk)
                 else:
                     results = pool.map(_analyse_task, [tasks[i] for i in order], chunksize=chunk)
-                meanwhile()
                 for done, (index, (analysis, unchanged)) in enumerate(
                     zip(order, results, strict=True), start=1
                 ):
                     pending[index].analysis, same[index] = analysis, unchanged
                     if options.progress:
                         options.progress(done, total)
+                    meanwhile()
         finally:
             _WORK.clear()
         return same

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import time
+import warnings
 from pathlib import Path
 
 from radon.complexity import cc_visit
@@ -178,6 +179,28 @@ def test_trimming_what_radon_visits_inside_definitions_changes_no_number() -> No
         [tree], total, lines, 0
     )
     assert ast.dump(tree) == ast.dump(ast.parse(TRIMMED))  # the cell's own tree is untouched
+
+
+def test_trimming_sees_keywords_after_digits_and_lone_carriage_returns() -> None:
+    """`1if c else 2` is Python, and so is a cell whose lines end in a bare `\\r`: neither may hide
+    a statement radon counts."""
+    sources = [
+        "def f(c):\n    z = c\n    y = 1if c else 2\n    return y\n",
+        "def f(c):\n    z = c\n    y = 1or c\n    return y\n",
+        "def f(c):\n    z = c\n    y = [0for _ in c]\n    return y\n",
+        "def f(c):\n    z = c\n    y = 1in c\n    return y\n",
+        "class K:\n    x = 1if True else 2\n",
+        "def f(c):\n    a = 1\r    b = 2\n    y = c if c else 2\n    return y\n",
+    ]
+    for source in sources:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal": still Python, warned
+            tree = ast.parse(source)
+        whole = cell_complexity(tree)
+        assert cell_complexity(tree, source) == whole, source
+        assert maintainability([tree], whole[1], 4, 0, [source]) == maintainability(
+            [tree], whole[1], 4, 0
+        ), source
 
 
 def test_visiting_only_the_statements_radon_counts_changes_no_number(corpus: Path) -> None:
