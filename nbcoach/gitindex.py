@@ -90,12 +90,7 @@ def staged_changes(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> l
     index = 0
     while index < len(tokens) and tokens[index]:
         status = tokens[index][0]
-        if status in "RC":
-            old, path = tokens[index + 1], tokens[index + 2]
-            index += 3
-        else:
-            old, path = "", tokens[index + 1]
-            index += 2
+        old, path, index = paths_after(tokens, index, status)
         ours, theirs = path.endswith(tuple(suffixes)), old.endswith(tuple(suffixes))
         if status == "R" and ours and theirs:
             changes.append(StagedChange("R", path, old))
@@ -105,6 +100,14 @@ def staged_changes(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> l
         if ours:
             changes.append(StagedChange("A" if status in "RC" else status, path))
     return sorted(changes, key=lambda change: change.path)
+
+
+def paths_after(tokens: Sequence[str], index: int, status: str) -> tuple[str, str, int]:
+    """In git's `-z` output the status at `index` is followed by one path, or by two (old, new)
+    for a rename or copy: (old path or "", path, index of the next status)."""
+    if status in "RC":
+        return tokens[index + 1], tokens[index + 2], index + 3
+    return "", tokens[index + 1], index + 2
 
 
 def blob(root: Path, spec: str) -> bytes | None:

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from nbcoach.errors import UsageError
-from nbcoach.gitindex import run, top_level
+from nbcoach.gitindex import paths_after, run, top_level
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
@@ -134,12 +134,7 @@ def _parse_commit(chunk: str) -> RawCommit:
             continue
         old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ")
         kind = status[0]
-        if kind in "RC":
-            old_path, path = tokens[index + 1], tokens[index + 2]
-            index += 3
-        else:
-            old_path, path = "", tokens[index + 1]
-            index += 2
+        old_path, path, index = paths_after(tokens, index, kind)
         change = _change(kind, path, old_path, old_mode, new_mode, old_blob, new_blob)
         changes.extend(change)
     return RawCommit(

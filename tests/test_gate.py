@@ -38,6 +38,15 @@ def _append_cell(path: Path, source: str) -> None:
     nbformat.write(document, path)
 
 
+def _drop_analyse_customers(path: Path) -> None:
+    """The improvement the tests make: the cell holding the 341-line function goes."""
+    document = nbformat.read(path, as_version=4)
+    kept = [c for c in document.cells if "def analyse_customers" not in c.source]
+    assert len(kept) == len(document.cells) - 1
+    document.cells = kept
+    nbformat.write(document, path)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     document = nbformat.read(path, as_version=4)
     hits = 0
@@ -97,9 +106,7 @@ def test_a_function_already_over_the_limits_that_grows_is_blocked(legacy: Repo) 
 def test_an_improvement_tightens_the_baseline_in_the_same_commit(legacy: Repo) -> None:
     notebook = legacy.path / "newcomer.ipynb"
     old = ledger.load(legacy.path)["newcomer.ipynb"]
-    document = nbformat.read(notebook, as_version=4)
-    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
-    nbformat.write(document, notebook)
+    _drop_analyse_customers(notebook)
     legacy.git("add", "newcomer.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 0, result.stdout
@@ -186,9 +193,7 @@ def test_a_tightening_dropped_with_its_commit_does_not_hold(legacy: Repo) -> Non
     score it never had in any commit. A deliberate loosening still counts at once."""
     notebook = legacy.path / "newcomer.ipynb"
     committed = ledger.load(legacy.path)["newcomer.ipynb"]
-    document = nbformat.read(notebook, as_version=4)
-    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
-    nbformat.write(document, notebook)
+    _drop_analyse_customers(notebook)
     legacy.git("add", "newcomer.ipynb")
     assert run_cli("gate", "--staged", cwd=legacy.path).returncode == 0
     assert ledger.load(legacy.path)["newcomer.ipynb"].score > committed.score
@@ -232,9 +237,7 @@ def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: 
 
 def test_a_gate_run_by_hand_says_what_it_wrote_not_what_a_commit_does(legacy: Repo) -> None:
     notebook = legacy.path / "newcomer.ipynb"
-    document = nbformat.read(notebook, as_version=4)
-    document.cells = [c for c in document.cells if "def analyse_customers" not in c.source]
-    nbformat.write(document, notebook)
+    _drop_analyse_customers(notebook)
     before = (legacy.path / ".nbcoach" / "baseline.json").read_bytes()
     checked = run_cli("gate", "--no-tighten", "newcomer.ipynb", cwd=legacy.path)
     assert checked.returncode == 0, checked.stdout
