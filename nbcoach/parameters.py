@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
+from nbcoach.facts import collect
 from nbcoach.magics import mask_cell
+from nbcoach.parse import ParsedCell
 
 
 def reassignments(
@@ -29,9 +31,10 @@ def reassignments(
 
 
 def top_level_names(source: str) -> set[str]:
-    """Names a cell binds in the notebook's namespace: assignments (augmented ones only change
-    the value they were given), `for` and `with` targets, imports, functions and classes --
-    also inside top-level `if`, `try`, `for`, `while` and `with` blocks, never inside a def."""
+    """Names a cell binds in the notebook's namespace, as the report's cell facts record them:
+    assignments (augmented ones only change the value they were given), `for` and `with`
+    targets, imports, functions and classes -- also inside top-level `if`, `try`, `for`,
+    `while` and `with` blocks, never inside a def."""
     masked = mask_cell(0, source)
     if masked.foreign:
         return set()
@@ -41,39 +44,10 @@ def top_level_names(source: str) -> set[str]:
             tree = ast.parse(masked.source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return set()
-    return set(_bound(tree.body))
-
-
-def _bound(statements: Iterable[ast.stmt]) -> Iterator[str]:
-    for statement in statements:
-        if isinstance(statement, ast.Assign):
-            for target in statement.targets:
-                yield from _targets(target)
-        elif isinstance(statement, (ast.For, ast.AsyncFor)) or (
-            isinstance(statement, ast.AnnAssign) and statement.value is not None
-        ):
-            yield from _targets(statement.target)
-        elif isinstance(statement, (ast.With, ast.AsyncWith)):
-            for item in statement.items:
-                if item.optional_vars is not None:
-                    yield from _targets(item.optional_vars)
-        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-            for alias in statement.names:
-                yield (alias.asname or alias.name).split(".")[0]
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield statement.name
-            continue
-        for block in ("body", "orelse", "finalbody"):
-            yield from _bound(getattr(statement, block, ()))
-        for handler in getattr(statement, "handlers", ()):
-            yield from _bound(handler.body)
-
-
-def _targets(target: ast.expr) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _targets(element)
-    elif isinstance(target, ast.Starred):
-        yield from _targets(target.value)
+    facts = collect(ParsedCell(0, masked, tree))
+    return (
+        {assignment.name for assignment in facts.assignments if assignment.value is not None}
+        | {definition.name for definition in facts.definitions}
+        | {name for item in facts.imports for name in item.bound}
+        | facts.loop_names
+    )
