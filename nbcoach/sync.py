@@ -222,13 +222,8 @@ def _sides_diff(sides: Sides) -> str:
     """How the text side differs from the notebook (as text): what `--diff` shows for a pair
     it refuses to sync, so the user can pick what to keep from each side."""
     pair = sides.pair
-    return "".join(
-        difflib.unified_diff(
-            (sides.notebook_text or "").splitlines(keepends=True),
-            (sides.text_text or "").splitlines(keepends=True),
-            fromfile=f"{shown(pair.notebook)} (cells, as text)",
-            tofile=shown(pair.text),
-        )
+    return _unified(
+        sides.notebook_text or "", sides.text_text or "", _label(pair.notebook), shown(pair.text)
     )
 
 
@@ -237,13 +232,21 @@ def _other(pair: Pair, target: Path) -> Path:
 
 
 def _diff(old: str, new: str, path: Path) -> str:
-    label = shown(path) + (" (cells, as text)" if path.suffix == ".ipynb" else "")
+    """A change to one file, labelled as git labels it."""
+    return _unified(old, new, f"a/{_label(path)}", f"b/{_label(path)}")
+
+
+def _label(path: Path) -> str:
+    return shown(path) + (" (cells, as text)" if path.suffix == ".ipynb" else "")
+
+
+def _unified(old: str, new: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
             old.splitlines(keepends=True),
             new.splitlines(keepends=True),
-            fromfile=f"a/{label}",
-            tofile=f"b/{label}",
+            fromfile=before,
+            tofile=after,
         )
     )
 
