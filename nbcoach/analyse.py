@@ -99,13 +99,8 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
             )
         elif analysed:
             code = sum(item.code_lines for item in facts)
-            parsed = [cell for cell in analysed if cell.tree is not None]
             maintainability = metrics.maintainability(
-                [cell.tree for cell in parsed if cell.tree is not None],
-                total_complexity,
-                code,
-                metrics.comment_lines(analysed),
-                [cell.source for cell in parsed],
+                facts, total_complexity, code, metrics.comment_lines(analysed)
             )
     limits = config.thresholds
     prints = duplication.fingerprints(analysed, limits.duplicate_lines)

@@ -14,11 +14,11 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 
-from radon.metrics import h_visit_ast, mi_compute
+from radon.metrics import HalsteadReport, h_visit_ast, mi_compute
 from radon.visitors import Class, ComplexityVisitor
 from radon.visitors import Function as RadonFunction
 
-from nbcoach.facts import FunctionNode
+from nbcoach.facts import CellFacts, FunctionNode
 from nbcoach.model import Function
 from nbcoach.parse import ParsedCell
 
@@ -39,45 +39,42 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
     _BLOCKS = (*_BLOCKS, ast.TryStar)
 
 
-# radon visits every node of what it is given, and most statements of a notebook (assignments,
-# calls, imports) hold nothing it counts. Every node its complexity counts is spelled with a
-# keyword, and every operator its Halstead visitor counts with a symbol or a keyword: a statement
-# whose lines hold none of them adds nothing to either measure and is left out, at the top level
-# and in the bodies of functions and classes. Definitions always stay (as copies holding only
-# their counted statements): radon counts a class's methods even when they decide nothing. A
-# false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
+# radon's complexity visitor visits every node of what it is given, and most statements of a
+# notebook (assignments, calls, imports) hold nothing it counts. Every node it counts is spelled
+# with a keyword: a statement whose lines hold none adds nothing and is left out, at the top
+# level and in the bodies of functions and classes. Definitions always stay (as copies holding
+# only their counted statements): radon counts a class's methods even when they decide nothing.
+# A false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
 # `def` and `class` too: every function radon lists (a closure in a `with`) stays listed. A
 # keyword may follow a digit (`1if c else 2` is Python): only a letter or `_` before it hides it.
+# (The Halstead visitor needs less still: see `maintainability`.)
 _DECISION_TEXT = re.compile(r"(?<![^\W\d])(?:if|for|while|try|and|or|assert|match|def|class)\b")
-_OPERATOR_TEXT = re.compile(r"==|!=|[-+*/%@<>|&^~]|(?<![^\W\d])(?:and|or|not|is|in)\b")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer ends a line with
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
-def _counted_statements(
-    tree: ast.Module, source: str | None, spelled: re.Pattern[str]
-) -> list[ast.stmt]:
+def _counted_statements(tree: ast.Module, source: str | None) -> list[ast.stmt]:
     """The top-level statements radon must visit, definitions trimmed to what counts inside
     them (all of them, untouched, when the source is not given)."""
     if source is None:
         return list(tree.body)
     lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
-    return _counted(tree.body, lines, spelled)
+    return _counted(tree.body, lines)
 
 
-def _counted(body: list[ast.stmt], lines: list[str], spelled: re.Pattern[str]) -> list[ast.stmt]:
+def _counted(body: list[ast.stmt], lines: list[str]) -> list[ast.stmt]:
     kept: list[ast.stmt] = []
     for statement in body:
         if isinstance(statement, _DEFINITIONS):
-            kept.append(_trimmed(statement, lines, spelled))
-        elif spelled.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno])):
+            kept.append(_trimmed(statement, lines))
+        elif _DECISION_TEXT.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno])):
             kept.append(statement)
     return kept
 
 
-def _trimmed(definition: _Definition, lines: list[str], spelled: re.Pattern[str]) -> ast.stmt:
-    body = _counted(definition.body, lines, spelled)
+def _trimmed(definition: _Definition, lines: list[str]) -> ast.stmt:
+    body = _counted(definition.body, lines)
     if len(body) == len(definition.body) and all(
         new is old for new, old in zip(body, definition.body, strict=True)
     ):
@@ -91,7 +88,7 @@ def _trimmed(definition: _Definition, lines: list[str], spelled: re.Pattern[str]
 def cell_complexity(tree: ast.Module, source: str | None = None) -> tuple[dict[int, int], int]:
     """Complexity of every function in a cell, keyed by its `def` line, and the cell's total;
     with the cell's `source`, radon visits only the statements that can count."""
-    counted = _counted_statements(tree, source, _DECISION_TEXT)
+    counted = _counted_statements(tree, source)
     visitor = ComplexityVisitor.from_ast(ast.Module(body=counted, type_ignores=[]))
     by_line: dict[int, int] = {}
     _flatten(visitor.blocks, by_line)
@@ -214,29 +211,38 @@ def _largest_block(
 
 
 def maintainability(
-    trees: list[ast.Module],
-    complexity: int,
-    code_lines: int,
-    comment_lines: int,
-    sources: Sequence[str] | None = None,
+    cells: Sequence[CellFacts], complexity: int, code_lines: int, comment_lines: int
 ) -> float | None:
     """radon's maintainability index for the notebook's parsed code as one program. Like radon's
     own `mi_visit`, it hands `mi_compute` the comment lines as a percentage of the code lines
     (a count made every comment lower the index)."""
-    if not trees or code_lines == 0:
+    if not cells or code_lines == 0:
         return None
-    texts: Sequence[str | None] = sources if sources is not None else [None] * len(trees)
-    module = ast.Module(
-        body=[
-            statement
-            for tree, text in zip(trees, texts, strict=True)
-            for statement in _counted_statements(tree, text, _OPERATOR_TEXT)
-        ],
-        type_ignores=[],
-    )
-    volume = h_visit_ast(module).total.volume
+    volume = halstead(cells).volume
     comments = 100.0 * comment_lines / code_lines
     return round(float(mi_compute(volume, complexity, code_lines, comments)), 1)
+
+
+def halstead(cells: Sequence[CellFacts]) -> HalsteadReport:
+    """radon's Halstead measures of the cells as one program. radon's visitor meets only the
+    operations the cells' walk noted (`CellFacts.operations`), each in a function of the name
+    radon counts it under: its totals are sums, and sets of (function name, operand), so they
+    equal those of the whole program at a third of the visits."""
+    module: list[ast.stmt] = []
+    functions: dict[str, list[ast.stmt]] = {}
+    for cell in cells:
+        for function, node in cell.operations:
+            statement = node if isinstance(node, ast.stmt) else ast.Expr(node)
+            (functions.setdefault(function, []) if function else module).append(statement)
+    module += [
+        ast.FunctionDef(name=name, args=_NO_ARGUMENTS, body=body, decorator_list=[])
+        for name, body in functions.items()
+    ]
+    report: HalsteadReport = h_visit_ast(ast.Module(body=module, type_ignores=[])).total
+    return report
+
+
+_NO_ARGUMENTS = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
 
 
 def comment_lines(cells: list[ParsedCell]) -> int:
