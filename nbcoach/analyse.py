@@ -218,7 +218,9 @@ def _functions(
             defs: list[ast.stmt] = [d.node for d in cell_facts.definitions]
             defs += [f.node for f in cell_facts.functions if f.top_level and f.node not in defs]
             tree = ast.Module(body=defs, type_ignores=[])
-        complexity, cell_total = metrics.cell_complexity(tree, None if large else cell.source)
+        complexity, cell_total = metrics.cell_complexity(
+            tree, None if large else cell_facts.decision_lines
+        )
         total_complexity += cell_total
         for item in cell_facts.functions:
             function = metrics.measure_function(item, complexity)

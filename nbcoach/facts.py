@@ -21,6 +21,14 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # What radon's Halstead visitor counts as operators (its `visit_*` methods that count).
 _Operation = ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare | ast.AugAssign
 _OPERATOR_TYPES = frozenset(get_args(_Operation))
+# What radon's complexity visitor counts (in its `generic_visit` and `visit_Assert`) or lists
+# (functions and classes), and what it might count one day (`try`/`except*`): noting too much
+# only costs a visit.
+_DECISION_TYPES = frozenset(
+    (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.BoolOp, ast.Match)
+    + (ast.Assert, *_DEFS)
+    + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+)
 _PATH_START = ("/", "~", "\\\\")
 
 
@@ -94,6 +102,8 @@ class CellFacts:
     # The outermost operator nodes radon's Halstead visitor counts, each with the name of the
     # function it counts them in ("" at module level): see `_walk`.
     operations: list[tuple[str, _Operation]] = field(default_factory=list)
+    # The lines, in order, where a node radon's complexity visitor counts or lists starts.
+    decision_lines: list[int] = field(default_factory=list)
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -343,9 +353,11 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     radon's visitor counts an operator node and everything below it, and only in a function's
     body (never its decorators, defaults or annotations), under the innermost function's name.
     Noting the outermost operator nodes here, in the walk the cell gets anyway, lets radon visit
-    only them: a third of the nodes it would meet in the whole tree, the same numbers.
+    only them: a third of the nodes it would meet in the whole tree, the same numbers. Likewise
+    the lines of what its complexity visitor counts let it skip the statements holding none.
     """
     loads = facts.loads
+    decisions: set[int] = set()
     # (node, qualified name of the enclosing definitions, whether the enclosing one is a class,
     #  the function radon counts an operator in: "" at module level, None where it counts none)
     stack: list[tuple[ast.AST, tuple[str, ...], bool, str | None]] = [(tree, (), False, "")]
@@ -374,6 +386,10 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 ):
                     facts.path_strings.append((child.lineno, value))
                 continue
+            if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
+                decisions.add(child.lineno)
+            elif kind is ast.comprehension and isinstance(current, ast.expr):
+                decisions.add(current.lineno)  # a comprehension has no line of its own
             child_context = context
             if body is not None:
                 child_context = name if id(child) in body else None
@@ -392,3 +408,4 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 continue
             stack.append((child, names, False, child_context))
     facts.nodes = count
+    facts.decision_lines = sorted(decisions)

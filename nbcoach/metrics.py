@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from radon.metrics import HalsteadReport, h_visit_ast, mi_compute
@@ -40,55 +40,76 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
 
 
 # radon's complexity visitor visits every node of what it is given, and most statements of a
-# notebook (assignments, calls, imports) hold nothing it counts. Every node it counts is spelled
-# with a keyword: a statement whose lines hold none adds nothing and is left out, at the top
-# level and in the bodies of functions and classes. Definitions always stay (as copies holding
-# only their counted statements): radon counts a class's methods even when they decide nothing.
-# A false match (a keyword in a string) only costs a visit; the numbers stay radon's own.
-# `def` and `class` too: every function radon lists (a closure in a `with`) stays listed. A
-# keyword may follow a digit (`1if c else 2` is Python): only a letter or `_` before it hides it.
-# (The Halstead visitor needs less still: see `maintainability`.)
-_DECISION_TEXT = re.compile(r"(?<![^\W\d])(?:if|for|while|try|and|or|assert|match|def|class)\b")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer ends a line with
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+# notebook (assignments, calls, imports) hold nothing it counts. The cell's walk notes the lines
+# where it found what radon counts or lists (`CellFacts.decision_lines`: decisions, and every
+# definition, as radon lists every function and counts a class's methods even when they decide
+# nothing): a statement with none in its lines is left out, at every depth. A compound
+# statement that stays (a loop, a branch, a `try`, a `with`, a definition) is a copy holding
+# only its counted statements; a statement list trimmed empty keeps a placeholder, as radon
+# counts a loop's or a `try`'s `else` by its being there and needs one statement in a function.
+_BODIES = ("body", "orelse", "finalbody")
+_PLACEHOLDER = ast.Pass()  # counts nothing; never changed, so shared
 
 
-def _counted_statements(tree: ast.Module, source: str | None) -> list[ast.stmt]:
-    """The top-level statements radon must visit, definitions trimmed to what counts inside
-    them (all of them, untouched, when the source is not given)."""
-    if source is None:
-        return list(tree.body)
-    lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
-    return _counted(tree.body, lines)
-
-
-def _counted(body: list[ast.stmt], lines: list[str]) -> list[ast.stmt]:
+def _counted(body: list[ast.stmt], decisions: Sequence[int]) -> list[ast.stmt]:
     kept: list[ast.stmt] = []
     for statement in body:
-        if isinstance(statement, _DEFINITIONS):
-            kept.append(_trimmed(statement, lines))
-        elif _DECISION_TEXT.search("\n".join(lines[statement.lineno - 1 : statement.end_lineno])):
-            kept.append(statement)
+        if _decides(statement, decisions):
+            kept.append(_trimmed(statement, decisions))
     return kept
 
 
-def _trimmed(definition: _Definition, lines: list[str]) -> ast.stmt:
-    body = _counted(definition.body, lines)
-    if len(body) == len(definition.body) and all(
-        new is old for new, old in zip(body, definition.body, strict=True)
-    ):
-        return definition
-    trimmed = copy.copy(definition)
-    # radon's function visitor needs one statement; one that spells nothing counts nothing.
-    trimmed.body = body or definition.body[:1]
+def _decides(statement: ast.stmt, decisions: Sequence[int]) -> bool:
+    """Whether a counted node starts on one of the statement's lines (`decisions` sorted)."""
+    at = bisect_left(decisions, statement.lineno)
+    return at < len(decisions) and decisions[at] <= (statement.end_lineno or statement.lineno)
+
+
+def _trimmed(statement: ast.stmt, decisions: Sequence[int]) -> ast.stmt:
+    """The statement with each of its statement lists (and its handlers' and cases' bodies)
+    holding only what counts; the statement itself when nothing was left out."""
+    changes: dict[str, object] = {}
+    for field in _BODIES:
+        old = getattr(statement, field, None)
+        if old:
+            new = _counted(old, decisions)
+            if _changed(new, old):
+                changes[field] = new or [_PLACEHOLDER]
+    for field in ("handlers", "cases"):
+        parts = getattr(statement, field, None)
+        if parts:
+            new_parts = [_trimmed_part(part, decisions) for part in parts]
+            if _changed(new_parts, parts):
+                changes[field] = new_parts
+    if not changes:
+        return statement
+    trimmed = copy.copy(statement)
+    for field, value in changes.items():
+        setattr(trimmed, field, value)
     return trimmed
 
 
-def cell_complexity(tree: ast.Module, source: str | None = None) -> tuple[dict[int, int], int]:
+def _trimmed_part(
+    part: ast.ExceptHandler | ast.match_case, decisions: Sequence[int]
+) -> ast.ExceptHandler | ast.match_case:
+    body = _counted(part.body, decisions)
+    if not _changed(body, part.body):
+        return part
+    trimmed = copy.copy(part)
+    trimmed.body = body or [_PLACEHOLDER]
+    return trimmed
+
+
+def _changed(new: Sequence[ast.AST], old: Sequence[ast.AST]) -> bool:
+    return len(new) != len(old) or any(a is not b for a, b in zip(new, old, strict=True))
+
+
+def cell_complexity(
+    tree: ast.Module, decisions: Sequence[int] | None = None
+) -> tuple[dict[int, int], int]:
     """Complexity of every function in a cell, keyed by its `def` line, and the cell's total;
-    with the cell's `source`, radon visits only the statements that can count."""
-    counted = _counted_statements(tree, source)
+    given the lines where the cell's counted nodes start, radon visits only what can count."""
+    counted = tree.body if decisions is None else _counted(tree.body, decisions)
     visitor = ComplexityVisitor.from_ast(ast.Module(body=counted, type_ignores=[]))
     by_line: dict[int, int] = {}
     _flatten(visitor.blocks, by_line)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from radon.complexity import cc_visit
 from radon.metrics import h_visit, h_visit_ast, mi_compute, mi_visit
+from radon.visitors import ComplexityVisitor
 
 from helpers import analyse
 from nbcoach.facts import CellFacts, collect
-from nbcoach.metrics import cell_complexity, halstead, maintainability, measure_function
+from nbcoach.metrics import _counted, cell_complexity, halstead, maintainability, measure_function
 from nbcoach.model import Function, MaskedCell
 from nbcoach.parse import ParsedCell
 
@@ -164,17 +165,72 @@ def outer(frame):
 
 def quiet():
     return rows
+
+
+for row in rows:
+    cleaned = row.strip()
+    if cleaned:
+        kept = cleaned
+    elif row:
+        kept = None
+    else:
+        print(row)
+else:
+    done = True
+
+while rows:
+    rows = rows[1:]
+else:
+    rows = []
+
+try:
+    value = int("3")
+except ValueError:
+    value = 0
+except (TypeError, KeyError):
+    value = -1
+else:
+    value += 1
+finally:
+    print("parsed")
+
+match value:
+    case 1:
+        label = "one"
+    case [first, *_]:
+        label = "many"
+    case _:
+        label = "other"
+
+with open("log.txt") as log:
+    class Inner:
+        def method(self):
+            return [x for x in rows if x if not x]
+    assert rows
+    check = lambda v: v and rows or None
 """
 
 
-def test_trimming_what_radon_visits_inside_definitions_changes_no_number() -> None:
+def test_trimming_what_radon_visits_changes_no_number() -> None:
     """Methods and closures that decide nothing, a closure inside a `with`, a function whose
-    body counts nothing: radon's numbers with the trimmed tree equal those of the whole one."""
+    body counts nothing, `else` branches of loops and `try`s that count nothing, an `elif`,
+    `match` cases, a class inside a `with`: radon's numbers with the trimmed tree equal those of
+    the whole one, and the trimmed tree is smaller."""
     tree = ast.parse(TRIMMED)
-    by_line, total = cell_complexity(tree, TRIMMED)
+    decisions = facts_of(TRIMMED)[0].decision_lines
+    by_line, total = cell_complexity(tree, decisions)
     assert (by_line, total) == cell_complexity(tree)
     assert by_line[8] == 1 and by_line[11] == 3 and by_line[21] == 2  # describe, total, decide
+    assert total == cc_total(TRIMMED)
     assert ast.dump(tree) == ast.dump(ast.parse(TRIMMED))  # the cell's own tree is untouched
+    kept = sum(1 for statement in _counted(tree.body, decisions) for _ in ast.walk(statement))
+    assert kept < sum(1 for _ in ast.walk(tree)) * 0.8
+
+
+def cc_total(source: str) -> int:
+    """radon's own module total, from its own parse."""
+    visitor = ComplexityVisitor.from_code(source)
+    return int(visitor.total_complexity)
 
 
 def test_trimming_sees_keywords_after_digits_and_lone_carriage_returns() -> None:
@@ -191,7 +247,8 @@ def test_trimming_sees_keywords_after_digits_and_lone_carriage_returns() -> None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "invalid decimal literal": still Python, warned
             tree = ast.parse(source)
-        assert cell_complexity(tree, source) == cell_complexity(tree), source
+            decisions = facts_of(source)[0].decision_lines
+        assert cell_complexity(tree, decisions) == cell_complexity(tree), source
 
 
 # Where radon's Halstead visitor counts and where it does not: a function's decorators, defaults
@@ -236,10 +293,8 @@ def test_radon_meets_only_the_operations_and_counts_as_on_the_whole_tree() -> No
 
 
 def test_visiting_only_what_radon_counts_changes_no_number(corpus: Path) -> None:
-    """radon's complexity visitor skips top-level statements whose text spells nothing it
-    counts, and its Halstead visitor meets only the operations: on every cell of every corpus
+    """radon's complexity visitor skips the statements holding nothing it counts, and its Halstead visitor meets only the operations: on every cell of every corpus
     notebook, and on each notebook as one program, the numbers stay radon's own."""
-    from nbcoach.metrics import _counted_statements
     from nbcoach.notebook import read
     from nbcoach.parse import parse_cells
 
@@ -253,11 +308,12 @@ def test_visiting_only_what_radon_counts_changes_no_number(corpus: Path) -> None
         trees = [c.tree for c in parsed if c.tree is not None]
         facts = [collect(cell) for cell in parsed]
         for cell, tree, cell_facts in zip(parsed, trees, facts, strict=True):
-            assert cell_complexity(tree, cell.source) == cell_complexity(tree), path
+            decisions = cell_facts.decision_lines
+            assert cell_complexity(tree, decisions) == cell_complexity(tree), path
             assert halstead([cell_facts]) == h_visit_ast(tree).total, (path, cell.number)
             cells += 1
             statements += len(tree.body)
-            left_out += len(tree.body) - len(_counted_statements(tree, cell.source))
+            left_out += len(tree.body) - len(_counted(tree.body, decisions))
             nodes += sum(1 for _ in ast.walk(tree))
             visited += sum(1 for _, node in cell_facts.operations for _ in ast.walk(node))
         if trees:
