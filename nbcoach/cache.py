@@ -54,9 +54,10 @@ def entry_key(
     ruff_identity: str,
     memo: dict[Path, str] | None = None,
 ) -> str:
-    """The cache key of one input from the sha256 of its bytes; `ruff_identity` is the run's
-    `lint.ruff_identity()`; `memo` keeps ruff config digests per folder for one run."""
-    folder = path.resolve().parent
+    """The cache key of one input from the sha256 of its bytes; `path` is its resolved path,
+    `ruff_identity` the run's `lint.ruff_identity()`; `memo` keeps ruff config digests per
+    folder for one run."""
+    folder = path.parent
     memo = {} if memo is None else memo
     if folder not in memo:
         memo[folder] = _ruff_config_digest(folder)

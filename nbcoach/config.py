@@ -187,7 +187,11 @@ class ConfigLoader:
         self._by_file: dict[Path, Config] = {}
 
     def for_path(self, start: Path) -> Config:
-        directory = (start if start.is_dir() else start.parent).resolve()
+        return self.for_directory((start if start.is_dir() else start.parent).resolve())
+
+    def for_directory(self, directory: Path) -> Config:
+        """The config of the files in `directory`, an absolute path without symlinks (a
+        resolved file's parent: a run resolves each file once)."""
         config = self._by_directory.get(directory)
         if config is None:
             pyproject = find_pyproject(directory)

@@ -26,6 +26,7 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "
 class Target:
     path: Path
     display: str  # as the user will see it in locations
+    real: Path  # resolved once here: each of its many uses would cost a system call per folder
     paired_with: str | None = None  # a .py reported with this notebook instead
 
 
@@ -41,15 +42,16 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in _walk(path, exclude):
-                found.setdefault(file.resolve(), Target(file, str(file)))
+            for file, real in _walk(path, exclude):
+                found.setdefault(real, Target(file, str(file), real))
         elif path.is_file():
             if path.suffix not in SUFFIXES:
                 errors.append(
                     f"{given}: not a notebook or Python file (nbcoach reads .ipynb and .py)"
                 )
                 continue
-            found.setdefault(path.resolve(), Target(path, given))
+            real = path.resolve()
+            found.setdefault(real, Target(path, given, real))
         elif path.exists():
             errors.append(f"{given}: not a regular file")
         else:
@@ -72,7 +74,8 @@ def in_scope(relative: str, exclude: Sequence[str] = ()) -> bool:
     return not _excluded(relative, name, exclude)
 
 
-def _walk(root: Path, exclude: Sequence[str]) -> list[Path]:
+def _walk(root: Path, exclude: Sequence[str]) -> list[tuple[Path, Path]]:
+    """The files to report under `root`, each with its resolved path."""
     files: list[Path] = []
     for directory, subdirs, names in os.walk(root):
         here = Path(directory)
@@ -105,38 +108,35 @@ def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def _without_ignored(root: Path, files: list[Path]) -> list[Path]:
+def _without_ignored(root: Path, files: list[Path]) -> list[tuple[Path, Path]]:
     """Drop what git ignores (all of .gitignore's rules, nested files, global excludes)."""
+    resolved = [(file, file.resolve()) for file in files]
     if not files:
-        return files
+        return resolved
     try:
         completed = gitindex.completed(
             root,
             "check-ignore",
             "--stdin",
             "-z",
-            data=b"\0".join(str(f.resolve()).encode() for f in files),
+            data=b"\0".join(str(real).encode() for _, real in resolved),
         )
     except (UsageError, subprocess.TimeoutExpired):  # no git, or a stuck one: keep every file
-        return files
+        return resolved
     if completed.returncode not in (0, 1):  # 128: not a git repository
-        return files
+        return resolved
     ignored = {Path(p.decode()) for p in completed.stdout.split(b"\0") if p}
-    return [f for f in files if f.resolve() not in ignored]
+    return [(file, real) for file, real in resolved if real not in ignored]
 
 
 def _mark_pairs(targets: list[Target]) -> list[Target]:
     """A `x.py` beside `x.ipynb` that is a text notebook is its jupytext pair."""
-    notebooks = {t.path.resolve().with_suffix(""): t for t in targets if t.path.suffix == ".ipynb"}
+    notebooks = {t.real.with_suffix(""): t for t in targets if t.path.suffix == ".ipynb"}
     marked = []
     for target in targets:
-        twin = (
-            notebooks.get(target.path.resolve().with_suffix(""))
-            if target.path.suffix == ".py"
-            else None
-        )
+        twin = notebooks.get(target.real.with_suffix("")) if target.path.suffix == ".py" else None
         if twin is not None and _is_text_notebook(target.path):
-            marked.append(Target(target.path, target.display, twin.display))
+            marked.append(Target(target.path, target.display, target.real, twin.display))
         else:
             marked.append(target)
     return marked

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,7 +82,7 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
             item.key = entry_key(
                 item.digest,
                 item.target.display,
-                item.target.path,
+                item.target.real,
                 item.config.fingerprint(),
                 ruff,
                 ruff_digests,
@@ -139,7 +137,7 @@ def _analyse_and_lint(
 
 
 def _item(target: Target, configs: ConfigLoader, hashed: bool) -> _Item:
-    item = _Item(target, configs.for_path(target.path))
+    item = _Item(target, configs.for_directory(target.real.parent))
     try:
         if hashed:
             data = target.path.read_bytes()
@@ -176,6 +174,9 @@ def _analyse(
     jobs = options.jobs or os.cpu_count() or 1
     if jobs > 1 and total >= POOL_THRESHOLD:
         # Largest first, in small chunks: the few big notebooks must not all land on one worker.
+        import multiprocessing  # here, not at the top: a run from the cache needs no pool
+        from concurrent.futures import ProcessPoolExecutor
+
         order = sorted(range(total), key=lambda i: -pending[i].size)
         fork = sys.platform == "linux"
         context = multiprocessing.get_context("fork" if fork else "spawn")

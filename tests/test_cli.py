@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,41 @@ def test_an_unknown_option_exits_2_with_a_usage_line() -> None:
     assert result.returncode == 2
     assert "No such option" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """Many notebooks on a terminal: the bar is drawn on stderr (and cleared); the same run with
+    stderr piped, as in CI, draws nothing there and gives the same JSON."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for number in range(6):
+        shutil.copy(EXAMPLES / "newcomer.ipynb", notebooks / f"nb{number}.ipynb")
+    args = [sys.executable, "-m", "nbcoach", "report", "-f", "json", "--no-cache", str(notebooks)]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm-256color"}
+    controller, terminal = pty.openpty()
+    stdout = tmp_path / "stdout.json"  # a file: a full pipe would block the run and this read
+    with stdout.open("wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=terminal, env=env, close_fds=True)
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    process.wait(timeout=120)
+    os.close(controller)
+    on_terminal = stdout.read_bytes()
+    assert b"Analysing notebooks" in drawn and b"6/6" in drawn
+    piped = subprocess.run(args, capture_output=True, env=env, check=False)
+    assert piped.returncode == process.returncode == 0
+    assert piped.stderr == b""
+    assert _cards(piped.stdout) == _cards(on_terminal)
+
+
+def _cards(output: bytes) -> list[object]:
+    data = json.loads(output)
+    return list(data["notebooks"])

@@ -8,13 +8,16 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich is imported where a console is made: JSON to a pipe needs none
+    from rich.console import Console
 
 
 def console(no_color: bool = False, stderr: bool = False, width: int | None = None) -> Console:
     """A console that honours NO_COLOR and pipes: no colour and no cursor tricks when not a TTY."""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     plain = no_color or "NO_COLOR" in os.environ or not stream.isatty()
     return Console(
@@ -30,6 +33,8 @@ def console(no_color: bool = False, stderr: bool = False, width: int | None = No
 
 def capture(renderable: Any, width: int = 100) -> str:
     """Plain text of a renderable, for `--output` files."""
+    from rich.console import Console
+
     buffer = Console(
         width=width,
         no_color=True,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SHOW_AFTER = 5  # fewer items than this finish before a bar is worth drawing
 
 
 @contextmanager
-def progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(console: Console | None, label: str) -> Iterator[Callable[[int, int], None]]:
     """Yields `advance(done, total)`; the bar only appears (and only touches the terminal) once
-    there is enough work to show."""
-    if not console.is_terminal:
+    there is enough work to show; never without a console."""
+    if console is None or not console.is_terminal:
         yield lambda done, total: None
         return
     state: dict[str, Any] = {}

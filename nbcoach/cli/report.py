@@ -55,7 +55,8 @@ def report(
     from nbcoach.review import ReviewOptions, review
 
     targets = paths or ["."]
-    err = console(no_color, stderr=True)
+    # rich only where a bar can be drawn: a pipe or a CI log gets none, and skips the import
+    err = console(no_color, stderr=True) if sys.stderr.isatty() else None
     overrides: dict[str, object] | None = (
         {"fail_under": fail_under} if fail_under is not None else None
     )
@@ -77,7 +78,7 @@ def report(
 
         result, notes = attach_sources(result)
         for note in notes:
-            err.print(f"nbcoach: note: {note}", markup=False, soft_wrap=True)
+            typer.echo(f"nbcoach: note: {note}", err=True)
 
     text: str | Iterator[str]
     if output_format is Format.json:
