@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.codec import from_data, to_data
+from nbcoach.codec import from_data, loads, to_data
 from nbcoach.files import write_atomic
 from nbcoach.model import Analysis, Finding
 from nbcoach.project import project_root, state_dir
@@ -78,7 +78,7 @@ class Cache:
 
     def load(self, key: str) -> tuple[Analysis, tuple[Finding, ...]] | None:
         try:
-            raw: dict[str, Any] = json.loads(self._file(key).read_bytes())
+            raw: dict[str, Any] = loads(self._file(key).read_bytes())
             if raw.get("format") != CACHE_FORMAT or raw.get("key") != key:
                 raise ValueError("stale entry")
             analysis = from_data(Analysis, raw["analysis"])

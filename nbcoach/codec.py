@@ -9,6 +9,7 @@ rejected, never run code.
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -29,6 +30,20 @@ def to_data(value: Any) -> Any:
     return value
 
 
+def loads(text: str | bytes) -> Any:
+    """JSON text as data: orjson where it can (about 2.5x faster); the standard library
+    otherwise, which also accepts NaN (in a notebook's outputs) and gives the line and column
+    of an error."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency, but not on every platform
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def from_data(kind: type[T], data: Any) -> T:
     """Rebuild a dataclass; raises (KeyError, TypeError, ValueError) on data of another shape."""
     decoded: T = _decoder_for_class(cast(type, kind))(data)
@@ -40,19 +55,26 @@ def _decoder_for_class(kind: type) -> Decoder:
     names = {f.name for f in dataclasses.fields(kind)}
     hints = {name: hint for name, hint in typing.get_type_hints(kind).items() if name in names}
     plan = [(name, _decoder(hint)) for name, hint in hints.items()]
-    plain = [name for name, decoder in plan if decoder is None]
     converted = [(name, decoder) for name, decoder in plan if decoder is not None]
 
+    # `to_data` writes every field, so an object with a field missing or unknown (an entry of
+    # another version) raises here, and the cache ignores it: never a default in its place.
+    count = len(names)
+
+    def decode_plain(data: Any) -> Any:
+        if type(data) is not dict or len(data) != count:
+            raise TypeError(f"expected an object of {count} fields for {kind.__name__}")
+        return kind(**data)
+
     def decode(data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise TypeError(f"expected an object for {kind.__name__}")
-        values = {name: data[name] for name in plain if name in data}
+        if type(data) is not dict or len(data) != count:
+            raise TypeError(f"expected an object of {count} fields for {kind.__name__}")
+        values = dict(data)
         for name, decoder in converted:
-            if name in data:
-                values[name] = decoder(data[name])
+            values[name] = decoder(values[name])
         return kind(**values)
 
-    return decode
+    return decode if converted else decode_plain
 
 
 def _decoder(hint: Any) -> Decoder | None:
@@ -67,7 +89,7 @@ def _decoder(hint: Any) -> Decoder | None:
             if item is None:
                 return tuple
             convert_item = item
-            return lambda value: tuple(convert_item(element) for element in value)
+            return lambda value: tuple(map(convert_item, value))
         items = [_decoder(arg) for arg in args]
         return lambda value: tuple(
             element if decode is None else decode(element)

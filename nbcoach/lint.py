@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from nbcoach.codec import loads
 from nbcoach.model import Finding, Notebook
 
 if sys.version_info >= (3, 11):
@@ -167,20 +168,28 @@ def lint_stdin(notebook: Notebook, options: list[str]) -> list[RuffFinding]:
 def _parse(lines: Iterable[bytes], stderr: bytes, run: LintRun) -> dict[str, list[RuffFinding]]:
     """ruff's JSON Lines, one finding per line, into findings by file as the run named it."""
     by_file: dict[str, list[RuffFinding]] = {}
+    # ruff names a file by its absolute path, symlinks kept: found without a system call; a
+    # name found so only after resolving symlinks resolves the run's files, once.
     canonical: dict[str, str] = {}
     for file in run.files:
-        canonical.setdefault(str(Path(file).resolve()), file)
+        canonical.setdefault(os.path.abspath(file), file)
+    resolved: dict[str, str] = {}
     for line in lines:
         if not line.strip():
             continue
         try:
-            item: dict[str, Any] = json.loads(line)
+            item: dict[str, Any] = loads(line)
         except json.JSONDecodeError:
             message = stderr.decode(errors="replace").strip().splitlines()
             run.error = "ruff failed: " + (message[0] if message else "unreadable output")
             return {}
         name = item["filename"]
-        filename = canonical.get(name) or canonical.get(str(Path(name).resolve()), name)
+        filename = canonical.get(name)
+        if filename is None:
+            if not resolved:
+                for file in run.files:
+                    resolved.setdefault(str(Path(file).resolve()), file)
+            filename = resolved.get(str(Path(name).resolve()), name)
         code = item.get("code") or "invalid-syntax"
         fix = item.get("fix") or {}
         by_file.setdefault(filename, []).append(

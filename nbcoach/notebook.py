@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, NoReturn
 
+from nbcoach.codec import loads
 from nbcoach.errors import InputError
 from nbcoach.language import language_from_metadata
 from nbcoach.model import Cell, CellKind, Notebook, OutputSummary
@@ -92,7 +93,7 @@ def _raise_not_utf8(data: bytes, path: str, cause: Exception) -> NoReturn:
 def parse_ipynb(text: str, path: str) -> Notebook:
     """Parse notebook JSON of any nbformat version into a Notebook."""
     try:
-        document = _loads(text)
+        document = loads(text)
     except json.JSONDecodeError as error:
         # Looked for only here: a marker line cannot stand inside a JSON string, so a file that
         # holds one never parses (and a whole-text scan cost a third of reading every notebook).
@@ -153,19 +154,6 @@ def parse_ipynb(text: str, path: str) -> Notebook:
         nbformat=f"{major}.{minor}" if major >= 4 else f"{major} (upgraded to 4)",
         notes=tuple(notes),
     )
-
-
-def _loads(text: str) -> Any:
-    """orjson where it can (about 2.5x faster on notebooks); the standard library otherwise, which
-    also accepts NaN in outputs and gives the line and column of an error."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency, but not on every platform
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _upgrade(document: dict[str, Any], major: int, path: str, notes: list[str]) -> dict[str, Any]:

@@ -47,6 +47,30 @@ def test_corrupt_or_foreign_entries_are_ignored(tmp_path: Path) -> None:
     assert report_json([notebook], cache) == fresh
 
 
+def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
+    """An entry with a field missing or one the model does not have (written by another
+    version of the model under the same key) is recomputed, never read with defaults."""
+    notebook = tmp_path / "newcomer.ipynb"
+    shutil.copy(EXAMPLES / "newcomer.ipynb", notebook)
+    cache = tmp_path / "cache"
+    fresh = report_json([notebook], cache)
+    (entry_file,) = cache.rglob("*.json")
+    original = json.loads(entry_file.read_text())
+    for change in ("drop", "add"):
+        entry = json.loads(json.dumps(original))
+        findings = entry["analysis"]["findings"]
+        assert findings
+        if change == "drop":
+            del findings[0]["deficit"]
+        else:
+            findings[0]["impact"] = "high"  # no such field
+        entry["analysis"]["metrics"]["functions"] = 999  # would show, were the entry read
+        entry_file.write_text(json.dumps(entry))
+        second = review([str(notebook)], ReviewOptions(cache_dir=cache))
+        assert second.stats["cache_hits"] == 0, change
+        assert render_json(second) == fresh, change
+
+
 def test_editing_the_file_or_the_config_misses_the_cache(tmp_path: Path) -> None:
     notebook = tmp_path / "nb.py"
     notebook.write_text("def f(a, b, c, d, e, f, g):\n    return a\n")
