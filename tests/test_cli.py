@@ -177,18 +177,24 @@ def run_in_terminal(args: list[str], env: dict[str, str]) -> str:
         close_fds=True,
     )
     os.close(terminal)
+    shown = read_terminal(controller)
+    process.wait(timeout=120)
+    return shown.decode(errors="replace")
+
+
+def read_terminal(controller: int) -> bytes:
+    """All a pseudo-terminal shows until the process on it ends; closes it."""
     chunks = []
     while True:
         try:
             chunk = os.read(controller, 65536)
-        except OSError:
+        except OSError:  # EIO: the other side has closed
             break
         if not chunk:
             break
         chunks.append(chunk)
-    process.wait(timeout=120)
     os.close(controller)
-    return b"".join(chunks).decode(errors="replace")
+    return b"".join(chunks)
 
 
 def test_colour_on_a_terminal_and_never_with_no_color_or_a_pipe() -> None:
@@ -272,17 +278,8 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     with stdout.open("wb") as sink:
         process = subprocess.Popen(args, stdout=sink, stderr=terminal, env=env, close_fds=True)
     os.close(terminal)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        drawn += chunk
+    drawn = read_terminal(controller)
     process.wait(timeout=120)
-    os.close(controller)
     on_terminal = stdout.read_bytes()
     assert b"Analysing notebooks" in drawn and b"6/6" in drawn
     piped = subprocess.run(args, capture_output=True, env=env, check=False)
