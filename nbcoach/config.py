@@ -185,9 +185,19 @@ class ConfigLoader:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self._by_directory: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
+        self._by_folder: dict[Path, Config] = {}  # as given, before resolving
 
     def for_path(self, start: Path) -> Config:
         return self.for_directory((start if start.is_dir() else start.parent).resolve())
+
+    def for_file(self, path: Path) -> Config:
+        """`for_path` of a file known to be one: its folder resolved once per run, not once per
+        file. The folder the file is listed in, not the one a symlinked file points into."""
+        folder = path.parent
+        config = self._by_folder.get(folder)
+        if config is None:
+            config = self._by_folder[folder] = self.for_directory(folder.resolve())
+        return config
 
     def for_directory(self, directory: Path) -> Config:
         """The config of the files in `directory`, an absolute path without symlinks (a

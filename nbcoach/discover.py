@@ -26,7 +26,8 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "
 class Target:
     path: Path
     display: str  # as the user will see it in locations
-    real: Path  # resolved once here: each of its many uses would cost a system call per folder
+    real: Path  # resolved once here (each use would cost a system call per folder); a
+    # symlinked file's config is still that of the folder it is listed in (`for_file`)
     paired_with: str | None = None  # a .py reported with this notebook instead
 
 

@@ -137,7 +137,7 @@ def _analyse_and_lint(
 
 
 def _item(target: Target, configs: ConfigLoader, hashed: bool) -> _Item:
-    item = _Item(target, configs.for_directory(target.real.parent))
+    item = _Item(target, configs.for_file(target.path))
     try:
         if hashed:
             data = target.path.read_bytes()

@@ -58,3 +58,20 @@ def test_a_file_edited_after_hashing_is_analysed_but_not_cached(tmp_path: Path) 
 
     current = hashlib.sha256(notebook.read_bytes()).hexdigest()
     assert _analyse_task((str(notebook), "nb.py", Config(), current))[1]
+
+
+def test_a_symlinked_file_takes_the_config_of_the_folder_it_is_listed_in(tmp_path: Path) -> None:
+    """The project's pyproject applies to a file linked into it from elsewhere, as it did
+    before discovery resolved each file once."""
+    project, shared = tmp_path / "project", tmp_path / "shared"
+    project.mkdir()
+    shared.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.nbcoach]\nignore = ["too-many-parameters"]\nlint = false\n'
+    )
+    (shared / "nb.py").write_text("def f(a, b, c, d, e, g, h):\n    return a\n")
+    (project / "nb.py").symlink_to("../shared/nb.py")
+    linked = review([str(project / "nb.py")], ReviewOptions(use_cache=False)).cards[0]
+    direct = review([str(shared / "nb.py")], ReviewOptions(use_cache=False)).cards[0]
+    assert [f.rule for f in direct.findings] == ["too-many-parameters"]
+    assert linked.findings == () and linked.score == 100.0
