@@ -6,7 +6,8 @@ FOLDER defaults to ../shared/corpus. Every contender is timed as a fresh process
 start-up included, as a user or a hook pays it), in interleaved rounds (each contender once a
 round, so all of them meet the same slow and fast moments of a shared machine), and reported as
 the median; ratios are computed from medians measured in this same run, because absolute times
-on a shared machine mean little. Peak memory comes from one more, watched run of each. Needs the bench extra (`pip install -e '.[bench]'`) for nbqa.
+on a shared machine mean little. Peak memory comes from one more, watched run of each. Needs
+the bench extra (`pip install -e '.[bench]'`) for nbqa.
 """
 
 from __future__ import annotations
@@ -158,7 +159,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="nbcoach-bench-"))
     env = {**os.environ, "NO_COLOR": "1", "NBCOACH_CACHE_DIR": str(work / "cache")}
     nbcoach = [tool("nbcoach"), "report", "--format", "json"]
-    results: dict[str, tuple[float, int]] = {}
     print(
         f"{len(notebooks)} notebooks in {corpus}; {os.cpu_count()} cores; median of {args.repeat}"
         f" rounds ({max(1, args.repeat // 2)} for jupytext+radon and nbqa)"

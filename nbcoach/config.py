@@ -188,7 +188,7 @@ class ConfigLoader:
         self._by_folder: dict[Path, Config] = {}  # as given, before resolving
 
     def for_path(self, start: Path) -> Config:
-        return self.for_directory((start if start.is_dir() else start.parent).resolve())
+        return self._for_directory((start if start.is_dir() else start.parent).resolve())
 
     def for_file(self, path: Path) -> Config:
         """`for_path` of a file known to be one: its folder resolved once per run, not once per
@@ -196,12 +196,11 @@ class ConfigLoader:
         folder = path.parent
         config = self._by_folder.get(folder)
         if config is None:
-            config = self._by_folder[folder] = self.for_directory(folder.resolve())
+            config = self._by_folder[folder] = self._for_directory(folder.resolve())
         return config
 
-    def for_directory(self, directory: Path) -> Config:
-        """The config of the files in `directory`, an absolute path without symlinks (a
-        resolved file's parent: a run resolves each file once)."""
+    def _for_directory(self, directory: Path) -> Config:
+        """The config of the files in `directory`, an absolute path without symlinks."""
         config = self._by_directory.get(directory)
         if config is None:
             pyproject = find_pyproject(directory)

@@ -26,8 +26,9 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "
 class Target:
     path: Path
     display: str  # as the user will see it in locations
-    real: Path  # resolved once here (each use would cost a system call per folder); a
-    # symlinked file's config is still that of the folder it is listed in (`for_file`)
+    # Resolved once, here: every use of it would cost a system call per folder. (A symlinked
+    # file's config is still that of the folder it is listed in: `ConfigLoader.for_file`.)
+    real: Path
     paired_with: str | None = None  # a .py reported with this notebook instead
 
 
@@ -112,7 +113,7 @@ def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
 def _without_ignored(root: Path, files: list[Path]) -> list[tuple[Path, Path]]:
     """Drop what git ignores (all of .gitignore's rules, nested files, global excludes)."""
     resolved = [(file, file.resolve()) for file in files]
-    if not files:
+    if not resolved:
         return resolved
     try:
         completed = gitindex.completed(

@@ -371,9 +371,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
         )
         for child in child_nodes(current):
             count += 1
-            kind = type(
-                child
-            )  # compared by identity: cheaper than isinstance, and no node subclasses
+            # Types compared by identity: cheaper than isinstance, and ast has no node subclasses.
             if type(child) is ast.Name:
                 if type(child.ctx) is ast.Load:
                     loads.setdefault(child.id, []).append(child.lineno)
@@ -386,6 +384,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 ):
                     facts.path_strings.append((child.lineno, value))
                 continue
+            kind = type(child)
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
             elif kind is ast.comprehension and isinstance(current, ast.expr):

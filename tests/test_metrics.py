@@ -32,18 +32,16 @@ class Model:
 """
 
 
-def facts_of(*sources: str) -> list[CellFacts]:
+def facts_of(*sources: str, first: int = 1) -> list[CellFacts]:
     return [
         collect(ParsedCell(number, MaskedCell(number, source), ast.parse(source)))
-        for number, source in enumerate(sources, start=1)
+        for number, source in enumerate(sources, start=first)
     ]
 
 
 def functions_of(source: str) -> dict[str, Function]:
-    tree = ast.parse(source)
-    cell = ParsedCell(4, MaskedCell(4, source), tree)
-    facts = collect(cell)
-    complexity, _ = cell_complexity(tree)
+    (facts,) = facts_of(source, first=4)
+    complexity, _ = cell_complexity(ast.parse(source))
     return {item.qualname: measure_function(item, complexity) for item in facts.functions}
 
 
@@ -233,9 +231,9 @@ def cc_total(source: str) -> int:
     return int(visitor.total_complexity)
 
 
-def test_trimming_sees_keywords_after_digits_and_lone_carriage_returns() -> None:
-    """`1if c else 2` is Python, and so is a cell whose lines end in a bare `\\r`: neither may hide
-    a statement radon counts."""
+def test_trimming_keeps_decisions_after_digits_and_on_lines_ending_in_a_lone_cr() -> None:
+    """`1if c else 2` is Python, and so is a cell whose lines end in a bare `\\r` (a line break
+    to the parser): neither may hide a statement radon counts."""
     sources = [
         "def f(c):\n    z = c\n    y = 1if c else 2\n    return y\n",
         "def f(c):\n    z = c\n    y = 1or c\n    return y\n",
@@ -293,8 +291,9 @@ def test_radon_meets_only_the_operations_and_counts_as_on_the_whole_tree() -> No
 
 
 def test_visiting_only_what_radon_counts_changes_no_number(corpus: Path) -> None:
-    """radon's complexity visitor skips the statements holding nothing it counts, and its Halstead visitor meets only the operations: on every cell of every corpus
-    notebook, and on each notebook as one program, the numbers stay radon's own."""
+    """radon's complexity visitor skips the statements holding nothing it counts, and its
+    Halstead visitor meets only the operations: on every cell of every corpus notebook, and on
+    each notebook as one program, the numbers stay radon's own."""
     from nbcoach.notebook import read
     from nbcoach.parse import parse_cells
 
