@@ -273,8 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def slowest_notebook(corpus: Path) -> tuple[str, float]:
     """The one notebook that takes longest to analyse alone (in-process, ruff excluded)."""
     sys.path.insert(0, str(ROOT))
-    from nbcoach.analyse import analyse_bytes
-    from nbcoach.config import Config
+    from nbcoach.analysis.analyse import analyse_bytes
+    from nbcoach.core.config import Config
 
     worst = ("", 0.0)
     config = Config()

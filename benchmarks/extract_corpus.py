@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from extract_invariants import extract_each_candidate  # noqa: E402
-from nbcoach.extract import plan_extraction  # noqa: E402
-from nbcoach.extract_apply import ApplyOptions, apply_plan  # noqa: E402
+from nbcoach.extract.apply import ApplyOptions, apply_plan  # noqa: E402
+from nbcoach.extract.plan import plan_extraction  # noqa: E402
 
-# As the tests find it (tests/conftest.py): beside the repository, unless NBCOACH_CORPUS says.
+# As the tests find it (tests/support.py): beside the repository, unless NBCOACH_CORPUS says.
 DEFAULT_CORPUS = Path(os.environ.get("NBCOACH_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 # Corpus notebooks that run offline with the standard library in a few seconds each (found by

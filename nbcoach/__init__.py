@@ -8,6 +8,6 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython: object) -> None:
     """`%load_ext nbcoach` registers `%nbcoach`; the code is imported only now, never at import."""
-    from nbcoach.jupyter import register
+    from nbcoach.integrations.jupyter import register
 
     register(ipython)

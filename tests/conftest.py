@@ -1,11 +1,11 @@
-"""Shared fixtures: the shipped examples, the shared corpus, notebook builders, the real CLI."""
+"""Shared fixtures: the shared corpus, notebooks built in tmp_path, an isolated git and cache.
+
+Plain helpers (paths, builders, the real CLI) live in support.py, which tests import by name."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +13,7 @@ import nbformat
 import pytest
 
 from gitrepo import GIT_ENV
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-DATA = Path(__file__).resolve().parent / "data"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-CORPUS = Path(os.environ.get("NBCOACH_CORPUS", ROOT.parent / "shared" / "corpus"))
-
-Cells = Sequence[str | tuple[str, str] | dict[str, Any]]
+from support import CORPUS, Cells, build_notebook
 
 
 @pytest.fixture
@@ -28,37 +21,6 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS} (set NBCOACH_CORPUS to its folder)")
     return CORPUS
-
-
-def build_notebook(
-    cells: Cells, language: str | None = "python", **metadata: Any
-) -> nbformat.NotebookNode:
-    """A valid nbformat 4 notebook. A cell is source text (code), (kind, source), or a dict of
-    new_code_cell arguments (source, execution_count, outputs)."""
-    notebook = nbformat.v4.new_notebook()
-    if language is not None:
-        notebook.metadata["kernelspec"] = {
-            "name": "python3" if language == "python" else language,
-            "display_name": language,
-            "language": language,
-        }
-        notebook.metadata["language_info"] = {"name": language}
-    notebook.metadata.update(metadata)
-    for cell in cells:
-        if isinstance(cell, str):
-            notebook.cells.append(nbformat.v4.new_code_cell(cell))
-        elif isinstance(cell, dict):
-            notebook.cells.append(nbformat.from_dict(nbformat.v4.new_code_cell(**cell)))
-        else:
-            kind, source = cell
-            maker = {
-                "code": nbformat.v4.new_code_cell,
-                "markdown": nbformat.v4.new_markdown_cell,
-                "raw": nbformat.v4.new_raw_cell,
-            }[kind]
-            notebook.cells.append(maker(source))
-    nbformat.validate(notebook)
-    return notebook
 
 
 @pytest.fixture
@@ -84,28 +46,3 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         if not os.environ.get("NBCOACH_CACHE_DIR"):
             patch.setenv("NBCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("nbcoach-cache")))
         yield
-
-
-def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The real command line, as a user runs it (a fresh process, real exit code)."""
-    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "nbcoach", *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-
-
-def run_cli_ok(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """run_cli for a run that must succeed: exit code 0, or the test fails showing stderr."""
-    done = run_cli(*args, cwd=cwd, env=env)
-    assert done.returncode == 0, f"nbcoach {' '.join(args)}: exit {done.returncode}\n{done.stderr}"
-    return done

@@ -23,16 +23,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nbcoach.errors import NbcoachError
-from nbcoach.extract import candidates, open_notebook, plan_extraction
-from nbcoach.extract_apply import apply_plan
-from nbcoach.facts import collect
-from nbcoach.lint import ruff_binary
-from nbcoach.model import ExtractionPlan
-from nbcoach.names import free_names, notebook_bindings
-from nbcoach.notebook import parse_bytes
-from nbcoach.notebook_json import cell_spans
-from nbcoach.parse import parse_cells
+from nbcoach.analysis.facts import collect
+from nbcoach.analysis.lint import ruff_binary
+from nbcoach.analysis.names import free_names, notebook_bindings
+from nbcoach.analysis.notebook import parse_bytes
+from nbcoach.analysis.notebook_json import cell_spans
+from nbcoach.analysis.parse import parse_cells
+from nbcoach.core.errors import NbcoachError
+from nbcoach.core.model import ExtractionPlan
+from nbcoach.extract.apply import apply_plan
+from nbcoach.extract.plan import candidates, open_notebook, plan_extraction
 
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "__name__"}
 

@@ -11,10 +11,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from conftest import GOLDEN, Cells, build_notebook
-from nbcoach.analyse import analyse_bytes
-from nbcoach.config import Config
-from nbcoach.model import Analysis, Finding
+from nbcoach.analysis.analyse import analyse_bytes
+from nbcoach.core.config import Config
+from nbcoach.core.model import Analysis, Finding
+from support import GOLDEN, Cells, build_notebook
 
 
 def analyse(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import Cells, build_notebook
 from gitrepo import GIT_ENV
+from support import Cells, build_notebook
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -110,7 +110,7 @@ def paired_repo(path: Path) -> GitRepo:
     `notebooks/` with py:percent twins (added alone, then changed with their notebooks, once
     on its own), a module `src/churn/newcomer.py` named like a twin, and two modules of the
     same name in different packages."""
-    from nbcoach.sync import pair_notebooks, sync
+    from nbcoach.workflow.sync import pair_notebooks, sync
 
     repo = GitRepo(path)
     newcomer = repo.notebook("notebooks/newcomer.ipynb", MESSY)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nbcoach import lint
+from nbcoach.analysis import lint
 
 ORIGINAL = '#!/bin/sh\nexec "{real}" "$@"\n'
 # the "upgraded" release no longer reports unused imports

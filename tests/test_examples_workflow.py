@@ -19,9 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT
-from test_render_sarif import validate
-from test_sourcemap import pair
+from support import EXAMPLES, ROOT, pair, validate
 
 WORKFLOW = EXAMPLES / "github-workflow.yml"
 

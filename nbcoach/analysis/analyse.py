@@ -14,16 +14,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from nbcoach import duplication, hygiene, metrics, redefinitions, structure, suppress
-from nbcoach.config import Config
-from nbcoach.errors import InputError
-from nbcoach.facts import CellFacts, code_line_count, collect
-from nbcoach.language import infer_language, is_python
-from nbcoach.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
-from nbcoach.names import free_names, hidden_inputs, notebook_bindings
-from nbcoach.notebook import parse_bytes
-from nbcoach.parse import ParsedCell, parse_cells
-from nbcoach.scoring import syntax_subject
+from nbcoach.analysis import duplication, hygiene, metrics, redefinitions, structure, suppress
+from nbcoach.analysis.facts import CellFacts, code_line_count, collect
+from nbcoach.analysis.names import free_names, hidden_inputs, notebook_bindings
+from nbcoach.analysis.notebook import parse_bytes
+from nbcoach.analysis.parse import ParsedCell, parse_cells
+from nbcoach.analysis.scoring import syntax_subject
+from nbcoach.core.config import Config
+from nbcoach.core.errors import InputError
+from nbcoach.core.language import infer_language, is_python
+from nbcoach.core.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
 
 SYNTAX_ERROR_DEFICIT = 10.0
 LARGE_NOTEBOOK_NODES = 50_000  # about 5,000 lines of ordinary code, or one big pasted data literal

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.codec import from_data, loads, to_data
-from nbcoach.files import write_atomic
-from nbcoach.model import Analysis, Finding
-from nbcoach.project import project_root, state_dir
+from nbcoach.core.codec import from_data, loads, to_data
+from nbcoach.core.files import write_atomic
+from nbcoach.core.model import Analysis, Finding
+from nbcoach.core.project import project_root, state_dir
 
 CACHE_FORMAT = 2  # bumped whenever analysis results change for the same input
 

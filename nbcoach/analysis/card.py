@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 
-from nbcoach import coaching, scoring, suppress
-from nbcoach.config import Config
-from nbcoach.lint import without_magic_blind_spots
-from nbcoach.model import Analysis, Finding, ReportCard
-from nbcoach.scoring import syntax_subject
+from nbcoach.analysis import coaching, scoring, suppress
+from nbcoach.analysis.lint import without_magic_blind_spots
+from nbcoach.analysis.scoring import syntax_subject
+from nbcoach.core.config import Config
+from nbcoach.core.model import Analysis, Finding, ReportCard
 
 
 def build_card(

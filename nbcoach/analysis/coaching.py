@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nbcoach.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
-from nbcoach.scoring import NORM, analysed_share, by_coverage, function_subject
+from nbcoach.analysis.scoring import NORM, analysed_share, by_coverage, function_subject
+from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbcoach import gitindex
-from nbcoach.errors import UsageError
+from nbcoach.core import gitindex
+from nbcoach.core.errors import UsageError
 
 SUFFIXES = (".ipynb", ".py")
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "__pypackages__"}

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nbcoach.model import Finding, Fingerprint, Notebook
+from nbcoach.core.model import Finding, Fingerprint, Notebook
 
 if TYPE_CHECKING:
-    from nbcoach.parse import ParsedCell
+    from nbcoach.analysis.parse import ParsedCell
 
 _KEYWORDS = frozenset(keyword.kwlist) | {"True", "False", "None"}
 # One pass over a line: strings -> S, comments dropped, numbers -> N, plain variable names -> V

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast, get_args
 
-from nbcoach.astwalk import child_nodes
-from nbcoach.parse import ParsedCell
+from nbcoach.analysis.astwalk import child_nodes
+from nbcoach.analysis.parse import ParsedCell
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from nbcoach.config import Thresholds
-from nbcoach.facts import CellFacts, Import
-from nbcoach.model import Finding, Notebook
+from nbcoach.analysis.facts import CellFacts, Import
+from nbcoach.core.config import Thresholds
+from nbcoach.core.model import Finding, Notebook
 
 _UNTITLED = re.compile(r"^Untitled\d*$|[-_ ]Copy\d*$|^Copy of |\(\d+\)$", re.I)
 _ABSOLUTE = re.compile(

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from nbcoach.codec import loads
-from nbcoach.model import Finding, Notebook
+from nbcoach.core.codec import loads
+from nbcoach.core.model import Finding, Notebook
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -227,7 +227,7 @@ def to_findings(
     cell_lines: tuple[tuple[int, int], ...],
     items: Iterable[RuffFinding],
 ) -> list[Finding]:
-    from nbcoach.model import Location
+    from nbcoach.core.model import Location
 
     findings = []
     for item in items:

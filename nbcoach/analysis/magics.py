@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 
-from nbcoach.model import MaskedCell, MaskedLine
+from nbcoach.core.model import MaskedCell, MaskedLine
 
 # Cell magics whose body is Python and runs in the kernel's namespace.
 PYTHON_BODY_CELL_MAGICS = frozenset(

@@ -18,9 +18,9 @@ from radon.metrics import HalsteadReport, h_visit_ast, mi_compute
 from radon.visitors import Class, ComplexityVisitor
 from radon.visitors import Function as RadonFunction
 
-from nbcoach.facts import CellFacts, FunctionNode
-from nbcoach.model import Function
-from nbcoach.parse import ParsedCell
+from nbcoach.analysis.facts import CellFacts, FunctionNode
+from nbcoach.analysis.parse import ParsedCell
+from nbcoach.core.model import Function
 
 # The statements that open a block: they count for nesting, and are what a long function's
 # advice points at first.

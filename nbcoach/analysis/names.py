@@ -11,8 +11,8 @@ import ast
 import builtins
 from dataclasses import dataclass
 
-from nbcoach.astwalk import descendants
-from nbcoach.facts import CellFacts
+from nbcoach.analysis.astwalk import descendants
+from nbcoach.analysis.facts import CellFacts
 
 PYTHON_BUILTINS = frozenset(dir(builtins))  # what a module sees without importing it
 # ... and what a notebook also sees: IPython's names and the module attributes Jupyter sets

@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Any, NoReturn
 
-from nbcoach.codec import loads
-from nbcoach.errors import InputError
-from nbcoach.language import language_from_metadata
-from nbcoach.model import Cell, CellKind, Notebook, OutputSummary
-from nbcoach.words import counted
+from nbcoach.core.codec import loads
+from nbcoach.core.errors import InputError
+from nbcoach.core.language import language_from_metadata
+from nbcoach.core.model import Cell, CellKind, Notebook, OutputSummary
+from nbcoach.core.words import counted
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.M)
@@ -294,7 +294,7 @@ def is_text_notebook(text: str) -> bool:
 def parse_py(text: str, path: str) -> Notebook:
     """A py:percent (or other jupytext) file becomes cells; a plain script is one code cell."""
     if is_text_notebook(text):
-        from nbcoach.pairing import read_text_notebook
+        from nbcoach.analysis.textnotebook import read_text_notebook
 
         return read_text_notebook(text, path)
     return Notebook(

@@ -11,8 +11,8 @@ import ast
 import warnings
 from dataclasses import dataclass
 
-from nbcoach.magics import mask_cell
-from nbcoach.model import MaskedCell, Notebook
+from nbcoach.analysis.magics import mask_cell
+from nbcoach.core.model import MaskedCell, Notebook
 
 
 @dataclass(slots=True)
@@ -59,7 +59,7 @@ def parse_cells(notebook: Notebook) -> list[ParsedCell]:
 def _parse_plain(number: int, source: str) -> ParsedCell | None:
     """Most cells are plain Python: parse them as they are and skip the masking scan. Masking
     only ever replaces lines that do not parse, so a cell that parses whole has nothing to mask
-    (checked on every cell of the corpus by tests/test_parse.py)."""
+    (checked on every cell of the corpus by tests/analysis/test_parse.py)."""
     try:
         return ParsedCell(number, MaskedCell(number=number, source=source), ast.parse(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -11,8 +11,8 @@ from collections import defaultdict
 from fnmatch import fnmatchcase as fnmatch
 from itertools import pairwise
 
-from nbcoach.facts import Assignment, CellFacts, Definition
-from nbcoach.model import Finding, Notebook
+from nbcoach.analysis.facts import Assignment, CellFacts, Definition
+from nbcoach.core.model import Finding, Notebook
 
 REDEFINITION_DEFICIT = {"used": 15.0, "changed": 8.0, "identical": 5.0}
 REASSIGN_DEFICIT = {"kind": 6.0, "overwrite": 3.0, "chain": 1.5}

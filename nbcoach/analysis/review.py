@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nbcoach.cache import Cache, default_cache_dir, entry_key
-from nbcoach.card import build_card
-from nbcoach.config import Config, ConfigLoader
-from nbcoach.discover import Target, discover
-from nbcoach.duplication import find_blocks
-from nbcoach.model import Analysis, Finding, Location, Report, ReportCard
+from nbcoach.analysis.cache import Cache, default_cache_dir, entry_key
+from nbcoach.analysis.card import build_card
+from nbcoach.analysis.discover import Target, discover
+from nbcoach.analysis.duplication import find_blocks
+from nbcoach.core.config import Config, ConfigLoader
+from nbcoach.core.model import Analysis, Finding, Location, Report, ReportCard
 
 if TYPE_CHECKING:
-    from nbcoach.lint import LintRun
+    from nbcoach.analysis.lint import LintRun
 
 Progress = Callable[[int, int], None]
 POOL_THRESHOLD = 8  # below this many notebooks a pool costs more than it saves
@@ -68,7 +68,7 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
 
 
 def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Report:
-    from nbcoach import lint
+    from nbcoach.analysis import lint
 
     configs = ConfigLoader(options.config_overrides)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
@@ -120,7 +120,7 @@ def _analyse_and_lint(
     """
     if not pending:
         return ""
-    from nbcoach import lint
+    from nbcoach.analysis import lint
 
     to_lint = [i.target.display for i in pending if i.config.lint]
     ruff = lint.start(to_lint, root_config.ruff_extend_select)
@@ -164,7 +164,7 @@ def _analyse(
     `meanwhile` runs in this process after each result while the workers analyse (reading
     ruff's results once it has finished), so it adds nothing to the wall time; it must not wait,
     or the progress bar would stall."""
-    import nbcoach.analyse  # noqa: F401 - imported once here, before workers fork
+    import nbcoach.analysis.analyse  # noqa: F401 - imported once here, before workers fork
 
     total = len(pending)
     tasks: list[_Task] = [
@@ -222,7 +222,7 @@ def _analyse_index(index: int) -> tuple[Analysis, bool]:
 
 
 def _analyse_task(task: _Task) -> tuple[Analysis, bool]:
-    from nbcoach.analyse import analyse_bytes
+    from nbcoach.analysis.analyse import analyse_bytes
 
     path, display, config, expected = task
     try:
@@ -239,15 +239,15 @@ def _analyse_task(task: _Task) -> tuple[Analysis, bool]:
 
 
 def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
-    from nbcoach import lint
+    from nbcoach.analysis import lint
 
     analysis = item.analysis
     if analysis is None or analysis.status != "ok" or not item.config.lint:
         return ()
     raw = ruff.results.get(item.target.display, [])
     if analysis.format == "ipynb" and lint.unreadable_by_ruff(raw):
-        from nbcoach.errors import InputError
-        from nbcoach.notebook import parse_bytes
+        from nbcoach.analysis.notebook import parse_bytes
+        from nbcoach.core.errors import InputError
 
         try:
             notebook = parse_bytes(item.target.path.read_bytes(), item.target.display)

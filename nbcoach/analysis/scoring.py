@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from nbcoach.model import CATEGORIES, Category, CategoryScore, Finding, Function, FunctionScore
+from nbcoach.core.model import CATEGORIES, Category, CategoryScore, Finding, Function, FunctionScore
 
 NORM: Mapping[Category, float] = {
     "functions": 4,

@@ -18,14 +18,13 @@ wrong code, so its findings stay in the notebook and a note says so.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from nbcoach import gitindex
-from nbcoach.errors import InputError
-from nbcoach.model import Notebook, Report, ReportCard, SourceFile
+from nbcoach.core import gitindex
+from nbcoach.core.errors import InputError
+from nbcoach.core.model import Notebook, Report, ReportCard, SourceFile
 
 _SOURCE_KEY = re.compile(r'^\s*"source":\s*(.*?),?\s*$')
 
@@ -57,10 +56,10 @@ def _source(card: ReportCard, root: Path) -> tuple[SourceFile, str]:
         return SourceFile(_relative(path, root)), ""
     if card.format == "percent":
         return SourceFile(_relative(path, root), _text_cell_lines(path)), ""
-    from nbcoach import pairing
+    from nbcoach.analysis.pairs import paired_path
 
     notebook = _read(path)
-    paired = pairing.paired_path(path)
+    paired = paired_path(path)
     if paired is not None and notebook is not None:
         cell_lines, problem = _pair_cell_lines(notebook, paired)
         if cell_lines:
@@ -82,7 +81,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _read(path: Path) -> Notebook | None:
-    from nbcoach.notebook import read
+    from nbcoach.analysis.notebook import read
 
     try:
         return read(path)
@@ -153,12 +152,3 @@ def _decode(fragment: str) -> str | None:
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, str) else None
-
-
-def uri_path(path: str) -> str:
-    """A SourceFile path as a URI reference: relative stays relative, absolute becomes file://."""
-    from urllib.parse import quote
-
-    if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path)

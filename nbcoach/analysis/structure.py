@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nbcoach.config import Thresholds
-from nbcoach.facts import CellFacts
-from nbcoach.model import Category, Finding, Function, Notebook
-from nbcoach.scoring import function_subject, ramp
+from nbcoach.analysis.facts import CellFacts
+from nbcoach.analysis.scoring import function_subject, ramp
+from nbcoach.core.config import Thresholds
+from nbcoach.core.model import Category, Finding, Function, Notebook
 
 # Where a measurement's deficit reaches 100, as a multiple of its limit (docs/scoring.md).
 CEILING_FACTOR = {

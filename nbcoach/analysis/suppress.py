@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nbcoach.model import Cell, Finding, Suppression
+from nbcoach.core.model import Cell, Finding, Suppression
 
 _COMMENT = re.compile(r"#\s*nbcoach:\s*ignore(?:\[([^\]]*)\])?")
 

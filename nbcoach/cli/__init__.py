@@ -85,7 +85,7 @@ def _leave_out_the_slow_iri_checker() -> None:
 
 def main() -> None:
     """Entry point: every NbcoachError becomes one stderr line and its exit code."""
-    from nbcoach.errors import NbcoachError
+    from nbcoach.core.errors import NbcoachError
 
     _leave_out_the_slow_iri_checker()
 

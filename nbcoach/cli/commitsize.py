@@ -17,10 +17,10 @@ def commit_size(
     notebooks. Over a limit, say so and suggest how to split it."""
     from pathlib import Path
 
-    from nbcoach import gitindex
     from nbcoach.cli.console import console
-    from nbcoach.commitsize import measure_staged, split_suggestions
-    from nbcoach.errors import UsageError
+    from nbcoach.core import gitindex
+    from nbcoach.core.errors import UsageError
+    from nbcoach.workflow.commitsize import measure_staged, split_suggestions
 
     root = gitindex.top_level(Path.cwd())
     if root is None:

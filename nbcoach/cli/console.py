@@ -51,8 +51,8 @@ def capture(renderable: Any, width: int = 100) -> str:
 def write_output(path: Path, text: str | Iterable[str]) -> None:
     """Write an `--output` file atomically (a reader never sees half a report); a path that
     cannot be written is the user's to fix, said on one line, not a traceback."""
-    from nbcoach.errors import UsageError
-    from nbcoach.files import write_atomic as write
+    from nbcoach.core.errors import UsageError
+    from nbcoach.core.files import write_atomic as write
 
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name to write to")

@@ -24,11 +24,11 @@ def dashboard(
     and the latest `nbcoach run` per notebook."""
     from nbcoach.cli.console import console, write_output
     from nbcoach.cli.history_paths import update_quietly
+    from nbcoach.core.project import state_dir
+    from nbcoach.core.words import counted
     from nbcoach.history import load_history
     from nbcoach.history.runs import FILE_NAME, latest_runs
-    from nbcoach.project import state_dir
     from nbcoach.render.dashboard import render_dashboard
-    from nbcoach.words import counted
 
     err = console(no_color, stderr=True)
     if not no_update:

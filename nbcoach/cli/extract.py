@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:  # the engine is imported inside the command, to keep `--help` fast
-    from nbcoach.model import ExtractionPlan, ExtractionResult
+    from nbcoach.core.model import ExtractionPlan, ExtractionResult
 
 
 def extract(
@@ -62,13 +62,13 @@ def extract(
     import sys
 
     from nbcoach.cli.console import console
-    from nbcoach.extract import candidate_statuses, open_notebook, plan_extraction
+    from nbcoach.extract.plan import candidate_statuses, open_notebook, plan_extraction
     from nbcoach.render.extract import candidate_lines, plan_lines, result_lines
 
     out = console(no_color)
     source = open_notebook(notebook)
     if list_candidates:
-        from nbcoach.extract_module import module_target
+        from nbcoach.extract.module import module_target
 
         statuses = candidate_statuses(source, module)
         target = module_target(source.path, module)
@@ -105,7 +105,7 @@ def _apply(
 ) -> ExtractionResult:
     from nbcoach.cli.console import console
     from nbcoach.cli.progress import progress_bar
-    from nbcoach.extract_apply import ApplyOptions, apply_plan
+    from nbcoach.extract.apply import ApplyOptions, apply_plan
 
     err = console(no_color, stderr=True)
     with progress_bar(err, "Running the notebook") as advance:

@@ -23,9 +23,9 @@ def gate(
     """Fail when a notebook or function got worse than its baseline, or a new one is below the
     bar; record improvements. Exit 1 when the gate fails."""
     from nbcoach.cli.console import console
-    from nbcoach.gate import GateOptions
-    from nbcoach.gate import gate as run_gate
     from nbcoach.render.gate import gate_renderable
+    from nbcoach.workflow.gate import GateOptions
+    from nbcoach.workflow.gate import gate as run_gate
 
     overrides: dict[str, object] | None = (
         {"fail_under": fail_under} if fail_under is not None else None
@@ -53,9 +53,9 @@ def baseline(
     """Write .nbcoach/baseline.json: every notebook and function as it is now. Commit it: from
     then on the gate lets legacy code in but never lets it get worse."""
     from nbcoach.cli.console import console
-    from nbcoach.files import shown
-    from nbcoach.gate import record_baseline
-    from nbcoach.words import counted
+    from nbcoach.core.files import shown
+    from nbcoach.core.words import counted
+    from nbcoach.workflow.gate import record_baseline
 
     recorded = record_baseline(paths or [])
     err = console(no_color, stderr=True)

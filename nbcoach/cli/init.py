@@ -28,11 +28,11 @@ def init(
 ) -> None:
     """Scaffold the notebook-to-Python workflow: src/, tests/, notebooks/, pre-commit hooks,
     [tool.nbcoach] and [tool.jupytext], WORKFLOW.md. Idempotent; never overwrites without --force."""
-    from nbcoach import baseline as ledger
+    from nbcoach.analysis.discover import discover
     from nbcoach.cli.console import console
-    from nbcoach.discover import discover
-    from nbcoach.scaffold import InitOptions
-    from nbcoach.scaffold import init as scaffold
+    from nbcoach.workflow import baseline as ledger
+    from nbcoach.workflow.scaffold import InitOptions
+    from nbcoach.workflow.scaffold import init as scaffold
 
     out = console(no_color)
     package_name, changes = scaffold(directory, InitOptions(package, force, hooks_repo, hooks_rev))
@@ -41,7 +41,7 @@ def init(
         out.print(f"  {change.action:<11} {change.path}{note}", markup=False, soft_wrap=True)
     notebooks = [t for t in discover([str(directory)]).targets if t.path.suffix == ".ipynb"]
     if baseline and notebooks and not ledger.path(directory.resolve()).exists():
-        from nbcoach.gate import record_baseline
+        from nbcoach.workflow.gate import record_baseline
 
         recorded = record_baseline([str(directory)])
         file, count = recorded.file, recorded.count
@@ -64,8 +64,8 @@ def install_hooks(
 ) -> None:
     """Install nbcoach's plain git hooks (pre-commit, post-merge) into .git/hooks. A hook already
     there is kept and run first; one written by the pre-commit framework is left alone."""
-    from nbcoach.hookinstall import install_hooks as install
-    from nbcoach.hookinstall import uninstall_hooks
+    from nbcoach.workflow.hookinstall import install_hooks as install
+    from nbcoach.workflow.hookinstall import uninstall_hooks
 
     changes = uninstall_hooks(Path.cwd()) if uninstall else install(Path.cwd())
     for change in changes:

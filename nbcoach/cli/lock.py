@@ -33,8 +33,8 @@ def lock(
     import sys
 
     from nbcoach.cli.console import console, write_output
-    from nbcoach.environment import describe
-    from nbcoach.lock import infer_lock, regenerate_command, render_lock
+    from nbcoach.execution.environment import describe
+    from nbcoach.execution.lock import infer_lock, regenerate_command, render_lock
     from nbcoach.render.run import lock_lines
 
     targets = paths or ["."]

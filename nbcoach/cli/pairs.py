@@ -38,7 +38,7 @@ def pair(
     """Pair notebooks with text files through jupytext. A pairing declared in the notebook,
     jupytext.toml or [tool.jupytext] is respected. Notebooks in another language than Python
     are skipped unless paired with a script in their language (--format auto:percent)."""
-    from nbcoach.sync import PairOptions, pair_notebooks
+    from nbcoach.workflow.sync import PairOptions, pair_notebooks
 
     results = pair_notebooks(
         notebooks, PairOptions(format=text_format, folder=folder, force=force, dry_run=dry_run)
@@ -68,8 +68,8 @@ def sync(
 ) -> None:
     """Bring pairs in sync: the side edited since the last sync wins; if both were, refuse.
     --check and --diff write nothing and exit 1 when a pair is out of sync."""
-    from nbcoach.sync import SyncOptions
-    from nbcoach.sync import sync as run_sync
+    from nbcoach.workflow.sync import SyncOptions
+    from nbcoach.workflow.sync import sync as run_sync
 
     dry_run = check or diff
     options = SyncOptions(
@@ -87,8 +87,8 @@ def _print(
     results: Sequence[object], no_color: bool, show_diff: bool, quiet_in_sync: bool = False
 ) -> int:
     from nbcoach.cli.console import console
-    from nbcoach.files import shown
-    from nbcoach.sync import SyncResult
+    from nbcoach.core.files import shown
+    from nbcoach.workflow.sync import SyncResult
 
     out = console(no_color)
     err = console(no_color, stderr=True)

@@ -50,9 +50,9 @@ def report(
     ),
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
+    from nbcoach.analysis.review import ReviewOptions, review
     from nbcoach.cli.console import capture, console, write_output
     from nbcoach.cli.progress import progress_bar
-    from nbcoach.review import ReviewOptions, review
 
     targets = paths or ["."]
     # rich only where a bar can be drawn: a pipe or a CI log gets none, and skips the import
@@ -74,7 +74,7 @@ def report(
             typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)
 
     if output_format in (Format.sarif, Format.github):
-        from nbcoach.sourcemap import attach_sources
+        from nbcoach.analysis.sourcemap import attach_sources
 
         result, notes = attach_sources(result)
         for note in notes:
@@ -125,8 +125,8 @@ def report(
 
 def _say_below(result: object) -> None:
     """Exit 1 is never silent: name each notebook under the bar, and the bar."""
-    from nbcoach.model import Report
-    from nbcoach.words import counted
+    from nbcoach.core.model import Report
+    from nbcoach.core.words import counted
 
     assert isinstance(result, Report)
     bar = result.fail_under
@@ -144,7 +144,7 @@ def _say_below(result: object) -> None:
 
 
 def _exit_code(result: object) -> int:
-    from nbcoach.model import Report
+    from nbcoach.core.model import Report
 
     assert isinstance(result, Report)
     _say_below(result)

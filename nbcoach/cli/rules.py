@@ -11,8 +11,8 @@ def rules(
     ),
 ) -> None:
     """List every rule, or explain one."""
-    from nbcoach.errors import UsageError
-    from nbcoach.rules import RULES, RULES_BY_ID
+    from nbcoach.core.errors import UsageError
+    from nbcoach.core.rules import RULES, RULES_BY_ID
 
     if rule_id is None:
         width = max(len(listed.id) for listed in RULES)
@@ -30,14 +30,14 @@ def rules(
         return
     code = rule_id.upper()
     if code[:1].isalpha() and any(ch.isdigit() for ch in code):
-        from nbcoach.lint import ruff_rule_text
+        from nbcoach.analysis.lint import ruff_rule_text
 
         text = ruff_rule_text(code)
         if text is not None:
             typer.echo(f"{code} is a ruff rule; nbcoach counts it in the lint category.\n")
             typer.echo(text, nl=False)
             return
-    from nbcoach.rules import closest
+    from nbcoach.core.rules import closest
 
     near = closest(rule_id)
     hint = f"did you mean {near!r}? " if near else ""

@@ -69,9 +69,9 @@ def run(
     """
     from nbcoach.cli.console import console
     from nbcoach.cli.progress import progress_bar
-    from nbcoach.errors import UsageError
+    from nbcoach.core.errors import UsageError
+    from nbcoach.execution.runner import RunOptions, run_notebook
     from nbcoach.render.run import drift_lines, run_lines, upgrade_lines
-    from nbcoach.runner import RunOptions, run_notebook
 
     notebook, parameters = parse_arguments(ctx.args)
     if isolated and python is not None:
@@ -98,7 +98,7 @@ def run(
             notify=notify,
         )
         if upgrade_check:
-            from nbcoach.upgrade import upgrade_check as check
+            from nbcoach.execution.upgrade import upgrade_check as check
 
             outcome = check(notebook, options)
             for line in upgrade_lines(outcome.report, str(notebook)):
@@ -120,7 +120,7 @@ def run(
 
 def parse_arguments(arguments: list[str]) -> tuple[Path, dict[str, object]]:
     """NOTEBOOK and `-p NAME VALUE` pairs, in any order; anything else is a usage error."""
-    from nbcoach.errors import UsageError
+    from nbcoach.core.errors import UsageError
 
     notebooks: list[str] = []
     parameters: dict[str, object] = {}

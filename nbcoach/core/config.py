@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from nbcoach.errors import ConfigError
+from nbcoach.core.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -217,7 +217,7 @@ class ConfigLoader:
 
 
 def _first_party(directory: Path) -> tuple[str, ...]:
-    from nbcoach.project import project_root, src_packages
+    from nbcoach.core.project import project_root, src_packages
 
     return src_packages(project_root(directory))
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbcoach.errors import UsageError
+from nbcoach.core.errors import UsageError
 
 HOOK_TIMEOUT = 120  # seconds: a git command that takes longer in a hook is stuck
 

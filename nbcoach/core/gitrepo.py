@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from nbcoach.errors import UsageError
-from nbcoach.gitindex import paths_after, run, top_level
+from nbcoach.core.errors import UsageError
+from nbcoach.core.gitindex import paths_after, run, top_level
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"

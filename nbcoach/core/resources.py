@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nbcoach.errors import NbcoachError
+from nbcoach.core.errors import NbcoachError
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -22,7 +22,7 @@ def shipped(name: str) -> Traversable:
     packaged = files("nbcoach") / name
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent / name
+    checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
     raise NbcoachError(

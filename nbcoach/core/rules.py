@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nbcoach.model import Category
+from nbcoach.core.model import Category
 
 
 @dataclass(frozen=True, slots=True)

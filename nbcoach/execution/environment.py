@@ -22,7 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from nbcoach.errors import KernelEnvironmentError
+from nbcoach.core.errors import KernelEnvironmentError
 
 _PROBE = Path(__file__).with_name("probe.py")
 

@@ -23,9 +23,9 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from nbcoach.errors import KernelEnvironmentError
-from nbcoach.lock import LockFile
-from nbcoach.words import counted
+from nbcoach.core.errors import KernelEnvironmentError
+from nbcoach.core.words import counted
+from nbcoach.execution.lock import LockFile
 
 Notify = Callable[[str], None]
 ENV_DIR_VARIABLE = "NBCOACH_ENV_DIR"

@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.errors import InputError, UsageError
-from nbcoach.files import write_atomic
-from nbcoach.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
-from nbcoach.model import RunResult, RunStatus
-from nbcoach.outputs import strip_ansi
+from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.files import write_atomic
+from nbcoach.core.model import RunResult, RunStatus
+from nbcoach.execution.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
+from nbcoach.execution.outputs import strip_ansi
 
 Progress = Callable[[int, int], None]
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it adds with the parameters
@@ -210,7 +210,7 @@ def _override_notes(
     cells: Sequence[dict[str, Any]], parameters: Mapping[str, object], after: int
 ) -> list[str]:
     """One warning per cell after the injection point that assigns a parameter again."""
-    from nbcoach.parameters import reassignments
+    from nbcoach.execution.parameters import reassignments
 
     sources = [
         (number, _text(cell.get("source", "")))

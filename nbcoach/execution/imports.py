@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nbcoach.errors import InputError
-from nbcoach.language import is_python
-from nbcoach.model import ImportUse, Location, Notebook
-from nbcoach.notebook import read
-from nbcoach.parse import ParsedCell, parse_cells
-from nbcoach.project import project_root
+from nbcoach.analysis.notebook import read
+from nbcoach.analysis.parse import ParsedCell, parse_cells
+from nbcoach.core.errors import InputError
+from nbcoach.core.language import is_python
+from nbcoach.core.model import ImportUse, Location, Notebook
+from nbcoach.core.project import project_root
 
 STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | {"__main__"}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from nbcoach.errors import KernelEnvironmentError
+from nbcoach.core.errors import KernelEnvironmentError
 
 KERNEL_NAME = "nbcoach-run"
 

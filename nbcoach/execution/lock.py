@@ -20,11 +20,11 @@ from packaging.markers import InvalidMarker, UndefinedComparison
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from nbcoach.discover import discover
-from nbcoach.environment import Environment, same_version
-from nbcoach.errors import LockError
-from nbcoach.imports import ImportScan, scan
-from nbcoach.model import Location, Lock, Mismatch, Pin, Unmapped
+from nbcoach.analysis.discover import discover
+from nbcoach.core.errors import LockError
+from nbcoach.core.model import Location, Lock, Mismatch, Pin, Unmapped
+from nbcoach.execution.environment import Environment, same_version
+from nbcoach.execution.imports import ImportScan, scan
 
 NEVER_PINNED = frozenset({"pip"})  # the installer itself; every environment brings its own
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.model import CellOutputs, OutputDifference
+from nbcoach.core.model import CellOutputs, OutputDifference
 
 SKIPPED_TAGS = frozenset({"injected-parameters", "papermill-error-cell-tag"})
 

@@ -12,9 +12,9 @@ import ast
 import warnings
 from collections.abc import Iterable, Sequence
 
-from nbcoach.facts import collect
-from nbcoach.magics import mask_cell
-from nbcoach.parse import ParsedCell
+from nbcoach.analysis.facts import collect
+from nbcoach.analysis.magics import mask_cell
+from nbcoach.analysis.parse import ParsedCell
 
 
 def reassignments(

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nbcoach.environment import Environment, describe
-from nbcoach.errors import DriftError, KernelEnvironmentError, UsageError
-from nbcoach.execute import Progress, execute_notebook
-from nbcoach.language import declared_language, is_python
-from nbcoach.lock import LockFile, check_drift, infer_lock, read_lock
-from nbcoach.model import Mismatch, RunResult
-from nbcoach.project import project_root, state_dir
-from nbcoach.runs import append_record, relative, run_record, utc_now
-from nbcoach.words import counted
+from nbcoach.core.errors import DriftError, KernelEnvironmentError, UsageError
+from nbcoach.core.language import declared_language, is_python
+from nbcoach.core.model import Mismatch, RunResult
+from nbcoach.core.project import project_root, state_dir
+from nbcoach.core.words import counted
+from nbcoach.execution.environment import Environment, describe
+from nbcoach.execution.execute import Progress, execute_notebook
+from nbcoach.execution.lock import LockFile, check_drift, infer_lock, read_lock
+from nbcoach.execution.runs import append_record, relative, run_record, utc_now
 
 Notify = Callable[[str], None]
 
@@ -128,7 +128,7 @@ def prepare(plan: RunPlan) -> Prepared:
     """The interpreter to run, checked against the lock (or built from it)."""
     notify = plan.options.notify or (lambda _: None)
     if plan.options.isolated:
-        from nbcoach.envs import isolated_environment
+        from nbcoach.execution.envs import isolated_environment
 
         assert plan.lock is not None
         python = str(isolated_environment(plan.lock, notify))

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.model import RunResult
-from nbcoach.project import state_dir
+from nbcoach.core.model import RunResult
+from nbcoach.core.project import state_dir
 
 RUNS_FILE = "runs.jsonl"
 SCHEMA_VERSION = 1

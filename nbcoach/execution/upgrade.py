@@ -13,14 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbcoach.environment import describe
-from nbcoach.envs import newest_environment
-from nbcoach.errors import UsageError
-from nbcoach.lock import LockFile, infer_lock
-from nbcoach.model import Upgrade, UpgradeReport
-from nbcoach.outputs import cell_outputs, compare_outputs
-from nbcoach.runner import Prepared, RunOptions, RunOutcome, execute_plan, plan_run, prepare
-from nbcoach.words import counted
+from nbcoach.core.errors import UsageError
+from nbcoach.core.model import Upgrade, UpgradeReport
+from nbcoach.core.words import counted
+from nbcoach.execution.environment import describe
+from nbcoach.execution.envs import newest_environment
+from nbcoach.execution.lock import LockFile, infer_lock
+from nbcoach.execution.outputs import cell_outputs, compare_outputs
+from nbcoach.execution.runner import (
+    Prepared,
+    RunOptions,
+    RunOutcome,
+    execute_plan,
+    plan_run,
+    prepare,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach.errors import NbcoachError
-from nbcoach.extract import digest
-from nbcoach.extract_verify import ApplyOptions, compare_runs, importable_advice, run_notebook
-from nbcoach.files import write_atomic
-from nbcoach.model import ExtractionPlan, ExtractionResult, RunResult
-from nbcoach.project import project_root, state_dir
+from nbcoach.core.errors import NbcoachError
+from nbcoach.core.files import write_atomic
+from nbcoach.core.model import ExtractionPlan, ExtractionResult, RunResult
+from nbcoach.core.project import project_root, state_dir
+from nbcoach.extract.plan import digest
+from nbcoach.extract.verify import ApplyOptions, compare_runs, importable_advice, run_notebook
 
 __all__ = ["ApplyOptions", "ExtractRefusedError", "apply_plan", "importable_advice"]
 
@@ -94,7 +94,7 @@ def _verified(
     pair: Path | None,
     written: tuple[str, ...],
 ) -> ExtractionResult:
-    from nbcoach.recorder import Recorder
+    from nbcoach.execution.recorder import Recorder
 
     notebook = Path(plan.notebook)
     folder = backup.folder
@@ -178,7 +178,8 @@ def _digest_of(path: Path) -> str | None:
 
 def _pair_in_sync(notebook: Path) -> Path | None:
     """The paired text file (None when unpaired); refuses when the pair disagrees."""
-    from nbcoach.pairing import pair_status, paired_path
+    from nbcoach.analysis.pairs import paired_path
+    from nbcoach.workflow.pairstate import pair_status
 
     text = paired_path(notebook)
     if text is None:
@@ -194,8 +195,8 @@ def _pair_in_sync(notebook: Path) -> Path | None:
 
 
 def _sync(notebook: Path) -> None:
-    from nbcoach.pairing import find_pair
-    from nbcoach.sync import SyncOptions, sync_pair
+    from nbcoach.analysis.pairs import find_pair
+    from nbcoach.workflow.sync import SyncOptions, sync_pair
 
     pair = find_pair(notebook)
     if pair is None:

@@ -25,8 +25,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from nbcoach.model import MaskedLine
-from nbcoach.parse import ParsedCell
+from nbcoach.analysis.parse import ParsedCell
+from nbcoach.core.model import MaskedLine
 
 SENTINEL = "#nbcoach-masked-"
 _SENTINEL_AT_END = re.compile(r"[ \t]*#nbcoach-masked-(\d+)(?=\r?$)")

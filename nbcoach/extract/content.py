@@ -1,6 +1,6 @@
 """What an extraction writes: the module's new code, the rewritten cells, the import line.
 
-The definitions come out of the cells through libcst (extract_cells), parameters added and
+The definitions come out of the cells through libcst (cells.py), parameters added and
 calls rewritten; the module gains their imports and literal constants. Against an existing
 module, a name it already binds to the same code is skipped, and to different code is a clash:
 that definition stays in the notebook (the module is never overwritten).
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nbcoach.errors import InputError
-from nbcoach.extract_decide import Decision, live_definition, mentions, syntax
-from nbcoach.extract_module import (
+from nbcoach.core.errors import InputError
+from nbcoach.core.model import Refusal
+from nbcoach.extract.decide import Decision, live_definition, mentions, syntax
+from nbcoach.extract.module import (
     Bound,
     ModuleTarget,
     code_key,
@@ -21,8 +22,7 @@ from nbcoach.extract_module import (
     import_key,
     module_bindings,
 )
-from nbcoach.extract_source import Source
-from nbcoach.model import Refusal
+from nbcoach.extract.source import Source
 
 IMPORT_WIDTH = 100
 

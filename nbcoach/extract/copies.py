@@ -12,11 +12,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from nbcoach.extract_source import Source
-from nbcoach.facts import top_level_statements
-from nbcoach.names import PYTHON_BUILTINS
-from nbcoach.parse import ParsedCell
-from nbcoach.starimports import star_exports
+from nbcoach.analysis.facts import top_level_statements
+from nbcoach.analysis.names import PYTHON_BUILTINS
+from nbcoach.analysis.parse import ParsedCell
+from nbcoach.analysis.starimports import star_exports
+from nbcoach.extract.source import Source
 
 
 @dataclass(slots=True)

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from nbcoach.extract_cells import CellSyntax
-from nbcoach.extract_hoist import check_hoisting
-from nbcoach.extract_needs import Needs, needs_of
-from nbcoach.extract_source import Def, Source
-from nbcoach.model import Refusal
+from nbcoach.core.model import Refusal
+from nbcoach.extract.cells import CellSyntax
+from nbcoach.extract.hoist import check_hoisting
+from nbcoach.extract.needs import Needs, needs_of
+from nbcoach.extract.source import Def, Source
 
 Position = tuple[int, int]  # (cell, line)
 

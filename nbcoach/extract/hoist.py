@@ -10,9 +10,9 @@ the name as it runs, so reads inside function bodies count too.
 
 from __future__ import annotations
 
-from nbcoach.extract_needs import Needs
-from nbcoach.extract_source import Def, Source
-from nbcoach.model import Refusal
+from nbcoach.core.model import Refusal
+from nbcoach.extract.needs import Needs
+from nbcoach.extract.source import Def, Source
 
 Position = tuple[int, int]  # (cell, line)
 

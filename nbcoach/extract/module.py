@@ -13,9 +13,9 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbcoach.errors import UsageError
-from nbcoach.lint import format_python
-from nbcoach.project import identifier, importable, package_name, project_root
+from nbcoach.analysis.lint import format_python
+from nbcoach.core.errors import UsageError
+from nbcoach.core.project import identifier, importable, package_name, project_root
 
 
 @dataclass(frozen=True, slots=True)

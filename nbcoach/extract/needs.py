@@ -13,10 +13,10 @@ import ast
 import symtable
 from dataclasses import dataclass, field
 
-from nbcoach.extract_copies import constant, import_for, star_module, type_alias
-from nbcoach.extract_source import Def, Node, Source
-from nbcoach.model import Location, Refusal
-from nbcoach.names import BUILTINS, PYTHON_BUILTINS, free_names
+from nbcoach.analysis.names import BUILTINS, PYTHON_BUILTINS, free_names
+from nbcoach.core.model import Location, Refusal
+from nbcoach.extract.copies import constant, import_for, star_module, type_alias
+from nbcoach.extract.source import Def, Node, Source
 
 IPYTHON_IMPORTS = {
     "display": "from IPython.display import display",

@@ -1,11 +1,11 @@
 """`nbcoach extract`, the plan: what moves from a notebook into which module, as exact text.
 
-Planning writes nothing and runs no notebook code. It reads the notebook once (extract_source),
-finds what each definition needs (extract_needs), decides what moves (extract_decide),
-rewrites only the cells that change (extract_content, extract_cells: libcst) and splices them
+Planning writes nothing and runs no notebook code. It reads the notebook once (source.py),
+finds what each definition needs (needs.py), decides what moves (decide.py),
+rewrites only the cells that change (content.py, cells.py: libcst) and splices them
 into the notebook's own JSON text (notebook_json), so every other cell stays byte-identical.
-The module is built or appended to (extract_module).
-The plan holds the digests of both files as read; applying it (extract_apply) refuses if
+The module is built or appended to (module.py).
+The plan holds the digests of both files as read; applying it (apply.py) refuses if
 either changed since.
 """
 
@@ -17,8 +17,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from nbcoach.errors import InputError, UsageError
-from nbcoach.extract_content import (
+from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
+from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.files import shown
+from nbcoach.core.model import (
+    Analysis,
+    CandidateStatus,
+    CellChange,
+    ExtractionPlan,
+    MovedDefinition,
+    Refusal,
+)
+from nbcoach.extract.content import (
     Content,
     Rewritten,
     clashes,
@@ -28,26 +38,16 @@ from nbcoach.extract_content import (
     module_content,
     rewrite_cells,
 )
-from nbcoach.extract_decide import Decision, decide
-from nbcoach.extract_module import Bound, ModuleTarget, module_target, render_module
-from nbcoach.extract_source import Def, Source, load_source
-from nbcoach.files import shown
-from nbcoach.model import (
-    Analysis,
-    CandidateStatus,
-    CellChange,
-    ExtractionPlan,
-    MovedDefinition,
-    Refusal,
-)
-from nbcoach.notebook_json import NotebookTextError, splice_cells
+from nbcoach.extract.decide import Decision, decide
+from nbcoach.extract.module import Bound, ModuleTarget, module_target, render_module
+from nbcoach.extract.source import Def, Source, load_source
 
 
 def open_notebook(path: Path) -> Source:
     """The notebook to extract from: an .ipynb, or the notebook paired with a given .py."""
     path = Path(path)
     if path.suffix == ".py":
-        from nbcoach.pairing import paired_path
+        from nbcoach.analysis.pairs import paired_path
 
         notebook = path.with_suffix(".ipynb")
         if notebook.is_file() and paired_path(notebook) is not None:
@@ -76,7 +76,7 @@ def candidates(source: Source) -> list[str]:
 def default_selection(source: Source) -> tuple[list[str], list[str]]:
     """What moves when no `--function` is named: the candidates the report calls ready, and a
     note for each held back because it should be split first."""
-    from nbcoach.coaching import split_first
+    from nbcoach.analysis.coaching import split_first
 
     analysis = _analysis(source)
     held = split_first(analysis.candidates, analysis.findings, analysis.functions)
@@ -88,8 +88,8 @@ def default_selection(source: Source) -> tuple[list[str], list[str]]:
 
 
 def _analysis(source: Source) -> Analysis:
-    from nbcoach.analyse import analyse_notebook
-    from nbcoach.config import load_config
+    from nbcoach.analysis.analyse import analyse_notebook
+    from nbcoach.core.config import load_config
 
     return analyse_notebook(source.notebook, load_config(source.path, None))
 
@@ -128,7 +128,7 @@ def plan_extraction(
 
 def candidate_statuses(source: Source, module: Path | None = None) -> list[CandidateStatus]:
     """Every top-level definition with whether it can move on its own, and what it takes."""
-    from nbcoach.coaching import split_first
+    from nbcoach.analysis.coaching import split_first
 
     analysis = _analysis(source)
     held = split_first(analysis.candidates, analysis.findings, analysis.functions)
@@ -240,7 +240,8 @@ def _notebook_text(source: Source, cells: dict[int, str | None]) -> str:
 
 
 def _notebook_diff(source: Source, after: str) -> str:
-    from nbcoach.pairing import Pair, notebook_text
+    from nbcoach.analysis.pairs import Pair
+    from nbcoach.workflow.pairing import notebook_text
 
     pair = Pair(source.path, source.path.with_suffix(".py"), "py:percent", "extract")
     before_text = notebook_text(source.data, pair)

@@ -13,11 +13,11 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbcoach.facts import CellFacts, collect, digest, target_names, top_level_statements
-from nbcoach.model import Location, Notebook
-from nbcoach.names import free_names, notebook_bindings
-from nbcoach.notebook import parse_bytes, read_bytes
-from nbcoach.parse import ParsedCell, parse_cells
+from nbcoach.analysis.facts import CellFacts, collect, digest, target_names, top_level_statements
+from nbcoach.analysis.names import free_names, notebook_bindings
+from nbcoach.analysis.notebook import parse_bytes, read_bytes
+from nbcoach.analysis.parse import ParsedCell, parse_cells
+from nbcoach.core.model import Location, Notebook
 
 Node = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 

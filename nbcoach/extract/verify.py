@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach.files import shown
-from nbcoach.model import CellOutputs, ExtractionPlan, OutputDifference, RunResult
+from nbcoach.core.files import shown
+from nbcoach.core.model import CellOutputs, ExtractionPlan, OutputDifference, RunResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 HASH_SEED = "0"
@@ -58,8 +58,8 @@ def run_notebook(
     """One papermill run of `source` (the notebook, or a copy of the original) in the
     notebook's folder. The kernel starts from `startup` (recorder.kernel_startup: `random`
     seeded, calls recorded) or, by default, from a seeding-only startup of its own."""
-    from nbcoach.execute import execute_notebook
-    from nbcoach.recorder import kernel_startup
+    from nbcoach.execution.execute import execute_notebook
+    from nbcoach.execution.recorder import kernel_startup
 
     if startup is None:
         startup = kernel_startup(output.parent / f".startup-{stage}")
@@ -91,7 +91,7 @@ def compare_runs(
     rerun_original: Callable[[], RunResult],
 ) -> Comparison:
     """The cells whose outputs changed, leaving out the ones that change on their own."""
-    from nbcoach.outputs import cell_outputs, compare_outputs
+    from nbcoach.execution.outputs import cell_outputs, compare_outputs
 
     old = comparable_before(plan, cell_outputs(Path(before.output)))
     new = renumbered(plan, cell_outputs(Path(after.output)))

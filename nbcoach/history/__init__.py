@@ -16,9 +16,9 @@ __all__ = ["History", "HistoryOptions", "HistoryResult", "load_history", "update
 
 def load_history(repo: Path) -> History:
     """The stored history of the repository holding `repo` (empty when never walked)."""
-    from nbcoach import gitrepo
+    from nbcoach.core import gitrepo
+    from nbcoach.core.project import state_dir
     from nbcoach.history.store import FILE_NAME, Store
-    from nbcoach.project import state_dir
 
     root = gitrepo.toplevel(repo)
     path = state_dir(root, create=False) / FILE_NAME

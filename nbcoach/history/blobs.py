@@ -20,15 +20,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbcoach import gitrepo, lint
-from nbcoach.analyse import analyse_bytes
-from nbcoach.card import build_card
-from nbcoach.config import Config
-from nbcoach.errors import InputError
+from nbcoach.analysis import lint
+from nbcoach.analysis.analyse import analyse_bytes
+from nbcoach.analysis.card import build_card
+from nbcoach.analysis.notebook import parse_bytes
+from nbcoach.core import gitrepo
+from nbcoach.core.config import Config
+from nbcoach.core.errors import InputError
+from nbcoach.core.model import Analysis, Finding, ReportCard
 from nbcoach.history.changes import Shape, function_digest, shape_of
 from nbcoach.history.records import BlobFacts, FunctionFacts
-from nbcoach.model import Analysis, Finding, ReportCard
-from nbcoach.notebook import parse_bytes
 
 Progress = Callable[[int, int], None]
 BATCH = 200  # versions per ruff run; bounds memory on histories with thousands of versions

@@ -13,10 +13,10 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
-from nbcoach.commitsize import Source, count_change, source_of
-from nbcoach.config import CommitSize
+from nbcoach.core.config import CommitSize
+from nbcoach.core.model import Notebook
 from nbcoach.history.records import BlobFacts, Mark
-from nbcoach.model import Notebook
+from nbcoach.workflow.commitsize import Source, count_change, source_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from nbcoach import gitrepo
-from nbcoach.commitsize import counted_with, text_side_base
-from nbcoach.config import CommitSize
+from nbcoach.core import gitrepo
+from nbcoach.core.config import CommitSize
 from nbcoach.history.blobs import version_shape
 from nbcoach.history.changes import ChangeSize, Shape, change_size, classify, is_big_bang
 from nbcoach.history.plan import PlannedChange, PlannedCommit, notebook_of
 from nbcoach.history.records import BlobFacts, CommitRecord, Mark, Version
+from nbcoach.workflow.commitsize import counted_with, text_side_base
 
 
 class Comparison:

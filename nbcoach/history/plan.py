@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbcoach import gitrepo
-from nbcoach.commitsize import counted_with
-from nbcoach.config import Config, ConfigLoader
-from nbcoach.discover import in_scope
-from nbcoach.errors import InputError
+from nbcoach.analysis.discover import in_scope
+from nbcoach.analysis.notebook import decode_python, is_text_notebook
+from nbcoach.core import gitrepo
+from nbcoach.core.config import Config, ConfigLoader
+from nbcoach.core.errors import InputError
 from nbcoach.history.blobs import BlobJob, analysis_key, twin_key
 from nbcoach.history.records import Version
-from nbcoach.notebook import decode_python, is_text_notebook
+from nbcoach.workflow.commitsize import counted_with
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nbcoach.runs import RUNS_FILE, records_in
+from nbcoach.execution.runs import RUNS_FILE, records_in
 
 FILE_NAME = RUNS_FILE
 STATUSES = ("ok", "failed", "timeout")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.errors import UsageError
+from nbcoach.core.errors import UsageError
 from nbcoach.history.records import BlobFacts, CommitRecord, FunctionFacts, History, Version
 
 SCHEMA_VERSION = 1

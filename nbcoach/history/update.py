@@ -15,19 +15,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach import __version__, commitsize, gitrepo, scoring
-from nbcoach.cache import CACHE_FORMAT
-from nbcoach.config import ConfigLoader
-from nbcoach.errors import UsageError
+from nbcoach import __version__
+from nbcoach.analysis import scoring
+from nbcoach.analysis.cache import CACHE_FORMAT
+from nbcoach.analysis.lint import ruff_identity
+from nbcoach.core import gitrepo
+from nbcoach.core.config import ConfigLoader
+from nbcoach.core.errors import UsageError
+from nbcoach.core.project import state_dir
+from nbcoach.core.words import counted
 from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
 from nbcoach.history.records import NOT_COMPARABLE, TWIN, BlobFacts, Version
 from nbcoach.history.store import FILE_NAME, Store
-from nbcoach.lint import ruff_identity
-from nbcoach.project import state_dir
-from nbcoach.words import counted
+from nbcoach.workflow import commitsize
 
 Progress = Callable[[int, int], None]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from nbcoach.kernel_notebook import Found, current_kernel_id, find_notebook
-from nbcoach.model import Cell, Location, Notebook, ReportCard
+from nbcoach.core.model import Cell, Location, Notebook, ReportCard
+from nbcoach.integrations.kernel_notebook import Found, current_kernel_id, find_notebook
 from nbcoach.render import phrases
 
 MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach")
@@ -101,9 +101,9 @@ def unsaved_inputs(history: list[str], notebook: Notebook) -> int:
 
 
 def notebook_card(found: Found, history: list[str]) -> CardView:
-    from nbcoach.errors import InputError
-    from nbcoach.notebook import read
-    from nbcoach.review import ReviewOptions, review
+    from nbcoach.analysis.notebook import read
+    from nbcoach.analysis.review import ReviewOptions, review
+    from nbcoach.core.errors import InputError
 
     assert found.path is not None
     report = review([str(found.path)], ReviewOptions(jobs=1))
@@ -163,11 +163,11 @@ def session_functions(ipython: Any) -> CardView:
     """Grade the functions this kernel defined, from the sources it executed."""
     from html import escape
 
-    from nbcoach.analyse import analyse_notebook
-    from nbcoach.card import build_card
-    from nbcoach.config import load_config
+    from nbcoach.analysis.analyse import analyse_notebook
+    from nbcoach.analysis.card import build_card
+    from nbcoach.analysis.scoring import function_subject
+    from nbcoach.core.config import load_config
     from nbcoach.render.html import finding_html, fragment_html, functions_html
-    from nbcoach.scoring import function_subject
 
     cells = tuple(  # numbered as the kernel numbers them: In [1], In [2], ...
         Cell(number=number, kind="code", source=source, execution_count=number)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.config import load_config
+from nbcoach.core.config import load_config
 from nbcoach.history.records import NOT_COMPARABLE, CommitRecord, History
 from nbcoach.history.runs import Runs
 from nbcoach.history.series import (

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.model import Finding, Location, NextStep, Report, ReportCard
-from nbcoach.rules import rule_help
+from nbcoach.core.model import Finding, Location, NextStep, Report, ReportCard
+from nbcoach.core.rules import rule_help
 
 SCHEMA_VERSION = 1
 

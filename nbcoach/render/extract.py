@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from nbcoach.files import shown
-from nbcoach.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
-from nbcoach.outputs import describe_difference
-from nbcoach.words import counted
+from nbcoach.core.files import shown
+from nbcoach.core.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
+from nbcoach.core.words import counted
+from nbcoach.execution.outputs import describe_difference
 
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
 # What to do about each refusal whose reason does not say it (docs/extract.md: the table).

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from nbcoach.gate import GateResult, Verdict
+from nbcoach.core.words import counted
 from nbcoach.render.text import GRADE_STYLE
-from nbcoach.words import counted
+from nbcoach.workflow.gate import GateResult, Verdict
 
 
 def gate_renderable(result: GateResult) -> RenderableType:

@@ -7,9 +7,9 @@ escaped as GitHub's toolkit does: `%`, CR and LF everywhere, and `:` and `,` in 
 
 from __future__ import annotations
 
-from nbcoach.model import Finding, Report, ReportCard, SourceFile
+from nbcoach.core.model import Finding, Report, ReportCard, SourceFile
+from nbcoach.core.rules import rule_help
 from nbcoach.render import phrases
-from nbcoach.rules import rule_help
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from html import escape
 
 from nbcoach import __version__
-from nbcoach.model import CategoryScore, Finding, FunctionScore, Report, ReportCard
+from nbcoach.core.model import CategoryScore, Finding, FunctionScore, Report, ReportCard
+from nbcoach.core.rules import rule_help
 from nbcoach.render import phrases
-from nbcoach.rules import rule_help
 
 STYLE = """
 .nbc{--ok:#1a7f37;--good:#4d9a2a;--mid:#b58100;--poor:#c2571a;--bad:#cf222e;--ink:#1f2328;

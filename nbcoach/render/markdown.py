@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nbcoach.model import Report, ReportCard
+from nbcoach.core.model import Report, ReportCard
+from nbcoach.core.rules import rule_help
 from nbcoach.render import phrases
-from nbcoach.rules import rule_help
 
 
 def render_markdown(report: Report, max_findings: int = 20) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbcoach.model import Finding, NextStep, ReportCard
+from nbcoach.core.model import Finding, NextStep, ReportCard
 
 EXTRACTION_LEAD = "Then"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from nbcoach.files import shown
-from nbcoach.model import Location, Lock, OutputDifference, RunResult, UpgradeReport
-from nbcoach.outputs import describe_difference
-from nbcoach.words import counted
+from nbcoach.core.files import shown
+from nbcoach.core.model import Location, Lock, OutputDifference, RunResult, UpgradeReport
+from nbcoach.core.words import counted
+from nbcoach.execution.outputs import describe_difference
 
 STATUS_STYLE = {"ok": "bold green", "failed": "bold red", "timeout": "bold red"}
 

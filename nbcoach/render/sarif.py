@@ -10,12 +10,13 @@ Findings' other places (earlier definitions, the original copy) become `relatedL
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from nbcoach import __version__
-from nbcoach.model import Finding, Location, Report, ReportCard, SourceFile
-from nbcoach.rules import RULES, RULES_BY_ID, rule_help
-from nbcoach.sourcemap import uri_path
+from nbcoach.core.model import Finding, Location, Report, ReportCard, SourceFile
+from nbcoach.core.rules import RULES, RULES_BY_ID, rule_help
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -48,8 +49,6 @@ def sarif_log(report: Report) -> dict[str, Any]:
         "properties": {"notebooks": [_card_summary(card) for card in report.cards]},
     }
     if report.source_root:
-        from pathlib import Path
-
         run["originalUriBaseIds"] = {ROOT_ID: {"uri": Path(report.source_root).as_uri() + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
@@ -157,3 +156,12 @@ def _card_summary(card: ReportCard) -> dict[str, Any]:
         "score": card.score,
         "reason": card.reason or None,
     }
+
+
+def uri_path(path: str) -> str:
+    """A SourceFile path as a URI reference: relative stays relative, absolute becomes file://."""
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(path)

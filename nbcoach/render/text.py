@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from nbcoach.model import CategoryScore, Finding, Report, ReportCard
+from nbcoach.core.model import CategoryScore, Finding, Report, ReportCard
+from nbcoach.core.rules import rule_help
 from nbcoach.render import phrases
-from nbcoach.rules import rule_help
 
 GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "dark_orange", "F": "bold red"}
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}

@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nbcoach.core.words import counted
 from nbcoach.history.records import NOT_COMPARABLE, History
 from nbcoach.history.series import (
     AuthorStats,
@@ -22,7 +23,6 @@ from nbcoach.history.series import (
     team_series,
 )
 from nbcoach.history.update import HistoryResult
-from nbcoach.words import counted
 
 SPARKS = "▁▂▃▄▅▆▇█"
 NOT_GRADED = "·"

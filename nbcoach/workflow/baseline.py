@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbcoach.errors import InputError
-from nbcoach.files import write_atomic
-from nbcoach.model import ReportCard
-from nbcoach.project import state_dir
+from nbcoach.core.errors import InputError
+from nbcoach.core.files import write_atomic
+from nbcoach.core.model import ReportCard
+from nbcoach.core.project import state_dir
 
 FILE = "baseline.json"
 SCHEMA_VERSION = 1

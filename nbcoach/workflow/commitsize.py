@@ -20,15 +20,16 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbcoach import gitindex
-from nbcoach.config import CommitSize, load_config
-from nbcoach.errors import InputError
-from nbcoach.facts import collect, digest
-from nbcoach.model import Notebook
-from nbcoach.notebook import decode_python, is_text_notebook, parse_bytes
-from nbcoach.pairing import DEFAULT_FORMAT, Pair, notebook_text, text_side_of
-from nbcoach.parse import parse_cells
-from nbcoach.words import counted
+from nbcoach.analysis.facts import collect, digest
+from nbcoach.analysis.notebook import decode_python, is_text_notebook, parse_bytes
+from nbcoach.analysis.pairs import DEFAULT_FORMAT, Pair, text_side_of
+from nbcoach.analysis.parse import parse_cells
+from nbcoach.core import gitindex
+from nbcoach.core.config import CommitSize, load_config
+from nbcoach.core.errors import InputError
+from nbcoach.core.model import Notebook
+from nbcoach.core.words import counted
+from nbcoach.workflow.pairing import notebook_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,15 +29,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach import baseline as ledger
-from nbcoach import coaching, gitindex
-from nbcoach.cache import default_cache_dir
-from nbcoach.errors import InputError
-from nbcoach.model import Function, NextStep, Report, ReportCard
-from nbcoach.pairing import text_side_of
-from nbcoach.project import project_root
-from nbcoach.review import ReviewOptions, review
-from nbcoach.scoring import function_subject
+from nbcoach.analysis import coaching
+from nbcoach.analysis.cache import default_cache_dir
+from nbcoach.analysis.pairs import text_side_of
+from nbcoach.analysis.review import ReviewOptions, review
+from nbcoach.analysis.scoring import function_subject
+from nbcoach.core import gitindex
+from nbcoach.core.errors import InputError
+from nbcoach.core.model import Function, NextStep, Report, ReportCard
+from nbcoach.core.project import project_root
+from nbcoach.workflow import baseline as ledger
 
 CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml", "jupytext.toml")
 
@@ -256,7 +257,7 @@ def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Calla
         return review(list(paths) or ["."], review_options), Path
     top = gitindex.top_level(Path.cwd())
     if top is None:
-        from nbcoach.errors import UsageError
+        from nbcoach.core.errors import UsageError
 
         raise UsageError("--staged needs a git repository")
     staged = gitindex.staged_files(top)

@@ -20,10 +20,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from nbcoach import gitindex, syncstate
-from nbcoach.errors import InputError
-from nbcoach.pairing import Pair, find_pair, notebook_text, text_text
-from nbcoach.project import project_root
+from nbcoach.analysis.pairs import Pair, find_pair
+from nbcoach.core import gitindex
+from nbcoach.core.errors import InputError
+from nbcoach.core.project import project_root
+from nbcoach.workflow import syncstate
+from nbcoach.workflow.pairing import notebook_text, text_text
 
 PairState = Literal["in-sync", "notebook-newer", "text-newer", "both-changed", "unpaired"]
 

@@ -15,10 +15,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbcoach.errors import ConfigError, UsageError
-from nbcoach.files import write_atomic
-from nbcoach.project import identifier, importable, package_name
-from nbcoach.resources import shipped
+from nbcoach.core.errors import ConfigError, UsageError
+from nbcoach.core.files import write_atomic
+from nbcoach.core.project import identifier, importable, package_name
+from nbcoach.core.resources import shipped
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from nbcoach import gitindex, syncstate
-from nbcoach.discover import discover
-from nbcoach.errors import NbcoachError, UsageError
-from nbcoach.files import shown, write_atomic
-from nbcoach.pairing import Pair, find_pair, merged_notebook, other_language
-from nbcoach.pairstate import PairStatus, Sides, judge, read_sides, state_key
+from nbcoach.analysis.discover import discover
+from nbcoach.analysis.pairs import Pair, find_pair, other_language
+from nbcoach.core import gitindex
+from nbcoach.core.errors import NbcoachError, UsageError
+from nbcoach.core.files import shown, write_atomic
+from nbcoach.workflow import syncstate
+from nbcoach.workflow.pairing import merged_notebook
+from nbcoach.workflow.pairstate import PairStatus, Sides, judge, read_sides, state_key
 
 Prefer = Literal["notebook", "text"]
 Outcome = Literal["in-sync", "updated", "would-update", "refused", "unpaired", "skipped", "error"]
@@ -265,7 +267,7 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
     for another one; then the notebook's metadata gets `jupytext.formats`, as
     `jupytext --set-formats` would write it (metadata wins over a configuration). Changing the
     pairing of a notebook whose text side exists needs `force`."""
-    from nbcoach.pairing import check_format
+    from nbcoach.workflow.pairing import check_format
 
     if options.format is not None:
         check_format(options.format)
@@ -280,7 +282,8 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
 
 
 def _pair_one(path: Path, options: PairOptions) -> SyncResult:
-    from nbcoach.pairing import DEFAULT_FORMAT, notebook_text, roundtrip_losses, with_formats
+    from nbcoach.analysis.pairs import DEFAULT_FORMAT
+    from nbcoach.workflow.pairing import notebook_text, roundtrip_losses, with_formats
 
     if not path.exists():
         raise NbcoachError(f"{shown(path)}: no such file or directory")
@@ -388,7 +391,7 @@ def _repair_refusal(
 
 def _pair_declared_by(path: Path, notebook: bytes) -> Pair:
     """The pair the new metadata declares (found the same way as any other pair)."""
-    from nbcoach.pairing import pair_from_metadata
+    from nbcoach.analysis.pairs import pair_from_metadata
 
     pair = pair_from_metadata(path, notebook)
     if pair is None:

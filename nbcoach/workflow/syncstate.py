@@ -6,7 +6,7 @@ pairs or syncs a notebook it records a digest of the pair's common text; later, 
 text differs from that digest was edited since. The record lives in `.nbcoach/pairs.json`, local
 and git-ignored: "when did *I* last sync" is a fact about this working copy, not the team's. A
 fresh clone has no record; then the committed pair (HEAD), when it was consistent, is the last
-sync (see pairing.base_digest).
+sync (see pairstate.base_digest).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import json
 import re
 from pathlib import Path
 
-from nbcoach.files import write_atomic
-from nbcoach.project import state_dir
+from nbcoach.core.files import write_atomic
+from nbcoach.core.project import state_dir
 
 FILE = "pairs.json"
 FORMAT = 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLES
 from helpers import analyse, only
-from nbcoach.analyse import analyse_file
-from nbcoach.config import Config
+from nbcoach.analysis.analyse import analyse_file
+from nbcoach.core.config import Config
+from support import EXAMPLES
 
 
 def test_non_python_kernel_is_skipped_with_the_language_named() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from conftest import EXAMPLES
-from nbcoach.astwalk import child_nodes, descendants
-from nbcoach.notebook import read
-from nbcoach.parse import parse_cells
+from nbcoach.analysis.astwalk import child_nodes, descendants
+from nbcoach.analysis.notebook import read
+from nbcoach.analysis.parse import parse_cells
+from support import EXAMPLES
 
 # Nodes whose children sit in unusual fields: match patterns, f-strings, comprehensions,
 # decorators, keywords, starred targets, slices, async, try/except*, walrus, lambda defaults.

@@ -6,10 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES, run_cli
+from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.render.data import render_json
-from nbcoach.review import ReviewOptions, review
 from ruff_on_path import RuffOnPath
+from support import EXAMPLES, run_cli
 
 
 def report_json(paths: list[Path], cache: Path | None, **options: object) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from helpers import analyse
-from nbcoach.card import build_card
-from nbcoach.coaching import action_key
-from nbcoach.config import Config, Weights
-from nbcoach.scoring import score_findings
+from nbcoach.analysis.card import build_card
+from nbcoach.analysis.coaching import action_key
+from nbcoach.analysis.scoring import score_findings
+from nbcoach.core.config import Config, Weights
 
 GIANT = (
     "def train(data):\n"
@@ -132,8 +132,8 @@ def test_breaking_any_cell_of_the_messy_example_never_raises_its_score() -> None
     # A Python 2 print hid the 341-line function and lifted the notebook from F to B.
     import json
 
-    from conftest import EXAMPLES
-    from nbcoach.analyse import analyse_bytes
+    from nbcoach.analysis.analyse import analyse_bytes
+    from support import EXAMPLES
 
     document = json.loads((EXAMPLES / "newcomer.ipynb").read_text(encoding="utf-8"))
     whole = build_card(
@@ -168,7 +168,7 @@ def test_a_cell_silenced_as_not_python_is_not_counted_as_code() -> None:
 
 
 def test_a_plain_script_that_does_not_parse_scores_zero() -> None:
-    from nbcoach.analyse import analyse_bytes
+    from nbcoach.analysis.analyse import analyse_bytes
 
     source = b"import os\n\ndef f(a):\n    print a\n    return a\n"
     card = build_card(analyse_bytes(source, "legacy.py", Config()), (), Config())

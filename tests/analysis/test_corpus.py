@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import run_cli
+from support import run_cli
 
 
 def test_every_corpus_notebook_is_reported_and_errors_are_only_unreadable_files(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from nbcoach.discover import discover
+from nbcoach.analysis.discover import discover
 
 
 def touch(path: Path, text: str = "x = 1\n") -> Path:

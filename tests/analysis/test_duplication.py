@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers import analyse, only, rules
-from nbcoach.review import cross_notebook_copies
+from nbcoach.analysis.review import cross_notebook_copies
 
 BLOCK = """\
 counts = {}
@@ -62,7 +62,7 @@ def test_copies_across_notebooks_are_reported_without_score() -> None:
 
 
 def test_normalise_keeps_what_code_does_and_drops_names_and_values() -> None:
-    from nbcoach.duplication import normalise
+    from nbcoach.analysis.duplication import normalise
 
     assert normalise('churn = df["plan"].mean() * 2.5  # note') == "V = V[S].mean() * N"
     assert normalise("print(f'{total}')") == "print(S)"

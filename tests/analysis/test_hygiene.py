@@ -73,7 +73,7 @@ def test_untitled_and_copy_names() -> None:
 
 def test_the_projects_own_packages_are_no_late_import() -> None:
     # `nbcoach extract` leaves `from <pkg>.<mod> import f` where `f` stood: no cost for that.
-    from nbcoach.config import Config
+    from nbcoach.core.config import Config
 
     cells = [
         "import os",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nbcoach import lint
-from nbcoach.notebook import read
+from nbcoach.analysis import lint
+from nbcoach.analysis.notebook import read
 
 
 def run(files: list[Path], extend: tuple[str, ...] = ("N8",)) -> dict[str, list[lint.RuffFinding]]:
@@ -75,7 +75,7 @@ def test_deficit_weighs_likely_bugs_above_style() -> None:
 
 def test_a_name_bound_inside_a_timing_magic_is_not_undefined(make_notebook) -> None:  # type: ignore[no-untyped-def]
     # ruff reads `%time total = ...` as a magic and calls `total` undefined; nbcoach knows better
-    from nbcoach.review import ReviewOptions, review
+    from nbcoach.analysis.review import ReviewOptions, review
 
     path = make_notebook(
         ["import math", "%time total = sum(range(10))", "print(total, math.pi, missing)"]

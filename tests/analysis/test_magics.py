@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbcoach.magics import mask_cell, unmask
+from nbcoach.analysis.magics import mask_cell, unmask
 
 
 def masked(source: str) -> str:

@@ -12,10 +12,16 @@ from radon.metrics import h_visit, h_visit_ast, mi_compute, mi_visit
 from radon.visitors import ComplexityVisitor
 
 from helpers import analyse
-from nbcoach.facts import CellFacts, collect
-from nbcoach.metrics import _counted, cell_complexity, halstead, maintainability, measure_function
-from nbcoach.model import Function, MaskedCell
-from nbcoach.parse import ParsedCell
+from nbcoach.analysis.facts import CellFacts, collect
+from nbcoach.analysis.metrics import (
+    _counted,
+    cell_complexity,
+    halstead,
+    maintainability,
+    measure_function,
+)
+from nbcoach.analysis.parse import ParsedCell
+from nbcoach.core.model import Function, MaskedCell
 
 SOURCE = """\
 class Model:
@@ -294,8 +300,8 @@ def test_visiting_only_what_radon_counts_changes_no_number(corpus: Path) -> None
     """radon's complexity visitor skips the statements holding nothing it counts, and its
     Halstead visitor meets only the operations: on every cell of every corpus notebook, and on
     each notebook as one program, the numbers stay radon's own."""
-    from nbcoach.notebook import read
-    from nbcoach.parse import parse_cells
+    from nbcoach.analysis.notebook import read
+    from nbcoach.analysis.parse import parse_cells
 
     cells = statements = left_out = nodes = visited = 0
     for path in sorted(corpus.glob("*.ipynb")):

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLES, build_notebook
-from nbcoach.errors import InputError
-from nbcoach.notebook import parse_bytes, read
+from nbcoach.analysis.notebook import parse_bytes, read
+from nbcoach.core.errors import InputError
+from support import EXAMPLES, build_notebook
 
 
 def notebook_text(*cells: str) -> str:

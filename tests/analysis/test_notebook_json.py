@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, build_notebook
-from nbcoach.notebook_json import NotebookTextError, cell_spans, splice_cells
+from nbcoach.analysis.notebook_json import NotebookTextError, cell_spans, splice_cells
+from support import EXAMPLES, build_notebook
 
 
 def texts(cells: list[str], indent: int) -> str:

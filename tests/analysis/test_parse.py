@@ -6,10 +6,10 @@ import ast
 import warnings
 from pathlib import Path
 
-from nbcoach.magics import mask_cell
-from nbcoach.model import Cell, Notebook
-from nbcoach.notebook import read
-from nbcoach.parse import parse_cells
+from nbcoach.analysis.magics import mask_cell
+from nbcoach.analysis.notebook import read
+from nbcoach.analysis.parse import parse_cells
+from nbcoach.core.model import Cell, Notebook
 
 
 def notebook_of(*sources: str) -> Notebook:

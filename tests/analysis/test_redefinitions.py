@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers import analyse, only, rules
-from nbcoach.config import Config
+from nbcoach.core.config import Config
 
 
 def test_function_redefined_after_use_says_which_cell_ran_the_old_version() -> None:

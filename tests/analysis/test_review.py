@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES
+from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.render.data import render_json
-from nbcoach.review import ReviewOptions, review
+from support import EXAMPLES
 
 
 def test_parallel_and_serial_runs_give_identical_json(tmp_path: Path) -> None:
@@ -47,8 +47,8 @@ def test_a_paired_percent_file_is_not_graded_twice(tmp_path: Path) -> None:
 
 
 def test_a_file_edited_after_hashing_is_analysed_but_not_cached(tmp_path: Path) -> None:
-    from nbcoach.config import Config
-    from nbcoach.review import _analyse_task
+    from nbcoach.analysis.review import _analyse_task
+    from nbcoach.core.config import Config
 
     notebook = tmp_path / "nb.py"
     notebook.write_text("x = 1\n")

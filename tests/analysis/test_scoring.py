@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbcoach.model import CATEGORIES, Finding, Location
-from nbcoach.scoring import category_scores, grade, overall, ramp, score_findings
+from nbcoach.analysis.scoring import category_scores, grade, overall, ramp, score_findings
+from nbcoach.core.model import CATEGORIES, Finding, Location
 
 WEIGHTS = {"functions": 30, "complexity": 25, "duplication": 15, "lint": 15, "hygiene": 15}
 
@@ -61,7 +61,7 @@ def test_ramp_and_grades() -> None:
 
 
 def test_unparsed_code_scores_zero_for_its_share_of_the_lines() -> None:
-    from nbcoach.scoring import analysed_share, by_coverage
+    from nbcoach.analysis.scoring import analysed_share, by_coverage
 
     assert analysed_share(300, 0) is None
     assert analysed_share(185, 308) == 0.375

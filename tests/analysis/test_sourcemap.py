@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import EXAMPLES
-from nbcoach.model import SourceFile
-from nbcoach.notebook import read
-from nbcoach.pairing import cell_start_lines, paired_path
-from nbcoach.review import ReviewOptions, review
-from nbcoach.sourcemap import attach_sources
+from nbcoach.analysis.notebook import read
+from nbcoach.analysis.pairs import paired_path
+from nbcoach.analysis.review import ReviewOptions, review
+from nbcoach.analysis.sourcemap import attach_sources
+from nbcoach.analysis.textnotebook import cell_start_lines
+from nbcoach.core.model import SourceFile
+from support import EXAMPLES, pair
 
 MIXED_CELLS = [
     ("markdown", "# A title\n\nSome *narrative*,\nover three lines."),
@@ -28,18 +28,6 @@ MIXED_CELLS = [
     ("raw", "raw text\nover two lines"),
     "\n\nleading_blank = True\n# a comment\nprint(helper(3))",
 ]
-
-
-def pair(notebook: Path) -> Path:
-    """Pair the way users do: `jupytext --set-formats ipynb,py:percent`."""
-    subprocess.run(
-        [sys.executable, "-m", "jupytext", "--set-formats", "ipynb,py:percent", str(notebook)],
-        check=True,
-        capture_output=True,
-    )
-    paired = notebook.with_suffix(".py")
-    assert paired.is_file()
-    return paired
 
 
 def expected_py_line(notebook_line: str) -> str:
@@ -168,7 +156,7 @@ def test_paths_are_relative_to_the_git_work_tree(
 
 
 def test_the_repository_root_is_found_from_a_subfolder(tmp_path: Path) -> None:
-    from nbcoach.sourcemap import repository_root
+    from nbcoach.analysis.sourcemap import repository_root
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / "a" / "b").mkdir(parents=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nbcoach.starimports import star_exports
+from nbcoach.analysis.starimports import star_exports
 
 
 def test_built_in_and_source_modules_of_the_standard_library() -> None:

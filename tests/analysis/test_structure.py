@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers import analyse, only, rules
-from nbcoach.config import Config, Thresholds
+from nbcoach.core.config import Config, Thresholds
 
 
 def long_function(lines: int) -> str:

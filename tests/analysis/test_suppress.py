@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers import analyse, rules
-from nbcoach.config import Config
+from nbcoach.core.config import Config
 
 PARAMS = "def many(a, b, c, d, e, f, g):  {comment}\n    return a"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLES, build_notebook, run_cli
+from support import EXAMPLES, build_notebook, run_cli
 
 
 def valid_text(*cells: str, language: str = "python") -> str:
@@ -223,7 +223,7 @@ def test_colour_on_a_terminal_and_never_with_no_color_or_a_pipe() -> None:
 def test_rules_lists_and_explains(tmp_path: Path) -> None:
     listed = run_cli("rules", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
-    from nbcoach.rules import RULES
+    from nbcoach.core.rules import RULES
 
     listing = listed.stdout
     assert RULES and all(rule.id in listing for rule in RULES)

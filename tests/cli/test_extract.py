@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli, run_cli_ok
 from helpers import assert_golden
+from support import EXAMPLES, run_cli, run_cli_ok
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import EXAMPLES, run_cli
+from support import EXAMPLES, run_cli
 
 
 def test_a_command_exit_code_reaches_the_shell():

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
-from nbcoach.lock import read_lock
-from nbcoach.runs import read_records
+from nbcoach.execution.lock import read_lock
+from nbcoach.execution.runs import read_records
+from support import EXAMPLES, run_cli
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nbcoach.config import Config, load_config
-from nbcoach.errors import ConfigError
+from nbcoach.core.config import Config, load_config
+from nbcoach.core.errors import ConfigError
 
 
 def write_pyproject(folder: Path, body: str) -> Path:
@@ -85,7 +85,7 @@ def test_fingerprint_is_stable_across_processes_and_orderings() -> None:
     """A cache key must not depend on the process (hash seeds, set order) that computed it."""
     names = ("df", "ax*", "model", "x", "y")
     probe = (
-        "from nbcoach.config import Config\n"
+        "from nbcoach.core.config import Config\n"
         f"print(Config(extend_allow_reassign={names!r}).fingerprint())\n"
     )
     fingerprints = set()

@@ -9,7 +9,7 @@ import pytest
 
 from gitrepo import Repo
 from history_helpers import BOB, GitRepo
-from nbcoach import gitrepo
+from nbcoach.core import gitrepo
 
 
 def test_log_reports_renames_merges_and_blob_ids(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nbcoach.extract_module import module_target
-from nbcoach.project import identifier, importable, package_name
-from nbcoach.scaffold import init
+from nbcoach.core.project import identifier, importable, package_name
+from nbcoach.extract.module import module_target
+from nbcoach.workflow.scaffold import init
 
 NAMES = ["2048-game", "My Project.v2", "class", "Café Stats", "---", "data__science", "src"]
 

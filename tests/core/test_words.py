@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from nbcoach.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
+from nbcoach.core.model import CandidateStatus, ExtractionPlan, ExtractionResult, Location
+from nbcoach.core.words import counted, plural_of
 from nbcoach.render.extract import candidate_lines, result_lines
 from nbcoach.render.run import drift_lines
-from nbcoach.words import counted, plural_of
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from importlib.metadata import version
 
 import pytest
 
-from nbcoach.environment import Distribution, Environment, describe, same_version
-from nbcoach.errors import KernelEnvironmentError
+from nbcoach.core.errors import KernelEnvironmentError
+from nbcoach.execution.environment import Distribution, Environment, describe, same_version
 
 
 def test_the_current_environment_is_described_by_its_own_interpreter():

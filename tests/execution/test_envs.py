@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from nbcoach.envs import MARKER, isolated_environment
-from nbcoach.errors import KernelEnvironmentError
-from nbcoach.lock import read_lock
-from nbcoach.runs import read_records
+from nbcoach.core.errors import KernelEnvironmentError
+from nbcoach.execution.envs import MARKER, isolated_environment
+from nbcoach.execution.lock import read_lock
+from nbcoach.execution.runs import read_records
+from support import run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcoach.errors import InputError, KernelEnvironmentError, UsageError
-from nbcoach.execute import execute_notebook
+from nbcoach.core.errors import InputError, KernelEnvironmentError, UsageError
+from nbcoach.execution.execute import execute_notebook
 
 
 def outputs_of(path: str | Path) -> list[list[dict]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nbcoach.imports import pip_install_arguments, scan
+from nbcoach.execution.imports import pip_install_arguments, scan
 
 
 def modules(result) -> list[tuple[str, str, bool]]:

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from nbcoach.execute import execute_notebook
-from nbcoach.kernels import KERNEL_NAME, kernel_manager_for
+from nbcoach.execution.execute import execute_notebook
+from nbcoach.execution.kernels import KERNEL_NAME, kernel_manager_for
 
 
 def test_the_spec_starts_the_interpreter_asked_for_and_is_removed_afterwards(tmp_path):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
-from nbcoach.environment import describe
-from nbcoach.errors import LockError
-from nbcoach.lock import check_drift, infer_lock, read_lock, render_lock
-from nbcoach.model import Mismatch
+from nbcoach.core.errors import LockError
+from nbcoach.core.model import Mismatch
+from nbcoach.execution.environment import describe
+from nbcoach.execution.lock import check_drift, infer_lock, read_lock, render_lock
+from support import EXAMPLES
 
 # What a timestamp in the file would look like: an ISO or numeric date, a clock time, a month
 # name with a day or year, or a Unix time.

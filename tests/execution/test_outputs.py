@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbcoach.execute import execute_notebook
-from nbcoach.model import CellOutputs, OutputDifference
-from nbcoach.outputs import cell_outputs, compare_outputs, describe_difference, normalise_text
+from nbcoach.core.model import CellOutputs, OutputDifference
+from nbcoach.execution.execute import execute_notebook
+from nbcoach.execution.outputs import (
+    cell_outputs,
+    compare_outputs,
+    describe_difference,
+    normalise_text,
+)
 
 VOLATILE = [
     ("markdown", "# Outputs that differ on every run"),

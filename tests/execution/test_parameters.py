@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbcoach.parameters import reassignments, top_level_names
+from nbcoach.execution.parameters import reassignments, top_level_names
 
 
 def test_top_level_bindings_are_found_and_function_bodies_are_not() -> None:

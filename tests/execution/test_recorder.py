@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nbcoach.model import ExtractionPlan, Location, MovedDefinition
-from nbcoach.recorder import Recorder
+from nbcoach.core.model import ExtractionPlan, Location, MovedDefinition
+from nbcoach.execution.recorder import Recorder
 
 MODULE = """
 def add(a, b):

@@ -11,13 +11,12 @@ import jsonschema
 import pytest
 
 from nbcoach import __version__
-from nbcoach.model import RunResult
-from nbcoach.runner import RunOptions, run_notebook
-from nbcoach.runs import RUNS_FILE, append_record, read_records, relative, run_record
+from nbcoach.core.model import RunResult
+from nbcoach.execution.runner import RunOptions, run_notebook
+from nbcoach.execution.runs import RUNS_FILE, append_record, read_records, relative, run_record
+from support import ROOT
 
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs" / "run-record.schema.json").read_text()
-)
+SCHEMA = json.loads((ROOT / "docs" / "run-record.schema.json").read_text())
 
 
 @pytest.fixture

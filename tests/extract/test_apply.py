@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
 from extract_invariants import violations
-from nbcoach.extract import plan_extraction
-from nbcoach.extract_apply import (
+from nbcoach.analysis.notebook_json import cell_spans
+from nbcoach.core.model import ExtractionPlan
+from nbcoach.extract.apply import (
     ApplyOptions,
     ExtractRefusedError,
     apply_plan,
     importable_advice,
 )
-from nbcoach.model import ExtractionPlan
-from nbcoach.notebook_json import cell_spans
+from nbcoach.extract.plan import plan_extraction
+from support import EXAMPLES
 
 MakeNotebook = Callable[..., Path]
 CELLS = [
@@ -130,7 +130,7 @@ def test_a_failed_write_puts_everything_back(
     notebook = make_notebook(CELLS)
     original = notebook.read_bytes()
     plan = planned(notebook)
-    import nbcoach.extract_apply as extract_apply
+    import nbcoach.extract.apply as extract_apply
 
     real = extract_apply.write_atomic
 
@@ -149,8 +149,8 @@ def test_a_failed_write_puts_everything_back(
 def test_a_paired_notebook_refuses_when_out_of_sync_and_updates_its_pair(
     make_notebook: MakeNotebook, tmp_path: Path
 ) -> None:
-    from nbcoach.pairing import pair_status
-    from nbcoach.sync import pair_notebooks
+    from nbcoach.workflow.pairstate import pair_status
+    from nbcoach.workflow.sync import pair_notebooks
 
     notebook = make_notebook(CELLS)
     assert pair_notebooks([str(notebook)])[0].outcome == "updated"
@@ -160,7 +160,7 @@ def test_a_paired_notebook_refuses_when_out_of_sync_and_updates_its_pair(
         apply_plan(planned(notebook))
     assert not (tmp_path / "src").exists()
 
-    from nbcoach.sync import SyncOptions, sync
+    from nbcoach.workflow.sync import SyncOptions, sync
 
     sync([str(notebook)], SyncOptions())
     result = apply_plan(planned(notebook))
@@ -171,7 +171,7 @@ def test_a_paired_notebook_refuses_when_out_of_sync_and_updates_its_pair(
 
 
 def test_a_py_input_extracts_from_its_paired_notebook(make_notebook: MakeNotebook) -> None:
-    from nbcoach.sync import pair_notebooks
+    from nbcoach.workflow.sync import pair_notebooks
 
     notebook = make_notebook(CELLS)
     pair_notebooks([str(notebook)])
@@ -325,7 +325,7 @@ def test_cells_that_change_on_every_run_are_not_compared_and_said_so(
 def test_an_interpreter_that_cannot_run_the_notebook_leaves_everything_as_it_was(
     make_notebook: MakeNotebook, tmp_path: Path
 ) -> None:
-    from nbcoach.errors import KernelEnvironmentError
+    from nbcoach.core.errors import KernelEnvironmentError
 
     bare = tmp_path / "bare"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from extract_invariants import extract_each_candidate, violations
-from nbcoach.extract import plan_extraction
-from nbcoach.extract_apply import ApplyOptions, apply_plan
+from nbcoach.extract.apply import ApplyOptions, apply_plan
+from nbcoach.extract.plan import plan_extraction
+from support import ROOT
 
 # Found by running every corpus notebook with papermill: these import only the standard
 # library, read no data files and finish in seconds.

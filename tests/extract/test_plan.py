@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
-from nbcoach.errors import InputError, UsageError
-from nbcoach.extract import candidate_statuses, open_notebook, plan_extraction
-from nbcoach.model import ExtractionPlan
+from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.model import ExtractionPlan
+from nbcoach.extract.plan import candidate_statuses, open_notebook, plan_extraction
+from support import EXAMPLES
 
 MakeNotebook = Callable[..., Path]
 
@@ -234,9 +234,9 @@ def test_an_existing_module_is_appended_to_and_never_overwritten(
 def test_planning_against_an_existing_module_does_each_step_once(
     make_notebook: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nbcoach.extract_needs
-    import nbcoach.lint
-    from nbcoach.extract_cells import CellSyntax
+    import nbcoach.analysis.lint
+    import nbcoach.extract.needs
+    from nbcoach.extract.cells import CellSyntax
 
     counts = {"rewrite": 0, "ruff": 0, "needs": 0}
 
@@ -254,9 +254,11 @@ def test_planning_against_an_existing_module_does_each_step_once(
     path = make_notebook(cells)
     source = open_notebook(path)
     monkeypatch.setattr(CellSyntax, "rewrite", counted("rewrite", CellSyntax.rewrite))
-    monkeypatch.setattr(nbcoach.lint, "_ruff_stdin", counted("ruff", nbcoach.lint._ruff_stdin))
-    free_names = nbcoach.extract_needs.free_names
-    monkeypatch.setattr(nbcoach.extract_needs, "free_names", counted("needs", free_names))
+    monkeypatch.setattr(
+        nbcoach.analysis.lint, "_ruff_stdin", counted("ruff", nbcoach.analysis.lint._ruff_stdin)
+    )
+    free_names = nbcoach.extract.needs.free_names
+    monkeypatch.setattr(nbcoach.extract.needs, "free_names", counted("needs", free_names))
     plan = plan_extraction(source, ["dump"], module)
     assert plan.module_text.startswith('"""Team helpers."""\n\nimport os\nimport json\n\n\n#')
     # one libcst pass over the one changed cell, one ruff sort + format of imports and code
@@ -435,9 +437,9 @@ def test_property_any_extraction_keeps_the_invariants(
     is planned, the written files keep every invariant (tests/extract_invariants.py)."""
     import nbformat
 
-    from conftest import build_notebook
     from extract_invariants import violations
-    from nbcoach.extract_apply import apply_plan
+    from nbcoach.extract.apply import apply_plan
+    from support import build_notebook
 
     defined = sorted({n for p in picks if isinstance(p, str) for n in DEFINED.findall(p)})
     assume(defined)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nbcoach.config import CommitSize
+from nbcoach.core.config import CommitSize
+from nbcoach.core.model import Cell, Notebook
 from nbcoach.history.changes import (
     Shape,
     change_size,
@@ -12,7 +13,6 @@ from nbcoach.history.changes import (
     shape_of,
 )
 from nbcoach.history.records import BlobFacts
-from nbcoach.model import Cell, Notebook
 
 
 def notebook(*sources: str) -> Notebook:

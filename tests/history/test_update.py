@@ -9,15 +9,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
-from nbcoach.commitsize import measure_staged
-from nbcoach.errors import UsageError
+from nbcoach.core.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
 from nbcoach.history.series import author_stats, team_series
 from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
-from nbcoach.sync import pair_notebooks, sync
+from nbcoach.workflow.commitsize import measure_staged
+from nbcoach.workflow.sync import pair_notebooks, sync
 from ruff_on_path import RuffOnPath
+from support import run_cli
 
 MAGIC_BROKEN = [c.replace("    for row in rows:", "    %time for row in rows:") for c in MESSY]
 

@@ -13,10 +13,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from conftest import EXAMPLES, build_notebook
-from nbcoach.jupyter import unsaved_inputs
-from nbcoach.kernel_notebook import find_notebook
-from nbcoach.notebook import read
+from nbcoach.analysis.notebook import read
+from nbcoach.integrations.jupyter import unsaved_inputs
+from nbcoach.integrations.kernel_notebook import find_notebook
+from support import EXAMPLES, build_notebook
 
 
 def test_importing_nbcoach_imports_nothing_else() -> None:
@@ -138,7 +138,7 @@ def test_the_running_servers_sessions_api_names_the_notebook(
     """The lookup for servers that do not set JPY_SESSION_NAME, against a real jupyter_server."""
     from jupyter_server.serverapp import list_running_servers
 
-    from nbcoach.kernel_notebook import from_server_sessions
+    from nbcoach.integrations.kernel_notebook import from_server_sessions
 
     nbformat.write(build_notebook(["x = 1"]), tmp_path / "served.ipynb")
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))

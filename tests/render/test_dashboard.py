@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 
 from browser import is_blank, visit
-from conftest import ROOT, run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
 from nbcoach.history import load_history, update_history
 from nbcoach.history.runs import Runs
 from nbcoach.render.dashboard import dashboard_data
+from support import ROOT, run_cli
 
 # For every canvas: its chart, its datasets, and whether the pixel under the first data point of
 # each dataset is painted (the data is drawn, not only the axes).

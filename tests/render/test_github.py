@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
-from nbcoach.model import Finding, Location, Report, ReportCard, SourceFile
+from nbcoach.core.model import Finding, Location, Report, ReportCard, SourceFile
 from nbcoach.render.github import escape_data, escape_property, render_github
-from test_sourcemap import pair
+from support import EXAMPLES, pair, run_cli
 
 COMMAND = re.compile(r"^::(error|warning|notice)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from browser import is_blank, visit
-from conftest import ROOT, run_cli, run_cli_ok
+from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.render.html import render_html
-from nbcoach.review import ReviewOptions, review
+from support import ROOT, run_cli, run_cli_ok
 
 PAGE_FACTS = """() => ({
   text: document.body.innerText,

@@ -7,18 +7,17 @@ NBCOACH_UPDATE_GOLDEN=1 rewrites them after an intended change (review the diff)
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
 from helpers import assert_golden
+from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.cli.console import capture
-from nbcoach.model import Report
+from nbcoach.core.model import Report
 from nbcoach.render.data import SCHEMA_VERSION, report_data
 from nbcoach.render.markdown import render_markdown
 from nbcoach.render.text import report_renderable
-from nbcoach.review import ReviewOptions, review
+from support import EXAMPLES, ROOT
 
 EXAMPLE_NAMES = ["newcomer", "clean", "r_kernel"]
 
@@ -70,7 +69,7 @@ def test_json_has_the_documented_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_readme_shows_the_real_card(monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     card = capture(report_renderable(example_report("newcomer", monkeypatch), full=False))
     shown = readme.split("```text\n", 1)[1].split("```", 1)[0]
     assert [line.rstrip() for line in shown.splitlines()] == [
@@ -81,7 +80,7 @@ def test_readme_shows_the_real_card(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_format_keeps_the_move_step_apart_from_the_scored_steps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from nbcoach.jupyter import _card_text
+    from nbcoach.integrations.jupyter import _card_text
     from nbcoach.render.github import render_github
     from nbcoach.render.html import render_html
 

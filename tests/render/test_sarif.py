@@ -8,21 +8,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
-from conftest import DATA, EXAMPLES, ROOT, run_cli, run_cli_ok
-from nbcoach.rules import RULES
-from test_sourcemap import pair
-
-SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-
-
-def validate(log: dict[str, Any]) -> None:
-    validator = jsonschema.validators.validator_for(SCHEMA)
-    validator.check_schema(SCHEMA)
-    errors = sorted(validator(SCHEMA).iter_errors(log), key=str)
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+from nbcoach.core.rules import RULES
+from support import EXAMPLES, ROOT, pair, run_cli, run_cli_ok, validate
 
 
 def sarif(*args: str, cwd: Path) -> dict[str, Any]:

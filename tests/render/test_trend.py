@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
 from nbcoach.render.trend import sparkline
+from support import run_cli
 
 
 def make_repo(path: Path) -> GitRepo:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbcoach.baseline import FunctionEntry, NotebookEntry, lenient
+from nbcoach.workflow.baseline import FunctionEntry, NotebookEntry, lenient
 
 
 def test_the_more_lenient_entry_takes_the_lower_score_and_the_larger_measures() -> None:

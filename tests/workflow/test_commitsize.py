@@ -7,12 +7,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import build_notebook, run_cli
 from gitrepo import Repo
-from nbcoach.commitsize import compare, measure_staged
-from nbcoach.config import parse_table
-from nbcoach.errors import ConfigError
-from nbcoach.sync import pair_notebooks
+from nbcoach.core.config import parse_table
+from nbcoach.core.errors import ConfigError
+from nbcoach.workflow.commitsize import compare, measure_staged
+from nbcoach.workflow.sync import pair_notebooks
+from support import build_notebook, run_cli
 
 
 def _function(name: str, lines: int) -> str:
@@ -124,9 +124,9 @@ def test_history_sizes_each_commit_as_commit_size_sized_it_staged(tmp_path: Path
     staged are the ones `nbcoach history` records for it. A newcomer saw the `nbcoach init`
     commit pass the hook with 8 lines and 1 function while history flagged it a big bang
     (589 lines, 9 functions), and a new notebook counted 104 lines staged but 53 in history."""
-    from conftest import EXAMPLES
     from nbcoach.history import load_history, update_history
-    from nbcoach.sync import sync
+    from nbcoach.workflow.sync import sync
+    from support import EXAMPLES
 
     repo = Repo(tmp_path / "repo")
     staged: list[tuple[int, int, bool]] = []

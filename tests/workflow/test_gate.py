@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLES, run_cli
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
-from nbcoach import baseline as ledger
+from nbcoach.workflow import baseline as ledger
+from support import EXAMPLES, run_cli
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"

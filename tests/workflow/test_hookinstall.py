@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import EXAMPLES, run_cli
 from gitrepo import Repo
+from support import EXAMPLES, run_cli
 
 BIN = str(Path(sys.executable).parent)
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbcoach.pairing import find_pair, paired_path, roundtrip_losses
-from nbcoach.sync import PairOptions, SyncOptions, pair_notebooks, sync
+from nbcoach.analysis.pairs import find_pair, paired_path
+from nbcoach.workflow.pairing import roundtrip_losses
+from nbcoach.workflow.sync import PairOptions, SyncOptions, pair_notebooks, sync
 
 MAGIC_CELLS = [
     ("markdown", "# Churn\n\nSome *markdown* with `code`, a list:\n\n- one\n- two"),
@@ -214,13 +215,13 @@ def test_property_notebook_to_text_and_back_keeps_every_cell(
 
 
 def test_roundtrip_losses_is_empty_for_the_examples() -> None:
-    from conftest import EXAMPLES
+    from support import EXAMPLES
 
     for name in ("newcomer.ipynb", "clean.ipynb"):
         path = EXAMPLES / name
         pair = find_pair(path)
         if pair is None:
-            from nbcoach.pairing import Pair
+            from nbcoach.analysis.pairs import Pair
 
             pair = Pair(path, path.with_suffix(".py"), "py:percent", "test")
         assert roundtrip_losses(path.read_bytes(), pair) == []
@@ -243,7 +244,7 @@ def test_a_text_notebook_whose_header_names_another_kernel_is_reported_as_skippe
     Python it scored F 0.0 with syntax errors. Its jupytext header says R."""
     import jupytext
 
-    from conftest import EXAMPLES, run_cli
+    from support import EXAMPLES, run_cli
 
     text = tmp_path / "r_kernel.py"
     text.write_text(jupytext.writes(jupytext.read(EXAMPLES / "r_kernel.ipynb"), "py:percent"))

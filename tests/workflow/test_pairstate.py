@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import Repo
-from nbcoach.pairing import pair_status
-from nbcoach.sync import SyncOptions, pair_notebooks, sync
+from nbcoach.workflow.pairstate import pair_status
+from nbcoach.workflow.sync import SyncOptions, pair_notebooks, sync
 
 
 def _edit_text(text: Path, old: str, new: str) -> None:

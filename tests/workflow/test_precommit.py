@@ -17,10 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLES, ROOT, run_cli
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
-from nbcoach import baseline as ledger
+from nbcoach.workflow import baseline as ledger
+from support import EXAMPLES, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -197,7 +197,7 @@ def test_a_2000_line_commit_is_flagged(team: Repo) -> None:
         )
         if number % 8 == 0:
             cells.append(("markdown", f"## Step {number}"))
-    from conftest import build_notebook
+    from support import build_notebook
 
     nbformat.write(build_notebook(cells), team.path / "notebooks" / "steps.ipynb")
     team.git("add", "notebooks/steps.ipynb")

@@ -11,12 +11,12 @@ import pytest
 import tomllib
 import yaml
 
-from conftest import EXAMPLES, run_cli
 from gitrepo import Repo
-from nbcoach.config import load_config
-from nbcoach.errors import UsageError
-from nbcoach.pairing import find_pair
-from nbcoach.scaffold import InitOptions, init
+from nbcoach.analysis.pairs import find_pair
+from nbcoach.core.config import load_config
+from nbcoach.core.errors import UsageError
+from nbcoach.workflow.scaffold import InitOptions, init
+from support import EXAMPLES, ROOT, run_cli
 
 EXISTING = """# The team's project file: comments must survive
 [project]
@@ -108,7 +108,7 @@ def test_the_hook_templates_stay_in_step_with_pre_commit_hooks_yaml(tmp_path: Pa
     """pre-commit reads .pre-commit-hooks.yaml; `nbcoach init` writes templates/hooks-*.yaml
     into a team's config, and hooks/pre-commit serves teams without pre-commit. All three must
     name the same hooks, in the same order, running the same commands at the same stages."""
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     published = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
     ids = [hook["id"] for hook in published]
     assert ids == ["nbcoach-sync", "nbcoach", "nbcoach-commit-size"]  # sync first: see its notes
@@ -227,7 +227,7 @@ def test_the_built_wheel_carries_the_templates_and_hooks(tmp_path: Path) -> None
     """Build the wheel, install it into a fresh venv, and run init and install-hooks from it."""
     import subprocess
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(root)],
@@ -254,7 +254,7 @@ def test_the_built_wheel_carries_the_templates_and_hooks(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert "created     WORKFLOW.md" in done.stdout
     location = subprocess.run(
-        [str(python), "-c", "import nbcoach.resources as r; print(r.shipped('templates'))"],
+        [str(python), "-c", "import nbcoach.core.resources as r; print(r.shipped('templates'))"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

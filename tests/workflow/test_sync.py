@@ -8,10 +8,10 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import run_cli
 from gitrepo import Repo
-from nbcoach.pairing import pair_status
-from nbcoach.sync import pair_notebooks
+from nbcoach.workflow.pairstate import pair_status
+from nbcoach.workflow.sync import pair_notebooks
+from support import run_cli
 
 
 def _paired_repo(tmp_path: Path, make_notebook: Callable[..., Path]) -> tuple[Repo, Path, Path]:
