@@ -1,0 +1,152 @@
+"""How well nbcoach's grades agree with blind expert review, on the calibration sample.
+
+    python benchmarks/calibration/evaluate.py            # grades the sample with `nbcoach report`
+    python benchmarks/calibration/evaluate.py --rows     # ... and prints every notebook
+
+Reads sample.tsv (which notebook, which half) and every reviews/*.tsv (one reviewer each:
+id, score, letter, reason), runs the installed `nbcoach report --format json --no-cache` on the
+sampled notebooks of ../shared/corpus (or --corpus), and prints, for the `tune` half, the
+`holdout` half and both: Spearman's rank correlation between nbcoach's score and the
+reviewers' mean score, and the share of notebooks whose nbcoach letter is within one step of
+the letter of the reviewers' mean (A-B counts, A-C does not). The ceiling is the reviewers'
+agreement with each other: each reviewer against the mean of the others, same measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parents[2] / "shared" / "corpus"
+LETTERS = "ABCDF"
+BANDS = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+
+
+def letter(score: float) -> str:
+    return next(band for floor, band in BANDS if score >= floor)
+
+
+def ranks(values: list[float]) -> list[float]:
+    """Ranks from 1, ties sharing their mean rank (as Spearman's rho needs)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    result = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for position in range(start, end + 1):
+            result[order[position]] = (start + end) / 2 + 1
+        start = end + 1
+    return result
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    return statistics.correlation(ranks(xs), ranks(ys))
+
+
+def within_one(xs: list[float], ys: list[float]) -> float:
+    close = sum(
+        abs(LETTERS.index(letter(x)) - LETTERS.index(letter(y))) <= 1
+        for x, y in zip(xs, ys, strict=True)
+    )
+    return close / len(xs)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def read_reviews(folder: Path) -> dict[str, dict[str, float]]:
+    """reviewer name -> notebook id -> score."""
+    return {
+        path.stem: {row["id"]: float(row["score"]) for row in read_tsv(path)}
+        for path in sorted(folder.glob("*.tsv"))
+    }
+
+
+def nbcoach_scores(sample: list[dict[str, str]], corpus: Path) -> dict[str, dict[str, object]]:
+    """id -> the notebook's JSON card, graded in a scratch folder so no project config applies."""
+    with tempfile.TemporaryDirectory() as scratch:
+        links = {}
+        for row in sample:
+            link = Path(scratch) / f"{row['id']}.ipynb"
+            link.write_bytes((corpus / row["file"]).read_bytes())
+            links[str(link)] = row["id"]
+        done = subprocess.run(
+            ["nbcoach", "report", "--format", "json", "--no-cache", *links],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=scratch,
+        )
+        if done.returncode not in (0, 1):
+            sys.exit(f"nbcoach report failed (exit {done.returncode}): {done.stderr}")
+        cards = json.loads(done.stdout)["notebooks"]
+        return {links[str(Path(scratch) / Path(card["path"]).name)]: card for card in cards}
+
+
+def agreement(
+    ids: list[str], tool: dict[str, float], mean: dict[str, float]
+) -> tuple[float, float]:
+    xs = [tool[i] for i in ids]
+    ys = [mean[i] for i in ids]
+    return spearman(xs, ys), within_one(xs, ys)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--rows", action="store_true", help="print every notebook's scores")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        sys.exit(f"the shared corpus is not at {args.corpus} (pass --corpus)")
+    sample = read_tsv(HERE / "sample.tsv")
+    reviews = read_reviews(HERE / "reviews")
+    ids = [row["id"] for row in sample]
+    mean = {i: statistics.fmean(scores[i] for scores in reviews.values()) for i in ids}
+    cards = nbcoach_scores(sample, args.corpus)
+    tool = {i: float(cards[i]["score"]) for i in ids}  # type: ignore[arg-type]
+    halves = {
+        "tune": [r["id"] for r in sample if r["half"] == "tune"],
+        "holdout": [r["id"] for r in sample if r["half"] == "holdout"],
+        "all": ids,
+    }
+    print(f"{len(ids)} notebooks, {len(reviews)} reviewers: {', '.join(reviews)}")
+    print(
+        f"{'half':8} {'n':>3}  {'nbcoach rho':>11} {'within 1':>8}   {'ceiling rho':>11} {'within 1':>8}"
+    )
+    for half, members in halves.items():
+        rho, close = agreement(members, tool, mean)
+        ceilings = []
+        for name, scores in reviews.items():
+            others = {
+                i: statistics.fmean(s[i] for n, s in reviews.items() if n != name) for i in members
+            }
+            ceilings.append(agreement(members, scores, others))
+        ceiling_rho = statistics.fmean(c[0] for c in ceilings)
+        ceiling_close = statistics.fmean(c[1] for c in ceilings)
+        print(
+            f"{half:8} {len(members):>3}  {rho:>11.3f} {close:>8.0%}   "
+            f"{ceiling_rho:>11.3f} {ceiling_close:>8.0%}"
+        )
+    if args.rows:
+        print(f"\n{'id':5} {'half':7} {'group':38} {'review':>6} {'nbcoach':>7}  letters")
+        for row in sorted(sample, key=lambda r: mean[r["id"]]):
+            i = row["id"]
+            print(
+                f"{i:5} {row['half']:7} {row['group'][:38]:38} {mean[i]:6.1f} {tool[i]:7.1f}  "
+                f"{letter(mean[i])} {cards[i]['grade']}"
+            )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
