@@ -24,8 +24,10 @@ def analyse(
     return analyse_bytes(text.encode(), name, config or Config())
 
 
-def rules(analysis: Analysis) -> list[str]:
-    return [f.rule for f in analysis.findings]
+def rules(analysis: Analysis, category: str | None = None) -> list[str]:
+    """The rules found, in order; only those of one category when it is given (a test of
+    one check need not list what the notebook-scope lint says of its tiny fixtures)."""
+    return [f.rule for f in analysis.findings if category in (None, f.category)]
 
 
 def only(analysis: Analysis, rule: str) -> Finding:

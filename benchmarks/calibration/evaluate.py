@@ -4,12 +4,13 @@
     python benchmarks/calibration/evaluate.py --rows     # ... and prints every notebook
 
 Reads sample.tsv (which notebook, which half) and every reviews/*.tsv (one reviewer each:
-id, score, letter, reason), runs the installed `nbcoach report --format json --no-cache` on the
+id, score, letter, reason; a reviewer may have read only part of the sample), runs the installed `nbcoach report --format json --no-cache` on the
 sampled notebooks of ../shared/corpus (or --corpus), and prints, for the `tune` half, the
 `holdout` half and both: Spearman's rank correlation between nbcoach's score and the
 reviewers' mean score, and the share of notebooks whose nbcoach letter is within one step of
 the letter of the reviewers' mean (A-B counts, A-C does not). The ceiling is the reviewers'
-agreement with each other: each reviewer against the mean of the others, same measures.
+agreement with each other: each reviewer against the mean of the others who read the same
+notebooks, same measures, averaged over reviewers.
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ def main(argv: list[str]) -> None:
         sys.exit(f"the shared corpus is not at {args.corpus} (pass --corpus)")
     sample = read_tsv(HERE / "sample.tsv")
     reviews = read_reviews(HERE / "reviews")
-    ids = [row["id"] for row in sample]
-    mean = {i: statistics.fmean(scores[i] for scores in reviews.values()) for i in ids}
+    ids = [row["id"] for row in sample if any(row["id"] in s for s in reviews.values())]
+    sample = [row for row in sample if row["id"] in ids]
+    mean = {i: statistics.fmean(s[i] for s in reviews.values() if i in s) for i in ids}
     cards = nbcoach_scores(sample, args.corpus)
     tool = {i: float(cards[i]["score"]) for i in ids}  # type: ignore[arg-type]
     halves = {
@@ -128,10 +130,18 @@ def main(argv: list[str]) -> None:
         rho, close = agreement(members, tool, mean)
         ceilings = []
         for name, scores in reviews.items():
+            shared = [
+                i
+                for i in members
+                if i in scores and any(i in s for n, s in reviews.items() if n != name)
+            ]
+            if len(shared) < 3:
+                continue
             others = {
-                i: statistics.fmean(s[i] for n, s in reviews.items() if n != name) for i in members
+                i: statistics.fmean(s[i] for n, s in reviews.items() if n != name and i in s)
+                for i in shared
             }
-            ceilings.append(agreement(members, scores, others))
+            ceilings.append(agreement(shared, scores, others))
         ceiling_rho = statistics.fmean(c[0] for c in ceilings)
         ceiling_close = statistics.fmean(c[1] for c in ceilings)
         print(

@@ -1,6 +1,7 @@
 """Choose the calibration sample and write its blind exports.
 
     python benchmarks/calibration/sample.py select REPORT.json   # once: writes sample.tsv
+    python benchmarks/calibration/sample.py extend REPORT.json   # adds every other eligible one
     python benchmarks/calibration/sample.py export OUTDIR         # py:percent files for reviewers
 
 `select` stratifies ../shared/corpus by source repository and, within each, by the score nbcoach
@@ -9,6 +10,10 @@ sample spans both sources and quality; within each stratum notebooks go alternat
 `tune` and `holdout` halves. Notebooks are chosen among those with 30 to 900 code lines (smaller
 ones are test fixtures, larger ones take a reviewer more than half an hour). The ids are shuffled
 with a fixed seed so that a reviewer cannot tell a notebook's source from its position.
+
+`extend` adds every other eligible notebook (a second review round, for a bigger sample):
+new ids after the last one, halves again alternating within each source group by score,
+shuffled with the same seed.
 
 `export` writes each sampled notebook as `<id>.py` in py:percent form with no metadata and no
 outputs: the reviewer reads the code and the markdown, never nbcoach's card, its code or the
@@ -57,7 +62,8 @@ def evenly(items: list[dict[str, object]], count: int) -> list[dict[str, object]
     return [items[round(index * step)] for index in range(count)]
 
 
-def select(report: Path) -> None:
+def eligible(report: Path) -> dict[str, list[dict[str, object]]]:
+    """The report's graded notebooks within the size range, by source group."""
     data = json.loads(report.read_text(encoding="utf-8"))
     groups: dict[str, list[dict[str, object]]] = {}
     for notebook in data["notebooks"]:
@@ -70,6 +76,11 @@ def select(report: Path) -> None:
         groups.setdefault(group_of(name), []).append(
             {"file": name, "score": notebook["score"], "lines": lines}
         )
+    return groups
+
+
+def select(report: Path) -> None:
+    groups = eligible(report)
     rows = []
     for group, quota in QUOTA.items():
         chosen = evenly(sorted(groups.get(group, []), key=lambda r: r["score"]), quota)  # type: ignore[arg-type, return-value]
@@ -84,6 +95,24 @@ def select(report: Path) -> None:
                 [f"nb{number:02d}", row["half"], row["group"], row["lines"], row["file"]]
             )
     print(f"{len(rows)} notebooks -> {SAMPLE}")
+
+
+def extend(report: Path) -> None:
+    sample = read_sample()
+    taken = {row["file"] for row in sample}
+    rows = []
+    for group, members in eligible(report).items():
+        rest = sorted((m for m in members if m["file"] not in taken), key=lambda r: r["score"])  # type: ignore[arg-type, return-value]
+        for index, row in enumerate(rest):
+            rows.append({**row, "group": group, "half": "tune" if index % 2 == 0 else "holdout"})
+    random.Random(SEED).shuffle(rows)
+    with SAMPLE.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        for number, row in enumerate(rows, start=len(sample) + 1):
+            writer.writerow(
+                [f"nb{number:02d}", row["half"], row["group"], row["lines"], row["file"]]
+            )
+    print(f"{len(rows)} more notebooks -> {SAMPLE}")
 
 
 def read_sample() -> list[dict[str, str]]:
@@ -113,12 +142,16 @@ def main(argv: list[str]) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     chooser = commands.add_parser("select")
     chooser.add_argument("report", type=Path)
+    extender = commands.add_parser("extend")
+    extender.add_argument("report", type=Path)
     exporter = commands.add_parser("export")
     exporter.add_argument("folder", type=Path)
     exporter.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args(argv)
     if args.command == "select":
         select(args.report)
+    elif args.command == "extend":
+        extend(args.report)
     else:
         export(args.folder, args.corpus)
 

@@ -14,18 +14,26 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from nbcoach.analysis import duplication, hygiene, metrics, redefinitions, structure, suppress
+from nbcoach.analysis import (
+    duplication,
+    hygiene,
+    metrics,
+    namespace,
+    redefinitions,
+    structure,
+    suppress,
+)
 from nbcoach.analysis.facts import CellFacts, code_line_count, collect
 from nbcoach.analysis.names import free_names, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
 from nbcoach.analysis.scoring import syntax_subject
-from nbcoach.core.config import Config
+from nbcoach.core.config import Config, Thresholds
 from nbcoach.core.errors import InputError
 from nbcoach.core.language import infer_language, is_python
 from nbcoach.core.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
 
-SYNTAX_ERROR_DEFICIT = 10.0
+SYNTAX_ERROR_DEFICIT = 20.0
 LARGE_NOTEBOOK_NODES = 50_000  # about 5,000 lines of ordinary code, or one big pasted data literal
 RECURSION_LIMIT = 20_000
 
@@ -103,17 +111,19 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
                 facts, total_complexity, code, metrics.comment_lines(analysed)
             )
     limits = config.thresholds
-    prints = duplication.fingerprints(analysed, limits.duplicate_lines)
+    prints = duplication.fingerprints(python_cells)  # text: a cell that does not parse too
     findings: list[Finding] = []
-    findings += _syntax_errors(notebook, python_cells)
+    findings += _syntax_errors(notebook, python_cells, limits)
     findings += structure.function_findings(notebook, functions, limits)
     findings += structure.cell_findings(notebook, facts, limits)
+    findings += structure.script_findings(notebook, facts, limits)
     findings += redefinitions.redefinition_findings(notebook, facts)
     findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)
     findings += duplication.copy_paste_findings(
-        notebook, prints, limits.duplicate_lines, _redefined_spans(facts)
+        notebook, prints, copy_size(limits), _redefined_spans(facts)
     )
     findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
+    findings += namespace.namespace_findings(notebook, facts, functions)
     suppressions = suppress.collect(notebook.cells)
     findings = suppress.apply(findings, suppressions, config.ignore, notebook.format == "script")
 
@@ -235,6 +245,11 @@ def _functions(
     return functions, total_complexity
 
 
+def copy_size(limits: Thresholds) -> duplication.Size:
+    """The least a copied block must hold to count, from the thresholds."""
+    return duplication.Size(limits.duplicate_tokens, limits.duplicate_lines)
+
+
 def _redefined_spans(facts: list[CellFacts]) -> dict[str, list[tuple[int, int, int]]]:
     spans: dict[str, list[tuple[int, int, int]]] = {}
     for cell in facts:
@@ -249,11 +264,17 @@ def _with_hidden(function: Function, hidden: tuple[str, ...]) -> Function:
     return replace(function, hidden_globals=hidden)
 
 
-def _syntax_errors(notebook: Notebook, cells: list[ParsedCell]) -> list[Finding]:
+def _syntax_errors(
+    notebook: Notebook, cells: list[ParsedCell], limits: Thresholds
+) -> list[Finding]:
+    """A cell that does not parse hides what it holds, so it costs at least SYNTAX_ERROR_DEFICIT
+    and, when it is long, as much as a function of its length would: breaking a cell must never
+    lift a score by hiding a giant function or a pasted block."""
     findings = []
     for cell in cells:
         if cell.error is None:
             continue
+        hidden = structure.size_deficit(code_line_count(cell.masked.source), limits)
         line = cell.error.lineno or 1
         what = "the file" if notebook.format == "script" else f"cell {cell.number}"
         findings.append(
@@ -263,7 +284,7 @@ def _syntax_errors(notebook: Notebook, cells: list[ParsedCell]) -> list[Finding]
                 notebook.location(cell.number, line),
                 "lint",
                 "error",
-                SYNTAX_ERROR_DEFICIT,
+                max(SYNTAX_ERROR_DEFICIT, hidden),
                 syntax_subject(cell.number),
             )
         )

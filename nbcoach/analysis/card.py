@@ -38,11 +38,13 @@ def build_card(
     share = scoring.analysed_share(analysis.metrics.code_lines, sum(unanalysed.values()))
     score, categories = scoring.score_findings(findings, weights, share)
     to_split = coaching.split_first(analysis.candidates, findings, analysis.functions)
+    grade = scoring.grade(score)
     return replace(
         base,
         score=score,
-        grade=scoring.grade(score),
+        grade=grade,
         categories=categories,
+        held_by=scoring.held_by(categories, findings, grade),
         functions=scoring.function_scores(analysis.functions, findings),
         findings=findings,
         next_steps=coaching.next_steps(

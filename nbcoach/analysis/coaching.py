@@ -14,7 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nbcoach.analysis.scoring import NORM, analysed_share, by_coverage, function_subject
+from nbcoach.analysis.scoring import (
+    NORM,
+    analysed_share,
+    by_coverage,
+    combine_categories,
+    function_subject,
+)
 from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
@@ -126,7 +132,12 @@ def extraction_step(
         return None
     live = {f.name: f for f in functions if "." not in f.name}
     flagged = {f.subject for f in findings if f.scored}
-    spans = [f.location for f in findings if f.scored and f.location.cell is not None]
+    # A missing docstring does not hold a move back (the module is a fine place to add it).
+    spans = [
+        f.location
+        for f in findings
+        if f.scored and f.location.cell is not None and not f.rule.startswith("D1")
+    ]
     for name in candidates:
         function = live.get(name)
         if function is None or function.length < MIN_EXTRACT_LINES:
@@ -150,18 +161,11 @@ def extraction_step(
 
 
 def _overall(sums: Mapping[Category, float], weights: Mapping[str, float]) -> float:
-    total_weight = sum(weights.get(name, 0.0) for name in CATEGORIES)
-    if total_weight <= 0:
-        return 100.0
-    score = 0.0
-    for name in CATEGORIES:
-        deficit = (
-            min(100.0, sums.get(name, 0.0) ** (1.0 / NORM[name]))
-            if sums.get(name, 0.0) > 0
-            else 0.0
-        )
-        score += weights.get(name, 0.0) * round(100.0 - deficit, 1)
-    return score / total_weight
+    deficits = {
+        name: round(min(100.0, sums[name] ** (1.0 / NORM[name])), 1) if sums.get(name) else 0.0
+        for name in CATEGORIES
+    }
+    return combine_categories(deficits, weights)
 
 
 def describe(
@@ -203,10 +207,19 @@ def describe(
             "",
         )
     if kind == "copy":
+        copies = 1 + len(first.related)
         return (
-            f"Turn the block repeated at {where} into one function and call it from both places",
+            f"Turn the block repeated at {where} ({copies} copies) into one function of the parts "
+            "that differ, and call it from each place",
             "",
         )
+    if kind == "script":
+        return (
+            f"Move the notebook's steps into functions ({_clip(first.message, 70)}): start at {where}",
+            "",
+        )
+    if kind in ("unused", "reimport", "magic", "name"):
+        return f"{_clip(first.message, 90)[0].upper()}{_clip(first.message, 90)[1:]} ({where})", ""
     if kind == "syntax":
         return (
             f"Fix the syntax error at {where}: until the {'file' if script else 'cell'} parses,"
@@ -262,6 +275,8 @@ def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
         return "Add a title and a sentence of markdown before each step"
     if rule == "untitled-name":
         return "Rename the notebook after what it does"
+    if rule == "reads-globals":
+        return f"Pass the notebook variables that functions read in as parameters, first at {where}"
     return f"Fix {rule} at {where}"
 
 

@@ -1,9 +1,16 @@
 """Copy-pasted blocks: within a notebook (scored) and across the notebooks of one run (reported).
 
-Lines are normalised -- literals and plain variable names replaced, attribute and called names
-kept -- so a block pasted with another column name or another data frame still matches, while
-two different computations do not. A window of `duplicate_lines` significant lines is hashed;
-runs of matching windows are merged into one block per copy.
+Clones of "the same shape with other names" (type-2 clones, as PMD CPD and jscpd find them):
+each significant line is normalised -- strings, numbers, variable and attribute names replaced,
+called names kept, because they say what the code does -- so a pandas chain pasted with other
+column names still matches, while two different computations do not. A block counts when it
+holds at least `duplicate-tokens` normalised tokens (one long chain is enough) or at least
+`duplicate-lines` significant lines. Matching blocks form one group reported once ("this
+6-line block appears 7 times: cells 4, 9, ..."), however many times it was pasted.
+
+Seeds are the shortest runs of lines from each line that reach the minimum size, hashed; runs
+that share a seed grow together as far as every copy agrees. Seeds are specific (a minimum-size
+piece of code), so a line that stands everywhere (`plt.show()`) costs nothing.
 """
 
 from __future__ import annotations
@@ -12,29 +19,34 @@ import hashlib
 import keyword
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nbcoach.core.model import Finding, Fingerprint, Notebook
+from nbcoach.core.model import Finding, Fingerprint, Location, Notebook
 
 if TYPE_CHECKING:
     from nbcoach.analysis.parse import ParsedCell
 
 _KEYWORDS = frozenset(keyword.kwlist) | {"True", "False", "None"}
-# One pass over a line: strings -> S, comments dropped, numbers -> N, plain variable names -> V
-# (attribute names after "." and called names before "(" are kept: they say what the code does).
+# One pass over a line: strings -> S, comments dropped, numbers -> N, names -> V, except a
+# name followed by "(" (a call: what the code does) and keywords.
 _TOKEN = re.compile(
     r"""(?P<s>[rbuf]{0,2}(?:'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))"""
-    r"|(?P<c>\#.*)|(?P<n>\b\d[\w.]*)|(?P<w>(?<![.\w])[A-Za-z_]\w*\b(?!\s*\())",
+    r"|(?P<c>\#.*)|(?P<n>\b\d[\w.]*)|(?P<w>(?<!\w)[A-Za-z_]\w*\b(?!\s*\())",
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+_COUNT = re.compile(r"\w+|[^\w\s]")
 _TRIVIAL = re.compile(
     r"^[\s()\[\]{},:;.]*$|^(?:pass|\.\.\.|else:|try:|finally:|return|break|continue)$"
 )
-MAX_OCCURRENCES = 8  # a window seen more often than this is an idiom, not a copy
+# A line that names no variable is data or a bare call (`[Point(N, N), Point(N, N)],`,
+# `plt.show()`): two tables of test values are not a copy of each other.
+_DATA_ONLY = re.compile(r"^(?!.*\bV\b)")
 MAX_LINE = 2_000
+MIN_DISTINCT_LINES = 3  # a multi-line block of fewer distinct shapes is a list of settings
+MIN_LINES_TOKENS = 20  # a block long in lines must still hold this many tokens
 
 
 def _token(match: re.Match[str]) -> str:
@@ -49,15 +61,6 @@ def _token(match: re.Match[str]) -> str:
     return word if word in _KEYWORDS else "V"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One copy of a repeated block, and the earlier copy it repeats."""
-
-    first: tuple[str, int, int, int]  # (key, cell, first line, last line)
-    second: tuple[str, int, int, int]
-    lines: int
-
-
 def normalise(line: str) -> str:
     """A line as its shape: the same code with other names and values normalises the same."""
     text = line.strip()
@@ -69,97 +72,213 @@ def normalise(line: str) -> str:
     ):
         return ""  # a line longer than MAX_LINE is data or generated code, not a copy-paste habit
     text = _TOKEN.sub(_token, text).rstrip()
-    if not text or _TRIVIAL.match(text):
+    if not text or _TRIVIAL.match(text) or _DATA_ONLY.match(text):
         return ""
     return _SPACE.sub(" ", text)
 
 
-def fingerprints(cells: list[ParsedCell], window: int) -> tuple[Fingerprint, ...]:
-    """Hashes of every window of `window` significant lines, in notebook order."""
-    significant: list[tuple[str, int, int]] = []  # (normalised, cell, line)
-    for cell in cells:
-        if cell.tree is None:
-            continue
-        for number, text in enumerate(cell.source.split("\n"), start=1):
-            normalised = normalise(text)
-            if normalised:
-                significant.append((normalised, cell.number, number))
+def fingerprints(cells: list[ParsedCell]) -> tuple[Fingerprint, ...]:
+    """Every significant line as its shape's digest and size, in notebook order. Shapes come
+    from the text, so a cell that does not parse still shows its copies: breaking a pasted
+    block must not hide it."""
     prints = []
-    for index in range(len(significant) - window + 1):
-        chunk = significant[index : index + window]
-        if chunk[0][1] != chunk[-1][1]:
-            continue  # a block must lie within one cell
-        texts = [text for text, _, _ in chunk]
-        if len(set(texts)) < 3 or sum(map(len, texts)) < 60:
-            continue  # too uniform or too short to be a meaningful copy
-        digest = hashlib.blake2b("\n".join(texts).encode(), digest_size=8).hexdigest()
-        prints.append(Fingerprint(digest, index, chunk[0][1], chunk[0][2], chunk[-1][2]))
+    index = 0
+    for cell in cells:
+        for number, text in enumerate(cell.source.split("\n"), start=1):
+            shape = normalise(text)
+            if shape:
+                digest = hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()
+                prints.append(
+                    Fingerprint(digest, index, cell.number, number, len(_COUNT.findall(shape)))
+                )
+                index += 1
     return tuple(prints)
 
 
-def find_blocks(
-    prints: Iterable[tuple[str, Fingerprint]], window: int, same_key: bool
-) -> list[Block]:
-    """Merge matching windows into blocks. `same_key` chooses within one notebook or across."""
-    by_digest: dict[str, list[tuple[str, Fingerprint]]] = defaultdict(list)
-    for key, fingerprint in prints:
-        by_digest[fingerprint.digest].append((key, fingerprint))
-    diagonals: dict[tuple[str, str, int, int, int], list[tuple[Fingerprint, Fingerprint]]] = (
-        defaultdict(list)
-    )
-    for occurrences in by_digest.values():
-        if len(occurrences) < 2 or len(occurrences) > MAX_OCCURRENCES:
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One place a block stands: (notebook key, cell, first line, last line)."""
+
+    key: str
+    cell: int
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CloneGroup:
+    """A block and every place it stands, in order; `new` copies are not inside a larger group."""
+
+    copies: tuple[Copy, ...]
+    lines: int  # significant lines of one copy
+    tokens: int  # normalised tokens of one copy
+    new: int  # copies beyond the original that no larger group already counts
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """The least a block must hold to count: tokens, or lines (with a few tokens too)."""
+
+    tokens: int
+    lines: int
+
+
+def clone_groups(
+    prints: Iterable[tuple[str, Fingerprint]], size: Size, same_key: bool
+) -> list[CloneGroup]:
+    """Groups of matching blocks. `same_key`: copies within one notebook (True) or copies that
+    stand in different notebooks (False: each group then spans at least two keys)."""
+    keys, units = _cell_runs(prints)
+    seeds: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
+    for run_index, lines in enumerate(units):
+        for start in range(len(lines)):
+            end = _seed_end(lines, start, size)
+            if end is not None:
+                seeds[tuple(p.digest for p in lines[start : end + 1])].append((run_index, start))
+    candidates = []
+    for places in seeds.values():
+        if len(places) < 2 or not _spans_keys(places, keys, same_key):
             continue
-        for i, (key_a, a) in enumerate(occurrences):
-            for key_b, b in occurrences[i + 1 :]:
-                if (key_a == key_b) != same_key:
-                    continue
-                if key_a == key_b and abs(b.index - a.index) < window:
-                    continue  # overlapping windows of one run of lines
-                first, second = (
-                    ((key_a, a), (key_b, b))
-                    if (key_a, a.index) <= (key_b, b.index)
-                    else ((key_b, b), (key_a, a))
-                )
-                diagonal = (
-                    first[0],
-                    second[0],
-                    first[1].cell,
-                    second[1].cell,
-                    second[1].index - first[1].index,
-                )
-                diagonals[diagonal].append((first[1], second[1]))
-    blocks = []
-    for (key_a, key_b, _, _, _), pairs in diagonals.items():
-        pairs.sort(key=lambda pair: pair[0].index)
-        run = [pairs[0]]
-        for pair in pairs[1:]:
-            if pair[0].index == run[-1][0].index + 1:
-                run.append(pair)
-                continue
-            blocks.append(_block(key_a, key_b, run, window))
-            run = [pair]
-        blocks.append(_block(key_a, key_b, run, window))
-    blocks.sort(key=lambda b: (b.second, b.first))
-    return blocks
+        if _extends_backward(places, units):
+            continue  # the same copies, one line later: the group from that line holds them
+        length = _grow(places, units)
+        places = _without_overlaps(places, length)
+        if len(places) < 2 or not _spans_keys(places, keys, same_key):
+            continue
+        block = units[places[0][0]][places[0][1] : places[0][1] + length]
+        tokens = sum(p.tokens for p in block)
+        if _big_enough(block, tokens, size):
+            candidates.append((places, length, tokens))
+    # Biggest first, so that a block pasted inside a bigger copy is not counted twice.
+    candidates.sort(key=lambda c: (-c[2] * (len(c[0]) - 1), c[0]))
+    covered: set[tuple[int, int]] = set()  # (run, position) inside a counted copy
+    groups = []
+    for places, length, tokens in candidates:
+        fresh = [
+            (run, start)
+            for run, start in places
+            if any((run, position) not in covered for position in range(start, start + length))
+        ]
+        if not fresh:
+            continue
+        for run, start in places:
+            covered.update((run, position) for position in range(start, start + length))
+        copies = tuple(
+            Copy(
+                keys[run],
+                units[run][start].cell,
+                units[run][start].line,
+                units[run][start + length - 1].line,
+            )
+            for run, start in places
+        )
+        new = len(fresh) - (1 if len(fresh) == len(places) else 0)
+        groups.append(CloneGroup(copies, length, tokens, new))
+    groups.sort(key=lambda g: (g.copies[0].key, g.copies[0].cell, g.copies[0].line))
+    return groups
 
 
-def _block(
-    key_a: str, key_b: str, run: list[tuple[Fingerprint, Fingerprint]], window: int
-) -> Block:
-    first_a, first_b = run[0]
-    last_a, last_b = run[-1]
-    return Block(
-        (key_a, first_a.cell, first_a.line, last_a.end_line),
-        (key_b, first_b.cell, first_b.line, last_b.end_line),
-        window + len(run) - 1,
+def _cell_runs(
+    prints: Iterable[tuple[str, Fingerprint]],
+) -> tuple[list[str], list[list[Fingerprint]]]:
+    """Significant lines split into runs, one per cell of each notebook (a block stays in a
+    cell), with the notebook key of each run."""
+    keys: list[str] = []
+    runs: list[list[Fingerprint]] = []
+    last: tuple[str, int] | None = None
+    for key, fingerprint in prints:
+        if (key, fingerprint.cell) != last:
+            keys.append(key)
+            runs.append([])
+            last = (key, fingerprint.cell)
+        runs[-1].append(fingerprint)
+    return keys, runs
+
+
+def _seed_end(run: Sequence[Fingerprint], start: int, size: Size) -> int | None:
+    """The last line of the shortest block from `start` that is big enough, if the cell has one."""
+    tokens = 0
+    for end in range(start, len(run)):
+        tokens += run[end].tokens
+        if tokens >= size.tokens or (end - start + 1 >= size.lines and tokens >= MIN_LINES_TOKENS):
+            return end
+    return None
+
+
+def _spans_keys(places: list[tuple[int, int]], keys: list[str], same_key: bool) -> bool:
+    found = {keys[run] for run, _ in places}
+    return len(found) == 1 if same_key else len(found) > 1
+
+
+def _extends_backward(places: list[tuple[int, int]], units: list[list[Fingerprint]]) -> bool:
+    if any(start == 0 for _, start in places):
+        return False
+    return len({units[run][start - 1].digest for run, start in places}) == 1
+
+
+def _grow(places: list[tuple[int, int]], units: list[list[Fingerprint]]) -> int:
+    """How far every copy agrees, line by line, from the seed's start."""
+    length = 0
+    while True:
+        digests = set()
+        for run, start in places:
+            position = start + length
+            if position >= len(units[run]):
+                return length
+            digests.add(units[run][position].digest)
+        if len(digests) != 1:
+            return length
+        length += 1
+
+
+def _without_overlaps(places: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Copies that do not overlap an earlier kept copy in the same cell (`x = 1` seven times
+    in a row is one run of lines, not seven copies)."""
+    kept: list[tuple[int, int]] = []
+    for run, start in sorted(places):
+        if kept and kept[-1][0] == run and start < kept[-1][1] + length:
+            continue
+        kept.append((run, start))
+    return kept
+
+
+def _big_enough(block: Sequence[Fingerprint], tokens: int, size: Size) -> bool:
+    if tokens >= size.tokens and len(block) == 1:
+        return True  # one long line, a chain of calls
+    if len({p.digest for p in block}) < min(MIN_DISTINCT_LINES, len(block)):
+        return False  # repetitive short lines: a list of settings, not a copy
+    return tokens >= size.tokens or (len(block) >= size.lines and tokens >= MIN_LINES_TOKENS)
+
+
+def describe(group: CloneGroup, notebook_format: str) -> str:
+    """'a 6-line block appears 7 times: cell 4 lines 2-7, cell 9 lines 1-6, ...'"""
+    places = ", ".join(
+        f"lines {c.line}-{c.end_line}" if notebook_format == "script" else _place(c)
+        for c in group.copies
     )
+    lines = "1 line" if group.lines == 1 else f"{group.lines}-line block"
+    return f"a {lines} ({group.tokens} tokens) appears {len(group.copies)} times: {places}"
+
+
+def _place(copy: Copy) -> str:
+    span = (
+        f"line {copy.line}" if copy.line == copy.end_line else f"lines {copy.line}-{copy.end_line}"
+    )
+    return f"cell {copy.cell} {span}"
+
+
+def copy_deficit(group: CloneGroup) -> float:
+    """What a group costs: more for bigger blocks and for every further copy (each fix must be
+    made that many times), at most 60 per group."""
+    if group.new <= 0:
+        return 0.0
+    return round(min(60.0, 6.0 + 2.5 * group.lines * group.new), 1)
 
 
 def copy_paste_findings(
     notebook: Notebook,
     prints: tuple[Fingerprint, ...],
-    window: int,
+    size: Size,
     definitions: dict[str, list[tuple[int, int, int]]],
 ) -> list[Finding]:
     """Repeated blocks, except copies of a redefined function: its redefinition is the finding.
@@ -167,42 +286,55 @@ def copy_paste_findings(
     `definitions` maps a name defined more than once to its (cell, first line, last line) spans.
     """
     findings = []
-    for block in find_blocks(((notebook.path, p) for p in prints), window, same_key=True):
-        if _within_one_redefinition(block, definitions):
+    for group in clone_groups(((notebook.path, p) for p in prints), size, same_key=True):
+        if _within_one_redefinition(group, definitions) or group.new <= 0:
             continue
-        _, cell_a, start_a, end_a = block.first
-        _, cell_b, start_b, end_b = block.second
-        where_a = (
-            f"lines {start_a}-{end_a} of cell {cell_a}"
-            if notebook.format != "script"
-            else f"lines {start_a}-{end_a}"
-        )
-        here = f"lines {start_b}-{end_b}" + (
-            f" of cell {cell_b}" if notebook.format != "script" else ""
-        )
+        first, *others = group.copies
         findings.append(
             Finding(
                 "copy-paste",
-                f"{here} repeat {where_a} ({block.lines} significant lines)",
-                notebook.location(cell_b, start_b, end_b),
+                describe(group, notebook.format),
+                notebook.location(first.cell, first.line, first.end_line),
                 "duplication",
                 "warning",
-                round(min(40.0, 3.0 + block.lines), 1),
-                f"copy:{cell_a}:{start_a}:{cell_b}:{start_b}",
-                related=(notebook.location(cell_a, start_a, end_a),),
+                copy_deficit(group),
+                f"copy:{first.cell}:{first.line}",
+                related=tuple(notebook.location(c.cell, c.line, c.end_line) for c in others),
+            )
+        )
+    return findings
+
+
+def cross_notebook_findings(prints: Iterable[tuple[str, Fingerprint]], size: Size) -> list[Finding]:
+    """Blocks that stand in more than one notebook of a run: reported once per group, at the
+    last copy, and never scored (a notebook's score depends on that notebook alone)."""
+    findings = []
+    for group in clone_groups(prints, size, same_key=False):
+        *others, last = group.copies
+        elsewhere = ", ".join(str(Location(c.key, c.cell, c.line)) for c in others)
+        findings.append(
+            Finding(
+                "copy-paste-across",
+                f"{group.lines} significant lines ({group.tokens} tokens) also stand in {elsewhere}",
+                Location(last.key, last.cell, last.line, last.end_line),
+                "duplication",
+                "info",
+                0.0,
+                f"copy-across:{others[0].key}",
+                scored=False,
+                related=tuple(Location(c.key, c.cell, c.line, c.end_line) for c in others),
             )
         )
     return findings
 
 
 def _within_one_redefinition(
-    block: Block, definitions: dict[str, list[tuple[int, int, int]]]
+    group: CloneGroup, definitions: dict[str, list[tuple[int, int, int]]]
 ) -> bool:
-    def inside(copy: tuple[str, int, int, int], span: tuple[int, int, int]) -> bool:
-        return copy[1] == span[0] and span[1] <= copy[2] and copy[3] <= span[2]
+    def inside(copy: Copy, span: tuple[int, int, int]) -> bool:
+        return copy.cell == span[0] and span[1] <= copy.line and copy.end_line <= span[2]
 
     return any(
-        any(inside(block.first, span) for span in spans)
-        and any(inside(block.second, span) for span in spans)
+        all(any(inside(copy, span) for span in spans) for copy in group.copies)
         for spans in definitions.values()
     )

@@ -30,6 +30,7 @@ _DECISION_TYPES = frozenset(
     + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 )
 _PATH_START = ("/", "~", "\\\\")
+_OPERANDS = frozenset((ast.BinOp, ast.Compare))
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class Assignment:
     value_kind: str | None
     value: ast.expr | None  # None for an augmented assignment (`n += 1`)
     literal: bool  # a constant that extraction may copy
+    unpacked: bool = False  # one of several targets (`a, b = f()`), not a plain `name = ...`
 
     @property
     def chain(self) -> bool:
@@ -94,6 +96,9 @@ class CellFacts:
     loop_names: set[str] = field(default_factory=set)
     loads: dict[str, list[int]] = field(default_factory=dict)
     path_strings: list[tuple[int, str]] = field(default_factory=list)
+    # Numbers written as operands of a comparison or a calculation (`x > 75`, `t * 1000`), with
+    # their lines: repeated ones are constants that want a name.
+    numbers: list[tuple[int, int | float]] = field(default_factory=list)
     functions: list[FunctionNode] = field(default_factory=list)
     code_lines: int = 0
     top_level_lines: int = 0
@@ -217,6 +222,7 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
                         assigned_kind if isinstance(target, ast.Name) else None,
                         statement.value,
                         literal,
+                        not isinstance(target, ast.Name),
                     )
                 )
     elif (
@@ -383,6 +389,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     or (len(value) > 2 and value[1] == ":" and value[2] in "\\/")
                 ):
                     facts.path_strings.append((child.lineno, value))
+                elif (type(value) is int or type(value) is float) and type(current) in _OPERANDS:
+                    facts.numbers.append((child.lineno, value))
                 continue
             kind = type(child)
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):

@@ -21,15 +21,15 @@ _ABSOLUTE = re.compile(
 # One finding per habit, whose cost grows by STEP for each further occurrence up to CAP: ten
 # saved errors are one habit (restart and run all), not ten.
 STEP = {
-    "late-import": 0.5,
-    "star-import": 2.0,
+    "late-import": 1.0,
+    "star-import": 4.0,
     "absolute-path": 1.0,
     "error-output": 1.0,
     "large-output": 1.0,
 }
 CAP = {
-    "late-import": 8.0,
-    "star-import": 12.0,
+    "late-import": 14.0,
+    "star-import": 25.0,
     "absolute-path": 12.0,
     "error-output": 12.0,
     "large-output": 10.0,
@@ -38,8 +38,8 @@ DEFICIT = {
     "execution-order": 10.0,
     "execution-gap": 4.0,
     "never-executed": 6.0,
-    "late-import": 3.0,
-    "star-import": 6.0,
+    "late-import": 5.0,
+    "star-import": 15.0,
     "absolute-path": 6.0,
     "error-output": 6.0,
     "large-output": 5.0,

@@ -210,15 +210,25 @@ def unreadable_by_ruff(results: Iterable[RuffFinding]) -> bool:
     return any(item.code == "invalid-syntax" and item.cell is None for item in results)
 
 
+# Prices fitted to blind expert review (benchmarks/calibration, docs/scoring.md): a likely bug
+# costs most, a smell (bare except, shadowed builtin, commented-out code) less, naming and style
+# little. A rule seen again in the same notebook is one habit: each further finding costs
+# REPEAT of the first.
+PRICE = {"bug": 13.0, "smell": 2.5, "naming": 1.0, "style": 0.3}
+REPEAT = 0.2
+_BUG = ("F8", "E9", "PLE", "F6", "F7")
+_SMELL = ("F", "B", "PLW", "S", "A00", "E711", "E712", "E721", "E722", "ERA")
+
+
 def deficit(code: str) -> float:
     """Likely bugs cost most; style costs least (docs/scoring.md)."""
-    if code.startswith(("F8", "E9", "PLE", "F6", "F7")):
-        return 5.0
-    if code.startswith(("F", "B", "PLW", "S")):
-        return 3.0
-    if code.startswith("N"):
-        return 2.0
-    return 1.0
+    if code.startswith(_BUG):
+        return PRICE["bug"]
+    if code.startswith(_SMELL):
+        return PRICE["smell"]
+    if code.startswith(("N", "D1")):
+        return PRICE["naming"]
+    return PRICE["style"]
 
 
 def to_findings(
@@ -230,18 +240,21 @@ def to_findings(
     from nbcoach.core.model import Location
 
     findings = []
+    seen: dict[str, int] = {}
     for item in items:
         if item.code in DROPPED:
             continue
         cell, line = _place(fmt, cell_lines, item)
-        cost = deficit(item.code)
+        price = deficit(item.code)
+        cost = price if item.code not in seen else round(price * REPEAT, 2)
+        seen[item.code] = seen.get(item.code, 0) + 1
         findings.append(
             Finding(
                 rule=item.code,
                 message=item.message,
                 location=Location(notebook_path, cell, line),
                 category="lint",
-                severity="error" if cost >= 5 else "warning" if cost >= 2 else "info",
+                severity="error" if price >= PRICE["bug"] else "warning" if price >= 1 else "info",
                 deficit=cost,
                 subject=f"lint:{item.code}",
                 fixable=item.fixable,

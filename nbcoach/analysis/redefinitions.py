@@ -14,8 +14,8 @@ from itertools import pairwise
 from nbcoach.analysis.facts import Assignment, CellFacts, Definition
 from nbcoach.core.model import Finding, Notebook
 
-REDEFINITION_DEFICIT = {"used": 15.0, "changed": 8.0, "identical": 5.0}
-REASSIGN_DEFICIT = {"kind": 6.0, "overwrite": 3.0, "chain": 1.5}
+REDEFINITION_DEFICIT = {"used": 8.0, "changed": 4.0, "identical": 2.5}
+REASSIGN_DEFICIT = {"kind": 20.0, "overwrite": 10.0, "chain": 5.0}
 
 
 def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nbcoach.analysis.analyse import copy_size
 from nbcoach.analysis.cache import Cache, default_cache_dir, entry_key
 from nbcoach.analysis.card import build_card
 from nbcoach.analysis.discover import Target, discover
-from nbcoach.analysis.duplication import find_blocks
+from nbcoach.analysis.duplication import Size, cross_notebook_findings
 from nbcoach.core.config import Config, ConfigLoader
-from nbcoach.core.model import Analysis, Finding, Location, Report, ReportCard
+from nbcoach.core.model import Analysis, Finding, Report, ReportCard
 
 if TYPE_CHECKING:
     from nbcoach.analysis.lint import LintRun
@@ -101,9 +102,7 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
     }
     return Report(
         cards=cards,
-        cross_findings=tuple(
-            cross_notebook_copies(analyses, root_config.thresholds.duplicate_lines)
-        ),
+        cross_findings=tuple(cross_notebook_copies(analyses, copy_size(root_config.thresholds))),
         input_errors=found.errors,
         fail_under=root_config.fail_under,
         stats=stats,
@@ -270,23 +269,6 @@ def _card(item: _Item, lint_error: str) -> ReportCard:
     return build_card(item.analysis, item.lint or (), item.config, notes)
 
 
-def cross_notebook_copies(analyses: Sequence[Analysis], window: int) -> list[Finding]:
+def cross_notebook_copies(analyses: Sequence[Analysis], size: Size) -> list[Finding]:
     """Blocks copied between notebooks of this run: reported, never scored (see rules.py)."""
-    prints = ((a.path, p) for a in analyses for p in a.fingerprints)
-    findings = []
-    for block in find_blocks(prints, window, same_key=False):
-        path_a, cell_a, start_a, end_a = block.first
-        path_b, cell_b, start_b, end_b = block.second
-        findings.append(
-            Finding(
-                "copy-paste-across",
-                f"{block.lines} significant lines also stand in {Location(path_a, cell_a, start_a)} (to line {end_a})",
-                Location(path_b, cell_b, start_b, end_b),
-                "duplication",
-                "info",
-                0.0,
-                f"copy-across:{path_a}",
-                scored=False,
-            )
-        )
-    return findings
+    return cross_notebook_findings(((a.path, p) for a in analyses for p in a.fingerprints), size)

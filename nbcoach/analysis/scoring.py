@@ -19,21 +19,23 @@ from F 34.8 to B 89.0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from nbcoach.core.model import CATEGORIES, Category, CategoryScore, Finding, Function, FunctionScore
 
 NORM: Mapping[Category, float] = {
     "functions": 4,
     "complexity": 4,
-    "duplication": 2,
-    "lint": 2,
-    "hygiene": 1,
+    "duplication": 1.5,
+    "lint": 3,
+    "hygiene": 1.5,
 }
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
 BASE_DEFICIT = 5.0  # what crossing a limit costs at all
 # Bumped whenever the same findings give other scores, so stored grades (history) are redone.
-REVISION = 2
+REVISION = 3
 
 
 def ramp(value: float, limit: float, ceiling: float) -> float:
@@ -70,11 +72,47 @@ def category_scores(findings: Iterable[Finding]) -> tuple[CategoryScore, ...]:
 
 
 def overall(categories: Iterable[CategoryScore], weights: Mapping[str, float]) -> float:
-    pairs = [(weights.get(c.name, 0.0), c.score) for c in categories]
-    total_weight = sum(w for w, _ in pairs)
-    if total_weight <= 0:
-        return 100.0
-    return round(sum(w * s for w, s in pairs) / total_weight, 1)
+    return round(combine_categories({c.name: 100.0 - c.score for c in categories}, weights), 1)
+
+
+def combine_categories(deficits: Mapping[Category, float], weights: Mapping[str, float]) -> float:
+    """The overall score from each category's deficit: a category takes away up to its weight
+    (in points) in proportion to its deficit, from what the others left,
+
+        score = 100 x (1 - w1/100 x d1/100) x (1 - w2/100 x d2/100) x ...
+
+    so a failing category costs its full weight however good the others are (no dilution), two
+    weak categories cost less than the sum of their weights (what is gone cannot go twice), and
+    one more finding can only lower the score."""
+    remaining = 1.0
+    for name, deficit in deficits.items():
+        share = min(100.0, max(0.0, weights.get(name, 0.0))) / 100.0
+        remaining *= 1.0 - share * min(100.0, max(0.0, deficit)) / 100.0
+    return 100.0 * remaining
+
+
+def category_costs(
+    categories: Iterable[CategoryScore], weights: Mapping[str, float]
+) -> dict[Category, float]:
+    """Points each category costs, adding up to everything the notebook lost (before coverage).
+
+    The overall score is a product of one factor per category, so the loss is shared in
+    proportion to the logarithm of each factor: the same answer in any order, and the parts
+    add up to the whole. What the card shows as "costs" and names as holding the grade."""
+    deficits = {c.name: 100.0 - c.score for c in categories}
+    factors = {
+        name: 1.0 - min(100.0, max(0.0, weights.get(name, 0.0))) / 100.0 * min(100.0, d) / 100.0
+        for name, d in deficits.items()
+    }
+    loss = 100.0 - combine_categories(deficits, weights)
+    if loss <= 0:
+        return {}
+    zero = [name for name, factor in factors.items() if factor <= 0.0]
+    if zero:
+        return {name: round(loss / len(zero), 1) for name in zero}
+    logs = {name: -math.log(factor) for name, factor in factors.items() if factor < 1.0}
+    total = sum(logs.values())
+    return {name: round(loss * part / total, 1) for name, part in logs.items()}
 
 
 def analysed_share(analysed_lines: int, unanalysed_lines: int) -> float | None:
@@ -92,8 +130,26 @@ def by_coverage(score: float, share: float | None) -> float:
 def score_findings(
     findings: Iterable[Finding], weights: Mapping[str, float], share: float | None = None
 ) -> tuple[float, tuple[CategoryScore, ...]]:
+    """The overall score and the categories, each with the points it costs."""
     categories = category_scores(findings)
+    costs = category_costs(categories, weights)
+    categories = tuple(replace(c, cost=costs.get(c.name, 0.0)) for c in categories)
     return by_coverage(overall(categories, weights), share), categories
+
+
+def held_by(categories: Iterable[CategoryScore], findings: Iterable[Finding], grade: str) -> str:
+    """'held at C by duplication (-14.3 points): <its worst finding>', or '' when nothing costs
+    a point: the one sentence that says where the grade went."""
+    worst = max(categories, key=lambda c: c.cost, default=None)
+    if worst is None or worst.cost < 1.0:
+        return ""
+    culprit = max(
+        (f for f in findings if f.scored and f.category == worst.name),
+        key=lambda f: f.deficit,
+        default=None,
+    )
+    detail = f": {culprit.message}" if culprit is not None else ""
+    return f"held at {grade} by {worst.name} (-{worst.cost:.1f} points){detail}"
 
 
 def syntax_subject(cell: int) -> str:

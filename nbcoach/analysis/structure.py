@@ -15,7 +15,11 @@ CEILING_FACTOR = {
     "nesting": 2.5,
     "parameters": 3.0,
     "cell": 10.0,
+    "script": 8.0,
 }
+# A long top-level script costs at most this share of the functions category: its cells may
+# each be short, but nothing in it can be tested or re-run alone.
+SCRIPT_SHARE = 0.5
 
 
 def radon_rank(complexity: int) -> str:
@@ -92,6 +96,38 @@ def function_findings(
                     )
                 )
     return findings
+
+
+def size_deficit(lines: int, limits: Thresholds) -> float:
+    """What a function of `lines` lines would cost for its length."""
+    return ramp(lines, limits.function_lines, limits.function_lines * CEILING_FACTOR["lines"])
+
+
+def script_findings(
+    notebook: Notebook, facts: list[CellFacts], limits: Thresholds
+) -> list[Finding]:
+    """The whole notebook as one script: lines of code that run outside any function, summed
+    over its cells. Blind reviewers graded long top-level scripts down however short each cell."""
+    lines = sum(cell.top_level_lines for cell in facts)
+    deficit = SCRIPT_SHARE * ramp(
+        lines, limits.script_lines, limits.script_lines * CEILING_FACTOR["script"]
+    )
+    if deficit <= 0:
+        return []
+    longest = max(facts, key=lambda cell: cell.top_level_lines)
+    span = longest.top_level_span
+    return [
+        Finding(
+            "long-script",
+            f"{lines} lines of code run outside any function (limit {limits.script_lines}); "
+            f"the longest stretch is in cell {longest.number}",
+            notebook.location(longest.number, span[0] if span else 1, span[1] if span else None),
+            "functions",
+            "warning",
+            round(deficit, 1),
+            "script",
+        )
+    ]
 
 
 def cell_findings(notebook: Notebook, facts: list[CellFacts], limits: Thresholds) -> list[Finding]:

@@ -302,13 +302,14 @@ class UpgradeReport:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A window of normalised lines, for copy-paste detection across notebooks."""
+    """One significant line as its shape (see analysis/duplication.py), for copy-paste
+    detection within a notebook and, from the cache, across the notebooks of a run."""
 
-    digest: str
-    index: int  # ordinal of the window's first significant line in the notebook
+    digest: str  # of the normalised line
+    index: int  # ordinal of the line among the notebook's significant lines
     cell: int
     line: int
-    end_line: int
+    tokens: int  # normalised tokens on the line: a block's size
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +350,7 @@ class CategoryScore:
     name: Category
     score: float
     grade: str
+    cost: float = 0.0  # points it takes from the overall score (scoring.category_costs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +415,8 @@ class ReportCard:
     candidates: tuple[str, ...] = ()
     metrics: Metrics = Metrics()
     source: SourceFile | None = None  # set by `sourcemap.attach_sources` for SARIF and GitHub
+    # What holds the grade down: the category that costs the most points, and its worst finding.
+    held_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

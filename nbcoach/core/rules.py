@@ -83,6 +83,15 @@ RULES: tuple[Rule, ...] = (
         "Keep one definition and delete the others; restart and run all.",
     ),
     Rule(
+        "long-script",
+        "functions",
+        "The notebook runs many lines of code outside any function (80 by default).",
+        "However short each cell, a long top-level script cannot be tested, re-run in parts or "
+        "reused: every step depends on the state all cells above left behind.",
+        "Turn each step the notebook repeats or others need into a function with its inputs as "
+        "parameters; keep the top level to short calls that read like the analysis.",
+    ),
+    Rule(
         "reassigned-variable",
         "duplication",
         "A variable is assigned again in a later cell.",
@@ -94,9 +103,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "copy-paste",
         "duplication",
-        "A block of code is repeated in another cell.",
-        "A fix made to one copy is missed in the other; the copies drift apart.",
-        "Turn the block into a function with the differences as parameters, and call it twice.",
+        "A block of code is repeated, with the same shape (other names and values count).",
+        "A fix made to one copy is missed in the others; the copies drift apart. Copies that "
+        "differ only in column names or constants are still copies.",
+        "Turn the block into a function of the parts that differ, and call it from each place.",
     ),
     Rule(
         "copy-paste-across",
@@ -112,6 +122,48 @@ RULES: tuple[Rule, ...] = (
         "A cell does not parse as Python, even with its magics masked.",
         "Nothing in the cell can be analysed, and the notebook cannot run top to bottom.",
         "Fix the syntax at the line shown; if it is another language, use a cell magic such as `%%bash`.",
+    ),
+    Rule(
+        "unused-name",
+        "lint",
+        "A name is assigned at the top level and never read anywhere in the notebook.",
+        "ruff's unused-variable rule looks only inside functions; most notebook code is top "
+        "level. A value nobody reads is dead code, or a sign that a later cell reads a stale "
+        "name instead of it.",
+        "Delete the assignment, or use the value where it was meant to be used.",
+    ),
+    Rule(
+        "reimported-module",
+        "lint",
+        "The same module is imported in more than one cell.",
+        "Imports scattered through a notebook hide what it depends on, and a cell that re-imports "
+        "a module can silently replace a name an earlier cell changed.",
+        "Import each module once, in the first code cell, and delete the other imports.",
+    ),
+    Rule(
+        "magic-number",
+        "lint",
+        "The same number is written in three or more calculations or comparisons.",
+        "A threshold or scale written several times must be changed in every place at once; "
+        "missing one gives a result that is silently inconsistent.",
+        "Give the number a name once, near the top (`MIN_VOTES = 75`), and use the name.",
+    ),
+    Rule(
+        "top-level-name",
+        "lint",
+        "Data at the top level has a one-letter or CapWords name.",
+        "ruff's naming rules look only inside functions. `a`, `m` or `Data` say nothing of what "
+        "they hold, and a CapWords name reads as a class.",
+        "Name the data for what it holds, in snake_case (`monthly_sales`).",
+    ),
+    Rule(
+        "reads-globals",
+        "hygiene",
+        "Functions read notebook variables instead of taking them as parameters.",
+        "Such a function gives another answer when a cell above it is re-run, cannot be tested "
+        "on its own, and cannot be moved into a module as it is.",
+        "Pass the values in as parameters (`nbcoach extract` does it for you when it moves the "
+        "function); constants in UPPER_CASE may stay global.",
     ),
     Rule(
         "execution-order",

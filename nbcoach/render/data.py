@@ -61,7 +61,10 @@ def card_data(card: ReportCard) -> dict[str, Any]:
         "notes": list(card.notes),
         "score": card.score,
         "grade": card.grade,
-        "categories": {c.name: {"score": c.score, "grade": c.grade} for c in card.categories},
+        "categories": {
+            c.name: {"score": c.score, "grade": c.grade, "cost": c.cost} for c in card.categories
+        },
+        "held_by": card.held_by,
         "coverage": {
             "code_cells": card.metrics.python_cells,
             "analysed_cells": card.metrics.analysed_cells,

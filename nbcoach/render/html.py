@@ -130,6 +130,8 @@ def card_html(card: ReportCard, full: bool = True, max_findings: int = 15) -> st
     ]
     parts += [f'<div class="note">note: {escape(note)}</div>' for note in card.notes]
     parts.append(_categories(card.categories))
+    if card.held_by:
+        parts.append(f"<p class='held'><strong>{escape(card.held_by)}</strong></p>")
     parts.append(next_steps_html(card))
     if full:
         if card.strengths:
@@ -168,6 +170,7 @@ def _categories(categories: tuple[CategoryScore, ...]) -> str:
     rows = "".join(
         f"<tr><td>{escape(c.name)}</td><td class='num'>{c.score:.1f}</td>"
         f"<td>{_grade(c.grade, small=True)}</td>"
+        f"<td class='num'>{f'-{c.cost:.1f}' if c.cost else ''}</td>"
         f'<td><div class="bar" role="img" aria-label="{c.score:.0f} of 100">'
         f'<span style="width:{max(0.0, min(100.0, c.score)):.1f}%;'
         f'background:{_BAR_COLOUR.get(c.grade, "var(--bad)")}"></span></div></td></tr>'
@@ -175,7 +178,7 @@ def _categories(categories: tuple[CategoryScore, ...]) -> str:
     )
     return (
         "<table class='categories'><thead><tr><th>category</th><th class='num'>score</th>"
-        f"<th>grade</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>grade</th><th class='num'>costs</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 

@@ -36,9 +36,14 @@ def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
     lines = [f"### `{card.path}` — {card.grade} ({card.score:.1f}/100)", ""]
     coverage = phrases.coverage(card)
     lines.append(coverage[0].upper() + coverage[1:])
-    lines += ["", "| category | score | grade |", "| --- | ---: | :---: |"]
-    lines += [f"| {c.name} | {c.score:.1f} | {c.grade} |" for c in card.categories]
+    lines += ["", "| category | score | grade | costs |", "| --- | ---: | :---: | ---: |"]
+    lines += [
+        f"| {c.name} | {c.score:.1f} | {c.grade} | {f'-{c.cost:.1f}' if c.cost else ''} |"
+        for c in card.categories
+    ]
     lines.append("")
+    if card.held_by:
+        lines += [f"**{_cell(card.held_by)}**", ""]
     if card.next_steps:
         lines.append("**Next steps**")
         lines.append("")

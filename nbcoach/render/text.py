@@ -49,6 +49,8 @@ def card_renderable(card: ReportCard, full: bool = True, max_findings: int = 15)
     for note in card.notes:
         parts.append(Text(f"  note: {note}", style="dim"))
     parts.append(_categories(card.categories))
+    if card.held_by:
+        parts.append(Text("  " + card.held_by, style="bold"))
     parts.append(_next_steps(card))
     if full:
         if card.strengths:
@@ -101,6 +103,7 @@ def _categories(categories: tuple[CategoryScore, ...]) -> Table:
     table.add_column("category")
     table.add_column("score", justify="right")
     table.add_column("grade", justify="center")
+    table.add_column("costs", justify="right")
     table.add_column("", no_wrap=True)
     for category in categories:
         filled = round(category.score / 100 * BAR_WIDTH)
@@ -111,6 +114,7 @@ def _categories(categories: tuple[CategoryScore, ...]) -> Table:
             category.name,
             f"{category.score:.1f}",
             Text(category.grade, style=GRADE_STYLE[category.grade]),
+            f"-{category.cost:.1f}" if category.cost else "",
             bar,
         )
     return table

@@ -45,7 +45,7 @@ def test_a_syntax_error_hides_only_its_own_cell() -> None:
 
 
 def test_foreign_cell_magics_are_not_counted_as_python() -> None:
-    analysis = analyse(["%%bash\necho hi", "x = 1"])
+    analysis = analyse(["%%bash\necho hi", "print(1)"])
     assert analysis.findings == ()
     assert (analysis.metrics.code_cells, analysis.metrics.python_cells) == (2, 1)
 

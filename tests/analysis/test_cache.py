@@ -73,10 +73,10 @@ def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
 
 def test_editing_the_file_or_the_config_misses_the_cache(tmp_path: Path) -> None:
     notebook = tmp_path / "nb.py"
-    notebook.write_text("def f(a, b, c, d, e, f, g):\n    return a\n")
+    notebook.write_text('def f(a, b, c, d, e, f, g):\n    """Doc."""\n    return a\n')
     cache = tmp_path / "cache"
     review([str(notebook)], ReviewOptions(cache_dir=cache))
-    notebook.write_text("def f(a):\n    return a\n")
+    notebook.write_text('def f(a):\n    """Doc."""\n    return a\n\n\nf(1)\n')
     edited = review([str(notebook)], ReviewOptions(cache_dir=cache))
     assert edited.stats["cache_hits"] == 0 and edited.cards[0].findings == ()
     (tmp_path / "pyproject.toml").write_text("[tool.nbcoach.thresholds]\nparameters = 0\n")
@@ -98,7 +98,9 @@ def test_upgrading_a_ruff_found_on_path_misses_the_cache(tmp_path: Path) -> None
     ruff = RuffOnPath(tmp_path / "tools")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "tool.py").write_text("import os\n\n\ndef f(x):\n    return x\n")
+    (project / "tool.py").write_text(
+        'import os\n\n\ndef f(x):\n    """Doc."""\n    return x\n\n\nf(1)\n'
+    )
     env = {**ruff.env, "NBCOACH_CACHE_DIR": str(tmp_path / "cache")}
 
     def lint_rules() -> list[str]:

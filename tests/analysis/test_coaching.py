@@ -58,7 +58,7 @@ def test_steps_are_concrete_and_ordered_by_gain() -> None:
             GIANT + "\n    return data",
             "def clean(x):\n    return x",
             "clean(1)",
-            "def clean(x):\n    return x + 1",
+            "def clean(x):\n    return x + 1\n\n\nprint(train([clean(1)]))",
         ]
     )
     assert len(card.next_steps) == 2
@@ -106,7 +106,9 @@ def test_a_function_ready_to_move_gets_a_step_with_the_exact_command() -> None:
 
 def test_no_extraction_step_for_tiny_redefined_or_flagged_functions() -> None:
     body = "    x = 1\n    y = 2\n    z = 3\n    return x + y + z"
-    twice = card_for([f"def f():\n{body}", f"def f():\n{body}\n", "f()", "def g():\n    return 1"])
+    twice = card_for(
+        [f"def f():\n{body}", f"def f():\n{body}\n", "f()", "def g():\n    return 1\n\n\ng()"]
+    )
     assert twice.extraction is None  # f is defined twice, g is two lines long
     [step] = twice.next_steps  # keeping one `f` is the scored step; no move step beside it
     assert step.rules == ("redefined-function",) and step.gain > 0
@@ -156,14 +158,15 @@ def test_breaking_any_cell_of_the_messy_example_never_raises_its_score() -> None
     assert card.grade == "F" and card.analysed_share is not None and card.analysed_share < 0.4
     first = card.next_steps[0]
     assert first.rules == ("syntax-error",) and first.location.cell == 19
-    assert card.score is not None and first.gain > 50  # its 300 lines come back into the score
+    # its 300 lines come back into the score: the step more than doubles it
+    assert card.score is not None and first.gain > card.score
 
 
 def test_a_cell_silenced_as_not_python_is_not_counted_as_code() -> None:
     pseudo = "# nbcoach: ignore[syntax-error]\nfor each row in table: add it up"
-    card = card_for([("markdown", "# Sum"), "total = sum([1, 2])", pseudo])
+    card = card_for([("markdown", "# Sum"), "print(sum([1, 2]))", pseudo])
     assert card.analysed_share is None and card.score == 100.0
-    loud = card_for([("markdown", "# Sum"), "total = sum([1, 2])", pseudo.split("\n")[1]])
+    loud = card_for([("markdown", "# Sum"), "print(sum([1, 2]))", pseudo.split("\n")[1]])
     assert loud.analysed_share == 0.5 and loud.score is not None and loud.score <= 50.0
 
 

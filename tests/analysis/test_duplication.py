@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import analyse, only, rules
+from nbcoach.analysis.duplication import Size
 from nbcoach.analysis.review import cross_notebook_copies
 
 BLOCK = """\
@@ -23,9 +24,36 @@ def test_a_block_pasted_with_another_column_name_is_found() -> None:
         ["lost = {}", BLOCK.replace("{column}", "plan"), BLOCK.replace("{column}", "region")]
     )
     finding = only(analysis, "copy-paste")
-    assert finding.message == "lines 1-9 of cell 3 repeat lines 1-9 of cell 2 (9 significant lines)"
-    assert (finding.location.cell, finding.location.line, finding.location.end_line) == (3, 1, 9)
-    assert finding.related[0].cell == 2
+    # the first line differs only by a name: the block is the rest, one group, at its first copy
+    assert finding.message == (
+        "a 8-line block (74 tokens) appears 2 times: cell 2 lines 1-8, cell 3 lines 1-8"
+    )
+    assert (finding.location.cell, finding.location.line, finding.location.end_line) == (2, 1, 8)
+    assert [(r.cell, r.line, r.end_line) for r in finding.related] == [(3, 1, 8)]
+
+
+def test_a_block_pasted_seven_times_is_one_group_that_costs_more_per_copy() -> None:
+    chain = (
+        "counts = df['{c}'].value_counts().reset_index()"
+        ".rename(columns={{'index': '{c}', '{c}': 'n'}})"
+        ".merge(totals, on='{c}').drop(columns=['x'])"
+    )
+    cells = ["df = load()\ntotals = load()"] + [chain.format(c=f"col{i}") for i in range(7)]
+    seven = only(analyse(cells), "copy-paste")
+    assert seven.message.startswith("a 1 line (")
+    assert "appears 7 times: cell 2 line 1, cell 3 line 1, " in seven.message
+    assert len(seven.related) == 6
+    twice = only(analyse(cells[:3]), "copy-paste")
+    assert seven.deficit > twice.deficit > 0
+
+
+def test_a_copy_inside_a_bigger_copy_is_not_counted_twice() -> None:
+    inner = BLOCK.replace("{column}", "plan")
+    outer = "lost = {}\nseen = set()\nfor key in lost:\n    seen.add(key)\n" + inner
+    findings = [f for f in analyse([outer, outer, inner]).findings if f.rule == "copy-paste"]
+    groups = sorted((1 + len(f.related), f.message.split(" (")[0]) for f in findings)
+    # the inner part stands three times, the whole twice: two groups, no pair of inner copies
+    assert groups == [(2, "a 12-line block"), (3, "a 8-line block")]
 
 
 def test_different_computations_with_the_same_layout_do_not_match() -> None:
@@ -48,13 +76,14 @@ def test_a_redefined_function_is_reported_once_not_also_as_a_copy() -> None:
     body = "def f(rows):\n" + "\n".join(
         "    " + line for line in BLOCK.replace("{column}", "a").splitlines()
     )
-    assert sorted(rules(analyse([body, body + "\n    return counts"]))) == ["redefined-function"]
+    cells = [body, body + "\n    return counts", "f([])"]
+    assert sorted(rules(analyse(cells))) == ["redefined-function"]
 
 
 def test_copies_across_notebooks_are_reported_without_score() -> None:
     first = analyse(["lost = {}", BLOCK.replace("{column}", "plan")], name="a.ipynb")
     second = analyse(["lost = {}", BLOCK.replace("{column}", "region")], name="b.ipynb")
-    found = cross_notebook_copies([first, second], window=6)
+    found = cross_notebook_copies([first, second], Size(tokens=25, lines=3))
     assert len(found) == 1
     assert not found[0].scored and found[0].rule == "copy-paste-across"
     assert str(found[0].location) == "b.ipynb:cell 2:line 1"
@@ -65,6 +94,8 @@ def test_normalise_keeps_what_code_does_and_drops_names_and_values() -> None:
     from nbcoach.analysis.duplication import normalise
 
     assert normalise('churn = df["plan"].mean() * 2.5  # note') == "V = V[S].mean() * N"
-    assert normalise("print(f'{total}')") == "print(S)"
+    assert normalise("total = df.age.sum()") == "V = V.V.sum()"  # attributes are names too
+    assert normalise("print(f'{total}')") == ""  # no variable: a bare call is no copy
+    assert normalise("[Point(1, 2), Point(3, 4)],") == ""  # data
     assert normalise("for row in rows:") == "for V in V:"
     assert normalise("import os") == normalise("%time x") == normalise(")") == ""

@@ -21,7 +21,7 @@ def test_out_of_order_gaps_and_never_executed() -> None:
 
 
 def test_a_notebook_saved_without_outputs_is_clean() -> None:
-    assert rules(analyse(["a = 1", "b = 2", "c = 3"])) == []
+    assert rules(analyse(["a = 1", "b = 2", "c = 3"]), "hygiene") == []
 
 
 def test_saved_errors_are_one_habit_listing_every_cell() -> None:

@@ -69,7 +69,9 @@ def test_a_symlinked_file_takes_the_config_of_the_folder_it_is_listed_in(tmp_pat
     (project / "pyproject.toml").write_text(
         '[tool.nbcoach]\nignore = ["too-many-parameters"]\nlint = false\n'
     )
-    (shared / "nb.py").write_text("def f(a, b, c, d, e, g, h):\n    return a\n")
+    (shared / "nb.py").write_text(
+        'def f(a, b, c, d, e, g, h):\n    """Doc."""\n    return a\n\n\nf(1, 2, 3, 4, 5, 6, 7)\n'
+    )
     (project / "nb.py").symlink_to("../shared/nb.py")
     linked = review([str(project / "nb.py")], ReviewOptions(use_cache=False)).cards[0]
     direct = review([str(shared / "nb.py")], ReviewOptions(use_cache=False)).cards[0]

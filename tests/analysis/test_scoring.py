@@ -44,12 +44,12 @@ def test_many_slightly_long_functions_are_not_an_f() -> None:
     assert ten["functions"].grade == "C" and one["functions"].grade == "B"
 
 
-def test_hygiene_habits_add_up_fully() -> None:
+def test_hygiene_habits_add_up_but_less_than_their_sum() -> None:
     scores = {
         c.name: c.score
         for c in category_scores([finding("hygiene", 10.0), finding("hygiene", 6.0)])
     }
-    assert scores["hygiene"] == 84.0
+    assert 100.0 - 16.0 < scores["hygiene"] < 100.0 - 10.0
 
 
 def test_ramp_and_grades() -> None:

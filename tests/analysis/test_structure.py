@@ -13,7 +13,7 @@ def long_function(lines: int) -> str:
 
 
 def test_limits_are_exclusive_and_cost_grows_with_the_excess() -> None:
-    assert rules(analyse([long_function(50)])) == []
+    assert rules(analyse([long_function(50)]), "functions") == []
     at_60 = only(analyse([long_function(60)]), "long-function")
     at_200 = only(analyse([long_function(200)]), "long-function")
     assert at_60.message == "`big` is 60 lines long (limit 50)"
@@ -23,7 +23,7 @@ def test_limits_are_exclusive_and_cost_grows_with_the_excess() -> None:
 
 def test_thresholds_come_from_config() -> None:
     config = Config(thresholds=Thresholds(function_lines=100, function_statements=100))
-    assert rules(analyse([long_function(60)], config)) == []
+    assert rules(analyse([long_function(60)], config), "functions") == []
 
 
 def test_complexity_cites_radons_rank() -> None:

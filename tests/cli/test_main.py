@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from support import EXAMPLES, run_cli
 
 
@@ -10,8 +12,11 @@ def test_a_command_exit_code_reaches_the_shell():
     failed_gate = run_cli("report", "--compact", "--fail-under", "50", newcomer, clean)
     assert failed_gate.returncode == 1
     # exit 1 is never silent: the notebook under the bar is named on stderr, with its score
+    report = json.loads(run_cli("report", "--format", "json", newcomer).stdout)
+    score = report["notebooks"][0]["score"]
+    assert score < 50
     assert failed_gate.stderr.splitlines() == [
-        f"nbcoach: 1 notebook below fail-under 50: {newcomer} (34.8)"
+        f"nbcoach: 1 notebook below fail-under 50: {newcomer} ({score:.1f})"
     ]
     passed_gate = run_cli("report", "--compact", "--fail-under", "10", clean)
     assert passed_gate.returncode == 0 and passed_gate.stderr == ""

@@ -337,7 +337,8 @@ def test_a_configuration_edit_between_two_runs_in_one_process_is_used(repo: GitR
     """A long-lived process (a kernel, a test session) runs history twice with a pyproject edit
     in between: the second run grades with the new configuration, as a fresh `report` does."""
     repo.write(
-        "tool.py", "def f(a, b, c, d):\n    return a + b + c + d\n\n\nprint(f(1, 2, 3, 4))\n"
+        "tool.py",
+        'def f(a, b, c, d):\n    """Add."""\n    return a + b + c + d\n\n\nprint(f(1, 2, 3, 4))\n',
     )
     repo.commit("add")
     update_history(repo.path)
@@ -435,7 +436,7 @@ def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Pa
     """History keys its grades by the same ruff identity as the report's cache: the ruff that
     lints, here the one on PATH."""
     ruff = RuffOnPath(tmp_path / "tools")
-    repo.write("tool.py", "import os\n\n\ndef f(x):\n    return x\n")
+    repo.write("tool.py", 'import os\n\n\ndef f(x):\n    """Same."""\n    return x\n\n\nf(1)\n')
     repo.commit("add")
     first = run_cli("history", cwd=repo.path, env=ruff.env)
     assert first.returncode == 0, first.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -84,7 +85,11 @@ def test_annotations_of_a_paired_notebook_land_on_its_code_in_the_py(paired: Pat
     star = next(c for c in commands if c[1].get("title") == "nbcoach star-import")
     assert py_lines[int(star[1]["line"]) - 1] == "from math import *"
     copy = next(c for c in commands if c[1].get("title") == "nbcoach copy-paste")
-    assert int(copy[1]["endLine"]) - int(copy[1]["line"]) == 8
+    report = json.loads(
+        run_cli("report", "--format", "json", "examples/newcomer.ipynb", cwd=paired).stdout
+    )
+    block = next(f for f in report["notebooks"][0]["findings"] if f["rule"] == "copy-paste")
+    assert int(copy[1]["endLine"]) - int(copy[1]["line"]) == block["end_line"] - block["line"] > 0
 
 
 def test_annotations_stay_in_an_unpaired_notebook_at_its_json_line(paired: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -258,7 +259,7 @@ def test_a_failing_gate_run_by_hand_says_it_would_block_a_commit(legacy: Repo) -
     _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)
     result = run_cli("gate", "--no-tighten", "newcomer.ipynb", cwd=legacy.path)
     assert result.returncode == 1
-    assert "(baseline 3" in result.stdout and "WORSE" in result.stdout
+    assert re.search(r"\(baseline \d+\.\d, -\d+\.\d\)  WORSE", result.stdout), result.stdout
     assert (
         "nbcoach: 1 notebook got worse (of 1 checked); this would block a commit; nothing was "
         "written."
