@@ -124,7 +124,7 @@ def _reimports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
     for (module, bound), where in places.items():
         if len(where) < 2:
             continue
-        name = bound if module == bound or module.endswith(f".{bound}") else f"{module} ({bound})"
+        name = bound if module == bound or module.endswith(f".{bound}") else f"{module} as {bound}"
         cells = ", ".join(str(cell) for cell, _ in where)
         findings.append(
             _finding(

@@ -85,3 +85,17 @@ def test_a_name_bound_inside_a_timing_magic_is_not_undefined(make_notebook) -> N
     assert undefined == ["Undefined name `missing`"]
     ruff_says = {item.message for item in run([path])[str(path)] if item.code == "F821"}
     assert "Undefined name `total`" in ruff_says  # what the card leaves out
+
+
+def test_a_rule_seen_again_is_one_habit_each_repeat_costing_a_fifth() -> None:
+    items = [
+        lint.RuffFinding("F401", f"`m{i}` imported but unused", 1, i, i, True) for i in (1, 2, 3)
+    ]
+    found = lint.to_findings("nb.ipynb", "ipynb", (), items)
+    price = lint.deficit("F401")
+    assert [f.deficit for f in found] == [
+        price,
+        round(price * lint.REPEAT, 2),
+        round(price * lint.REPEAT, 2),
+    ]
+    assert {f.severity for f in found} == {"warning"}  # the repeat keeps the rule's severity

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbcoach.analysis.scoring import category_scores, grade, overall, ramp, score_findings
+from nbcoach.analysis.scoring import (
+    category_scores,
+    grade,
+    held_by,
+    overall,
+    ramp,
+    score_findings,
+)
+from nbcoach.core.config import Weights
 from nbcoach.core.model import CATEGORIES, Finding, Location
 
 WEIGHTS = {"functions": 30, "complexity": 25, "duplication": 15, "lint": 15, "hygiene": 15}
@@ -69,3 +79,25 @@ def test_unparsed_code_scores_zero_for_its_share_of_the_lines() -> None:
     assert by_coverage(90.0, None) == 90.0 and by_coverage(90.0, 0.5) == 45.0
     overall_score, _ = score_findings([], WEIGHTS, share=0.25)
     assert overall_score == 25.0
+
+
+def test_a_failing_category_takes_its_whole_weight_however_good_the_others() -> None:
+    weights = asdict(Weights())
+    failing = [finding("duplication", 100.0)]
+    score, _ = score_findings(failing, weights)
+    assert score == round(100.0 - weights["duplication"], 1)
+    # under a weighted mean the same notebook scored (100 * 4 + 0) / 5 categories = 80 (a B)
+    assert grade(score) == "F"
+
+
+def test_category_costs_add_up_to_the_loss_and_name_the_biggest() -> None:
+    findings = [finding("duplication", 60.0), finding("lint", 20.0), finding("hygiene", 5.0)]
+    score, categories = score_findings(findings, WEIGHTS)
+    costs = {c.name: c.cost for c in categories}
+    assert abs(sum(costs.values()) - (100.0 - score)) <= 0.2
+    assert costs["duplication"] > costs["lint"] > costs["hygiene"] > 0 == costs["functions"]
+    held = held_by(categories, [*findings, finding("duplication", 3.0, "other")], grade(score))
+    assert held.startswith(
+        f"held at {grade(score)} by duplication (-{costs['duplication']:.1f} points)"
+    )
+    assert held_by(category_scores([]), [], "A") == ""

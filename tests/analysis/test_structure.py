@@ -52,3 +52,13 @@ def test_parameters_nesting_and_long_cells() -> None:
     cell = only(analysis, "long-cell")
     assert cell.message == "cell 3 runs 45 lines of code outside any function (limit 40)"
     assert (cell.location.line, cell.location.end_line) == (1, 45)
+
+
+def test_a_long_top_level_script_costs_however_short_each_cell() -> None:
+    cells = ["\n".join(f"value_{c}_{i} = {i}" for i in range(20)) for c in range(5)]  # 100 lines
+    finding = only(analyse(cells), "long-script")
+    assert finding.message.startswith("100 lines of code run outside any function (limit 80)")
+    assert "long-cell" not in rules(analyse(cells))  # each cell is short
+    assert rules(analyse(cells[:4]), "functions") == []  # 80 lines: at the limit
+    longer = only(analyse(cells * 3), "long-script")
+    assert finding.deficit < longer.deficit <= 50.0
