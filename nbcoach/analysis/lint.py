@@ -216,7 +216,7 @@ def unreadable_by_ruff(results: Iterable[RuffFinding]) -> bool:
 # REPEAT of the first.
 PRICE = {"bug": 13.0, "smell": 2.5, "naming": 1.0, "style": 0.3}
 REPEAT = 0.2
-_BUG = ("F8", "E9", "PLE", "F6", "F7")
+_BUG = ("F8", "E9", "PLE", "F6", "F7", "NPY001", "NPY201")  # NumPy names gone: AttributeError
 _SMELL = ("F", "B", "PLW", "S", "A00", "E711", "E712", "E721", "E722", "ERA")
 
 

@@ -115,8 +115,9 @@ class Config:
     ignore: tuple[str, ...] = ()
     lint: bool = True
     # Beside the project's own ruff rules: naming, `== None`/`== True`, bare `except:`, names that
-    # shadow a builtin (`list = ...`) and commented-out code -- what blind reviewers of notebooks
-    # flagged that ruff's defaults miss (benchmarks/calibration).
+    # shadow a builtin (`list = ...`), commented-out code, undocumented functions and NumPy names
+    # removed from NumPy -- what blind reviewers flagged that ruff's defaults miss
+    # (benchmarks/calibration).
     ruff_extend_select: tuple[str, ...] = (
         "N8",
         "E711",
@@ -126,6 +127,8 @@ class Config:
         "A002",
         "ERA001",
         "D103",
+        "NPY001",
+        "NPY201",
     )
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: Weights = field(default_factory=Weights)
