@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from gitrepo import GIT_ENV
-from support import CORPUS, Cells, build_notebook
+from support import CORPUS, LEGACY, REPOS, Cells, build_notebook
 
 
 @pytest.fixture
@@ -21,6 +21,20 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS} (set NBCOACH_CORPUS to its folder)")
     return CORPUS
+
+
+@pytest.fixture
+def legacy_corpus() -> Path:
+    if not LEGACY.is_dir():
+        pytest.skip(f"the legacy corpus is not at {LEGACY} (set NBCOACH_LEGACY_CORPUS)")
+    return LEGACY
+
+
+@pytest.fixture
+def repo_bundles() -> Path:
+    if not REPOS.is_dir() or not list(REPOS.glob("*.bundle")):
+        pytest.skip(f"the shared repository bundles are not at {REPOS} (set NBCOACH_REPOS)")
+    return REPOS
 
 
 @pytest.fixture

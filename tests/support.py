@@ -19,6 +19,8 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CORPUS = Path(os.environ.get("NBCOACH_CORPUS", ROOT.parent / "shared" / "corpus"))
+LEGACY = Path(os.environ.get("NBCOACH_LEGACY_CORPUS", ROOT.parent / "shared" / "corpus-legacy"))
+REPOS = Path(os.environ.get("NBCOACH_REPOS", ROOT.parent / "shared" / "repos"))
 
 Cells = Sequence[str | tuple[str, str] | dict[str, Any]]
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -45,15 +46,22 @@ def cell_spans(text: str) -> list[Span]:
     raise NotebookTextError("the notebook has no 'cells' list")
 
 
-def splice_cells(text: str, changes: Mapping[int, str | None]) -> str:
-    """`text` with the source of each changed cell replaced; `None` removes the cell.
+def splice_cells(
+    text: str,
+    changes: Mapping[int, str | None],
+    inserts: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
+) -> str:
+    """`text` with the source of each changed cell replaced; `None` removes the cell; `inserts`
+    puts new cells (as nbformat writes them: sorted keys, the file's indentation) before the
+    cell of that index, or after the last cell for an index equal to the number of cells.
 
-    `changes` is keyed by cell index (0-based, in the original text). Every other byte of the
-    text is kept.
+    Indices are 0-based, in the original text. Every other byte of the text is kept.
     """
     spans = cell_spans(text)
     style = _Style.of(text)
     edits: list[tuple[int, int, str]] = []
+    for index, cells in (inserts or {}).items():
+        edits.append(_insertion(text, spans, index, cells, style))
     removed = {index for index, source in changes.items() if source is None}
     for index, source in changes.items():
         if index >= len(spans):
@@ -68,6 +76,39 @@ def splice_cells(text: str, changes: Mapping[int, str | None]) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         result = result[:start] + replacement + result[end:]
     return result
+
+
+def _insertion(
+    text: str, spans: list[Span], index: int, cells: Sequence[Mapping[str, Any]], style: _Style
+) -> tuple[int, int, str]:
+    if not spans:
+        raise NotebookTextError("a notebook with no cells is written whole")
+    if index > len(spans):
+        raise NotebookTextError(f"there is no cell {index + 1}")
+    indent = _line_indent(text, spans[0].start)
+    separator = "," if style.compact else ",\n" + indent
+    shaped = [style.cell(cell, indent) for cell in cells]
+    if index == len(spans):
+        return (spans[-1].end, spans[-1].end, "".join(separator + cell for cell in shaped))
+    return (spans[index].start, spans[index].start, "".join(cell + separator for cell in shaped))
+
+
+def set_metadata(text: str, key: str, value: Any) -> str:
+    """`text` with the notebook's top-level `metadata[key]` set to `value`: only the metadata
+    object is rewritten (in the file's indentation, keys sorted as nbformat sorts them)."""
+    position = _skip(text, 0)
+    if not text.startswith("{", position):
+        raise NotebookTextError("the notebook is not a JSON object")
+    style = _Style.of(text)
+    for name, span in _members(text, position):
+        if name == "metadata":
+            metadata = json.loads(text[span.start : span.end])
+            if not isinstance(metadata, dict):
+                raise NotebookTextError("'metadata' is not an object")
+            metadata[key] = value
+            shaped = style.value(metadata, _line_indent(text, span.start))
+            return text[: span.start] + shaped + text[span.end :]
+    raise NotebookTextError("the notebook has no 'metadata'")
 
 
 def _removals(text: str, spans: list[Span], removed: set[int]) -> list[tuple[int, int, str]]:
@@ -189,6 +230,23 @@ class _Style:
         ensure_ascii = bool(escaped) and text.isascii()
         compact = "\n" not in text.strip()
         return cls(indent, ensure_ascii, compact)
+
+    def value(self, value: Any, indent: str) -> str:
+        """A JSON value as this file writes one, starting on a line indented by `indent`."""
+        if self.compact:
+            return json.dumps(value, sort_keys=True, ensure_ascii=self.ensure_ascii)
+        dumped = json.dumps(
+            value, indent=self.indent, sort_keys=True, ensure_ascii=self.ensure_ascii
+        )
+        return dumped.replace("\n", "\n" + indent)
+
+    def cell(self, cell: Mapping[str, Any], indent: str) -> str:
+        """A new cell, its source as a list of lines as nbformat writes it."""
+        shaped = dict(cell)
+        source = shaped.get("source", "")
+        if isinstance(source, str):
+            shaped["source"] = source.splitlines(keepends=True)
+        return self.value(shaped, indent)
 
     def source(self, text: str, old: Span, source: str) -> str:
         """The new `source` value, shaped like the old one (a list of lines or a string)."""

@@ -72,6 +72,13 @@ def find_pair(path: Path) -> Pair | None:
     return None
 
 
+def twin_pair(notebook: Path) -> Pair:
+    """The default pairing: a py:percent file of the same name beside the notebook, declared by
+    its own jupytext header (so the notebook need not be changed to pair it)."""
+    path = Path(notebook)
+    return Pair(path, path.with_suffix(".py"), DEFAULT_FORMAT, "text header", _config_file(path))
+
+
 def text_side_of(path: Path) -> Pair | None:
     """The pair whose text side `path` is; None for a notebook, a plain module or a file
     that is no side of a pair (hooks judge and count such a `.py` with its notebook)."""

@@ -59,10 +59,6 @@ def open_notebook(path: Path) -> Source:
     if not path.is_file():
         raise InputError(str(path), "no such file")
     source = load_source(path)
-    if not source.notebook.nbformat.startswith("4"):
-        raise InputError(
-            str(path), f"nbformat {source.notebook.nbformat}: save it as nbformat 4 first"
-        )
     if source.notebook.language and source.notebook.language.lower() != "python":
         raise InputError(str(path), f"kernel language is {source.notebook.language}, not Python")
     return source
@@ -187,6 +183,12 @@ def _plan(
     at = decision.import_at
     moved = tuple(_moved(source, decision, name, content, sites) for name in decision.moved)
     notes = [note for needs in decision.moved.values() for note in needs.notes]
+    if not source.notebook.nbformat.startswith("4"):
+        notes.append(
+            f"{source.path.name} is written as nbformat 4 (it was nbformat "
+            f"{source.notebook.nbformat.split()[0]}; nbcoach edits cells in place only in "
+            "nbformat 4)"
+        )
     notes += [
         f"`{n}` is already in {target.path.name} with the same code" for n in code if n in bound
     ]
@@ -231,12 +233,25 @@ def _moved(
 
 def _notebook_text(source: Source, cells: dict[int, str | None]) -> str:
     raw = source.data.decode("utf-8")
+    if not source.notebook.nbformat.startswith("4"):
+        raw = _as_v4(source)
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     try:
         spliced = splice_cells(raw[len(bom) :], {n - 1: s for n, s in cells.items()})
     except NotebookTextError as error:
         raise InputError(str(source.path), str(error)) from error
     return bom + spliced
+
+
+def _as_v4(source: Source) -> str:
+    """A notebook in nbformat 1-3 as nbformat 4 JSON, the same cells in the same order (as
+    the report reads it), so that its cells can be edited in place."""
+    import nbformat
+
+    from nbcoach.workflow.pairing import read_ipynb
+
+    text = str(nbformat.writes(read_ipynb(source.data, source.path)))  # type: ignore[no-untyped-call]
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _notebook_diff(source: Source, after: str) -> str:

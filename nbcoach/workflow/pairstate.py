@@ -1,8 +1,9 @@
 """Is a pair in sync, and if not, which side was edited since the last sync?
 
-Decided on the pair's common text (the notebook written in the text format) against the digest
-recorded at the last sync (syncstate.py), or, in a fresh clone without a record, against the
-committed pair when HEAD held both sides consistently. Never by timestamps.
+Decided on the cells both sides hold (pairing.cells_digest: type and code, blind to trailing
+spaces and blank lines around a cell, which a jupytext round trip may change) against the
+digest recorded at the last sync (syncstate.py), or, in a fresh clone without a record, against
+the committed pair when HEAD held both sides consistently. Never by timestamps.
 
 A side that is back to its committed (HEAD) text is behind, not edited, when the other side
 moved on: after `git restore` of a blocked commit, the record still holds the blocked edit, and
@@ -25,7 +26,14 @@ from nbcoach.core import gitindex
 from nbcoach.core.errors import InputError
 from nbcoach.core.project import project_root
 from nbcoach.workflow import syncstate
-from nbcoach.workflow.pairing import notebook_text, text_text
+from nbcoach.workflow.pairing import (
+    Cells,
+    cells_digest,
+    notebook_cells,
+    notebook_text,
+    text_cells,
+    text_text,
+)
 
 PairState = Literal["in-sync", "notebook-newer", "text-newer", "both-changed", "unpaired"]
 
@@ -45,14 +53,14 @@ class PairStatus:
 
 @dataclass(frozen=True, slots=True)
 class Sides:
-    """Both sides' bytes as the decision saw them, and their common texts."""
+    """Both sides as the decision saw them, and the digests of the cells each holds."""
 
     pair: Pair
     notebook: bytes | None
     text: str | None
-    notebook_text: str | None
-    text_text: str | None
-    base: str | None  # digest of the text at the last sync
+    notebook_digest: str | None
+    text_digest: str | None
+    base: str | None  # digest of the cells at the last sync
     # digests of HEAD's sides (read only when the sides differ); None: not committed
     committed_notebook: str | None = None
     committed_text: str | None = None
@@ -78,14 +86,14 @@ def read_sides(pair: Pair, staged: bool = False) -> Sides:
         pair=pair,
         notebook=notebook,
         text=text,
-        notebook_text=None if notebook is None else notebook_text(notebook, pair),
-        text_text=None if text is None else text_text(text, pair),
+        notebook_digest=None if notebook is None else cells_digest(notebook_cells(notebook, pair)),
+        text_digest=None if text is None else cells_digest(text_cells(text, pair)),
         base=base_digest(pair),
         staged=staged,
     )
-    if sides.notebook_text is None or sides.text_text is None:
+    if sides.notebook_digest is None or sides.text_digest is None:
         return sides
-    if syncstate.digest(sides.notebook_text) == syncstate.digest(sides.text_text):
+    if sides.notebook_digest == sides.text_digest:
         return sides
     committed_notebook, committed_text = committed_digests(pair)
     return replace(sides, committed_notebook=committed_notebook, committed_text=committed_text)
@@ -97,14 +105,14 @@ def judge(sides: Sides) -> PairStatus:
     def status(state: PairState, reason: str) -> PairStatus:
         return PairStatus(state, pair.notebook, pair.text, pair.format, reason)
 
-    if sides.notebook_text is None and sides.text_text is None:
+    if sides.notebook_digest is None and sides.text_digest is None:
         return status("unpaired", "neither side exists")
-    if sides.text_text is None:
+    if sides.text_digest is None:
         return status("notebook-newer", f"{pair.text.name} does not exist yet")
-    if sides.notebook_text is None:
+    if sides.notebook_digest is None:
         return status("text-newer", f"{pair.notebook.name} does not exist yet")
-    notebook_digest = syncstate.digest(sides.notebook_text)
-    text_digest = syncstate.digest(sides.text_text)
+    notebook_digest = sides.notebook_digest
+    text_digest = sides.text_digest
     if notebook_digest == text_digest:
         return status("in-sync", "both sides hold the same cells")
     if sides.base is None:
@@ -170,15 +178,23 @@ def committed_digests(pair: Pair) -> tuple[str | None, str | None]:
     notebook = gitindex.head_blob(top, gitindex.relative(top, pair.notebook))
     text = gitindex.head_blob(top, gitindex.relative(top, pair.text))
     return (
-        _digest_of(notebook, lambda data: notebook_text(data, pair)),
-        _digest_of(text, lambda data: text_text(data.decode("utf-8-sig"), pair)),
+        _digest_of(notebook, lambda data: notebook_cells(data, pair)),
+        _digest_of(text, lambda data: text_cells(data.decode("utf-8-sig"), pair)),
     )
 
 
-def _digest_of(blob: bytes | None, common_text: Callable[[bytes], str]) -> str | None:
+def _digest_of(blob: bytes | None, cells: Callable[[bytes], Cells]) -> str | None:
     if blob is None:
         return None
     try:
-        return syncstate.digest(common_text(blob))
+        return cells_digest(cells(blob))
     except (InputError, UnicodeDecodeError):
         return None
+
+
+def sides_texts(sides: Sides) -> tuple[str, str]:
+    """Both sides as jupytext writes them, for a diff a person reads."""
+    pair = sides.pair
+    notebook = "" if sides.notebook is None else notebook_text(sides.notebook, pair)
+    text = "" if sides.text is None else text_text(sides.text, pair)
+    return notebook, text

@@ -22,8 +22,21 @@ from nbcoach.core import gitindex
 from nbcoach.core.errors import NbcoachError, UsageError
 from nbcoach.core.files import shown, write_atomic
 from nbcoach.workflow import syncstate
-from nbcoach.workflow.pairing import merged_notebook
-from nbcoach.workflow.pairstate import PairStatus, Sides, judge, read_sides, state_key
+from nbcoach.workflow.pairing import (
+    cells_digest,
+    notebook_cells,
+    notebook_text,
+    text_text,
+    updated_notebook,
+)
+from nbcoach.workflow.pairstate import (
+    PairStatus,
+    Sides,
+    judge,
+    read_sides,
+    sides_texts,
+    state_key,
+)
 
 Prefer = Literal["notebook", "text"]
 Outcome = Literal["in-sync", "updated", "would-update", "refused", "unpaired", "skipped", "error"]
@@ -102,8 +115,8 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     sides = read_sides(pair, options.staged)
     status = judge(sides)
     if status.state == "in-sync":
-        if not options.dry_run:
-            _remember(pair, syncstate.digest(sides.notebook_text or ""))
+        if not options.dry_run and sides.notebook_digest is not None:
+            _remember(pair, sides.notebook_digest)
         return SyncResult(pair.notebook, "in-sync", f"in sync with {shown(pair.text)}", status)
     state = status.state
     if state == "both-changed":
@@ -130,6 +143,7 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     _remember(pair, plan.digest)
     message = (
         f"wrote {shown(plan.target)} from {shown(_other(pair, plan.target))} ({status.reason})"
+        + "".join(f"; {note}" for note in plan.notes)
     )
     return SyncResult(
         pair.notebook,
@@ -145,22 +159,24 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
 def _plan(sides: Sides, notebook_wins: bool) -> _Plan:
     pair = sides.pair
     if notebook_wins:
-        assert sides.notebook_text is not None
-        new_text = sides.notebook_text
+        assert sides.notebook is not None and sides.notebook_digest is not None
+        new_text = notebook_text(sides.notebook, pair)
         old_text = sides.text or ""
         return _Plan(
             pair.text,
             new_text.encode("utf-8"),
-            syncstate.digest(new_text),
+            sides.notebook_digest,
             _diff(old_text, new_text, pair.text),
         )
-    assert sides.text is not None and sides.text_text is not None
-    content = merged_notebook(sides.text, sides.notebook, pair)
+    assert sides.text is not None and sides.text_digest is not None
+    written = updated_notebook(sides.text, sides.notebook, pair)
+    before = "" if sides.notebook is None else notebook_text(sides.notebook, pair)
     return _Plan(
         pair.notebook,
-        content,
-        syncstate.digest(sides.text_text),
-        _diff(sides.notebook_text or "", sides.text_text, pair.notebook),
+        written.content,
+        sides.text_digest,
+        _diff(before, text_text(sides.text, pair), pair.notebook),
+        [written.note] if written.note else [],
     )
 
 
@@ -224,9 +240,8 @@ def _sides_diff(sides: Sides) -> str:
     """How the text side differs from the notebook (as text): what `--diff` shows for a pair
     it refuses to sync, so the user can pick what to keep from each side."""
     pair = sides.pair
-    return _unified(
-        sides.notebook_text or "", sides.text_text or "", _label(pair.notebook), shown(pair.text)
-    )
+    notebook, text = sides_texts(sides)
+    return _unified(notebook, text, _label(pair.notebook), shown(pair.text))
 
 
 def _other(pair: Pair, target: Path) -> Path:
@@ -282,8 +297,8 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
 
 
 def _pair_one(path: Path, options: PairOptions) -> SyncResult:
-    from nbcoach.analysis.pairs import DEFAULT_FORMAT
-    from nbcoach.workflow.pairing import notebook_text, roundtrip_losses, with_formats
+    from nbcoach.analysis.pairs import DEFAULT_FORMAT, twin_pair
+    from nbcoach.workflow.pairing import roundtrip_losses, with_formats
 
     if not path.exists():
         raise NbcoachError(f"{shown(path)}: no such file or directory")
@@ -294,10 +309,15 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
     if declared is not None and declared.notebook.resolve() != path.resolve():
         declared = None
     formats = requested = None
-    if declared is None or options.format is not None or options.folder is not None:
+    if options.format is not None or options.folder is not None:
         prefix = f"{options.folder.strip('/')}//" if options.folder else ""
         formats = f"ipynb,{prefix}{options.format or DEFAULT_FORMAT}"
         requested = _pair_declared_by(path, with_formats(data, formats, path))
+    elif declared is None:
+        # The default pairing needs no change to the notebook: a py:percent twin whose
+        # jupytext header says so is a pair (analysis/pairs.py), and the first pair of a
+        # repository must not rewrite its notebooks.
+        requested = twin_pair(path)
     replaced: Pair | None = None
     if declared is not None and (requested is None or _same_pair(declared, requested)):
         pair, formats = declared, None
@@ -313,7 +333,7 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
     foreign = other_language(pair)
     if foreign is not None:
         return SyncResult(path, "skipped", _foreign(pair, foreign))
-    if replaced is None and formats is None and pair.text.exists():
+    if declared is not None and replaced is None and formats is None and pair.text.exists():
         status = judge(read_sides(pair))
         note = "" if status.in_sync else "; `nbcoach sync` brings it up to date"
         return SyncResult(
@@ -345,7 +365,7 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
     if formats is not None:
         write_atomic(path, data)
     write_atomic(pair.text, text)
-    _remember(pair, syncstate.digest(text))
+    _remember(pair, cells_digest(notebook_cells(data, pair)))
     written = (path, pair.text) if formats is not None else (pair.text,)
     return SyncResult(path, "updated", message, written=written)
 

@@ -2,8 +2,8 @@
 
 Timestamps cannot say it (git checkouts, copies and editors all touch them; jupytext's
 timestamp-based `--sync` is what makes its pre-commit hook misjudge). Instead, every time nbcoach
-pairs or syncs a notebook it records a digest of the pair's common text; later, a side whose
-text differs from that digest was edited since. The record lives in `.nbcoach/pairs.json`, local
+pairs or syncs a notebook it records a digest of the cells the pair holds (pairing.cells_digest);
+later, a side whose cells differ from that digest was edited since. The record lives in `.nbcoach/pairs.json`, local
 and git-ignored: "when did *I* last sync" is a fact about this working copy, not the team's. A
 fresh clone has no record; then the committed pair (HEAD), when it was consistent, is the last
 sync (see pairstate.base_digest).
@@ -11,23 +11,14 @@ sync (see pairstate.base_digest).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 
 from nbcoach.core.files import write_atomic
 from nbcoach.core.project import state_dir
 
 FILE = "pairs.json"
-FORMAT = 1
-# jupytext writes its own version into the header; an upgrade must not look like an edit
-_VERSION_LINES = re.compile(r"^#?\s*(jupytext_version|format_version):.*\n", re.M)
-
-
-def digest(text: str) -> str:
-    """The digest of a pair's common text, blind to the jupytext version that wrote it."""
-    return hashlib.sha256(_VERSION_LINES.sub("", text).encode("utf-8")).hexdigest()[:32]
+FORMAT = 2  # 2: digests of cells (1 held digests of text, which round trips could change)
 
 
 def load(root: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from extract_invariants import violations
@@ -337,3 +338,27 @@ def test_an_interpreter_that_cannot_run_the_notebook_leaves_everything_as_it_was
     assert notebook.read_bytes() == original
     assert not (tmp_path / "src").exists()
     assert list((tmp_path / ".nbcoach" / "backup").iterdir()) == []
+
+
+def test_a_legacy_notebook_is_extracted_and_written_as_nbformat_4_saying_so(
+    tmp_path: Path, legacy_corpus: Path
+) -> None:
+    import json
+    import shutil
+
+    notebook = tmp_path / "lecture.ipynb"
+    shutil.copy(
+        legacy_corpus / "jrjohansson__Lecture-1-Introduction-to-Python-Programming.ipynb", notebook
+    )
+    original = nbformat.read(notebook, as_version=4)
+    plan = plan_extraction(notebook, ["square"])
+    assert [m.name for m in plan.moved] == ["square"]
+    assert any("written as nbformat 4 (it was nbformat 3" in note for note in plan.notes)
+    apply_plan(plan, ApplyOptions())
+    written = json.loads(notebook.read_text(encoding="utf-8"))
+    assert written["nbformat"] == 4 and len(written["cells"]) == len(original.cells)
+    changed = {change.cell for change in plan.changes}
+    for number, (before, after) in enumerate(zip(original.cells, written["cells"], strict=True), 1):
+        if number not in changed:
+            assert before.source == "".join(after["source"]), f"cell {number}"
+    assert not any("".join(c["source"]).startswith("def square(") for c in written["cells"])

@@ -3,15 +3,17 @@ result, so a commit carries a consistent pair in one go."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 
 from gitrepo import Repo
+from nbcoach.analysis.notebook_json import cell_spans
 from nbcoach.workflow.pairstate import pair_status
 from nbcoach.workflow.sync import pair_notebooks
-from support import run_cli
+from support import EXAMPLES, run_cli
 
 
 def _paired_repo(tmp_path: Path, make_notebook: Callable[..., Path]) -> tuple[Repo, Path, Path]:
@@ -244,7 +246,7 @@ def test_pair_with_another_format_says_it_keeps_the_pairing_and_force_changes_it
     refused = run_cli("pair", "clean.ipynb", "--format", "py:light", cwd=tmp_path)
     assert refused.returncode == 1
     assert refused.stderr == (
-        "nbcoach: clean.ipynb is already paired with clean.py (py:percent, notebook metadata); "
+        "nbcoach: clean.ipynb is already paired with clean.py (py:percent, text header); "
         "nothing was written. To pair it with clean.py (py:light) instead: "
         "nbcoach pair clean.ipynb --format py:light --force\n"
     )
@@ -257,3 +259,78 @@ def test_pair_with_another_format_says_it_keeps_the_pairing_and_force_changes_it
     )
     assert "# %%" not in text.read_text() and "format_name: light" in text.read_text()
     assert pair_status(notebook).in_sync
+
+
+# --- a sync never rewrites what nobody edited -------------------------------------------------
+
+
+def _cells_text(notebook: Path) -> list[str]:
+    text = notebook.read_text(encoding="utf-8")
+    return [text[s.start : s.end] for s in cell_spans(text)]
+
+
+def test_the_first_pair_writes_only_the_py_and_a_second_sync_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    notebook = tmp_path / "newcomer.ipynb"
+    shutil.copy(EXAMPLES / "newcomer.ipynb", notebook)
+    before = notebook.read_bytes()
+    [paired] = pair_notebooks([str(notebook)])
+    assert paired.outcome == "updated" and paired.written == (notebook.with_suffix(".py"),)
+    assert notebook.read_bytes() == before  # the pairing is declared by the .py's header
+    text = notebook.with_suffix(".py").read_bytes()
+    assert "formats: ipynb,py:percent" in text.decode()
+    again = run_cli("sync", "newcomer.ipynb", cwd=tmp_path)
+    assert again.returncode == 0 and "in sync" in again.stdout
+    assert (notebook.read_bytes(), notebook.with_suffix(".py").read_bytes()) == (before, text)
+    check = run_cli("sync", "--check", "newcomer.ipynb", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+
+
+def test_an_edit_on_the_py_side_changes_exactly_the_cells_it_touched(tmp_path: Path) -> None:
+    notebook = tmp_path / "newcomer.ipynb"
+    shutil.copy(EXAMPLES / "newcomer.ipynb", notebook)
+    pair_notebooks([str(notebook)])
+    before_cells, before_text = _cells_text(notebook), notebook.read_text(encoding="utf-8")
+    script = notebook.with_suffix(".py")
+    text = script.read_text(encoding="utf-8")
+    assert "def parse_date(text):" in text
+    text = text.replace("def parse_date(text):", "def parse_date(text):  # edited", 1)
+    script.write_text(text + "\n# %%\nprint('a cell added in the .py')\n", encoding="utf-8")
+    synced = run_cli("sync", "newcomer.py", cwd=tmp_path)
+    assert synced.returncode == 0 and "wrote newcomer.ipynb" in synced.stdout, synced.stdout
+    after_cells = _cells_text(notebook)
+    assert len(after_cells) == len(before_cells) + 1
+    changed = [i for i, (a, b) in enumerate(zip(before_cells, after_cells, strict=False)) if a != b]
+    edited = next(i for i, cell in enumerate(before_cells) if "def parse_date(text):" in cell)
+    assert changed == [edited]  # every other cell's JSON text is byte-identical
+    assert '"def parse_date(text):  # edited\\n"' in after_cells[edited]
+    assert "outputs" in after_cells[-1] and "a cell added in the .py" in after_cells[-1]
+    # the notebook's own formatting: what is outside the cells did not move
+    after_text = notebook.read_text(encoding="utf-8")
+    assert after_text.endswith(before_text[before_text.rindex("]") :])
+    assert after_text.startswith(before_text[: before_text.index(before_cells[0])])
+    assert pair_status(notebook).in_sync
+    assert run_cli("sync", "newcomer.py", cwd=tmp_path).stdout.count("in sync") == 1
+
+
+def test_legacy_notebooks_pair_and_sync_in_memory_and_are_written_as_v4_only_when_edited(
+    tmp_path: Path, legacy_corpus: Path
+) -> None:
+    for source in sorted(legacy_corpus.glob("*.ipynb")):
+        shutil.copy(source, tmp_path / source.name)
+    originals = {p.name: p.read_bytes() for p in tmp_path.glob("*.ipynb")}
+    first = run_cli("pair", *sorted(originals), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stdout + first.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.ipynb")} == originals
+    assert len(list(tmp_path.glob("*.py"))) == len(originals)
+    second = run_cli("sync", ".", cwd=tmp_path)
+    assert second.stdout.count("in sync") == len(originals), second.stdout
+    name = sorted(originals)[0]
+    script = (tmp_path / name).with_suffix(".py")
+    script.write_text(script.read_text(encoding="utf-8") + "\n# %%\nprint('new')\n", "utf-8")
+    edited = run_cli("sync", script.name, cwd=tmp_path)
+    assert "written as nbformat 4 (it was nbformat 3" in edited.stdout, edited.stdout
+    upgraded = nbformat.read(tmp_path / name, as_version=nbformat.NO_CONVERT)
+    assert upgraded.nbformat == 4 and upgraded.cells[-1].source == "print('new')"
