@@ -38,6 +38,7 @@ def init(
     package_name, changes = scaffold(directory, InitOptions(package, force, hooks_repo, hooks_rev))
     for change in changes:
         note = "  (exists and differs; --force overwrites)" if change.action == "kept" else ""
+        note = f"  ({change.detail})" if change.detail else note
         out.print(f"  {change.action:<11} {change.path}{note}", markup=False, soft_wrap=True)
     notebooks = [t for t in discover([str(directory)]).targets if t.path.suffix == ".ipynb"]
     if baseline and notebooks and not ledger.path(directory.resolve()).exists():

@@ -19,6 +19,7 @@ import pytest
 
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
+from hook_mirrors import hook_mirrors
 from nbcoach.workflow import baseline as ledger
 from support import EXAMPLES, ROOT, run_cli
 
@@ -57,8 +58,16 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> str:
     return configured or str(tmp_path_factory.mktemp("pre-commit-home"))
 
 
+@pytest.fixture(scope="session")
+def mirrors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The upstream hook repositories `init` pins, as local stand-ins (see hook_mirrors.py)."""
+    return hook_mirrors(tmp_path_factory.mktemp("hook-mirrors"))
+
+
 @pytest.fixture
-def team(tmp_path: Path, hook_source: tuple[str, str], pre_commit_home: str) -> Repo:
+def team(
+    tmp_path: Path, hook_source: tuple[str, str], pre_commit_home: str, mirrors: dict[str, str]
+) -> Repo:
     """A team's repository with a legacy notebook, after `nbcoach init` and `pre-commit install`."""
     repo = Repo(tmp_path / "team")
     repo.write("pyproject.toml", '[project]\nname = "churn"\nversion = "0.1"\n')
@@ -76,10 +85,10 @@ def team(tmp_path: Path, hook_source: tuple[str, str], pre_commit_home: str) -> 
         cwd=repo.path,
         check=True,
         capture_output=True,
-        env={**os.environ, "PRE_COMMIT_HOME": pre_commit_home},
+        env={**os.environ, "PRE_COMMIT_HOME": pre_commit_home, **mirrors},
     )
     repo.git("add", "-A")
-    repo.env = {"PRE_COMMIT_HOME": pre_commit_home}  # type: ignore[attr-defined]
+    repo.env = {"PRE_COMMIT_HOME": pre_commit_home, **mirrors}  # type: ignore[attr-defined]
     return repo
 
 

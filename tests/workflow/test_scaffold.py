@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ from gitrepo import Repo
 from nbcoach.analysis.pairs import find_pair
 from nbcoach.core.config import load_config
 from nbcoach.core.errors import UsageError
-from nbcoach.workflow.scaffold import InitOptions, init
+from nbcoach.workflow.origin import Origin, nbcoach_origin
+from nbcoach.workflow.scaffold import InitOptions, hooks_block, init
 from support import EXAMPLES, ROOT, run_cli
 
 EXISTING = """# The team's project file: comments must survive
@@ -46,8 +48,12 @@ def test_init_merges_into_an_existing_pyproject_and_keeps_everything(tmp_path: P
     for name in (".pre-commit-config.yaml", "WORKFLOW.md", "notebooks/README.md"):
         assert actions[name] == "created" and (tmp_path / name).is_file()
     config_text = (tmp_path / ".pre-commit-config.yaml").read_text()
-    assert "{{" not in config_text and "entry: nbcoach gate --staged" in config_text
-    assert "nbstripout" in config_text and "nbqa mypy" in config_text
+    hooks = [h["id"] for r in yaml.safe_load(config_text)["repos"] for h in r["hooks"]]
+    assert "{{" not in config_text
+    assert hooks == [
+        "nbstripout", "nbcoach-sync", "nbcoach", "nbcoach-commit-size", "ruff-check",
+        "ruff-format", "nbqa-mypy",
+    ]  # fmt: skip
     # the scaffolded pairing applies to notebooks in the project
     (tmp_path / "notebooks" / "a.ipynb").write_text("{}")
     pair = find_pair(tmp_path / "notebooks" / "a.ipynb")
@@ -114,12 +120,15 @@ def test_the_hook_templates_stay_in_step_with_pre_commit_hooks_yaml(tmp_path: Pa
     assert ids == ["nbcoach-sync", "nbcoach", "nbcoach-commit-size"]  # sync first: see its notes
     by_id = {hook["id"]: hook for hook in published}
 
-    init(tmp_path / "local", InitOptions(package="pkg"))
-    local = _nbcoach_hooks(tmp_path / "local" / ".pre-commit-config.yaml", "local")
+    # nbcoach from a package index: local hooks pre-commit installs with pip
+    block = hooks_block(InitOptions(), Origin("index", "nbcoach==9.0"))
+    local = [h for r in yaml.safe_load("repos:\n" + block)["repos"] for h in r["hooks"]]
     assert [hook["id"] for hook in local] == ids
     for hook in local:
         expected = {key: by_id[hook["id"]].get(key) for key in HOOK_BEHAVIOUR}
         assert {key: hook.get(key) for key in HOOK_BEHAVIOUR} == expected, hook["id"]
+        assert hook["language"] == "python"  # never `system`: pre-commit 4 calls it unsupported
+        assert hook["additional_dependencies"] == ["nbcoach==9.0"]
 
     options = InitOptions(package="pkg", hooks_repo="https://example.org/nbcoach", hooks_rev="v9")
     init(tmp_path / "remote", options)
@@ -173,12 +182,15 @@ def test_every_command_workflow_md_names_works_in_a_fresh_project(tmp_path: Path
     assert run_cli("init", cwd=repo.path).returncode == 0
     workflow = (repo.path / "WORKFLOW.md").read_text()
     commands = _commands(workflow)
+    # nbcoach is installed as this one was (a checkout here), never by a name an index may lack
+    origin = nbcoach_origin()
+    setup = "pip install -e '.[dev]'" + ("" if origin.shared else f" {origin.requirement}")
     assert commands == [
         "nbcoach sync",
         "nbcoach report notebooks/my.ipynb",
         "nbcoach extract",
         "pytest",
-        "pip install -e '.[dev]'",
+        setup,
         "pre-commit install",
         "nbcoach install-hooks",
         "nbcoach baseline notebooks/my.ipynb",
@@ -186,7 +198,8 @@ def test_every_command_workflow_md_names_works_in_a_fresh_project(tmp_path: Path
     extras = tomllib.loads((repo.path / "pyproject.toml").read_text())["project"][
         "optional-dependencies"
     ]
-    assert {"nbcoach", "pre-commit", "pytest"} <= set(extras["dev"])
+    assert {"pre-commit", "pytest"} <= set(extras["dev"])
+    assert (origin.requirement in extras["dev"]) == origin.shared
     shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "notebooks" / "my.ipynb")
 
     def run(command: str) -> subprocess.CompletedProcess[str]:
@@ -218,7 +231,8 @@ def test_workflow_md_names_the_tools_when_the_pyproject_has_no_dev_extra(tmp_pat
     (tmp_path / "pyproject.toml").write_text(EXISTING)
     init(tmp_path)
     workflow = (tmp_path / "WORKFLOW.md").read_text()
-    assert "Set up once: `pip install nbcoach pre-commit pytest`, then" in workflow
+    requirement = shlex.quote(nbcoach_origin().requirement)
+    assert f"Set up once: `pip install {requirement} pre-commit pytest`, then" in workflow
     assert ".[dev]" not in workflow
 
 
