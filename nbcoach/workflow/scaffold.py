@@ -195,7 +195,7 @@ def _merge_pyproject(
 
     tables = templates.joinpath("tool.toml").read_text(encoding="utf-8")
     if not pyproject.exists():
-        base = _render(templates.joinpath("pyproject.toml").read_text(encoding="utf-8"), fields)
+        base = _render(templates.joinpath("pyproject.toml.in").read_text(encoding="utf-8"), fields)
         write_atomic(pyproject, base.rstrip("\n") + "\n\n" + tables)
         return Change("pyproject.toml", "created")
     original = pyproject.read_text(encoding="utf-8")
