@@ -1,9 +1,13 @@
 """Which files a run covers: paths given, and the notebooks and Python files inside directories.
 
 Walking a directory skips hidden folders (and so `.ipynb_checkpoints`, `.git`, `.venv`),
-virtual environments under any name, caches, and whatever git ignores there. A file named
-explicitly is always read, as ruff does. A `.py` file that is the jupytext pair of a notebook in
-the same run is reported with the notebook, not twice.
+virtual environments under any name, caches, and whatever git ignores there -- unless the folder
+named is itself ignored: a folder you name is searched, as ruff does. `[tool.nbcoach] exclude`
+applies to every path, named or found (as ruff's `--force-exclude`): a hook handed an excluded
+notebook leaves it alone. Patterns match the path relative to the project (the folder of the
+configuration), or relative to the folder searched, or the file name. What was skipped, and why,
+is counted, so a run that finds nothing can say so. A `.py` file that is the jupytext pair of a
+notebook in the same run is reported with the notebook, not twice.
 """
 
 from __future__ import annotations
@@ -36,21 +40,53 @@ class Target:
 class Discovery:
     targets: tuple[Target, ...]
     errors: tuple[str, ...]  # one line per path that does not exist or cannot be read
+    excluded: tuple[tuple[str, str], ...] = ()  # (path, pattern) for each file `exclude` left out
+    ignored: int = 0  # files a folder walk left out because git ignores them
 
 
-def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to leave out, and where patterns are relative to."""
+
+    exclude: tuple[str, ...] = ()
+    root: Path | None = None  # the project (configuration) folder
+    respect_gitignore: bool = True
+
+
+def project_scope(paths: Sequence[str], respect_gitignore: bool = True) -> Scope:
+    """The scope `[tool.nbcoach]` sets for a run over `paths` (the first one's configuration,
+    as the report's)."""
+    from nbcoach.core.config import ConfigLoader
+
+    config = ConfigLoader().for_path(Path(paths[0]) if paths else Path.cwd())
+    root = Path(config.root) if config.path else None
+    return Scope(config.exclude, root, respect_gitignore)
+
+
+def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
+    """The files to cover. Without a scope, the one the inputs' configuration sets."""
+    scope = scope if scope is not None else project_scope(paths)
     found: dict[Path, Target] = {}
     errors: list[str] = []
+    excluded: list[tuple[str, str]] = []
+    ignored = 0
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file, real in _walk(path, exclude):
+            walked, left_out, dropped = _walk(path, scope)
+            excluded += left_out
+            ignored += dropped
+            for file, real in walked:
                 found.setdefault(real, Target(file, str(file), real))
         elif path.is_file():
             if path.suffix not in SUFFIXES:
                 errors.append(
                     f"{given}: not a notebook or Python file (nbcoach reads .ipynb and .py)"
                 )
+                continue
+            pattern = excluded_by(path, scope)
+            if pattern is not None:
+                excluded.append((given, pattern))
                 continue
             real = path.resolve()
             found.setdefault(real, Target(path, given, real))
@@ -60,7 +96,51 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
             errors.append(f"{given}: no such file or directory")
     targets = _mark_pairs(list(found.values()))
     targets.sort(key=lambda t: t.display)
-    return Discovery(tuple(targets), tuple(errors))
+    return Discovery(tuple(targets), tuple(errors), tuple(excluded), ignored)
+
+
+def nothing_found(paths: Sequence[str], excluded: Sequence[tuple[str, str]], ignored: int) -> str:
+    """Why a run found no file to cover, in one line: a run that finds nothing must say so."""
+    where = ", ".join(paths) if paths else "."
+    reasons = []
+    if ignored:
+        reasons.append(f"{ignored} skipped because git ignores them")
+    if excluded:
+        reasons.append(f"{len(excluded)} excluded by [tool.nbcoach] exclude")
+    why = f": {'; '.join(reasons)}" if reasons else ""
+    hint = ""
+    if ignored:
+        hint = "; name them explicitly or use --no-respect-gitignore"
+    elif excluded:
+        hint = "; see `exclude` in [tool.nbcoach]"
+    return f"no notebooks or Python files under {where}{why}{hint}"
+
+
+def excluded_note(excluded: Sequence[tuple[str, str]], limit: int = 3) -> str:
+    """'2 files excluded by [tool.nbcoach] exclude: a.ipynb (scratch/*), ...'"""
+    listed = ", ".join(f"{path} ({pattern})" for path, pattern in excluded[:limit])
+    more = f" and {len(excluded) - limit} more" if len(excluded) > limit else ""
+    shown = listed + more
+    noun = "file" if len(excluded) == 1 else "files"
+    return f"{len(excluded)} {noun} excluded by [tool.nbcoach] exclude: {shown}"
+
+
+def excluded_by(path: Path, scope: Scope, walked_from: Path | None = None) -> str | None:
+    """The `exclude` pattern that leaves `path` out, if one does."""
+    if not scope.exclude:
+        return None
+    candidates = [path.name]
+    for base in (scope.root, walked_from, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            candidates.append(path.resolve().relative_to(base.resolve()).as_posix())
+        except ValueError:
+            continue
+    for pattern in scope.exclude:
+        if any(fnmatch.fnmatch(candidate, pattern) for candidate in candidates):
+            return pattern
+    return None
 
 
 def in_scope(relative: str, exclude: Sequence[str] = ()) -> bool:
@@ -76,18 +156,35 @@ def in_scope(relative: str, exclude: Sequence[str] = ()) -> bool:
     return not _excluded(relative, name, exclude)
 
 
-def _walk(root: Path, exclude: Sequence[str]) -> list[tuple[Path, Path]]:
-    """The files to report under `root`, each with its resolved path."""
+def _walk(root: Path, scope: Scope) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]], int]:
+    """The files to report under `root`, each with its resolved path; the files `exclude`
+    left out; how many git ignores."""
     files: list[Path] = []
+    excluded: list[tuple[str, str]] = []
     for directory, subdirs, names in os.walk(root):
         here = Path(directory)
         subdirs[:] = sorted(d for d in subdirs if not _skip_dir(here / d, d))
         for name in sorted(names):
             if _wanted_file(name):
                 file = here / name
-                if not exclude or not _excluded(file.relative_to(root).as_posix(), name, exclude):
+                pattern = excluded_by(file, scope, root)
+                if pattern is None:
                     files.append(file)
-    return _without_ignored(root, files)
+                else:
+                    excluded.append((str(file), pattern))
+    if not scope.respect_gitignore or _ignored_folder(root):
+        return [(file, file.resolve()) for file in files], excluded, 0
+    kept = _without_ignored(root, files)
+    return kept, excluded, len(files) - len(kept)
+
+
+def _ignored_folder(folder: Path) -> bool:
+    """Whether git ignores the folder itself: then naming it is asking for it (as ruff does)."""
+    try:
+        completed = gitindex.completed(folder, "check-ignore", "-q", str(folder.resolve()))
+    except (UsageError, subprocess.TimeoutExpired):
+        return False
+    return completed.returncode == 0
 
 
 def _wanted_file(name: str) -> bool:

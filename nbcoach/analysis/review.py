@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from nbcoach.analysis.analyse import copy_size
 from nbcoach.analysis.cache import Cache, default_cache_dir, entry_key
 from nbcoach.analysis.card import build_card
-from nbcoach.analysis.discover import Target, discover
+from nbcoach.analysis.discover import Scope, Target, discover
 from nbcoach.analysis.duplication import Size, cross_notebook_findings
 from nbcoach.core.config import Config, ConfigLoader
 from nbcoach.core.model import Analysis, Finding, Report, ReportCard
@@ -39,6 +39,7 @@ class ReviewOptions:
     cache_dir: Path | None = None
     config_overrides: dict[str, object] | None = None
     progress: Progress | None = None
+    respect_gitignore: bool = True
 
 
 @dataclass(slots=True)
@@ -73,7 +74,8 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
 
     configs = ConfigLoader(options.config_overrides)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
-    found = discover(paths, root_config.exclude)
+    root = Path(root_config.root) if root_config.path else None
+    found = discover(paths, Scope(root_config.exclude, root, options.respect_gitignore))
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     items = [_item(target, configs, hashed=cache is not None) for target in found.targets]
     ruff_digests: dict[Path, str] = {}
@@ -106,6 +108,8 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
         input_errors=found.errors,
         fail_under=root_config.fail_under,
         stats=stats,
+        excluded=found.excluded,
+        ignored=found.ignored,
     )
 
 

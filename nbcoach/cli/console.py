@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import typer
 
 if TYPE_CHECKING:  # rich is imported where a console is made: JSON to a pipe needs none
     from rich.console import Console
@@ -64,3 +66,20 @@ def write_output(path: Path, text: str | Iterable[str]) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         raise UsageError(f"{path}: cannot write it: {reason}") from None
+
+
+def say_what_was_skipped(
+    paths: Sequence[str],
+    found: int,
+    excluded: Sequence[tuple[str, str]],
+    ignored: int,
+    errors: Sequence[str] = (),
+) -> None:
+    """On stderr: which named or found files `exclude` left out, and why a run that covers
+    nothing (`found` inputs) covers nothing: a silent empty run looks like a pass."""
+    from nbcoach.analysis.discover import excluded_note, nothing_found
+
+    if excluded:
+        typer.echo(f"nbcoach: {excluded_note(excluded)}", err=True)
+    if not found and not errors:
+        typer.echo(f"nbcoach: {nothing_found(paths, excluded, ignored)}", err=True)

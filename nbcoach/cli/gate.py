@@ -22,7 +22,7 @@ def gate(
 ) -> None:
     """Fail when a notebook or function got worse than its baseline, or a new one is below the
     bar; record improvements. Exit 1 when the gate fails."""
-    from nbcoach.cli.console import console
+    from nbcoach.cli.console import console, say_what_was_skipped
     from nbcoach.render.gate import gate_renderable
     from nbcoach.workflow.gate import GateOptions
     from nbcoach.workflow.gate import gate as run_gate
@@ -36,6 +36,16 @@ def gate(
     err = console(no_color, stderr=True)
     for line in result.input_errors:
         err.print(f"nbcoach: error: {line}", markup=False, soft_wrap=True)
+    if staged:  # a commit without notebooks is no news; what was left out of one is
+        say_what_was_skipped(paths or [], 1, result.excluded, result.ignored)
+    else:
+        say_what_was_skipped(
+            paths or ["."],
+            result.found,
+            result.excluded,
+            result.ignored,
+            result.input_errors,
+        )
     out = console(no_color)
     if result.verdicts:
         out.print(gate_renderable(result), soft_wrap=True)

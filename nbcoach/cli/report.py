@@ -48,10 +48,15 @@ def report(
     no_color: bool = typer.Option(
         False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
     ),
+    respect_gitignore: bool = typer.Option(
+        True,
+        "--respect-gitignore/--no-respect-gitignore",
+        help="Skip what git ignores in the folders searched (a folder named is always searched).",
+    ),
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
     from nbcoach.analysis.review import ReviewOptions, review
-    from nbcoach.cli.console import capture, console, write_output
+    from nbcoach.cli.console import capture, console, say_what_was_skipped, write_output
     from nbcoach.cli.progress import progress_bar
 
     targets = paths or ["."]
@@ -64,11 +69,18 @@ def report(
         result = review(
             targets,
             ReviewOptions(
-                jobs=jobs, use_cache=not no_cache, config_overrides=overrides, progress=advance
+                jobs=jobs,
+                use_cache=not no_cache,
+                config_overrides=overrides,
+                progress=advance,
+                respect_gitignore=respect_gitignore,
             ),
         )
     for line in result.input_errors:
         typer.echo(f"nbcoach: error: {line}", err=True)
+    say_what_was_skipped(
+        targets, len(result.cards), result.excluded, result.ignored, result.input_errors
+    )
     for card in result.cards:
         if card.status == "error":
             typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)

@@ -429,6 +429,8 @@ class Report:
     fail_under: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
     source_root: str = ""  # the folder `ReportCard.source` paths are relative to
+    excluded: tuple[tuple[str, str], ...] = ()  # (path, pattern) left out by `exclude`
+    ignored: int = 0  # files a folder search left out because git ignores them
 
 
 # --- extraction (`nbcoach extract`) ---

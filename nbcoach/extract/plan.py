@@ -58,6 +58,11 @@ def open_notebook(path: Path) -> Source:
             )
     if not path.is_file():
         raise InputError(str(path), "no such file")
+    from nbcoach.analysis.discover import excluded_by, project_scope
+
+    pattern = excluded_by(path, project_scope([str(path)]))
+    if pattern is not None:
+        raise InputError(str(path), f"excluded by [tool.nbcoach] exclude ({pattern}); nothing done")
     source = load_source(path)
     if source.notebook.language and source.notebook.language.lower() != "python":
         raise InputError(str(path), f"kernel language is {source.notebook.language}, not Python")

@@ -48,6 +48,8 @@ def report_data(report: Report, with_notebooks: bool = True) -> dict[str, Any]:
         "notebooks": [card_data(card) for card in cards] if with_notebooks else [],
         "cross_findings": [finding_data(f) for f in report.cross_findings],
         "input_errors": list(report.input_errors),
+        "excluded": [{"path": path, "pattern": pattern} for path, pattern in report.excluded],
+        "gitignored": report.ignored,
     }
 
 

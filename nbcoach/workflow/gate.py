@@ -84,6 +84,9 @@ class GateResult:
     fail_under: float | None = None
     staged: bool = False  # judged what a commit holds (the hook), not the working files
     tighten: bool = True  # improvements are written to the baseline
+    excluded: tuple[tuple[str, str], ...] = ()  # (path, pattern) left out by `exclude`
+    ignored: int = 0
+    found: int = 0  # inputs covered, skipped ones (other languages) included
 
     @property
     def passed(self) -> bool:
@@ -118,6 +121,9 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         report.fail_under,
         options.staged,
         options.tighten,
+        report.excluded,
+        report.ignored,
+        len(report.cards),
     )
 
 

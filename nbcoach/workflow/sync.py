@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from nbcoach.analysis.discover import discover
+from nbcoach.analysis.discover import discover, excluded_by, project_scope
 from nbcoach.analysis.pairs import Pair, find_pair, other_language
 from nbcoach.core import gitindex
 from nbcoach.core.errors import NbcoachError, UsageError
@@ -74,8 +74,8 @@ class _Plan:
 
 def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[SyncResult]:
     """Sync every pair the inputs belong to (folders are searched); one result per pair."""
-    inputs, errors = _inputs(paths, options.staged)
-    results = [SyncResult(Path(path), "error", error) for path, error in errors]
+    inputs, errors, excluded = _inputs(paths, options.staged)
+    results = [SyncResult(Path(path), "error", error) for path, error in errors] + excluded
     seen: set[Path] = set()
     for path in inputs:
         pair = find_pair(path)
@@ -98,17 +98,32 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
     return results
 
 
-def _inputs(paths: Sequence[str], staged: bool) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The files to look at, and (path, message) for inputs that do not exist: those are
-    reported and the other inputs are still synced."""
+def _inputs(
+    paths: Sequence[str], staged: bool
+) -> tuple[list[Path], list[tuple[str, str]], list[SyncResult]]:
+    """The files to look at, (path, message) for inputs that do not exist (reported; the other
+    inputs are still synced), and what `[tool.nbcoach] exclude` left out (said, not synced)."""
     if staged and not paths:
         root = gitindex.top_level(Path.cwd())
         if root is None:
             raise UsageError("--staged needs a git repository")
-        return [root / name for name in gitindex.staged_files(root)], []
+        scope = project_scope([str(root)])
+        files, skipped = [], []
+        for name in gitindex.staged_files(root):
+            pattern = excluded_by(root / name, scope)
+            if pattern is None:
+                files.append(root / name)
+            elif name.endswith((".ipynb", ".py")):
+                skipped.append(_excluded(root / name, pattern))
+        return files, [], skipped
     found = discover(paths)
     errors = [(error.split(":", 1)[0], error) for error in found.errors]
-    return [target.path for target in found.targets], errors
+    skipped = [_excluded(Path(path), pattern) for path, pattern in found.excluded]
+    return [target.path for target in found.targets], errors, skipped
+
+
+def _excluded(path: Path, pattern: str) -> SyncResult:
+    return SyncResult(path, "skipped", f"excluded by [tool.nbcoach] exclude ({pattern})")
 
 
 def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
@@ -289,6 +304,10 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
     results = []
     for given in paths:
         path = Path(given)
+        pattern = excluded_by(path, project_scope([given])) if path.is_file() else None
+        if pattern is not None:
+            results.append(_excluded(path, pattern))
+            continue
         try:
             results.append(_pair_one(path, options))
         except NbcoachError as error:

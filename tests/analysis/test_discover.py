@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from nbcoach.analysis.discover import discover
+from nbcoach.analysis.discover import Scope, discover, nothing_found
 
 
 def touch(path: Path, text: str = "x = 1\n") -> Path:
@@ -68,6 +68,37 @@ def test_a_paired_percent_file_is_reported_with_its_notebook(tmp_path: Path) -> 
 def test_exclude_patterns(tmp_path: Path) -> None:
     touch(tmp_path / "scratch" / "a.py")
     touch(tmp_path / "b.py")
-    assert [
-        Path(t.display).name for t in discover([str(tmp_path)], exclude=["scratch/*"]).targets
-    ] == ["b.py"]
+    found = discover([str(tmp_path)], Scope(("scratch/*",)))
+    assert [Path(t.display).name for t in found.targets] == ["b.py"]
+    assert found.excluded == ((str(tmp_path / "scratch" / "a.py"), "scratch/*"),)
+
+
+def test_exclude_means_exclude_for_a_named_file_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """As ruff's --force-exclude: a hook hands the file by name, and it must still be left out.
+    Patterns are relative to the project (the configuration's folder), wherever nbcoach runs."""
+    (tmp_path / "pyproject.toml").write_text('[tool.nbcoach]\nexclude = ["scratch/*"]\n')
+    touch(tmp_path / "scratch" / "x.ipynb")
+    touch(tmp_path / "kept.ipynb")
+    monkeypatch.chdir(tmp_path / "scratch")
+    found = discover(["x.ipynb", "../kept.ipynb"])
+    assert [t.display for t in found.targets] == ["../kept.ipynb"]
+    assert found.excluded == (("x.ipynb", "scratch/*"),)
+
+
+def test_a_folder_git_ignores_is_searched_when_named_and_counted_when_walked(
+    tmp_path: Path,
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("data/\n")
+    touch(tmp_path / "data" / "a.ipynb")
+    touch(tmp_path / "data" / "b.ipynb")
+    named = discover([str(tmp_path / "data")], Scope())
+    assert [Path(t.display).name for t in named.targets] == ["a.ipynb", "b.ipynb"]
+    walked = discover([str(tmp_path)], Scope())
+    assert walked.targets == () and walked.ignored == 2
+    assert nothing_found(["."], walked.excluded, walked.ignored) == (
+        "no notebooks or Python files under .: 2 skipped because git ignores them; "
+        "name them explicitly or use --no-respect-gitignore"
+    )
+    everything = discover([str(tmp_path)], Scope(respect_gitignore=False))
+    assert len(everything.targets) == 2 and everything.ignored == 0

@@ -291,3 +291,22 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
 def _cards(output: bytes) -> list[object]:
     data = json.loads(output)
     return list(data["notebooks"])
+
+
+def test_a_run_that_finds_nothing_says_why_and_a_named_ignored_folder_is_searched(
+    tmp_path: Path,
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("data/\n")
+    (tmp_path / "data").mkdir()
+    shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / "data" / "clean.ipynb")
+    everything = run_cli("report", "--compact", ".", cwd=tmp_path)
+    assert everything.returncode == 0 and everything.stdout == ""
+    assert everything.stderr == (
+        "nbcoach: no notebooks or Python files under .: 1 skipped because git ignores them; "
+        "name them explicitly or use --no-respect-gitignore\n"
+    )
+    named = run_cli("report", "--compact", "data", cwd=tmp_path)  # as ruff: a folder you name
+    assert "data/clean.ipynb   A" in named.stdout and named.stderr == ""
+    unignored = run_cli("report", "--compact", "--no-respect-gitignore", ".", cwd=tmp_path)
+    assert "data/clean.ipynb   A" in unignored.stdout

@@ -282,3 +282,24 @@ def test_baseline_names_a_missing_input_and_records_the_others(legacy: Repo) -> 
         "recorded 1 notebook and its functions in .nbcoach/baseline.json; commit it\n"
     )
     assert "clean.ipynb" in ledger.load(legacy.path)
+
+
+def test_an_excluded_notebook_named_or_staged_is_not_blocked_and_the_gate_says_so(
+    legacy: Repo,
+) -> None:
+    """`exclude` means exclude for paths a hook names too (ruff's --force-exclude)."""
+    repo = legacy
+    repo.write("pyproject.toml", '[tool.nbcoach]\nfail-under = 70\nexclude = ["scratch/*"]\n')
+    (repo.path / "scratch").mkdir()
+    shutil.copy(EXAMPLES / "newcomer.ipynb", repo.path / "scratch" / "x.ipynb")
+    _append_cell(repo.path / "scratch" / "x.ipynb", LONG_FUNCTION)
+    repo.git("add", ".")
+    staged = run_cli("gate", "--staged", "scratch/x.ipynb", cwd=repo.path)
+    assert staged.returncode == 0, staged.stdout + staged.stderr
+    assert "excluded by [tool.nbcoach] exclude: scratch/x.ipynb (scratch/*)" in staged.stderr
+    named = run_cli("gate", "scratch/x.ipynb", cwd=repo.path)
+    assert named.returncode == 0 and "x.ipynb   F" not in named.stdout
+    assert "no notebooks or Python files under scratch/x.ipynb: 1 excluded" in named.stderr
+    # the same notebook outside the excluded folder is judged, and fails the bar
+    shutil.copy(repo.path / "scratch" / "x.ipynb", repo.path / "y.ipynb")
+    assert run_cli("gate", "y.ipynb", cwd=repo.path).returncode == 1

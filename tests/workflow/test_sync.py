@@ -334,3 +334,17 @@ def test_legacy_notebooks_pair_and_sync_in_memory_and_are_written_as_v4_only_whe
     assert "written as nbformat 4 (it was nbformat 3" in edited.stdout, edited.stdout
     upgraded = nbformat.read(tmp_path / name, as_version=nbformat.NO_CONVERT)
     assert upgraded.nbformat == 4 and upgraded.cells[-1].source == "print('new')"
+
+
+def test_pair_and_sync_leave_an_excluded_notebook_alone_and_say_so(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    repo.write("pyproject.toml", '[tool.nbcoach]\nexclude = ["scratch/*"]\n')
+    (tmp_path / "scratch").mkdir()
+    shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / "scratch" / "x.ipynb")
+    paired = run_cli("pair", "scratch/x.ipynb", cwd=tmp_path)
+    assert "excluded by [tool.nbcoach] exclude (scratch/*)" in paired.stdout + paired.stderr
+    assert not (tmp_path / "scratch" / "x.py").exists()
+    repo.git("add", ".")
+    staged = run_cli("sync", "--staged", cwd=tmp_path)
+    assert staged.returncode == 0
+    assert "scratch/x.ipynb: excluded by [tool.nbcoach] exclude (scratch/*)" in staged.stdout
