@@ -20,8 +20,9 @@ def trend(
         False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
     ),
 ) -> None:
-    """Show each notebook's score over its versions, the biggest improvements and regressions,
-    and each author's contribution. Reads new commits into the history first."""
+    """Show each notebook's score over its versions, the biggest improvements and regressions
+    (every change, with its commit and date, for the files named), and each author's
+    contribution. Reads new commits into the history first."""
     from nbcoach.cli.console import console
     from nbcoach.cli.history_paths import select_files, update_quietly
     from nbcoach.history import load_history
@@ -37,7 +38,9 @@ def trend(
             f"nbcoach: error: {given}: no notebook or .py file of the history there", markup=False
         )
     out = console(no_color)
-    out.print(trend_renderable(history, limit), soft_wrap=not out.is_terminal)
+    out.print(
+        trend_renderable(history, limit, every_change=bool(paths)), soft_wrap=not out.is_terminal
+    )
     if missing:
         # sys.exit, not typer.Exit: main() runs click with standalone_mode=False, which returns
         # typer.Exit's code instead of exiting with it (so it would be lost).

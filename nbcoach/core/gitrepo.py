@@ -21,7 +21,7 @@ from nbcoach.core.gitindex import paths_after, run, top_level
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
-_FORMAT = _RECORD + _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
+_FORMAT = _RECORD + _FIELD.join(["%H", "%P", "%aN", "%aE", "%aI", "%cI", "%s"])
 _REGULAR_FILE = ("100644", "100755")
 _CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 
@@ -90,10 +90,17 @@ def commits_since_date(root: Path, tip: str, date: str) -> list[str]:
     return out.decode().split()
 
 
-def log(root: Path, shas: Sequence[str]) -> list[RawCommit]:
+def is_shallow(root: Path) -> bool:
+    return run(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true"
+
+
+def log(root: Path, shas: Sequence[str], renames: bool = True) -> list[RawCommit]:
     """The given first-parent commits (a contiguous run, oldest first) with their file changes.
 
     Merge commits are diffed against their first parent: what the merge brought to the line.
+    Authors are named as `.mailmap` maps them (`%aN`, `%aE`, as `git shortlog` does). Rename
+    detection reads the contents of added and deleted files; `renames=False` is for a clone
+    that lacks some of them.
     """
     if not shas:
         return []
@@ -106,7 +113,7 @@ def log(root: Path, shas: Sequence[str]) -> list[RawCommit]:
         "--first-parent",
         "--diff-merges=first-parent",
         "--raw",
-        "-M",
+        "-M" if renames else "--no-renames",
         "--no-abbrev",
         "--root",
         "--reverse",
@@ -189,7 +196,7 @@ def branch_authors(root: Path, merge: RawCommit) -> dict[str, tuple[str, str]]:
         "--name-only",
         "-M",
         "-z",
-        f"--format={_RECORD}%an{_FIELD}%ae",
+        f"--format={_RECORD}%aN{_FIELD}%aE",
         f"{merge.parents[0]}..{merge.sha}",
         "--",
         timeout=None,
@@ -213,7 +220,8 @@ def config_files(root: Path) -> list[str]:
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """Contents of many blobs from one `git cat-file --batch`; ids are written by a thread so
-    that neither pipe can fill up and block the other side."""
+    that neither pipe can fill up and block the other side. A blob this clone does not have
+    (a partial or damaged clone) is left out: it costs the versions that need it, not the run."""
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
         return
@@ -239,6 +247,8 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     try:
         for blob in wanted:
             header = stdout.readline().decode().split()
+            if len(header) == 2 and header[1] == "missing":
+                continue
             if len(header) != 3:
                 raise UsageError(f"git cat-file could not read blob {blob}")
             data = stdout.read(int(header[2]))

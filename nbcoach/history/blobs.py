@@ -93,6 +93,16 @@ def analyse_versions(
     for start in range(0, len(jobs), BATCH):
         batch = list(jobs[start : start + BATCH])
         contents = dict(gitrepo.read_blobs(root, [job.blob for job in batch]))
+        for job in batch:
+            if job.blob not in contents:
+                reason = (
+                    "its content is missing from this clone (a partial or damaged clone); "
+                    "`git fetch` may bring it back"
+                )
+                card = ReportCard(path=job.path, status="error", reason=reason)
+                yield facts_of(job.key, card, None), None, job.blob
+        batch = [job for job in batch if job.blob in contents]
+        done += len(jobs[start : start + BATCH]) - len(batch)
         with tempfile.TemporaryDirectory(prefix="nbcoach-history-") as scratch:
             copies = _mirror(root, Path(scratch), batch, contents, config_files)
             ruff = lint.start(

@@ -182,9 +182,14 @@ def fill_shapes(
                 added.append(item)
     for blob, data in gitrepo.read_blobs(root, missing):
         shapes[blob] = version_shape(data, missing[blob])
+    for blob in missing:  # not in this clone: no shape, the version is not compared
+        shapes.setdefault(blob, None)
     if not added:
         return
     contents = dict(gitrepo.read_blobs(root, [b for i in added for b in (i.blob, i.base_blob)]))
     for item in added:
+        if item.blob not in contents or item.base_blob not in contents:
+            shapes[text_base_key(item)] = None
+            continue
         base = text_side_base(item.path, contents[item.blob], contents[item.base_blob])
         shapes[text_base_key(item)] = version_shape(base, item.path) if base else None

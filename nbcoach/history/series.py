@@ -215,8 +215,8 @@ def file_trends(history: History) -> list[FileTrend]:
     return trends
 
 
-def biggest_changes(history: History, count: int = 5) -> tuple[list[Change], list[Change]]:
-    """The largest comparable improvements and regressions, one per version."""
+def score_changes(history: History) -> list[Change]:
+    """Every comparable change of a score, oldest first, with its commit."""
     commits = {c.seq: c for c in history.commits}
     paths = history.latest_paths()
     changes = []
@@ -227,6 +227,12 @@ def biggest_changes(history: History, count: int = 5) -> tuple[list[Change], lis
         score = after.score if after else None
         before = None if score is None else round(score - version.delta, 1)
         changes.append(Change(version, commits[version.seq], paths[version.lineage], before, score))
+    return changes
+
+
+def biggest_changes(history: History, count: int = 5) -> tuple[list[Change], list[Change]]:
+    """The largest comparable improvements and regressions, one per version."""
+    changes = score_changes(history)
     ups = sorted((c for c in changes if (c.version.delta or 0) > 0), key=_by_delta, reverse=True)
     downs = sorted((c for c in changes if (c.version.delta or 0) < 0), key=_by_delta)
     return ups[:count], downs[:count]

@@ -79,6 +79,12 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     if tip is None:
         return replace(result, notes=(*notes, "the repository has no commits yet"))
     line = gitrepo.first_parent_line(root, tip)
+    if gitrepo.is_shallow(root):
+        notes.append(
+            f"this clone is shallow: history sees only the {counted(len(line), 'commit')} it "
+            "fetched; `git fetch --unshallow` reads the rest (in GitHub Actions: "
+            "actions/checkout with fetch-depth: 0)"
+        )
     base = _base(root, line, options.since, store, notes)
     if (store.meta("base") or "") != (base or ""):
         store.reset(keep_blobs=True)
@@ -86,7 +92,14 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
     line = line[line.index(base) :] if base else line
     common = _align(store, line, notes)
     last = store.last_versions()
-    raw = gitrepo.log(root, line[common:])
+    try:
+        raw = gitrepo.log(root, line[common:])
+    except UsageError:  # rename detection needs contents this clone lacks
+        raw = gitrepo.log(root, line[common:], renames=False)
+        notes.append(
+            "git could not detect renames (this clone lacks some file contents): a renamed "
+            "file is followed as a deletion and an addition"
+        )
     loader = ConfigLoader()  # this run's configuration, read once and passed down
     project = loader.for_path(root)
     planned, wanted = plan_commits(root, raw, last, base if common == 0 else None, configs, loader)

@@ -20,6 +20,7 @@ from nbcoach.history.series import (
     biggest_changes,
     file_trends,
     marked_versions,
+    score_changes,
     team_series,
 )
 from nbcoach.history.update import HistoryResult
@@ -99,7 +100,9 @@ def _sample(points: Sequence[TeamPoint], width: int) -> list[float | None]:
     return [points[round(i * step)].score for i in range(width)]
 
 
-def trend_renderable(history: History, limit: int = 20, top: int = 5) -> RenderableType:
+def trend_renderable(
+    history: History, limit: int = 20, top: int = 5, every_change: bool = False
+) -> RenderableType:
     commits = [c for c in history.commits]
     if not commits:
         return Text("No history yet: the repository has no commits.")
@@ -113,9 +116,16 @@ def trend_renderable(history: History, limit: int = 20, top: int = 5) -> Rendera
     scored = [p for p in team if p.score is not None]
     parts: list[RenderableType] = [_headline(history, team, scored)]
     parts.append(_files_table(trends, limit))
-    ups, downs = biggest_changes(history, top)
-    parts.append(_changes("Biggest improvements", ups))
-    parts.append(_changes("Biggest regressions", downs))
+    if every_change:  # a few files asked for by name: each change, with its commit and date
+        parts.append(
+            _changes(
+                "Every score change (points, file, commit, date, author)", score_changes(history)
+            )
+        )
+    else:
+        ups, downs = biggest_changes(history, top)
+        parts.append(_changes("Biggest improvements", ups))
+        parts.append(_changes("Biggest regressions", downs))
     parts.append(_not_compared(history))
     parts.append(_authors(author_stats(history)))
     return Group(*parts)

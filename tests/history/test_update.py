@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -448,3 +449,58 @@ def test_upgrading_a_ruff_found_on_path_grades_again(repo: GitRepo, tmp_path: Pa
     assert "every version is graded again" in second.stdout
     assert before.blobs[before.versions[0].key].findings == 1
     assert after.blobs[after.versions[0].key].findings == 0
+
+
+# --- real clones: shallow, missing objects, one person under two spellings --------------------
+
+
+def _history_of(repo: GitRepo) -> list[tuple[str, str]]:
+    """(author, path) of every graded version, oldest first."""
+    return [(v.author, v.path) for v in load_history(repo.path).versions]
+
+
+def test_a_shallow_clone_is_warned_with_the_fix(repo: GitRepo, tmp_path: Path) -> None:
+    for day in range(3):
+        repo.notebook("a.ipynb", [*MESSY, f"print({day})"])
+        repo.commit(f"day {day}")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow)], check=True
+    )
+    done = run_cli("history", cwd=shallow)
+    assert done.returncode == 0, done.stderr
+    assert "this clone is shallow: history sees only the 1 commit it fetched" in done.stdout
+    assert "git fetch --unshallow" in done.stdout and "fetch-depth: 0" in done.stdout
+    full = run_cli("history", cwd=repo.path)
+    assert "this clone is shallow" not in full.stdout
+
+
+def test_a_missing_object_costs_only_the_versions_that_need_it(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.notebook("b.ipynb", CLEAN)
+    repo.commit("both")
+    lost = repo.git("rev-parse", "HEAD:a.ipynb")
+    repo.notebook("a.ipynb", [*MESSY, "print('v2')"])
+    repo.git("mv", "b.ipynb", "renamed.ipynb")
+    repo.commit("edit a, rename b")
+    # the first version of a.ipynb is gone from the object store, as in a damaged clone
+    (repo.path / ".git" / "objects" / lost[:2] / lost[2:]).unlink()
+    done = run_cli("history", cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    history = load_history(repo.path)
+    facts = {v.path: history.blobs[v.key] for v in history.versions}
+    assert facts["renamed.ipynb"].status == "ok"  # the other notebook is graded as usual
+    first_a = next(v for v in history.versions if v.path == "a.ipynb")
+    assert history.blobs[first_a.key].status == "error"
+    assert "missing from this clone" in history.blobs[first_a.key].reason
+
+
+def test_authors_are_merged_with_the_mailmap(repo: GitRepo) -> None:
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("first", ("Ada L", "ada@old.example.com"))
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("second", ADA)
+    repo.write(".mailmap", f"{ADA[0]} <{ADA[1]}> <ada@old.example.com>\n")
+    repo.commit("mailmap")
+    update_history(repo.path)
+    assert {author for author, _ in _history_of(repo)} == {ADA[0]}

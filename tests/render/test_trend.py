@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, paired_repo
@@ -73,7 +74,8 @@ def test_trend_without_notebooks(tmp_path: Path) -> None:
 
 
 def _notebook_column(trend_output: str) -> list[str]:
-    table = trend_output.split("Per notebook (busiest first)")[1].split("Biggest improvements")[0]
+    table = trend_output.split("Per notebook (busiest first)")[1]
+    table = re.split(r"Biggest improvements|Every score change", table)[0]
     return [line.split()[0] for line in table.splitlines()[2:] if line.strip()]
 
 
@@ -119,3 +121,17 @@ def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:
     assert sparkline([10.0, 20.0, None, 30.0]) == "▁▅·█"
     assert sparkline([50.0, 50.0]) == "▄▄"
     assert sparkline([None]) == "·"
+
+
+def test_trend_of_named_files_lists_every_change_with_its_commit_and_date(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.notebook("nb/churn.ipynb", MESSY)
+    inlined = repo.commit("inline again", CAROL)
+    shown = run_cli("trend", "nb/churn.ipynb", cwd=repo.path)
+    assert shown.returncode == 0, shown.stderr
+    listed = shown.stdout.split("Every score change")[1].split("Not compared")[0]
+    rows = [line.split() for line in listed.splitlines()[1:] if line.strip()]
+    assert len(rows) == 2  # the split (up), then the inline (down); the coverage drop is not one
+    assert float(rows[0][0]) > 0 > float(rows[1][0])
+    assert rows[1][1:4] == ["nb/churn.ipynb", inlined[:10], "2024-01-04"]
+    assert "Biggest improvements" not in shown.stdout

@@ -128,14 +128,30 @@
     }
   });
 
+  // Every bar drawn carries its own label: only authors whose changes moved a score, the
+  // largest first, at most MAX_BARS, in a chart as tall as its bars (with 138 authors Chart.js
+  // skipped 11 labels of 12 and a bar read as someone else's).
+  var MAX_BARS = 40;
+  var movers = data.authors.filter(function (a) { return a.score_change !== 0; })
+    .sort(function (a, b) { return Math.abs(b.score_change) - Math.abs(a.score_change); });
+  var charted = movers.slice(0, MAX_BARS);
+  var authorsBox = document.getElementById("chart-authors").parentNode;
+  authorsBox.style.height = Math.max(120, 40 + 22 * charted.length) + "px";
+  var left = data.authors.length - charted.length;
+  if (left > 0) {
+    authorsBox.parentNode.insertBefore(el("p", left + " more author" + (left === 1 ? "" : "s") +
+      " not drawn (no score change" + (movers.length > MAX_BARS ? ", or smaller changes" : "") +
+      "): see the table below.", "muted"), authorsBox.nextSibling);
+  }
   draw("chart-authors", {
     type: "bar",
-    data: { labels: data.authors.map(function (a) { return a.name; }), datasets: [{
-      label: "score change", data: data.authors.map(function (a) { return a.score_change; }),
-      backgroundColor: data.authors.map(function (a) { return a.score_change >= 0 ? good : bad; })
+    data: { labels: charted.map(function (a) { return a.name; }), datasets: [{
+      label: "score change", data: charted.map(function (a) { return a.score_change; }),
+      backgroundColor: charted.map(function (a) { return a.score_change >= 0 ? good : bad; })
     }] },
-    options: { indexAxis: "y", plugins: { legend: { display: false } },
-               scales: { x: { title: { display: true, text: "score points" } } } }
+    options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false } },
+               scales: { x: { title: { display: true, text: "score points" } },
+                         y: { ticks: { autoSkip: false } } } }
   });
 
   var xs = data.commits.map(function (c) { return c.x; });
