@@ -8,6 +8,7 @@ Lint (one ruff call per run) and scoring happen later, in `review`.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,11 +28,12 @@ from nbcoach.analysis.facts import CellFacts, code_line_count, collect
 from nbcoach.analysis.names import free_names, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
-from nbcoach.analysis.scoring import syntax_subject
+from nbcoach.analysis.scoring import PYTHON2_SUBJECT, syntax_subject
 from nbcoach.core.config import Config, Thresholds
 from nbcoach.core.errors import InputError
 from nbcoach.core.language import infer_language, is_python
 from nbcoach.core.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
+from nbcoach.core.words import counted
 
 SYNTAX_ERROR_DEFICIT = 20.0
 LARGE_NOTEBOOK_NODES = 50_000  # about 5,000 lines of ordinary code, or one big pasted data literal
@@ -269,12 +271,17 @@ def _syntax_errors(
 ) -> list[Finding]:
     """A cell that does not parse hides what it holds, so it costs at least SYNTAX_ERROR_DEFICIT
     and, when it is long, as much as a function of its length would: breaking a cell must never
-    lift a score by hiding a giant function or a pasted block."""
+    lift a score by hiding a giant function or a pasted block. Cells written for Python 2 are
+    one finding for the notebook (one port fixes them all), priced as its worst cell."""
     findings = []
+    python2: list[tuple[ParsedCell, float]] = []
     for cell in cells:
         if cell.error is None:
             continue
         hidden = structure.size_deficit(code_line_count(cell.masked.source), limits)
+        if python2_line(cell) is not None:
+            python2.append((cell, max(SYNTAX_ERROR_DEFICIT, hidden)))
+            continue
         line = cell.error.lineno or 1
         what = "the file" if notebook.format == "script" else f"cell {cell.number}"
         findings.append(
@@ -288,7 +295,48 @@ def _syntax_errors(
                 syntax_subject(cell.number),
             )
         )
+    if python2:
+        first, _ = python2[0]
+        line, text = python2_line(first) or (1, "")
+        where = (
+            f"line {line}" if notebook.format == "script" else f"cell {first.number} line {line}"
+        )
+        cells_phrase = "" if notebook.format == "script" else f"{counted(len(python2), 'cell')}; "
+        findings.append(
+            Finding(
+                "python2",
+                f"written for Python 2 ({cells_phrase}e.g. {where}: `{text.strip()[:60]}`); "
+                "this code does not parse on Python 3 and was not analysed",
+                notebook.location(first.number, line),
+                "lint",
+                "error",
+                max(deficit for _, deficit in python2),
+                PYTHON2_SUBJECT,
+                related=tuple(notebook.location(cell.number) for cell, _ in python2[1:]),
+            )
+        )
     return findings
+
+
+_PYTHON2 = re.compile(
+    r"^\s*(?:print\s+(?![\s(=]|$)|exec\s+[\"'\w]|raise\s+[\w.]+\s*,)"
+    r"|^\s*except\s+[\w.]+\s*,\s*\w+\s*:|`[^`\n]+`|<>|\b0[0-7]+\b|\bur['\"]"
+)
+
+
+def python2_line(cell: ParsedCell) -> tuple[int, str] | None:
+    """(line, text) of the Python 2 statement that keeps a cell from parsing, if that is why."""
+    error = cell.error
+    if error is None:
+        return None
+    lines = cell.masked.source.split("\n")
+    at = (error.lineno or 1) - 1
+    message = error.msg or ""
+    if not 0 <= at < len(lines):
+        return None
+    if "Missing parentheses in call to" in message or _PYTHON2.search(lines[at]):
+        return at + 1, lines[at]
+    return None
 
 
 def _candidates(functions: list[Function]) -> tuple[str, ...]:

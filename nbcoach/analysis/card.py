@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 
 from nbcoach.analysis import coaching, scoring, suppress
 from nbcoach.analysis.lint import without_magic_blind_spots
-from nbcoach.analysis.scoring import syntax_subject
+from nbcoach.analysis.scoring import PYTHON2_SUBJECT
 from nbcoach.core.config import Config
 from nbcoach.core.model import Analysis, Finding, ReportCard
 
@@ -44,7 +44,7 @@ def build_card(
         score=score,
         grade=grade,
         categories=categories,
-        held_by=scoring.held_by(categories, findings, grade),
+        held_by=scoring.held_by(categories, findings, grade, share),
         functions=scoring.function_scores(analysis.functions, findings),
         findings=findings,
         next_steps=coaching.next_steps(
@@ -71,14 +71,24 @@ def build_card(
 
 
 def _unanalysed(analysis: Analysis, findings: Sequence[Finding]) -> dict[str, int]:
-    """Code lines per cell that did not parse, for the cells whose `syntax-error` still stands:
-    a cell the author silenced (`# nbcoach: ignore[syntax-error]`) is not counted as code."""
-    standing = {f.subject for f in findings if f.rule == "syntax-error" and f.scored}
-    return {
-        subject: lines
-        for cell, lines in analysis.unanalysed_cells
-        if (subject := syntax_subject(cell)) in standing
-    }
+    """Code lines that did not parse, keyed by the subject of the finding that stands for them
+    (one per cell with a `syntax-error`, one for all cells written for Python 2): a cell the
+    author silenced (`# nbcoach: ignore[syntax-error]`) is not counted as code."""
+    owner: dict[int, str] = {}
+    for finding in findings:
+        if not finding.scored:
+            continue
+        if finding.rule == "syntax-error":
+            owner[finding.location.cell or 1] = finding.subject
+        elif finding.subject == PYTHON2_SUBJECT:
+            for place in (finding.location, *finding.related):
+                owner[place.cell or 1] = PYTHON2_SUBJECT
+    lines_by_subject: dict[str, int] = {}
+    for cell, lines in analysis.unanalysed_cells:
+        subject = owner.get(cell)
+        if subject is not None:
+            lines_by_subject[subject] = lines_by_subject.get(subject, 0) + lines
+    return lines_by_subject
 
 
 def _order(finding: Finding) -> tuple[int, int, str, str]:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 
 from nbcoach.analysis.scoring import (
     NORM,
+    PYTHON2_SUBJECT,
     analysed_share,
     by_coverage,
     combine_categories,
     function_subject,
 )
 from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
+from nbcoach.core.words import counted
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1
@@ -80,7 +82,7 @@ def next_steps(
             reduced[finding.category] = max(
                 0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
             )
-        fixed = (f.subject for f in group if f.rule == "syntax-error")
+        fixed = (f.subject for f in group if f.rule in ("syntax-error", "python2"))
         gain = round(by_coverage(_overall(reduced, weights), coverage.share(fixed)) - base, 1)
         if gain < MIN_GAIN:
             continue
@@ -220,6 +222,13 @@ def describe(
         )
     if kind in ("unused", "reimport", "magic", "name"):
         return f"{_clip(first.message, 90)[0].upper()}{_clip(first.message, 90)[1:]} ({where})", ""
+    if key == PYTHON2_SUBJECT:
+        ported = counted(1 + len(first.related), "cell")
+        return (
+            f"Port the code written for Python 2 to Python 3 ({ported}, first at {where}): "
+            "until it parses, its lines score zero",
+            "",
+        )
     if kind == "syntax":
         return (
             f"Fix the syntax error at {where}: until the {'file' if script else 'cell'} parses,"

@@ -136,6 +136,7 @@ def parse_ipynb(text: str, path: str) -> Notebook:
     if not isinstance(major, int):
         raise InputError(path, f"not a notebook: 'nbformat' is {major!r}, not a number")
     minor = document.get("nbformat_minor", 0)
+    declared_by_cells = _v3_cell_language(document) if major < 4 else None
     if major < 4:
         document = _upgrade(document, major, path, notes)
     elif major > 4:
@@ -145,6 +146,9 @@ def parse_ipynb(text: str, path: str) -> Notebook:
     if not isinstance(document.get("metadata"), dict):
         notes.append("no notebook metadata")
     language = language_from_metadata(metadata)
+    if language is None and declared_by_cells is not None:
+        language = declared_by_cells  # nbformat 3 code cells name their language themselves
+        notes.append(f"language from the cells (nbformat {major}): {language}")
     return Notebook(
         path=path,
         format="ipynb",
@@ -182,6 +186,22 @@ def _upgrade(document: dict[str, Any], major: int, path: str, notes: list[str]) 
             ) from None
         notes.append("nbformat's upgrade failed; cells read leniently")
         return {"cells": cells, "metadata": document.get("metadata", {})}
+
+
+def _v3_cell_language(document: dict[str, Any]) -> str | None:
+    """The language nbformat 3 code cells declare (`"language": "python"`), when they agree."""
+    found = {
+        cell.get("language")
+        for sheet in document.get("worksheets") or []
+        if isinstance(sheet, dict)
+        for cell in sheet.get("cells") or []
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    }
+    found.discard(None)
+    if len(found) != 1:
+        return None
+    language = next(iter(found))
+    return language if isinstance(language, str) and language else None
 
 
 def _v3_cell(cell: dict[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,11 @@ def combine_categories(deficits: Mapping[Category, float], weights: Mapping[str,
     return 100.0 * remaining
 
 
+def overall_of(categories: Iterable[CategoryScore]) -> float:
+    """The score before coverage, from the categories' costs (which add up to the loss)."""
+    return 100.0 - sum(c.cost for c in categories)
+
+
 def category_costs(
     categories: Iterable[CategoryScore], weights: Mapping[str, float]
 ) -> dict[Category, float]:
@@ -137,10 +142,25 @@ def score_findings(
     return by_coverage(overall(categories, weights), share), categories
 
 
-def held_by(categories: Iterable[CategoryScore], findings: Iterable[Finding], grade: str) -> str:
+def held_by(
+    categories: Iterable[CategoryScore],
+    findings: Iterable[Finding],
+    grade: str,
+    share: float | None = None,
+) -> str:
     """'held at C by duplication (-14.3 points): <its worst finding>', or '' when nothing costs
-    a point: the one sentence that says where the grade went."""
+    a point: the one sentence that says where the grade went. Code that does not parse (its
+    lines score zero) holds it when that costs more than any category."""
+    categories = tuple(categories)
     worst = max(categories, key=lambda c: c.cost, default=None)
+    if share is not None:
+        before = overall_of(categories)
+        hidden = round(before - before * share, 1)
+        if worst is None or hidden > worst.cost:
+            return (
+                f"held at {grade} by code that does not parse (-{hidden:.1f} points): "
+                f"{round(100 * (1 - share))}% of the code lines score zero"
+            )
     if worst is None or worst.cost < 1.0:
         return ""
     culprit = max(
@@ -150,6 +170,9 @@ def held_by(categories: Iterable[CategoryScore], findings: Iterable[Finding], gr
     )
     detail = f": {culprit.message}" if culprit is not None else ""
     return f"held at {grade} by {worst.name} (-{worst.cost:.1f} points){detail}"
+
+
+PYTHON2_SUBJECT = "syntax:python2"  # one finding for every cell written for Python 2
 
 
 def syntax_subject(cell: int) -> str:

@@ -166,6 +166,16 @@ RULES: tuple[Rule, ...] = (
         "function); constants in UPPER_CASE may stay global.",
     ),
     Rule(
+        "python2",
+        "lint",
+        "Code written for Python 2 (`print x`, `except E, e`): one finding for the notebook.",
+        "It does not run on any Python that is still maintained, and nothing in those cells can "
+        "be analysed: their lines score zero until they parse.",
+        "Port it: `print x` becomes `print(x)`, `except E, e:` becomes `except E as e:`. For a "
+        "notebook paired with a .py, `2to3 -w notebook.py` (Python 3.12 and older ship it) ports "
+        "the file, then `nbcoach sync` carries it into the notebook.",
+    ),
+    Rule(
         "execution-order",
         "hygiene",
         "Cells were executed out of order.",

@@ -82,13 +82,17 @@ def change_size(old: Shape | None, new: Shape | None) -> ChangeSize:
     )
 
 
-def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, float | None, bool]:
+def classify(
+    reference: BlobFacts | None, current: BlobFacts, previous: BlobFacts | None = None
+) -> tuple[Mark, float | None, bool]:
     """(mark, score change, whether `current` becomes the new reference).
 
     The reference is the last version whose score can be trusted. A version in which fewer cells
     could be analysed (a magic that still breaks parsing, a syntax error) may score *higher*
     because code vanished from view -- wily reports exactly that as an improvement. Here it is
-    marked and never compared; the file keeps its reference until coverage is back.
+    marked and never compared. Once coverage is stable again -- the file's previous version
+    hid as many cells (a Python 2 `print` that stays for years) -- the comparison point moves
+    on to that version, so the trend does not freeze; the drop itself is never counted.
     """
     if current.status == "error":
         return "unreadable", None, False
@@ -97,6 +101,15 @@ def classify(reference: BlobFacts | None, current: BlobFacts) -> tuple[Mark, flo
     if reference is None or reference.score is None:
         return "new", None, True
     if current.unanalysed > reference.unanalysed:
+        if (
+            previous is not None
+            and previous is not reference
+            and previous.status == "ok"
+            and previous.score is not None
+            and previous.python_cells == current.python_cells
+            and previous.unanalysed == current.unanalysed
+        ):
+            return "", round(current.score - previous.score, 1), True
         return "coverage-drop", None, False
     if current.unanalysed < reference.unanalysed:
         return "coverage-rise", None, True

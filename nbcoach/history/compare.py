@@ -65,7 +65,8 @@ class Comparison:
                 before = self.shapes.get(text_base_key(item))
             size = change_size(before or None, self.shapes.get(item.blob) if item.blob else None)
         reference = self.facts.get(self.reference.get(item.lineage, ""))
-        mark, delta, effective = _judge(item, new, reference, self.live)
+        previous = self.facts.get(self.current.get(item.lineage, ""))
+        mark, delta, effective = _judge(item, new, reference, previous, self.live)
         if effective is not None:
             self.reference[item.lineage] = effective
         self.current[item.lineage] = item.key
@@ -144,7 +145,11 @@ def _record(
 
 
 def _judge(
-    item: PlannedChange, new: BlobFacts | None, reference: BlobFacts | None, live: set[str]
+    item: PlannedChange,
+    new: BlobFacts | None,
+    reference: BlobFacts | None,
+    previous: BlobFacts | None,
+    live: set[str],
 ) -> tuple[Mark, float | None, str | None]:
     """(mark, delta, the new reference key or None to keep the old one)."""
     if item.change == "D":
@@ -152,7 +157,7 @@ def _judge(
     assert new is not None
     if item.path.endswith(".py") and new.format == "percent" and notebook_of(item.path) in live:
         return "paired", None, ""
-    mark, delta, becomes_reference = classify(reference, new)
+    mark, delta, becomes_reference = classify(reference, new, previous)
     return mark, delta, item.key if becomes_reference else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import analyse, only
+from helpers import analyse, only, rules
 from nbcoach.analysis.analyse import analyse_file
 from nbcoach.core.config import Config
 from support import EXAMPLES
@@ -88,3 +88,57 @@ def test_pathological_cells_are_guarded_not_fatal() -> None:
     assert [(f.name, f.complexity) for f in analysis.functions] == [("f", 2)]
     assert analysis.metrics.maintainability is None
     assert any("maintainability index not computed" in note for note in analysis.notes)
+
+
+def test_python2_code_is_one_finding_for_the_notebook_with_one_step() -> None:
+    from nbcoach.analysis.card import build_card
+    from nbcoach.core.config import Config
+
+    cells = [
+        "x = 1\nprint x",
+        "def f(a):\n    return a",
+        "try:\n    f(1)\nexcept ValueError, e:\n    pass",
+        "print(f(x))",
+    ]
+    analysis = analyse(cells)
+    assert "syntax-error" not in rules(analysis)
+    finding = only(analysis, "python2")
+    assert finding.message.startswith(
+        "written for Python 2 (2 cells; e.g. cell 1 line 2: `print x`)"
+    )
+    assert [place.cell for place in finding.related] == [3]
+    card = build_card(analysis, (), Config())
+    assert card.analysed_share is not None and card.analysed_share < 1
+    [port] = [step for step in card.next_steps if "python2" in step.rules]
+    assert port.action.startswith("Port the code written for Python 2 to Python 3 (2 cells")
+
+
+def test_a_v3_notebook_whose_cells_say_python_is_graded_even_when_its_code_is_python2() -> None:
+    import json
+
+    from nbcoach.analysis.analyse import analyse_bytes
+    from nbcoach.core.config import Config
+
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": "old"},
+        "worksheets": [
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "language": "python",
+                        "input": f"print 'step {i}'",
+                        "outputs": [],
+                    }
+                    for i in range(3)
+                ],
+                "metadata": {},
+            }
+        ],
+    }
+    analysis = analyse_bytes(json.dumps(v3).encode(), "old.ipynb", Config())
+    assert analysis.status == "ok", analysis.reason
+    assert "language from the cells (nbformat 3): python" in analysis.notes
+    assert rules(analysis, "lint") == ["python2"]

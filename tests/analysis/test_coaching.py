@@ -157,7 +157,7 @@ def test_breaking_any_cell_of_the_messy_example_never_raises_its_score() -> None
     card = build_card(analyse_bytes(json.dumps(giant).encode(), "n.ipynb", Config()), (), Config())
     assert card.grade == "F" and card.analysed_share is not None and card.analysed_share < 0.4
     first = card.next_steps[0]
-    assert first.rules == ("syntax-error",) and first.location.cell == 19
+    assert first.rules == ("python2",) and first.location.cell == 19
     # its 300 lines come back into the score: the step more than doubles it
     assert card.score is not None and first.gain > card.score
 
@@ -177,5 +177,8 @@ def test_a_plain_script_that_does_not_parse_scores_zero() -> None:
     card = build_card(analyse_bytes(source, "legacy.py", Config()), (), Config())
     assert card.format == "script" and card.analysed_share == 0.0 and card.score == 0.0
     [finding] = card.findings
-    assert finding.message.startswith("the file does not parse")
-    assert card.next_steps[0].action.startswith("Fix the syntax error at line 4: until the file")
+    assert finding.rule == "python2"
+    assert finding.message.startswith("written for Python 2 (e.g. line 4: `print a`)")
+    assert card.next_steps[0].action.startswith(
+        "Port the code written for Python 2 to Python 3 (1 cell, first at line 4)"
+    )

@@ -77,6 +77,18 @@ def test_classify_never_compares_across_a_coverage_drop() -> None:
     assert classify(reference, facts(None, status="skipped")) == ("skipped", None, False)
 
 
+def test_after_a_coverage_drop_the_comparison_point_moves_on_once_coverage_is_stable() -> None:
+    """A Python 2 `print` that stays for years must not freeze the file's trend at the version
+    before it; the drop itself is still never counted."""
+    reference = facts(60.0)
+    dropped = facts(95.0, analysed=2)  # a cell stopped parsing: 95 is not to be trusted
+    assert classify(reference, dropped, previous=reference) == ("coverage-drop", None, False)
+    later = facts(90.0, analysed=2)  # the same cells hidden, code edited elsewhere
+    assert classify(reference, later, previous=dropped) == ("", -5.0, True)
+    worse = facts(99.0, analysed=1)  # one more cell hidden: another drop, not a win
+    assert classify(later, worse, previous=later) == ("coverage-drop", None, False)
+
+
 def test_big_bang_limits_are_the_commit_size_coachings_and_merges_are_exempt() -> None:
     limits = CommitSize(max_lines=50, max_functions=2, max_notebooks=1)
     assert not is_big_bang(50, 2, 1, merge=False, limits=limits)
