@@ -48,7 +48,8 @@ def gate(
         )
     out = console(no_color)
     if result.verdicts:
-        out.print(gate_renderable(result), soft_wrap=True)
+        # named files or a commit: every verdict; the whole project: what failed or changed
+        out.print(gate_renderable(result, everything=bool(paths) or staged), soft_wrap=True)
     if result.input_errors:
         raise typer.Exit(2)
     raise typer.Exit(0 if result.passed else 1)

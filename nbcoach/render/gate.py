@@ -10,11 +10,18 @@ from nbcoach.render.text import GRADE_STYLE
 from nbcoach.workflow.gate import GateResult, Verdict
 
 
-def gate_renderable(result: GateResult) -> RenderableType:
+def gate_renderable(result: GateResult, everything: bool = True) -> RenderableType:
+    """The verdicts; without `everything` only the notebooks that failed or changed (a new one,
+    a score that moved), and a count of the others: `gate` over a whole project lists what
+    needs a look, not 51 unchanged files."""
     failed = [v for v in result.verdicts if not v.passed]
     parts: list[RenderableType] = []
-    for verdict in result.verdicts:
+    shown = [v for v in result.verdicts if everything or not v.passed or _moved(v)]
+    for verdict in shown:
         parts.append(_verdict(verdict))
+    quiet = len(result.verdicts) - len(shown)
+    if quiet:
+        parts.append(Text(f"{counted(quiet, 'more notebook')} unchanged and passing", style="dim"))
     if failed:
         consequence = (
             "the commit is blocked"
@@ -81,6 +88,12 @@ def _failures(failed: list[Verdict], fail_under: float | None) -> str:
         if kind in kinds
     ]
     return "; ".join(said)
+
+
+def _moved(verdict: Verdict) -> bool:
+    """New to the baseline, or a score that differs from it as the card shows it."""
+    score, before = verdict.card.score, verdict.baseline_score
+    return before is None or score is None or f"{score:.1f}" != f"{before:.1f}" or verdict.tightened
 
 
 def _score_rose(verdict: Verdict) -> bool:

@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from nbcoach.analysis import coaching
+from nbcoach.analysis import coaching, scoring
 from nbcoach.analysis.cache import default_cache_dir
 from nbcoach.analysis.pairs import text_side_of
 from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.analysis.scoring import function_subject
 from nbcoach.core import gitindex
+from nbcoach.core.config import ConfigLoader, Weights
 from nbcoach.core.errors import InputError
 from nbcoach.core.model import Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
@@ -97,6 +98,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     report, real = _reviewed(paths, options)
     by_root: dict[Path, ledger.Baseline] = {}
     committed: dict[Path, ledger.Baseline] = {}
+    configs = ConfigLoader(options.config_overrides)
     verdicts = []
     for card in report.cards:
         if card.status == "skipped":
@@ -107,7 +109,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         at_head = committed.setdefault(root, _committed_baseline(root))
         key = location.resolve().relative_to(root).as_posix()
         entry = ledger.lenient(known.get(key), at_head.get(key))
-        verdicts.append(judge(key, card, entry, report.fail_under))
+        weights = asdict(configs.for_file(location).weights)
+        verdicts.append(judge(key, card, entry, report.fail_under, weights))
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         changed = _tighten(verdicts, by_root, committed, options.staged)
@@ -127,8 +130,20 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     )
 
 
+def code_score(card: ReportCard, weights: Mapping[str, float]) -> float:
+    """The score without the habits of how the notebook was run and saved (execution order,
+    gaps, cells never run, saved errors). A cell added from the .py side has never run; that
+    says nothing about the code, and the gate guards the code."""
+    findings = [f for f in card.findings if coaching.action_key(f) != "hygiene:run-all"]
+    return scoring.score_findings(findings, weights, card.analysed_share)[0]
+
+
 def judge(
-    key: str, card: ReportCard, entry: ledger.NotebookEntry | None, fail_under: float | None
+    key: str,
+    card: ReportCard,
+    entry: ledger.NotebookEntry | None,
+    fail_under: float | None,
+    weights: Mapping[str, float] | None = None,
 ) -> Verdict:
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
@@ -138,7 +153,9 @@ def judge(
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
     if entry is not None and round(card.score, 1) < round(entry.score, 1):
-        problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
+        code = code_score(card, weights or asdict(Weights()))
+        if round(code, 1) < round(entry.score, 1):  # not only how it was run and saved
+            problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
     known = entry.by_name if entry is not None else {}
     seen: set[str] = set()
     for scored in card.functions:  # worst first

@@ -303,3 +303,39 @@ def test_an_excluded_notebook_named_or_staged_is_not_blocked_and_the_gate_says_s
     # the same notebook outside the excluded folder is judged, and fails the bar
     shutil.copy(repo.path / "scratch" / "x.ipynb", repo.path / "y.ipynb")
     assert run_cli("gate", "y.ipynb", cwd=repo.path).returncode == 1
+
+
+def test_a_clean_cell_added_from_the_py_side_does_not_fail_the_gate(tmp_path: Path) -> None:
+    """The notebook keeps its outputs; the cell sync adds from the .py has never run, which is
+    about how it was saved, not the code the gate guards."""
+    repo = Repo(tmp_path / "repo")
+    executed = nbformat.read(EXAMPLES / "clean.ipynb", as_version=4)
+    for number, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+        cell.execution_count = number + 1
+    nbformat.write(executed, repo.path / "clean.ipynb")
+    assert run_cli("pair", "clean.ipynb", cwd=repo.path).returncode == 0
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    script = repo.path / "clean.py"
+    script.write_text(script.read_text() + "\n# %%\nprint(len(customers))\n", encoding="utf-8")
+    assert run_cli("sync", "clean.py", cwd=repo.path).returncode == 0
+    report = json.loads(run_cli("report", "--format", "json", "clean.ipynb", cwd=repo.path).stdout)
+    assert "never-executed" in [f["rule"] for f in report["notebooks"][0]["findings"]]
+    gated = run_cli("gate", "--no-tighten", "clean.ipynb", cwd=repo.path)
+    assert gated.returncode == 0, gated.stdout
+    # a change to the code itself still fails: the same cell, over the limits
+    script.write_text(script.read_text() + "\n# %%\n" + LONG_FUNCTION + "\n", encoding="utf-8")
+    assert run_cli("sync", "clean.py", cwd=repo.path).returncode == 0
+    assert run_cli("gate", "--no-tighten", "clean.ipynb", cwd=repo.path).returncode == 1
+
+
+def test_gate_over_a_project_lists_only_what_failed_or_changed(legacy: Repo) -> None:
+    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
+        shutil.copy(EXAMPLES / "clean.ipynb", legacy.path / name)
+    assert run_cli("baseline", cwd=legacy.path).returncode == 0
+    _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)
+    whole = run_cli("gate", "--no-tighten", cwd=legacy.path)
+    assert whole.returncode == 1
+    assert list(gate_lines(whole.stdout)) == ["newcomer.ipynb"]
+    assert "3 more notebooks unchanged and passing" in whole.stdout
+    named = run_cli("gate", "--no-tighten", "a.ipynb", "newcomer.ipynb", cwd=legacy.path)
+    assert sorted(gate_lines(named.stdout)) == ["a.ipynb", "newcomer.ipynb"]
