@@ -94,9 +94,7 @@ def main(argv: list[str]) -> None:
     times = []
     for index in range(args.commits):
         script = scripts[index % len(scripts)]
-        script.write_text(
-            script.read_text(encoding="utf-8") + f"\n# %%\nprint({index})\n", "utf-8"
-        )
+        script.write_text(script.read_text(encoding="utf-8") + f"\n# %%\nprint({index})\n", "utf-8")
         git(repo, "add", str(script.relative_to(repo)), env=env)
         started = time.perf_counter()
         done = subprocess.run(

@@ -5,6 +5,8 @@ Plain helpers (paths, builders, the real CLI) live in support.py, which tests im
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,9 @@ from typing import Any
 import nbformat
 import pytest
 
-from gitrepo import GIT_ENV
-from support import CORPUS, LEGACY, REPOS, Cells, build_notebook
+from gitrepo import GIT_ENV, Repo
+from hook_mirrors import hook_mirrors
+from support import CORPUS, LEGACY, REPOS, ROOT, Cells, build_notebook
 
 
 @pytest.fixture
@@ -60,3 +63,40 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         if not os.environ.get("NBCOACH_CACHE_DIR"):
             patch.setenv("NBCOACH_CACHE_DIR", str(tmp_path_factory.mktemp("nbcoach-cache")))
         yield
+
+
+# --- the real pre-commit framework (tests/workflow/test_precommit.py, tests/test_adoption.py) ---
+
+
+@pytest.fixture(scope="session")
+def hook_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """This checkout, working-tree changes included, as a git repository pre-commit can clone."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    source = Repo(tmp_path_factory.mktemp("nbcoach-hooks") / "nbcoach")
+    for name in filter(None, listed.split("\0")):
+        origin = ROOT / name
+        if origin.is_file():
+            target = source.path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target)
+    source.git("add", "-A")
+    fixed = {"GIT_AUTHOR_DATE": "2026-01-01T00:00:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00"}
+    source.commit("nbcoach as tested", env=fixed)
+    return str(source.path), source.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get("NBCOACH_TEST_PRE_COMMIT_HOME")
+    return configured or str(tmp_path_factory.mktemp("pre-commit-home"))
+
+
+@pytest.fixture(scope="session")
+def mirrors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The upstream hook repositories `init` pins, as local stand-ins (see hook_mirrors.py)."""
+    return hook_mirrors(tmp_path_factory.mktemp("hook-mirrors"))

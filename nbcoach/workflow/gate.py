@@ -130,6 +130,13 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     )
 
 
+# How far a notebook's score may fall below its baseline before the gate calls it worse. One
+# more line of top-level code in a long script costs a few hundredths of a point: not worth a
+# blocked commit. The baseline never moves down, so small drops cannot add up unseen: the next
+# one that takes the notebook past the tolerance is blocked. Functions have no tolerance.
+TOLERANCE = 0.5
+
+
 def code_score(card: ReportCard, weights: Mapping[str, float]) -> float:
     """The score without the habits of how the notebook was run and saved (execution order,
     gaps, cells never run, saved errors). A cell added from the .py side has never run; that
@@ -152,9 +159,9 @@ def judge(
     below_bar = entry is None and fail_under is not None and card.score < fail_under
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
-    if entry is not None and round(card.score, 1) < round(entry.score, 1):
+    if entry is not None and round(card.score, 1) < round(entry.score, 1) - TOLERANCE:
         code = code_score(card, weights or asdict(Weights()))
-        if round(code, 1) < round(entry.score, 1):  # not only how it was run and saved
+        if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
             problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
     known = entry.by_name if entry is not None else {}
     seen: set[str] = set()

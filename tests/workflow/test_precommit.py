@@ -9,7 +9,6 @@ keep it between sessions).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,49 +18,14 @@ import pytest
 
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
-from hook_mirrors import hook_mirrors
 from nbcoach.workflow import baseline as ledger
-from support import EXAMPLES, ROOT, run_cli
+from support import EXAMPLES, run_cli
 
 pytestmark = pytest.mark.slow
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
 )
-
-
-@pytest.fixture(scope="session")
-def hook_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    """This checkout, working-tree changes included, as a git repository pre-commit can clone."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    source = Repo(tmp_path_factory.mktemp("nbcoach-hooks") / "nbcoach")
-    for name in filter(None, listed.split("\0")):
-        origin = ROOT / name
-        if origin.is_file():
-            target = source.path / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(origin, target)
-    source.git("add", "-A")
-    fixed = {"GIT_AUTHOR_DATE": "2026-01-01T00:00:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00"}
-    source.commit("nbcoach as tested", env=fixed)
-    return str(source.path), source.git("rev-parse", "HEAD").strip()
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> str:
-    configured = os.environ.get("NBCOACH_TEST_PRE_COMMIT_HOME")
-    return configured or str(tmp_path_factory.mktemp("pre-commit-home"))
-
-
-@pytest.fixture(scope="session")
-def mirrors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The upstream hook repositories `init` pins, as local stand-ins (see hook_mirrors.py)."""
-    return hook_mirrors(tmp_path_factory.mktemp("hook-mirrors"))
 
 
 @pytest.fixture
