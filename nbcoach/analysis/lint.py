@@ -340,17 +340,30 @@ def _config_ignores(directory: Path) -> tuple[str, ...]:
     return ()
 
 
-def format_python(text: str, filename: str) -> str:
+def format_python(text: str, filename: str, fix: bool = False) -> str:
     """`text` with its imports sorted and formatted as `ruff format` would, under the user's
-    ruff configuration for `filename`; unchanged if ruff cannot parse or run it."""
+    ruff configuration for `filename`; with `fix`, every safe fix of that configuration applied
+    too (what a `ruff check --fix` hook would do). Unchanged if ruff cannot parse or run it."""
+    select = [] if fix else ["--select", "I"]
     sorted_imports = _ruff_stdin(
-        ["check", "--select", "I", "--fix", "--exit-zero", "--quiet", "--no-cache"],
+        ["check", *select, "--fix", "--exit-zero", "--quiet", "--no-cache"],
         text,
         filename,
     )
     return _ruff_stdin(["format", "--quiet", "--no-cache"], sorted_imports or text, filename) or (
         sorted_imports or text
     )
+
+
+def check_text(text: str, filename: str) -> list[RuffFinding]:
+    """What the project's ruff says of `text` as the file `filename` (its configuration, as a
+    `ruff check` hook would run it); [] when ruff cannot run."""
+    options = ["check", "--output-format", "json-lines", "--exit-zero", "--no-cache", "--no-fix"]
+    out = _ruff_stdin(options, text, filename)
+    if out is None:
+        return []
+    run = LintRun(None, [filename], options)
+    return _parse(out.encode("utf-8").splitlines(keepends=True), b"", run).get(filename, [])
 
 
 def _ruff_stdin(options: list[str], text: str, filename: str) -> str | None:

@@ -36,6 +36,8 @@ def gate(
     err = console(no_color, stderr=True)
     for line in result.input_errors:
         err.print(f"nbcoach: error: {line}", markup=False, soft_wrap=True)
+    for note in result.notes:
+        err.print(f"nbcoach: {note}", markup=False, soft_wrap=True)
     if staged:  # a commit without notebooks is no news; what was left out of one is
         say_what_was_skipped(paths or [], 1, result.excluded, result.ignored)
     else:

@@ -168,7 +168,9 @@ def render_module(
         docstring = f'"""Code moved out of `{origin}` by `nbcoach extract`."""'
         parts = [docstring, "\n".join(imports), "\n".join(constants), "\n\n\n".join(definitions)]
         text = "\n\n".join(part for part in parts if part) + "\n"
-        return format_python(text, str(target.path))
+        # every safe fix the project's ruff would make, made here: shown in the plan's diff,
+        # never made by a `ruff check --fix` hook behind the user's back after the move
+        return format_python(text, str(target.path), fix=True)
     filename = str(target.path)
     text = existing
     future = [i for i in imports if i.startswith("from __future__ ")]
@@ -183,6 +185,25 @@ def render_module(
     if code:
         text = text.rstrip("\n") + ("\n\n\n" if text.strip() else "") + formatted_code
     return text
+
+
+def ruff_notes(target: ModuleTarget, existing: str | None, text: str) -> list[str]:
+    """What the project's ruff still says of the module after the move and not before: the
+    plan names each, so it can be fixed before the commit a ruff hook would stop."""
+    from nbcoach.analysis.lint import check_text
+
+    old_lines = set(existing.splitlines()) if existing else set()
+    lines = text.splitlines()
+    notes = []
+    for finding in check_text(text, str(target.path)):
+        if 0 < finding.row <= len(lines) and lines[finding.row - 1] in old_lines:
+            continue  # on a line the module had before: not what the move brought
+        notes.append(
+            f"{target.path.name} line {finding.row}: {finding.code} {finding.message}: the "
+            "project's ruff reports it (its pre-commit hook would stop the commit); fix it "
+            "before committing"
+        )
+    return notes
 
 
 def _format_apart(imports: list[str], code: str, filename: str) -> tuple[str, str]:

@@ -39,7 +39,13 @@ from nbcoach.extract.content import (
     rewrite_cells,
 )
 from nbcoach.extract.decide import Decision, decide
-from nbcoach.extract.module import Bound, ModuleTarget, module_target, render_module
+from nbcoach.extract.module import (
+    Bound,
+    ModuleTarget,
+    module_target,
+    render_module,
+    ruff_notes,
+)
 from nbcoach.extract.source import Def, Source, load_source
 
 
@@ -197,6 +203,7 @@ def _plan(
     notes += [
         f"`{n}` is already in {target.path.name} with the same code" for n in code if n in bound
     ]
+    notes += ruff_notes(target, existing, module_text)
     return replace(
         base,
         moved=moved,

@@ -88,6 +88,7 @@ class GateResult:
     excluded: tuple[tuple[str, str], ...] = ()  # (path, pattern) left out by `exclude`
     ignored: int = 0
     found: int = 0  # inputs covered, skipped ones (other languages) included
+    notes: tuple[str, ...] = ()  # how files were read when not as asked
 
     @property
     def passed(self) -> bool:
@@ -95,7 +96,7 @@ class GateResult:
 
 
 def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
-    report, real = _reviewed(paths, options)
+    report, real, notes = _reviewed(paths, options)
     by_root: dict[Path, ledger.Baseline] = {}
     committed: dict[Path, ledger.Baseline] = {}
     configs = ConfigLoader(options.config_overrides)
@@ -127,6 +128,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         report.excluded,
         report.ignored,
         len(report.cards),
+        notes,
     )
 
 
@@ -279,12 +281,14 @@ def _tighten(
     return changed
 
 
-def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Callable[[str], Path]]:
+def _reviewed(
+    paths: Sequence[str], options: GateOptions
+) -> tuple[Report, Callable[[str], Path], tuple[str, ...]]:
     """Review the inputs -- or, staged, what the index holds for them -- and say where each
-    reviewed path really is."""
+    reviewed path really is, and how it was read when that is not as asked."""
     review_options = ReviewOptions(config_overrides=options.config_overrides)
     if not options.staged:
-        return review(list(paths) or ["."], review_options), Path
+        return review(list(paths) or ["."], review_options), Path, ()
     top = gitindex.top_level(Path.cwd())
     if top is None:
         from nbcoach.core.errors import UsageError
@@ -292,14 +296,29 @@ def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Calla
         raise UsageError("--staged needs a git repository")
     staged = gitindex.staged_files(top)
     wanted = [gitindex.relative(top, Path(p)) for p in paths] if paths else staged
-    files = sorted({_judged_side(top, name) for name in wanted if name in staged})
+    # Files handed over by name that are not as staged -- not staged at all, or with unstaged
+    # edits -- mean this is no commit: inside one, pre-commit sets unstaged changes aside, so
+    # the files equal the index. `pre-commit run --files` and `--all-files` after a local edit
+    # hand over the files as they are on disk, and that is what is judged (and said).
+    on_disk = sorted(
+        name
+        for name in (wanted if paths else [])
+        if name.endswith((".ipynb", ".py"))
+        and (top / name).is_file()
+        and (name not in staged or gitindex.worktree_differs(top, name))
+    )
+    files = sorted({_judged_side(top, name) for name in wanted if name in staged} | set(on_disk))
     if not files:
-        return Report(cards=()), lambda shown: top / shown
+        return Report(cards=()), lambda shown: top / shown, ()
     configs = gitindex.tracked_matching(top, CONFIG_FILES)
     cache = default_cache_dir(top)  # of the repository, not of the snapshot reviewed
     with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
         base = Path(snapshot)
-        gitindex.checkout_index(top, sorted(set(files) | set(configs)), base)
+        indexed = sorted((set(files) - set(on_disk)) | set(configs))
+        gitindex.checkout_index(top, indexed, base)
+        for name in on_disk:
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_bytes((top / name).read_bytes())
         (base / ".git").mkdir()  # configuration searches stop here, as in the repository
         previous = Path.cwd()
         os.chdir(base)
@@ -313,7 +332,15 @@ def _reviewed(paths: Sequence[str], options: GateOptions) -> tuple[Report, Calla
             )
         finally:
             os.chdir(previous)
-    return report, lambda shown: top / shown
+    notes = (
+        (
+            f"checked as on disk, not as staged: {', '.join(on_disk)} (this is no commit: the "
+            "files differ from the index; inside a commit the staged copy is judged)",
+        )
+        if on_disk
+        else ()
+    )
+    return report, lambda shown: top / shown, notes
 
 
 def _judged_side(top: Path, name: str) -> str:

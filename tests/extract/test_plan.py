@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -262,8 +264,8 @@ def test_planning_against_an_existing_module_does_each_step_once(
     plan = plan_extraction(source, ["dump"], module)
     assert plan.module_text.startswith('"""Team helpers."""\n\nimport os\nimport json\n\n\n#')
     # one libcst pass over the one changed cell, one ruff sort + format of imports and code
-    # together, what `dump` needs worked out once
-    assert counts == {"rewrite": 1, "ruff": 2, "needs": 1}
+    # together, one ruff check of the result, what `dump` needs worked out once
+    assert counts == {"rewrite": 1, "ruff": 3, "needs": 1}
     plan_extraction(source, ["dump"], module, diffs=False)
     candidate_statuses(source, module)
     assert counts["needs"] == 1  # once per notebook read, however many plans
@@ -455,3 +457,28 @@ def test_property_any_extraction_keeps_the_invariants(
         assert violations(plan, original) == []
     else:
         assert notebook.read_bytes() == original
+
+
+def test_what_extract_writes_passes_the_projects_ruff_or_the_plan_says_what_does_not(
+    make_notebook: MakeNotebook, tmp_path: Path
+) -> None:
+    """The ruff hook `nbcoach init` installs rejected a module with two F841 copied from the
+    notebook, and its --fix rewrote the new module behind the user's back."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n\n[tool.ruff.lint]\nselect = ["F", "I", "UP"]\n'
+    )
+    cells = [
+        "import json\nfrom typing import List",
+        "def dump(x: List[int]):\n    unused = 1\n    return json.dumps(x)",
+        "print(dump([1]))",
+    ]
+    plan = plan_extraction(make_notebook(cells), ["dump"])
+    assert "list[int]" in plan.module_text  # UP006's safe fix made here, shown in the diff
+    fixed_by_hook = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--fix", "--stdin-filename", plan.module, "-"],
+        input=plan.module_text, capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert fixed_by_hook.stdout == plan.module_text  # the hook has nothing left to rewrite
+    [note] = [n for n in plan.notes if "F841" in n]
+    assert "Local variable `unused` is assigned to but never used" in note
+    assert "fix it before committing" in note

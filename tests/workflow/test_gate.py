@@ -339,3 +339,17 @@ def test_gate_over_a_project_lists_only_what_failed_or_changed(legacy: Repo) -> 
     assert "3 more notebooks unchanged and passing" in whole.stdout
     named = run_cli("gate", "--no-tighten", "a.ipynb", "newcomer.ipynb", cwd=legacy.path)
     assert sorted(gate_lines(named.stdout)) == ["a.ipynb", "newcomer.ipynb"]
+
+
+def test_files_handed_over_outside_a_commit_are_judged_as_they_are_on_disk(
+    legacy: Repo,
+) -> None:
+    """`pre-commit run nbcoach --files x.ipynb` after an unstaged edit passed: the gate read
+    the staged copy while pre-commit handed it the working-tree file."""
+    _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)  # edited, not staged
+    handed = run_cli("gate", "--staged", "--no-tighten", "newcomer.ipynb", cwd=legacy.path)
+    assert handed.returncode == 1, handed.stdout
+    assert "checked as on disk, not as staged: newcomer.ipynb" in handed.stderr
+    # a commit (no file names: what the index holds) still judges the staged copy
+    committed = run_cli("gate", "--staged", "--no-tighten", cwd=legacy.path)
+    assert committed.returncode == 0 and "checked as on disk" not in committed.stderr

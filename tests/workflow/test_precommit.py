@@ -263,3 +263,25 @@ def test_a_tightening_in_a_commit_another_hook_blocked_does_not_outlive_it(team:
     }
     assert team.git("status", "--porcelain") == ""
     assert ledger.load(team.path)["notebooks/churn.ipynb"].score == committed
+
+
+def test_pre_commit_run_on_files_with_unstaged_edits_judges_them_as_on_disk(team: Repo) -> None:
+    """Outside a commit (`pre-commit run --files`, `--all-files` in CI after a local edit) the
+    gate checks the files pre-commit hands it, and says so."""
+    assert commit(team, "adopt").returncode == 0
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    document.cells.append(nbformat.v4.new_code_cell(LONG_FUNCTION))
+    nbformat.write(document, notebook)  # edited, not staged
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "nbcoach", "--files", "notebooks/churn.ipynb"],
+        cwd=team.path,
+        env={**os.environ, **team.env},  # type: ignore[attr-defined]
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    text = output(result)
+    assert result.returncode != 0, text
+    assert "checked as on disk, not as staged: notebooks/churn.ipynb" in text
+    assert "new function `load_all`" in text
