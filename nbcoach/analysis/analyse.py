@@ -31,6 +31,7 @@ from nbcoach.analysis.parse import ParsedCell, parse_cells
 from nbcoach.analysis.scoring import PYTHON2_SUBJECT, syntax_subject
 from nbcoach.core.config import Config, Thresholds
 from nbcoach.core.errors import InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.language import infer_language, is_python
 from nbcoach.core.model import Analysis, Finding, Function, Metrics, Notebook, SourceFormat
 from nbcoach.core.words import counted
@@ -42,11 +43,9 @@ RECURSION_LIMIT = 20_000
 
 def analyse_file(path: Path, config: Config) -> Analysis:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return Analysis(
-            path=str(path), status="error", reason=f"cannot read: {error.strerror or error}"
-        )
+        data = read_user_file(path)
+    except InputError as error:
+        return Analysis(path=str(path), status="error", reason=error.reason)
     return analyse_bytes(data, str(path), config)
 
 

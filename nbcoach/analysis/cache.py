@@ -17,11 +17,13 @@ from typing import Any
 
 from nbcoach import __version__
 from nbcoach.core.codec import from_data, loads, to_data
-from nbcoach.core.files import write_atomic
+from nbcoach.core.errors import InputError
+from nbcoach.core.files import read_user_file, write_atomic
 from nbcoach.core.model import Analysis, Finding
 from nbcoach.core.project import project_root, state_dir
 
-CACHE_FORMAT = 2  # bumped whenever analysis results change for the same input
+CACHE_FORMAT = 3  # bumped whenever analysis results change for the same input
+# 3: a failed ruff run was cached as "no lint findings" before 0.2.0's fix; those go
 
 
 def default_cache_dir(start: Path | None = None) -> Path:
@@ -39,10 +41,12 @@ def _ruff_config_digest(directory: Path) -> str:
     for candidate_dir in (directory, *directory.parents):
         for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
             candidate = candidate_dir / name
-            try:
-                digest.update(name.encode() + candidate.read_bytes())
-            except OSError:
+            if not candidate.exists():
                 continue
+            try:
+                digest.update(name.encode() + read_user_file(candidate))
+            except InputError:
+                digest.update(name.encode() + b"\0unreadable")
     return digest.hexdigest()[:16]
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbcoach.core import gitindex
-from nbcoach.core.errors import UsageError
+from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.files import irregular_kind, read_user_file
 
 SUFFIXES = (".ipynb", ".py")
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "__pypackages__"}
@@ -77,6 +78,10 @@ def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
             excluded += left_out
             ignored += dropped
             for file, real in walked:
+                kind = irregular_kind(file)
+                if kind is not None:  # a FIFO would hang the read, a device never end
+                    errors.append(f"{file}: not a regular file ({kind}); skipped")
+                    continue
                 found.setdefault(real, Target(file, str(file), real))
         elif path.is_file():
             if path.suffix not in SUFFIXES:
@@ -91,7 +96,7 @@ def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
             real = path.resolve()
             found.setdefault(real, Target(path, given, real))
         elif path.exists():
-            errors.append(f"{given}: not a regular file")
+            errors.append(f"{given}: not a regular file ({irregular_kind(path)}); skipped")
         else:
             errors.append(f"{given}: no such file or directory")
     targets = _mark_pairs(list(found.values()))
@@ -243,7 +248,7 @@ def _mark_pairs(targets: list[Target]) -> list[Target]:
 
 def _is_text_notebook(path: Path) -> bool:
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-    except OSError:
+        head = read_user_file(path).decode("utf-8", errors="replace")[:4096]
+    except InputError:
         return False
     return "jupytext:" in head or "\n# %%" in "\n" + head

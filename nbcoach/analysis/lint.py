@@ -125,13 +125,27 @@ def collect_if_done(run: LintRun) -> None:
 def collect(run: LintRun) -> LintRun:
     if run.process is None or run.stdout is None or run.stderr is None:
         return run
-    run.process.wait()
+    returncode = run.process.wait()
     with run.stdout, run.stderr:
         run.stdout.seek(0)
         run.stderr.seek(0)
-        run.results = _parse(run.stdout, run.stderr.read(), run)
+        stderr = run.stderr.read()
+        run.results = _parse(run.stdout, stderr, run)
+    if returncode != 0 and not run.error:  # `--exit-zero`: only a failure of ruff itself
+        run.error = "ruff failed: " + failure_reason(stderr)
+        run.results = {}
     run.process = run.stdout = run.stderr = None
     return run
+
+
+def failure_reason(stderr: bytes) -> str:
+    """ruff's own words for why it stopped: its `Cause:` line (`Unknown rule selector
+    `NOTARULE``), else its first line."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+    if causes:
+        return causes[-1]
+    return lines[0].removeprefix("error:").strip() if lines else "no output"
 
 
 def lint_stdin(notebook: Notebook, options: list[str]) -> list[RuffFinding]:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from nbcoach.core.codec import loads
 from nbcoach.core.errors import InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.language import language_from_metadata
 from nbcoach.core.model import Cell, CellKind, Notebook, OutputSummary
 from nbcoach.core.words import counted
@@ -33,12 +34,7 @@ def read(path: Path) -> Notebook:
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; raises InputError when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except IsADirectoryError as error:
-        raise InputError(str(path), "is a directory") from error
-    except OSError as error:
-        raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
+    return read_user_file(path)
 
 
 def parse_bytes(data: bytes, path: str) -> Notebook:

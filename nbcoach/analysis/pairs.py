@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nbcoach.core.errors import ConfigError
+from nbcoach.core.errors import ConfigError, InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.language import declared_language, is_python, normalise
 
 DEFAULT_FORMAT = "py:percent"
@@ -117,8 +118,8 @@ def _pair_from_formats(
 
 def _notebook_formats(path: Path) -> Any:
     try:
-        return _formats_in(path.read_bytes())
-    except OSError:
+        return _formats_in(read_user_file(path))
+    except InputError:
         return None
 
 
@@ -159,8 +160,8 @@ def other_language(pair: Pair) -> str | None:
 
 def _declared_language(notebook: Path, text: Path) -> str | None:
     try:
-        return declared_language(notebook.read_bytes())
-    except OSError:  # the notebook does not exist (yet): its text side's header says
+        return declared_language(read_user_file(notebook))
+    except InputError:  # the notebook does not exist (yet): its text side's header says
         pass
     match = re.search(r"^#\s+language:\s*(\S+)\s*$", _head(text), re.M)
     return normalise(match.group(1).strip("'\"")) if match and _has_header(text) else None
@@ -173,9 +174,8 @@ def _text_formats(path: Path) -> Any:
 
 def _head(path: Path) -> str:
     try:
-        with path.open(encoding="utf-8", errors="replace") as stream:
-            return stream.read(4096)
-    except OSError:
+        return read_user_file(path).decode("utf-8", errors="replace")[:4096]
+    except InputError:
         return ""
 
 

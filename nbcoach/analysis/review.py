@@ -23,6 +23,8 @@ from nbcoach.analysis.card import build_card
 from nbcoach.analysis.discover import Scope, Target, discover
 from nbcoach.analysis.duplication import Size, cross_notebook_findings
 from nbcoach.core.config import Config, ConfigLoader
+from nbcoach.core.errors import ConfigError, InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.model import Analysis, Finding, Report, ReportCard
 
 if TYPE_CHECKING:
@@ -129,6 +131,13 @@ def _analyse_and_lint(
     ruff = lint.start(to_lint, root_config.ruff_extend_select)
     unchanged = _analyse(pending, options, meanwhile=lambda: lint.collect_if_done(ruff))
     ruff = lint.collect(ruff)  # a no-op when `meanwhile` already collected it
+    if ruff.error:
+        # Scoring lint as clean would raise every grade on a typo in `ruff-extend-select`.
+        where = f" ({root_config.path})" if root_config.path else ""
+        raise ConfigError(
+            f"{ruff.error}; lint cannot be scored, nothing graded. Check `ruff-extend-select` "
+            f"in [tool.nbcoach]{where} and the project's ruff settings"
+        )
     for item, same in zip(pending, unchanged, strict=True):
         assert item.analysis is not None
         item.lint = _lint_findings(item, ruff)
@@ -143,10 +152,12 @@ def _item(target: Target, configs: ConfigLoader, hashed: bool) -> _Item:
     item = _Item(target, configs.for_file(target.path))
     try:
         if hashed:
-            data = target.path.read_bytes()
+            data = read_user_file(target.path)
             item.size, item.digest = len(data), hashlib.sha256(data).hexdigest()
         else:
             item.size = target.path.stat().st_size
+    except InputError as error:
+        item.analysis = Analysis(path=target.display, status="error", reason=error.reason)
     except OSError as error:
         item.analysis = Analysis(
             path=target.display, status="error", reason=f"cannot read: {error.strerror or error}"
@@ -229,10 +240,9 @@ def _analyse_task(task: _Task) -> tuple[Analysis, bool]:
 
     path, display, config, expected = task
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        reason = f"cannot read: {error.strerror or error}"
-        return Analysis(path=display, status="error", reason=reason), False
+        data = read_user_file(path)
+    except InputError as error:
+        return Analysis(path=display, status="error", reason=error.reason), False
     unchanged = not expected or hashlib.sha256(data).hexdigest() == expected
     try:
         return analyse_bytes(data, display, config), unchanged
@@ -250,11 +260,10 @@ def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
     raw = ruff.results.get(item.target.display, [])
     if analysis.format == "ipynb" and lint.unreadable_by_ruff(raw):
         from nbcoach.analysis.notebook import parse_bytes
-        from nbcoach.core.errors import InputError
 
         try:
-            notebook = parse_bytes(item.target.path.read_bytes(), item.target.display)
-        except (OSError, InputError):
+            notebook = parse_bytes(read_user_file(item.target.path), item.target.display)
+        except InputError:
             return ()
         raw = lint.lint_stdin(notebook, ruff.options)
     return tuple(lint.to_findings(analysis.path, analysis.format, analysis.cell_lines, raw))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from nbcoach.core import gitindex
 from nbcoach.core.errors import InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.model import Notebook, Report, ReportCard, SourceFile
 
 _SOURCE_KEY = re.compile(r'^\s*"source":\s*(.*?),?\s*$')
@@ -112,8 +113,8 @@ def _ipynb_cell_lines(path: Path, notebook: Notebook | None) -> tuple[tuple[int,
     if notebook is None:
         return ()
     try:
-        lines = path.read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
+        lines = read_user_file(path).decode("utf-8-sig").split("\n")
+    except (InputError, UnicodeDecodeError):
         return ()
     starts = [index for index, line in enumerate(lines) if _SOURCE_KEY.match(line)]
     if len(starts) != len(notebook.cells):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.machinery
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -33,9 +34,24 @@ def star_exports(module: str, depth: int = 0) -> frozenset[str] | None:
         if found is not None:
             return found
     top = module.split(".")[0]
-    if top in sys.stdlib_module_names and top not in SIDE_EFFECTS:
+    if top in sys.stdlib_module_names and top not in SIDE_EFFECTS and _standard(_find_spec(top)):
         return _from_import(module)
     return None
+
+
+_STDLIB = Path(os.__file__).resolve().parent  # lib/python3.X, lib-dynload below it
+
+
+def _standard(spec: importlib.machinery.ModuleSpec | None) -> bool:
+    """Whether the module found is the interpreter's own (built in, or in its standard library
+    folders): a project's `_csv.py` shadowing the standard one is never imported."""
+    if spec is None or spec.origin is None:
+        return False
+    if spec.origin in ("built-in", "frozen"):
+        return True
+    origin = Path(spec.origin).resolve()
+    installed = {"site-packages", "dist-packages"}
+    return origin.is_relative_to(_STDLIB) and not installed & set(origin.parts)
 
 
 def _find_spec(module: str) -> importlib.machinery.ModuleSpec | None:

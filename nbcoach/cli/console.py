@@ -50,12 +50,33 @@ def capture(renderable: Any, width: int = 100) -> str:
     return "\n".join(line.rstrip() for line in buffer.file.getvalue().split("\n"))
 
 
-def write_output(path: Path, text: str | Iterable[str]) -> None:
+def check_output(path: Path, inputs: Sequence[str] = ()) -> None:
+    """Refuse, before any work, an `--output` that would replace something the user wrote: an
+    input of the run, a notebook, or an existing Python file (a report, lock or page is never
+    one of those; `report x.ipynb -o x.ipynb` would put the card in place of the notebook)."""
+    from nbcoach.core.errors import UsageError
+
+    real = path.resolve()
+    named = next((given for given in inputs if Path(given).resolve() == real), None)
+    if named is not None and not real.is_dir():
+        raise UsageError(
+            f"{path}: is an input of this run; --output would replace it. "
+            "Nothing written; name another file"
+        )
+    if real.suffix == ".ipynb" or (real.suffix == ".py" and real.exists()):
+        raise UsageError(
+            f"{path}: is {'a notebook name' if real.suffix == '.ipynb' else 'a Python file'}; "
+            "--output would replace it. Nothing written; name another file"
+        )
+
+
+def write_output(path: Path, text: str | Iterable[str], inputs: Sequence[str] = ()) -> None:
     """Write an `--output` file atomically (a reader never sees half a report); a path that
     cannot be written is the user's to fix, said on one line, not a traceback."""
-    from nbcoach.core.errors import UsageError
+    from nbcoach.core.errors import NbcoachError, UsageError
     from nbcoach.core.files import write_atomic as write
 
+    check_output(path, inputs)
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name to write to")
     blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
@@ -63,9 +84,8 @@ def write_output(path: Path, text: str | Iterable[str]) -> None:
         raise UsageError(f"{path}: cannot write it: {blocking} is a file, not a folder")
     try:
         write(path, text)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(f"{path}: cannot write it: {reason}") from None
+    except NbcoachError as error:
+        raise UsageError(str(error)) from None
 
 
 def say_what_was_skipped(

@@ -22,7 +22,7 @@ def dashboard(
     """Write a static page (works offline, from a file) with the team score over time, each
     notebook's trend, each author's contribution, function sizes, redefinitions, commit sizes
     and the latest `nbcoach run` per notebook."""
-    from nbcoach.cli.console import console, write_output
+    from nbcoach.cli.console import check_output, console, write_output
     from nbcoach.cli.history_paths import update_quietly
     from nbcoach.core.project import state_dir
     from nbcoach.core.words import counted
@@ -30,6 +30,7 @@ def dashboard(
     from nbcoach.history.runs import FILE_NAME, latest_runs
     from nbcoach.render.dashboard import render_dashboard
 
+    check_output(output, [str(repo)])
     err = console(no_color, stderr=True)
     if not no_update:
         update_quietly(repo, err)

@@ -32,18 +32,20 @@ def lock(
     """
     import sys
 
-    from nbcoach.cli.console import console, write_output
+    from nbcoach.cli.console import check_output, console, write_output
     from nbcoach.execution.environment import describe
     from nbcoach.execution.lock import infer_lock, regenerate_command, render_lock
     from nbcoach.render.run import lock_lines
 
     targets = paths or ["."]
+    if output is not None:
+        check_output(output, targets)
     err = console(no_color, stderr=True)
     found = infer_lock(targets, describe(python or sys.executable))
     command = regenerate_command(targets, python, str(output) if output is not None else None)
     text = render_lock(found, command)
     if output is not None:
-        write_output(output, text)
+        write_output(output, text, targets)
     else:
         typer.echo(text, nl=False)
     for problem in found.errors:

@@ -56,10 +56,18 @@ def report(
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
     from nbcoach.analysis.review import ReviewOptions, review
-    from nbcoach.cli.console import capture, console, say_what_was_skipped, write_output
+    from nbcoach.cli.console import (
+        capture,
+        check_output,
+        console,
+        say_what_was_skipped,
+        write_output,
+    )
     from nbcoach.cli.progress import progress_bar
 
     targets = paths or ["."]
+    if output is not None:
+        check_output(output, targets)
     # rich only where a bar can be drawn: a pipe or a CI log gets none, and skips the import
     err = console(no_color, stderr=True) if sys.stderr.isatty() else None
     overrides: dict[str, object] | None = (
@@ -127,7 +135,7 @@ def report(
             raise typer.Exit(_exit_code(result))
         text = capture(renderable)
     if output is not None:
-        write_output(output, text)
+        write_output(output, text, targets)
     else:
         for piece in (text,) if isinstance(text, str) else text:
             sys.stdout.write(piece)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -201,6 +202,10 @@ class ConfigLoader:
 
     def __init__(self, overrides: dict[str, Any] | None = None) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        if "fail_under" in self.overrides:  # `--fail-under nan` is a float to the parser
+            self.overrides["fail_under"] = _check_number(
+                "--fail-under", self.overrides["fail_under"], 0.0, "command line"
+            )
         self._by_directory: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
         self._by_folder: dict[Path, Config] = {}  # as given, before resolving
@@ -288,6 +293,35 @@ def _parse_subtable(key: str, value: Any, source: str) -> Any:
     return kind(**parsed)
 
 
+# Upper bounds where a larger number has no meaning: a score is out of 100, and so is what a
+# category can take from it. (A `fail-under` of 1000 would block every commit forever.)
+_AT_MOST = {
+    "tool.nbcoach.fail-under": 100.0,
+    "--fail-under": 100.0,
+    **{f"tool.nbcoach.weights.{f.name}": 100.0 for f in fields(Weights)},
+}
+
+
+def _check_number(name: str, value: Any, default: Any, source: str) -> float | int:
+    """A finite, non-negative number within its range: `nan` compares false with everything,
+    so a `fail-under = nan` would never fail and a `weights.functions = nan` would poison every
+    score; `inf` limits would turn off a check without saying so."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{source}: '{name}' must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{source}: '{name}' must be a finite number, not {value!r}")
+    if value < 0:
+        raise ConfigError(f"{source}: '{name}' must not be negative, not {value!r}")
+    most = _AT_MOST.get(name)
+    if most is not None and value > most:
+        raise ConfigError(f"{source}: '{name}' must be at most {most:g}, not {value!r}")
+    if isinstance(default, int):
+        if value != int(value):
+            raise ConfigError(f"{source}: '{name}' must be a whole number, not {value!r}")
+        return int(value)
+    return float(value)
+
+
 def _check_type(name: str, value: Any, default: Any, source: str) -> Any:
     """Coerce a TOML value to the type of its default, or say precisely what is wrong."""
     if isinstance(default, bool):
@@ -295,11 +329,7 @@ def _check_type(name: str, value: Any, default: Any, source: str) -> Any:
             raise ConfigError(f"{source}: '{name}' must be true or false, not {value!r}")
         return value
     if isinstance(default, (int, float)) or default is None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{source}: '{name}' must be a number, not {value!r}")
-        if value < 0:
-            raise ConfigError(f"{source}: '{name}' must not be negative, not {value!r}")
-        return type(default)(value) if default is not None else float(value)
+        return _check_number(name, value, default, source)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{source}: '{name}' must be a list of strings, not {value!r}")

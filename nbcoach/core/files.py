@@ -1,18 +1,131 @@
-"""The user's files: written atomically (a reader, or a crash, never sees half a file), and
-named as the user would type them."""
+"""The user's files: read through one door, written atomically, named as the user types them.
+
+Reading: regular files only, opened without blocking (a FIFO named `x.ipynb` would hang every
+hook forever) and never followed into a device (a committed symlink to `/dev/zero`), and no
+more than MAX_BYTES. Writing: beside the target, then renamed over it, so a reader or a crash
+never sees half a file; a target that changed since it was read is never replaced.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from nbcoach.core.errors import InputError, NbcoachError
 
-def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
+MAX_BYTES = 256 * 1024 * 1024  # a notebook with 50 MB of outputs reads; a runaway file does not
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_user_file(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
+    """A user's file, or an InputError in one line saying why not."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        handle = os.open(path, flags)
+    except IsADirectoryError as error:
+        raise InputError(str(path), "is a directory") from error
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a file")
+            raise InputError(str(path), f"not a regular file ({kind}); nothing read")
+        if status.st_size > limit:
+            raise InputError(
+                str(path),
+                f"{status.st_size / 1024 / 1024:.0f} MB is larger than nbcoach reads "
+                f"({limit // 1024 // 1024} MB); strip its outputs (nbstripout) or exclude it",
+            )
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(handle, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise InputError(str(path), f"grew past {limit // 1024 // 1024} MB while being read")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def irregular_kind(path: Path) -> str | None:
+    """What `path` is when it is not a regular file (or a symlink to one): a folder search
+    reports it instead of reading it. None: a regular file, or gone (the read will say)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a file looked like when it was read: a write refuses to replace anything else."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    """The stamp of `path` now (None: it does not exist)."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return Stamp(status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+class ChangedMeanwhileError(NbcoachError):
+    """A file changed between the moment nbcoach read it and the moment it would write it."""
+
+
+_UNSET = Stamp(-1, -1, -1)
+
+
+def write_atomic(
+    path: Path, content: str | bytes | Iterable[str], unchanged_since: Stamp | None = _UNSET
+) -> None:
     """Write beside the target, then rename over it; keeps the target's permission bits.
-    `content` may come in pieces (a large report is rendered one notebook at a time)."""
+    `content` may come in pieces (a large report is rendered one notebook at a time).
+
+    `unchanged_since`: the target's stamp when it was read (None: it did not exist). Right
+    before the rename the target is checked again; if anything else is there now (a save from
+    Jupyter while nbcoach worked), nothing is written and ChangedMeanwhileError says so. A
+    target that is a symlink is written through: the link stays, its file gets the content.
+    Errors of the file system (read-only, full) are one line naming the file."""
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        _write(path, content, unchanged_since)
+    except PermissionError as error:
+        raise NbcoachError(f"{path}: cannot write: permission denied; nothing written") from error
+    except OSError as error:
+        raise NbcoachError(
+            f"{path}: cannot write: {error.strerror or error}; nothing written"
+        ) from error
+
+
+def _write(path: Path, content: str | bytes | Iterable[str], unchanged_since: Stamp | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     pieces: Iterable[bytes]
     if isinstance(content, bytes):
         pieces = (content,)
@@ -29,10 +142,31 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         else:
             os.chmod(temporary, 0o666 & ~_umask())
+        if unchanged_since is not _UNSET and stamp_of(path) != unchanged_since:
+            raise ChangedMeanwhileError(
+                f"{path}: changed while nbcoach was working (saved from another program?); "
+                "nothing written. Run the command again"
+            )
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """A write killed before its rename leaves `.<name>.<random>.tmp` beside the target; the
+    next write of the same file removes those older than an hour (a running write is younger)."""
+    cutoff = time.time() - 3600
+    try:
+        leftovers = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            continue
 
 
 def _umask() -> int:

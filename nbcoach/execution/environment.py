@@ -10,8 +10,10 @@ will run the kernel, through `probe.py`.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -97,17 +99,29 @@ class Environment:
         return needed_by
 
 
+def run_probe(python: str, code: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run `python -c code` where it cannot import the user's project: `-c` puts the current
+    folder first on `sys.path`, so a `json.py` there would run in place of the standard one.
+    The probe runs in an empty folder of its own instead (`-P` would do it, but only from
+    Python 3.11, and the interpreter asked about may be older)."""
+    if os.sep in python or (os.altsep and os.altsep in python):
+        python = os.path.abspath(python)  # named from here, run from elsewhere
+    with tempfile.TemporaryDirectory(prefix="nbcoach-probe-") as empty:
+        return subprocess.run(
+            [python, "-c", code],
+            cwd=empty,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+
+
 @lru_cache(maxsize=8)
 def describe(python: str = sys.executable) -> Environment:
     """Ask `python` what it has installed (one short subprocess, cached per interpreter)."""
     try:
-        completed = subprocess.run(
-            [python, "-c", _PROBE.read_text(encoding="utf-8")],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        completed = run_probe(python, _PROBE.read_text(encoding="utf-8"), timeout=120)
     except OSError as error:
         raise KernelEnvironmentError(
             f"{python}: cannot start this interpreter ({error})"

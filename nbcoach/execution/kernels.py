@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from nbcoach.core.errors import KernelEnvironmentError
+from nbcoach.execution.environment import run_probe
 
 KERNEL_NAME = "nbcoach-run"
 
@@ -30,9 +30,7 @@ def require_ipykernel(python: str) -> None:
         "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('ipykernel') else 3)"
     )
     try:
-        completed = subprocess.run(
-            [python, "-c", probe], capture_output=True, check=False, timeout=60
-        )
+        completed = run_probe(python, probe, timeout=60)
     except OSError as error:
         raise KernelEnvironmentError(
             f"{python}: cannot start this interpreter ({error})"

@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nbcoach.core.errors import NbcoachError
-from nbcoach.core.files import write_atomic
+from nbcoach.core.errors import InputError, NbcoachError
+from nbcoach.core.files import read_user_file, stamp_of, write_atomic
 from nbcoach.core.model import ExtractionPlan, ExtractionResult, RunResult
 from nbcoach.core.project import project_root, state_dir
 from nbcoach.extract.plan import digest
@@ -171,9 +171,9 @@ def _check_unchanged(plan: ExtractionPlan) -> None:
 
 def _digest_of(path: Path) -> str | None:
     try:
-        return digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
+        return digest(read_user_file(path)) if path.exists() else None
+    except InputError as error:
+        raise ExtractRefusedError(str(error)) from error
 
 
 def _pair_in_sync(notebook: Path) -> Path | None:
@@ -246,9 +246,13 @@ def _write(plan: ExtractionPlan, notebook: Path, pair: Path | None, backup: _Bac
         if not init.exists():
             write_atomic(init, "")
             backup.created.append(init)
-    write_atomic(module, plan.module_text)
+    module_stamp = stamp_of(module)
+    if _digest_of(module) != plan.module_digest:
+        raise ExtractRefusedError(f"{module}: changed on disk while writing; rolled back")
+    write_atomic(module, plan.module_text, unchanged_since=module_stamp)
+    notebook_stamp = stamp_of(notebook)
     _check_unchanged_notebook(plan)
-    write_atomic(notebook, plan.notebook_text.encode("utf-8"))
+    write_atomic(notebook, plan.notebook_text.encode("utf-8"), unchanged_since=notebook_stamp)
     if pair is not None:
         _sync(notebook)
 

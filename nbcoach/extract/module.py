@@ -39,6 +39,7 @@ def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
         module = Path(module).absolute()
         if module.suffix != ".py":
             raise UsageError(f"{module}: --module must name a .py file (src/<package>/<module>.py)")
+        _refuse_foreign_target(notebook, module)
         source_root, packages = _source_root(module)
     names = [*packages, module.stem]
     bad = [name for name in names if not importable(name)]
@@ -53,6 +54,25 @@ def module_target(notebook: Path, module: Path | None = None) -> ModuleTarget:
         if not (folder / "__init__.py").exists():
             inits.append(folder / "__init__.py")
     return ModuleTarget(module, ".".join(names), source_root, tuple(inits))
+
+
+def _refuse_foreign_target(notebook: Path, module: Path) -> None:
+    """A module is never the notebook's own text side (moving code "into" it would delete it
+    from both), and never outside the project the notebook belongs to."""
+    from nbcoach.analysis.pairs import paired_path
+
+    real = module.resolve()
+    pair = paired_path(notebook)
+    if real == notebook.resolve() or (pair is not None and real == pair.resolve()):
+        raise UsageError(
+            f"{module}: is {notebook.name}'s own paired text file, not a module; name a module "
+            "under src/ (or leave --module out)"
+        )
+    root = project_root(notebook)
+    if not real.is_relative_to(root):
+        raise UsageError(
+            f"{module}: outside the project ({root}); nbcoach writes modules only inside it"
+        )
 
 
 def _source_root(module: Path) -> tuple[Path, list[str]]:

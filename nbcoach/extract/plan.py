@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
 from nbcoach.core.errors import InputError, UsageError
-from nbcoach.core.files import shown
+from nbcoach.core.files import read_user_file, shown
 from nbcoach.core.model import (
     Analysis,
     CandidateStatus,
@@ -111,7 +111,7 @@ def plan_extraction(
     leaves out the two unified diffs (converting to py:percent is the slowest part)."""
     source = notebook if isinstance(notebook, Source) else open_notebook(notebook)
     target = module_target(source.path, module)
-    existing = target.path.read_text(encoding="utf-8") if target.path.is_file() else None
+    existing = _existing_module(target.path)
     requested, held = (list(functions), []) if functions else default_selection(source)
     clashing: dict[str, Refusal] = {}
     bound: dict[str, Bound] | None = None  # parsed when something moves, once
@@ -131,6 +131,18 @@ def plan_extraction(
             plan = _plan(source, target, existing, decision, content, rewritten, bound, diffs)
             return replace(plan, notes=(*held, *plan.notes))
         clashing.update(found)
+
+
+def _existing_module(path: Path) -> str | None:
+    if not path.exists() and not path.is_symlink():
+        return None
+    data = read_user_file(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            str(path), f"not UTF-8 text (offset {error.start}); nothing done"
+        ) from error
 
 
 def candidate_statuses(source: Source, module: Path | None = None) -> list[CandidateStatus]:

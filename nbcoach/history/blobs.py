@@ -26,7 +26,7 @@ from nbcoach.analysis.card import build_card
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.core import gitrepo
 from nbcoach.core.config import Config
-from nbcoach.core.errors import InputError
+from nbcoach.core.errors import ConfigError, InputError
 from nbcoach.core.model import Analysis, Finding, ReportCard
 from nbcoach.history.changes import Shape, function_digest, shape_of
 from nbcoach.history.records import BlobFacts, FunctionFacts
@@ -113,6 +113,11 @@ def analyse_versions(
             analysed = _analyse(batch, contents, workers, done, len(jobs), progress)
             done += len(batch)
             ruff = lint.collect(ruff)
+            if ruff.error:  # never stored as "no lint findings": that would raise old scores
+                raise ConfigError(
+                    f"{ruff.error}; lint cannot be scored, nothing recorded for these versions. "
+                    "Check `ruff-extend-select` in [tool.nbcoach] and the ruff settings"
+                )
             for job, (analysis, shape) in zip(batch, analysed, strict=True):
                 findings = _lint_findings(job, analysis, contents[job.blob], ruff, copies[job.key])
                 card = build_card(analysis, findings, job.config)

@@ -24,6 +24,7 @@ from typing import Literal
 from nbcoach.analysis.pairs import Pair, find_pair
 from nbcoach.core import gitindex
 from nbcoach.core.errors import InputError
+from nbcoach.core.files import read_user_file
 from nbcoach.core.project import project_root
 from nbcoach.workflow import syncstate
 from nbcoach.workflow.pairing import (
@@ -145,12 +146,9 @@ def _read_side(path: Path, staged: bool) -> bytes | None:
             relative = gitindex.relative(root, path)
             if gitindex.is_tracked(root, relative):
                 return gitindex.index_blob(root, relative)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return None
-    except OSError as error:
-        raise InputError(str(path), f"cannot read: {error.strerror or error}") from error
+    return read_user_file(path)
 
 
 def state_key(pair: Pair) -> tuple[Path, str]:

@@ -20,7 +20,7 @@ from nbcoach.analysis.discover import discover, excluded_by, project_scope
 from nbcoach.analysis.pairs import Pair, find_pair, other_language
 from nbcoach.core import gitindex
 from nbcoach.core.errors import NbcoachError, UsageError
-from nbcoach.core.files import shown, write_atomic
+from nbcoach.core.files import Stamp, read_user_file, shown, stamp_of, write_atomic
 from nbcoach.workflow import syncstate
 from nbcoach.workflow.pairing import (
     cells_digest,
@@ -127,6 +127,8 @@ def _excluded(path: Path, pattern: str) -> SyncResult:
 
 
 def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
+    # Taken before reading: a save from Jupyter while we work makes the write refuse.
+    stamps = {side: stamp_of(side) for side in (pair.notebook, pair.text)}
     sides = read_sides(pair, options.staged)
     status = judge(sides)
     if status.state == "in-sync":
@@ -154,7 +156,7 @@ def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
             status,
             diff=plan.diff,
         )
-    staged = _write(plan, options.staged)
+    staged = _write(plan, options.staged, stamps[plan.target])
     _remember(pair, plan.digest)
     message = (
         f"wrote {shown(plan.target)} from {shown(_other(pair, plan.target))} ({status.reason})"
@@ -195,14 +197,15 @@ def _plan(sides: Sides, notebook_wins: bool) -> _Plan:
     )
 
 
-def _write(plan: _Plan, staged: bool) -> tuple[str, ...]:
-    """Write the winning side's content; in a hook, stage it too (unless git ignores it)."""
+def _write(plan: _Plan, staged: bool, stamp: Stamp | None) -> tuple[str, ...]:
+    """Write the winning side's content (unless the target changed since it was read); in a
+    hook, stage it too (unless git ignores it)."""
     if not staged:
-        write_atomic(plan.target, plan.content)
+        write_atomic(plan.target, plan.content, unchanged_since=stamp)
         return ()
     root = gitindex.top_level(plan.target.parent if plan.target.parent.is_dir() else Path.cwd())
     if root is None:
-        write_atomic(plan.target, plan.content)
+        write_atomic(plan.target, plan.content, unchanged_since=stamp)
         return ()
     relative = gitindex.relative(root, plan.target)
     # Under pre-commit the working tree already equals the index (pre-commit set unstaged
@@ -219,7 +222,7 @@ def _write(plan: _Plan, staged: bool) -> tuple[str, ...]:
         )
     tracked = gitindex.is_tracked(root, relative)
     created = not plan.target.exists()
-    write_atomic(plan.target, plan.content)
+    write_atomic(plan.target, plan.content, unchanged_since=stamp)
     if tracked or (created and not gitindex.is_ignored(root, relative)):
         gitindex.add(root, [relative])
         return (relative,)
@@ -323,7 +326,8 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
         raise NbcoachError(f"{shown(path)}: no such file or directory")
     if path.suffix != ".ipynb" or not path.is_file():
         raise NbcoachError(f"{shown(path)}: not a notebook file (.ipynb)")
-    data = path.read_bytes()
+    stamp = stamp_of(path)
+    data = read_user_file(path)
     declared = find_pair(path)
     if declared is not None and declared.notebook.resolve() != path.resolve():
         declared = None
@@ -381,9 +385,10 @@ def _pair_one(path: Path, options: PairOptions) -> SyncResult:
         return SyncResult(
             path, "would-update", "would be " + message, diff=_diff("", text, pair.text)
         )
+    text_stamp = stamp_of(pair.text)
     if formats is not None:
-        write_atomic(path, data)
-    write_atomic(pair.text, text)
+        write_atomic(path, data, unchanged_since=stamp)
+    write_atomic(pair.text, text, unchanged_since=text_stamp)
     _remember(pair, cells_digest(notebook_cells(data, pair)))
     written = (path, pair.text) if formats is not None else (pair.text,)
     return SyncResult(path, "updated", message, written=written)

@@ -15,6 +15,7 @@ import pytest
 from extract_invariants import violations
 from nbcoach.analysis.notebook_json import cell_spans
 from nbcoach.core.model import ExtractionPlan
+from nbcoach.extract import source as source_module
 from nbcoach.extract.apply import (
     ApplyOptions,
     ExtractRefusedError,
@@ -94,15 +95,15 @@ def test_a_notebook_saved_while_it_is_planned_is_refused(
     notebook = make_notebook(CELLS)
     analysed = notebook.read_bytes()
     edited = analysed.replace(b"r ** 2", b"r * r")
-    read_bytes = Path.read_bytes
+    read = source_module.read_bytes
 
     def read_then_user_saves(path: Path) -> bytes:
-        data = read_bytes(path)
+        data = read(path)
         if path == notebook and data == analysed:
             notebook.write_bytes(edited)
         return data
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_user_saves)
+    monkeypatch.setattr(source_module, "read_bytes", read_then_user_saves)
     plan = planned(notebook)
     monkeypatch.undo()
     assert plan.notebook_digest == hashlib.sha256(analysed).hexdigest()
@@ -135,10 +136,10 @@ def test_a_failed_write_puts_everything_back(
 
     real = extract_apply.write_atomic
 
-    def failing(path: Path, content: str | bytes) -> None:
+    def failing(path: Path, content: str | bytes, **stamp: object) -> None:
         if path == notebook and content != original:
             raise OSError(28, "No space left on device")
-        real(path, content)
+        real(path, content, **stamp)  # type: ignore[arg-type]
 
     monkeypatch.setattr(extract_apply, "write_atomic", failing)
     with pytest.raises(OSError, match="No space left"):
