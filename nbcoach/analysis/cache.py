@@ -17,7 +17,7 @@ from typing import Any
 
 from nbcoach import __version__
 from nbcoach.core.codec import from_data, loads, to_data
-from nbcoach.core.errors import InputError
+from nbcoach.core.errors import InputError, NbcoachError
 from nbcoach.core.files import read_user_file, write_atomic
 from nbcoach.core.model import Analysis, Finding
 from nbcoach.core.project import project_root, state_dir
@@ -107,7 +107,7 @@ class Cache:
         try:
             self._prepare()
             write_atomic(self._file(key), payload)
-        except OSError:
+        except (OSError, NbcoachError):  # a read-only checkout: graded all the same
             return
 
     def _prepare(self) -> None:

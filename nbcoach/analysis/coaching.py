@@ -9,7 +9,6 @@ in the number of findings even for notebooks with thousands of them.
 
 from __future__ import annotations
 
-import shlex
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from nbcoach.analysis.scoring import (
     combine_categories,
     function_subject,
 )
+from nbcoach.core.files import shell_word
 from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
 from nbcoach.core.words import counted
 
@@ -151,7 +151,7 @@ def extraction_step(
             for where in spans
         ):
             continue
-        path = shlex.quote(notebook_path)
+        path = shell_word(notebook_path)
         return NextStep(
             f"Move `{name}` (cell {function.cell}) into a module, where it can be tested and reused",
             0.0,

@@ -46,6 +46,8 @@ def parse_bytes(data: bytes, path: str) -> Notebook:
 def decode_notebook(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError(path, "empty file, not a notebook")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(data[:64]):
+        raise InputError(path, "UTF-16 text, not UTF-8: save the notebook as UTF-8 (Jupyter does)")
     if b"\x00" in data[:8192]:
         raise InputError(path, "binary file, not a notebook")
     try:
@@ -56,11 +58,19 @@ def decode_notebook(data: bytes, path: str) -> str:
         ) from error
 
 
+def _utf16_without_mark(head: bytes) -> bool:
+    """`{` followed by NUL (or the reverse): JSON text in UTF-16 saved without a byte order mark."""
+    text = head.lstrip(b" \t\r\n")
+    return text[:2] in (b"{\x00", b"\x00{")
+
+
 def decode_python(data: bytes, path: str) -> str:
     """Decode as Python does: a PEP 263 coding line wins, UTF-8 otherwise."""
     import io
     import tokenize
 
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "UTF-16 text, not UTF-8: save it as UTF-8")
     if b"\x00" in data[:8192]:
         raise InputError(path, "binary file, not Python source")
     try:
@@ -101,11 +111,17 @@ def parse_ipynb(text: str, path: str) -> Notebook:
                 f"unresolved merge-conflict markers at line {line}; resolve the conflict first (nbdime can help)",
             ) from None
         stripped = text.rstrip()
-        # A notebook is one JSON object: a file that stops before its closing brace was cut off
-        # (an interrupted save or copy), which is worth telling apart from a broken edit.
-        if error.pos >= len(stripped) - 1 or (
-            stripped.startswith("{") and not stripped.endswith("}")
-        ):
+        if error.msg == "Extra data":
+            raise InputError(
+                path,
+                f"more after the notebook's JSON ends (line {error.lineno}, column "
+                f"{error.colno}): two saves run together? Keep the first object only",
+            ) from error
+        # A notebook is one JSON object: a file whose JSON is still open where the text ends
+        # was cut off (an interrupted save or copy), which is worth telling apart from a broken
+        # edit (`{not json` fails at its second character, not at its end).
+        # (A string still open at the end fails where it starts.)
+        if error.pos >= len(stripped) or error.msg.startswith("Unterminated string"):
             last_line = stripped.count("\n") + 1
             raise InputError(
                 path, f"truncated: the JSON ends unexpectedly at line {last_line}"

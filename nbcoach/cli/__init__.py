@@ -102,10 +102,19 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # the file system said no (read-only, full, gone): one line
+        where = f"{error.filename}: " if error.filename else ""
+        reason = (error.strerror or str(error)).lower()
+        typer.echo(f"nbcoach: error: {where}{reason}", err=True)
+        sys.exit(2)
     except Exception as error:  # click's usage errors (typer >= 0.22 vendors its own click)
         show = getattr(error, "show", None)
         if callable(show) and callable(getattr(error, "format_message", None)):
             show()
+            sys.exit(2)
+        sqlite = sys.modules.get("sqlite3")
+        if sqlite is not None and isinstance(error, sqlite.Error):  # the history store
+            typer.echo(f"nbcoach: error: the history store: {error}", err=True)
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)

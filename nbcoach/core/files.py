@@ -186,3 +186,14 @@ def shown(path: str | os.PathLike[str]) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def shell_word(path: str | os.PathLike[str]) -> str:
+    """A path as one word of a command the user can paste: quoted for the shell, and `./` in
+    front of a name that starts with `-` (else `-dash.ipynb` reads as an option)."""
+    import shlex
+
+    text = os.fspath(path)
+    if text.startswith("-"):
+        text = "./" + text
+    return shlex.quote(text)

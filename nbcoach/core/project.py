@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from nbcoach.core.errors import NbcoachError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -56,8 +58,14 @@ def state_dir(root: Path, create: bool = True) -> Path:
     """`<root>/.nbcoach`, created with its `.gitignore` on first use."""
     directory = root / STATE_DIR
     if create and not (directory / ".gitignore").exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+        except OSError as error:  # a read-only checkout: say so, on one line
+            raise NbcoachError(
+                f"{directory}: cannot create nbcoach's folder there "
+                f"({(error.strerror or str(error)).lower()}); is the project read-only?"
+            ) from error
     return directory
 
 

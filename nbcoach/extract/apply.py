@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach.core.errors import InputError, NbcoachError
-from nbcoach.core.files import read_user_file, stamp_of, write_atomic
+from nbcoach.core.files import read_user_file, shell_word, stamp_of, write_atomic
 from nbcoach.core.model import ExtractionPlan, ExtractionResult, RunResult
 from nbcoach.core.project import project_root, state_dir
 from nbcoach.extract.plan import digest
@@ -188,7 +188,7 @@ def _pair_in_sync(notebook: Path) -> Path | None:
     if not status.in_sync:
         raise ExtractRefusedError(
             f"{notebook} and {text.name} are out of sync ({status.state}: {status.reason}); "
-            f"nothing was written. Run `nbcoach sync {notebook}` first"
+            f"nothing was written. Run `nbcoach sync {shell_word(notebook)}` first"
         )
     _sync(notebook)  # records the pair as synced now, so the update below is judged right
     return text

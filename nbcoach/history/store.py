@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,30 @@ _VERSION_FIELDS = [
 ]
 
 
+_TABLES = {
+    "meta": ["key", "value"],
+    "blobs": None,  # any columns: checked by name only
+    "commits": _COMMIT_FIELDS,
+    "versions": _VERSION_FIELDS,
+}
+
+
+def _foreign_tables(db: sqlite3.Connection, version: int) -> list[str]:
+    """Tables that say this file is not a history store of ours: any table in a file without
+    our schema version, or one of ours with other columns."""
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if version == 0:
+        return tables
+    if version != SCHEMA_VERSION:
+        return []  # an older store is rebuilt, a newer one refused: both are ours
+    odd = [name for name in tables if name not in _TABLES]
+    for name, columns in _TABLES.items():
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({name})")]
+        if not found or (columns is not None and found != columns):
+            odd.append(name)
+    return odd
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -85,8 +110,23 @@ class Store:
         try:
             self.db = sqlite3.connect(path, timeout=30)
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            foreign = _foreign_tables(self.db, version)
         except sqlite3.DatabaseError as error:
             self._discard(f"the store could not be read ({error})")
+            version, foreign = 0, []
+        if foreign:  # a database of something else: kept, beside, never deleted
+            aside = path.with_name(f"{path.name}.not-nbcoach-{int(time.time())}")
+            number = 1
+            while aside.exists():
+                number += 1
+                aside = path.with_name(f"{path.name}.not-nbcoach-{int(time.time())}-{number}")
+            self.db.close()
+            path.replace(aside)
+            self.db = sqlite3.connect(path, timeout=30)
+            self.note = (
+                f"{path.name} held another program's tables ({', '.join(foreign[:3])}); "
+                f"moved to {aside.name} and rebuilt"
+            )
             version = 0
         if version > SCHEMA_VERSION:
             self.db.close()

@@ -65,7 +65,13 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
     return Group(*parts)
 
 
-_LABELS = {"worse": "WORSE", "below": "BELOW", "over-limits": "OVER LIMITS", "error": "ERROR"}
+_LABELS = {
+    "worse": "WORSE",
+    "below": "BELOW",
+    "over-limits": "OVER LIMITS",
+    "error": "ERROR",
+    "relabelled": "NOT GRADED",
+}
 
 
 def _failures(failed: list[Verdict], fail_under: float | None) -> str:
@@ -84,6 +90,10 @@ def _failures(failed: list[Verdict], fail_under: float | None) -> str:
                 "the limits",
             ),
             ("error", f"{counted(kinds.count('error'), 'notebook')} could not be graded"),
+            (
+                "relabelled",
+                f"{counted(kinds.count('relabelled'), 'baselined notebook')} no longer graded",
+            ),
         )
         if kind in kinds
     ]
@@ -105,7 +115,10 @@ def _score_rose(verdict: Verdict) -> bool:
 def _verdict(verdict: Verdict) -> RenderableType:
     card = verdict.card
     if card.score is None or card.grade is None:
-        return Text.assemble((card.path, "bold"), "  ", ("ERROR", "red"), f"  {card.reason}")
+        label = _LABELS.get(verdict.failure, "ERROR")
+        title = Text.assemble((card.path, "bold"), "  ", (label, "red"), f"  {card.reason}")
+        problems = [p for p in verdict.problems if not p.startswith("cannot be graded")]
+        return Group(title, *(Text(f"  - {problem}", style="red") for problem in problems))
     if verdict.baseline_score is None:
         against = "new to the baseline"
     else:

@@ -36,7 +36,8 @@ from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.analysis.scoring import function_subject
 from nbcoach.core import gitindex
 from nbcoach.core.config import ConfigLoader, Weights
-from nbcoach.core.errors import InputError
+from nbcoach.core.errors import InputError, NbcoachError
+from nbcoach.core.files import shell_word
 from nbcoach.core.model import Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
 from nbcoach.workflow import baseline as ledger
@@ -66,9 +67,12 @@ class Verdict:
     def failure(self) -> str:
         """Why it failed, in one word: `worse` (a notebook the baseline knows got worse),
         `below` (new to the baseline and under `fail-under`), `over-limits` (new, with a
-        function over the limits), `error` (cannot be graded); "" when it passed."""
+        function over the limits), `error` (cannot be graded), `relabelled` (the baseline
+        knows it, and now it is skipped as another language); "" when it passed."""
         if self.passed:
             return ""
+        if self.card.status == "skipped":
+            return "relabelled"
         if self.card.score is None or self.card.status != "ok":
             return "error"
         if self.baseline_score is not None:
@@ -102,19 +106,27 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     configs = ConfigLoader(options.config_overrides)
     verdicts = []
     for card in report.cards:
-        if card.status == "skipped":
-            continue
         location = real(card.path)
         root = project_root(location)
         known = by_root.setdefault(root, ledger.load(root))
         at_head = committed.setdefault(root, _committed_baseline(root))
         key = location.resolve().relative_to(root).as_posix()
         entry = ledger.lenient(known.get(key), at_head.get(key))
+        if card.status == "skipped":
+            # relabelled (say as R) while the baseline file still knows it: its code would
+            # leave the gate. `nbcoach baseline PATH` takes it out, visibly.
+            recorded = known.get(key)
+            if recorded is not None:
+                verdicts.append(_relabelled(key, card, recorded))
+            continue
         weights = asdict(configs.for_file(location).weights)
         verdicts.append(judge(key, card, entry, report.fail_under, weights))
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
-        changed = _tighten(verdicts, by_root, committed, options.staged)
+        try:
+            changed = _tighten(verdicts, by_root, committed, options.staged)
+        except NbcoachError as error:  # a read-only checkout: the verdict stands
+            notes = (*notes, f"the improvements were not recorded in the baseline: {error}")
         verdicts = [replace(v, tightened=v.key in changed) for v in verdicts]
     roots = list(by_root)
     return GateResult(
@@ -130,6 +142,15 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         len(report.cards),
         notes,
     )
+
+
+def _relabelled(key: str, card: ReportCard, entry: ledger.NotebookEntry) -> Verdict:
+    problem = (
+        f"the baseline grades it as Python, but now it is skipped ({card.reason}): a new label "
+        "does not take a notebook out of the gate. If it really is no longer Python, record "
+        f"that with `nbcoach baseline {shell_word(card.path)}`"
+    )
+    return Verdict(key, card, False, entry.score, (problem,))
 
 
 # How far a notebook's score may fall below its baseline before the gate calls it worse. One
@@ -373,12 +394,15 @@ def record_baseline(paths: Sequence[str]) -> Recorded:
     report = review(targets)
     root = project_root(Path(targets[0]))
     entries = {}
+    dropped = set()  # named, and now skipped (no longer Python): out of the baseline
     for card in report.cards:
+        key = Path(card.path).resolve().relative_to(root).as_posix()
         if card.status == "ok" and card.score is not None:
-            key = Path(card.path).resolve().relative_to(root).as_posix()
             entries[key] = ledger.entry_for(card)
-    if report.input_errors and not entries:
+        elif card.status == "skipped":
+            dropped.add(key)
+    if report.input_errors and not entries and not dropped:
         return Recorded(ledger.path(root), 0, report.input_errors, written=False)
-    known = ledger.load(root) if paths else {}
+    known = {k: v for k, v in (ledger.load(root) if paths else {}).items() if k not in dropped}
     file = ledger.save(root, ledger.merged(known, entries.items()))
     return Recorded(file, len(entries), report.input_errors)

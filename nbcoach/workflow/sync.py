@@ -20,7 +20,14 @@ from nbcoach.analysis.discover import discover, excluded_by, project_scope
 from nbcoach.analysis.pairs import Pair, find_pair, other_language
 from nbcoach.core import gitindex
 from nbcoach.core.errors import NbcoachError, UsageError
-from nbcoach.core.files import Stamp, read_user_file, shown, stamp_of, write_atomic
+from nbcoach.core.files import (
+    Stamp,
+    read_user_file,
+    shell_word,
+    shown,
+    stamp_of,
+    write_atomic,
+)
 from nbcoach.workflow import syncstate
 from nbcoach.workflow.pairing import (
     cells_digest,
@@ -241,7 +248,7 @@ def _foreign(pair: Pair, language: str) -> str:
     return (
         f"skipped: kernel language is {language}; nbcoach pairs Python notebooks with .py files "
         f"(to pair it with a script in its own language: "
-        f"nbcoach pair {notebook} --format auto:percent)"
+        f"nbcoach pair {shell_word(notebook)} --format auto:percent)"
     )
 
 
@@ -419,7 +426,7 @@ def _repair_refusal(
             f"{notebook} is already paired with {shown(declared.text)} ({declared.format}, "
             f"{declared.origin}); nothing was written. To pair it with "
             f"{shown(requested.text)} ({requested.format}) instead: "
-            f"nbcoach pair {notebook} {asked} --force",
+            f"nbcoach pair {shell_word(notebook)} {asked} --force",
         )
     status = judge(read_sides(declared))
     if not status.in_sync:
@@ -427,7 +434,7 @@ def _repair_refusal(
             path,
             "refused",
             f"{notebook} and {shown(declared.text)} are not in sync ({status.reason}); nothing "
-            f"was written. Run `nbcoach sync {notebook}` first, then pair it again",
+            f"was written. Run `nbcoach sync {shell_word(notebook)}` first, then pair it again",
             status,
         )
     return None
