@@ -57,9 +57,10 @@ def build_notebook(
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """The real command line, as a user runs it (a fresh process, real exit code)."""
+    """The real command line, as a user runs it (a fresh process, real exit code); a run that
+    hangs past `timeout` seconds fails the test."""
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "nbcoach", *args],
@@ -68,7 +69,7 @@ def run_cli(
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
 
 
