@@ -1,10 +1,13 @@
 """The next three steps worth the most points, and what is already good.
 
-A step is one action that removes a group of findings (split one function, keep one definition,
-restart and run all). Its gain is measured, not guessed: the notebook is re-scored without that
-group's findings and the difference is the gain. Re-scoring is incremental -- a category's
-p-norm is a sum of powers, so removing a group subtracts its terms -- which keeps coaching linear
-in the number of findings even for notebooks with thousands of them.
+A step is one action that removes a group of findings (split one function with everything it is
+flagged for, keep one definition, restart and run all), or a few such actions that only pay
+together: with two 400-line functions, splitting one leaves the functions category at zero, so
+each alone gains a point and only both gain twenty. Its gain is the truth, not a sum: the
+notebook is re-scored without the step's findings and the difference between the two scores as
+the card shows them is the gain. Candidates are ranked by an incremental re-score (a category's
+p-norm is a sum of powers, so removing a group subtracts its terms), which keeps coaching linear
+in the number of findings; the steps shown are then re-scored exactly.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from nbcoach.analysis.scoring import (
     by_coverage,
     combine_categories,
     function_subject,
+    score_findings,
 )
 from nbcoach.core.files import shell_word
 from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
@@ -29,6 +33,8 @@ RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
 MIN_GAIN = 0.1
 MIN_EXTRACT_LINES = 5  # a smaller helper is not worth a trip to a module on its own
 SPLIT_RULES = frozenset({"long-function", "too-many-statements", "complex-function"})
+MAX_TOGETHER = 5  # actions one grouped step may ask for (unless a category at zero needs all)
+MIN_ALONE = 1.0  # a category at zero whose best step gains less is shown as one step of all
 
 
 def action_key(finding: Finding) -> str:
@@ -70,28 +76,38 @@ def next_steps(
     sums: dict[Category, float] = defaultdict(float)
     for finding in scored:
         sums[finding.category] += finding.deficit ** NORM[finding.category]
-    base = by_coverage(_overall(sums, weights), coverage.share())
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in scored:
         groups[action_key(finding)].append(finding)
-    by_subject = {function_subject(f): f for f in functions}
-    candidates = []
-    for key, group in groups.items():
-        reduced = dict(sums)
-        for finding in group:
-            reduced[finding.category] = max(
-                0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
-            )
-        fixed = (f.subject for f in group if f.rule in ("syntax-error", "python2"))
-        gain = round(by_coverage(_overall(reduced, weights), coverage.share(fixed)) - base, 1)
+    rescore = _Rescore(sums, weights, coverage, groups)
+    ranked: dict[tuple[str, ...], float] = {(key,): rescore.estimate((key,)) for key in groups}
+    singles = dict(ranked)
+    together = _together(groups, sums, rescore, ranked)
+    covered = {key for keys in together for key in keys}
+    ranked = {keys: gain for keys, gain in ranked.items() if keys[0] not in covered}
+    ranked.update(together)
+    # The dominant problem stays on the card: a category at zero gets its best step shown, and
+    # when no step of a few actions lifts it (forty copy-pasted blocks), the step is all of them.
+    chosen = sorted(ranked, key=lambda keys: -ranked[keys])[:limit]
+    for category in CATEGORIES:
+        if sums.get(category, 0.0) ** (1.0 / NORM[category]) < 100.0:
+            continue
+        touching = [k for k in ranked if any(_in(groups, key, category) for key in k)]
+        best = max(touching, key=lambda keys: ranked[keys], default=None)
+        everything = tuple(key for key in groups if _in(groups, key, category))
+        if everything and (best is None or ranked[best] < MIN_ALONE):
+            ranked[everything] = rescore.estimate(everything)
+            best = everything if best is None or ranked[everything] > ranked[best] else best
+        if best is not None and best not in chosen and ranked[best] >= MIN_GAIN:
+            chosen = [*chosen[: limit - 1], best]
+    exact = _Exact(scored, weights, coverage, groups)
+    steps = []
+    for keys in chosen:
+        gain = exact.gain(keys)
         if gain < MIN_GAIN:
             continue
-        first = min(group, key=lambda f: (f.location.cell or 0, f.location.line or 0))
-        action, command = describe(key, group, by_subject, notebook_path, script)
-        candidates.append(
-            NextStep(action, gain, first.location, tuple(sorted({f.rule for f in group})), command)
-        )
-    candidates.sort(
+        steps.append(_step(keys, gain, groups, functions, notebook_path, script, sums, singles))
+    steps.sort(
         key=lambda s: (
             -s.gain,
             s.location.cell or 0 if s.location else 0,
@@ -99,7 +115,171 @@ def next_steps(
             s.action,
         )
     )
-    return tuple(candidates[:limit])
+    return tuple(steps)
+
+
+def _in(groups: Mapping[str, list[Finding]], key: str, category: Category) -> bool:
+    return any(f.category == category for f in groups[key])
+
+
+@dataclass(slots=True)
+class _Rescore:
+    """The incremental re-score, for ranking: what the score would be without some groups."""
+
+    sums: Mapping[Category, float]
+    weights: Mapping[str, float]
+    coverage: Coverage
+    groups: Mapping[str, list[Finding]]
+    base: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.base = by_coverage(_overall(self.sums, self.weights), self.coverage.share())
+
+    def estimate(self, keys: Sequence[str]) -> float:
+        reduced = dict(self.sums)
+        fixed = []
+        for key in keys:
+            for finding in self.groups[key]:
+                reduced[finding.category] = max(
+                    0.0, reduced[finding.category] - finding.deficit ** NORM[finding.category]
+                )
+                if finding.rule in ("syntax-error", "python2"):
+                    fixed.append(finding.subject)
+        score = by_coverage(_overall(reduced, self.weights), self.coverage.share(fixed))
+        return round(score - self.base, 1)
+
+
+@dataclass(slots=True)
+class _Exact:
+    """The score the card would show without a step's findings: the scorer itself, run again."""
+
+    scored: Sequence[Finding]
+    weights: Mapping[str, float]
+    coverage: Coverage
+    groups: Mapping[str, list[Finding]]
+
+    def gain(self, keys: Sequence[str]) -> float:
+        removed = set(keys)
+        left = [f for f in self.scored if action_key(f) not in removed]
+        fixed = [
+            f.subject
+            for key in keys
+            for f in self.groups[key]
+            if f.rule in ("syntax-error", "python2")
+        ]
+        now = score_findings(self.scored, self.weights, self.coverage.share())[0]
+        after = score_findings(left, self.weights, self.coverage.share(fixed))[0]
+        return round(after - now, 1)
+
+
+def _together(
+    groups: Mapping[str, list[Finding]],
+    sums: Mapping[Category, float],
+    rescore: _Rescore,
+    ranked: Mapping[tuple[str, ...], float],
+) -> dict[tuple[str, ...], float]:
+    """Actions that pay only together: in each category, its heaviest groups fixed as one step,
+    when the points per action of the top k are at least twice those of one action alone and
+    worth a point (two giant functions: one alone leaves the category at zero). Many small
+    findings of one kind do not qualify: each one removed is worth about the same."""
+    found: dict[tuple[str, ...], float] = {}
+    taken: set[str] = set()
+    for category in CATEGORIES:
+        power = NORM[category]
+        weight = {
+            key: sum(f.deficit**power for f in group if f.category == category)
+            for key, group in groups.items()
+            if key not in taken
+        }
+        heaviest = sorted((k for k in weight if weight[k] > 0), key=lambda k: (-weight[k], k))
+        heaviest = heaviest[:MAX_TOGETHER]
+        if len(heaviest) < 2:
+            continue
+        best_keys: tuple[str, ...] = (heaviest[0],)
+        alone = max(ranked[(key,)] for key in heaviest)
+        best_rate = alone
+        for size in range(2, len(heaviest) + 1):
+            keys = tuple(heaviest[:size])
+            gain = rescore.estimate(keys)
+            rate = gain / size
+            if rate >= 2 * max(alone, MIN_GAIN) and rate > best_rate and gain >= MIN_ALONE:
+                best_keys, best_rate = keys, rate
+        if len(best_keys) > 1:
+            found[best_keys] = rescore.estimate(best_keys)
+            taken.update(best_keys)
+    return found
+
+
+def _step(
+    keys: Sequence[str],
+    gain: float,
+    groups: Mapping[str, list[Finding]],
+    functions: Sequence[Function],
+    path: str,
+    script: bool,
+    sums: Mapping[Category, float],
+    alone: Mapping[tuple[str, ...], float],
+) -> NextStep:
+    by_subject = {function_subject(f): f for f in functions}
+    parts = [describe(key, groups[key], by_subject, path, script) for key in keys]
+    everything = [f for key in keys for f in groups[key]]
+    first = min(everything, key=lambda f: (f.location.cell or 0, f.location.line or 0))
+    rules = tuple(sorted({f.rule for f in everything}))
+    if len(parts) == 1:
+        action, command = parts[0]
+    else:
+        action = _together_action(keys, parts, groups, by_subject, script, sums, alone)
+        command = ""
+    return NextStep(action, gain, first.location, rules, command, tuple(keys))
+
+
+def _together_action(
+    keys: Sequence[str],
+    parts: Sequence[tuple[str, str]],
+    groups: Mapping[str, list[Finding]],
+    functions: Mapping[str, Function],
+    script: bool,
+    sums: Mapping[Category, float],
+    alone: Mapping[tuple[str, ...], float],
+) -> str:
+    shared = {f.category for f in groups[keys[0]]}
+    for key in keys[1:]:
+        shared &= {f.category for f in groups[key]}
+    category = max(shared, key=lambda c: sums.get(c, 0.0) ** (1 / NORM[c]), default="")
+    best_alone = max(alone.get((key,), 0.0) for key in keys)
+    why = f"one alone gains {best_alone:+.1f}"
+    if all(key in functions for key in keys):
+        named = [functions[key] for key in keys]
+        if all({f.rule for f in groups[key]} & SPLIT_RULES for key in keys):
+            listed = _and(
+                [
+                    f"`{f.name}` ({f.length} lines{'' if script else f', cell {f.cell}'})"
+                    for f in named
+                ]
+            )
+            return f"Split {listed}: {why}"
+    if len(keys) > MAX_TOGETHER:
+        first = min(
+            (f for key in keys for f in groups[key]),
+            key=lambda f: (f.location.cell or 0, f.location.line or 0),
+        )
+        kinds = {key.split(":", 1)[0] for key in keys}
+        what = (
+            f"the {len(keys)} repeated blocks into functions of the parts that differ"
+            if kinds == {"copy"}
+            else f"all {len(keys)} {category} problems"
+        )
+        verb = "Turn" if kinds == {"copy"} else "Fix"
+        return (
+            f"{verb} {what}, first at {_where(first, script)}: "
+            f"one at a time, none lifts {category} off zero"
+        )
+    actions = [action[0].lower() + action[1:] for action, _ in parts]
+    return f"Together ({why}): " + "; ".join(actions)
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def split_first(
@@ -256,8 +436,15 @@ def _function_action(function: Function, rules: set[str], script: bool) -> str:
             if function.largest_block
             else ": move each step into a helper"
         )
+        # the step's gain counts every finding of the function: say each thing it asks for
+        also = (
+            f", and group its {function.parameters} parameters into a dataclass or a dict"
+            if "too-many-parameters" in rules
+            else ""
+        )
         return (
-            f"Split {name} ({function.length} lines, complexity {function.complexity}{cell}){start}"
+            f"Split {name} ({function.length} lines, complexity {function.complexity}{cell})"
+            f"{start}{also}"
         )
     if "too-many-parameters" in rules:
         where = "" if script else f" (cell {function.cell})"

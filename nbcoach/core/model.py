@@ -363,10 +363,11 @@ class FunctionScore:
 @dataclass(frozen=True, slots=True)
 class NextStep:
     action: str
-    gain: float
+    gain: float  # the score once every finding of `fixes` is gone, minus the score now
     location: Location | None = None
     rules: tuple[str, ...] = ()
     command: str = ""
+    fixes: tuple[str, ...] = ()  # the action keys (coaching.action_key) of the findings it removes
 
 
 @dataclass(frozen=True, slots=True)

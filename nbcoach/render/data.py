@@ -129,6 +129,7 @@ def step_data(step: NextStep) -> dict[str, Any]:
         "location": str(step.location) if isinstance(step.location, Location) else None,
         "rules": list(step.rules),
         "command": step.command or None,
+        "fixes": list(step.fixes),
     }
 
 
