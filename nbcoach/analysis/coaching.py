@@ -359,7 +359,12 @@ def describe(
     where = _where(first, script)
     rules = {f.rule for f in group}
     if kind == "function" and key in functions:
-        return _function_action(functions[key], rules, script), ""
+        function = functions[key]
+        splittable = rules & SPLIT_RULES and not function.is_method and "." not in function.name
+        command = (
+            f"nbcoach split {shell_word(path)} --function {function.name}" if splittable else ""
+        )
+        return _function_action(function, rules, script), command
     if kind == "cell":
         span = (
             f"lines {first.location.line}-{first.location.end_line}"

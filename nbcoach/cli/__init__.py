@@ -50,6 +50,7 @@ def _register() -> None:
         report,
         rules,
         run,
+        split,
         trend,
     )
 
@@ -68,6 +69,7 @@ def _register() -> None:
     app.command("trend")(trend.trend)
     app.command("dashboard")(dashboard.dashboard)
     app.command("extract")(extract.extract)
+    app.command("split")(split.split)
 
 
 _register()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:  # the engine is imported inside the command, to keep `--help` fast
-    from nbcoach.core.model import ExtractionPlan, ExtractionResult
+    from nbcoach.core.model import ExtractionPlan, ExtractionResult, SplitPlan
 
 
 def extract(
@@ -96,7 +96,7 @@ def extract(
 
 
 def _apply(
-    plan: ExtractionPlan,
+    plan: ExtractionPlan | SplitPlan,
     verify: bool,
     timeout: float | None,
     python: str,

@@ -526,10 +526,56 @@ class CandidateStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class ExtractionResult:
-    """What `extract --apply` did: written files, the backup, and the verification."""
+class SplitHelper:
+    """One function `nbcoach split` cuts out of a long one."""
 
-    plan: ExtractionPlan
+    name: str
+    parameters: tuple[str, ...]
+    returns: tuple[str, ...]
+    lines: int
+    cut_from: str  # the function it is cut out of (the one split, or an earlier helper)
+    named_by: str  # "comment" (the step's comment), "result", "code", "position", "--name"
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPlan:
+    """Everything `nbcoach split` would write, computed without writing anything. It has the
+    fields of an ExtractionPlan that applying reads (no module: `module` is empty)."""
+
+    notebook: str  # the file edited: a notebook, or a .py module
+    function: str
+    cell: int | None  # the cell holding the function (None for a .py module)
+    helpers: tuple[SplitHelper, ...] = ()
+    constants: tuple[tuple[str, str], ...] = ()  # (local name, module-level CONSTANT)
+    left: tuple[str, ...] = ()  # what stays over the limits, and why
+    within_limits: bool = False
+    before: Function | None = None
+    after: tuple[Function, ...] = ()  # the function and its helpers, measured after
+    problems: tuple[str, ...] = ()  # why the cut would not mean the same (never applied)
+    notes: tuple[str, ...] = ()
+    notebook_text: str = ""
+    notebook_digest: str = ""
+    notebook_diff: str = ""
+    source_root: str = ""  # importable during --verify: the notebook's folder
+    changes: tuple[CellChange, ...] = ()
+    cell_count: int = 0
+    module: str = ""
+    module_text: str = ""
+    module_digest: str | None = None
+    created: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to cut, or a cut that would change what the code means."""
+        return not (self.helpers or self.constants) or bool(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    """What `extract --apply` (or `split --apply`) did: written files, the backup, and the
+    verification."""
+
+    plan: ExtractionPlan | SplitPlan
     applied: bool
     written: tuple[str, ...] = ()
     backup: str = ""

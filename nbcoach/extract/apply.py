@@ -23,7 +23,13 @@ from nbcoach.core.files import read_user_file, shell_word, stamp_of, write_atomi
 from nbcoach.core.model import ExtractionPlan, ExtractionResult, RunResult
 from nbcoach.core.project import project_root, state_dir
 from nbcoach.extract.plan import digest
-from nbcoach.extract.verify import ApplyOptions, compare_runs, importable_advice, run_notebook
+from nbcoach.extract.verify import (
+    ApplyOptions,
+    Edit,
+    compare_runs,
+    importable_advice,
+    run_notebook,
+)
 
 __all__ = ["ApplyOptions", "ExtractRefusedError", "apply_plan", "importable_advice"]
 
@@ -41,11 +47,11 @@ class _Backup:
     created: list[Path]
 
 
-def apply_plan(plan: ExtractionPlan, options: ApplyOptions | None = None) -> ExtractionResult:
+def apply_plan(plan: Edit, options: ApplyOptions | None = None) -> ExtractionResult:
     """Write the plan (and verify it when asked); raises ExtractRefusedError when unsafe."""
     options = options or ApplyOptions()
     if plan.empty:
-        return ExtractionResult(plan, applied=False, notes=("nothing to move",))
+        return ExtractionResult(plan, applied=False, notes=("nothing to change",))
     notebook = Path(plan.notebook)
     _check_unchanged(plan)
     pair = _pair_in_sync(notebook)
@@ -75,19 +81,16 @@ def apply_plan(plan: ExtractionPlan, options: ApplyOptions | None = None) -> Ext
 
 
 def _applied(
-    plan: ExtractionPlan, options: ApplyOptions, written: tuple[str, ...], backup: _Backup
+    plan: Edit, options: ApplyOptions, written: tuple[str, ...], backup: _Backup
 ) -> ExtractionResult:
+    importable = importable_advice(plan, options.python) if isinstance(plan, ExtractionPlan) else ""
     return ExtractionResult(
-        plan,
-        applied=True,
-        written=written,
-        backup=str(backup.folder),
-        importable=importable_advice(plan, options.python),
+        plan, applied=True, written=written, backup=str(backup.folder), importable=importable
     )
 
 
 def _verified(
-    plan: ExtractionPlan,
+    plan: Edit,
     options: ApplyOptions,
     before: RunResult,
     backup: _Backup,
@@ -98,7 +101,12 @@ def _verified(
 
     notebook = Path(plan.notebook)
     folder = backup.folder
-    recorder = Recorder(plan, folder) if options.record_tests else None
+    # calls are recorded for characterization tests of a module; `split` has none
+    recorder = (
+        Recorder(plan, folder)
+        if options.record_tests and isinstance(plan, ExtractionPlan)
+        else None
+    )
     extra = recorder.folder if recorder is not None else None
     after = run_notebook(plan, notebook, folder / "after.ipynb", options, "after", extra)
     original = backup.saved[notebook]
@@ -153,13 +161,15 @@ def _verified(
 # --- safety --------------------------------------------------------------------------------
 
 
-def _check_unchanged(plan: ExtractionPlan) -> None:
+def _check_unchanged(plan: Edit) -> None:
     notebook = Path(plan.notebook)
     if _digest_of(notebook) != plan.notebook_digest:
         raise ExtractRefusedError(
             f"{notebook}: changed on disk since the plan was made; nothing was written. "
             "Save your work and run `nbcoach extract` again"
         )
+    if not plan.module:  # `split` writes the notebook (or .py) only
+        return
     module = Path(plan.module)
     if _digest_of(module) != plan.module_digest:
         state = "was created" if plan.module_digest is None else "changed on disk"
@@ -218,10 +228,11 @@ def _backup_folder(notebook: Path) -> Path:
     return folder
 
 
-def _backup(plan: ExtractionPlan, notebook: Path, pair: Path | None, folder: Path) -> _Backup:
+def _backup(plan: Edit, notebook: Path, pair: Path | None, folder: Path) -> _Backup:
     saved: dict[Path, Path | None] = {}
     manifest = {}
-    for path in (notebook, Path(plan.module), *([pair] if pair else [])):
+    module = [Path(plan.module)] if plan.module else []
+    for path in (notebook, *module, *([pair] if pair else [])):
         copy: Path | None = None
         if path.exists():
             copy = folder / path.name
@@ -237,7 +248,17 @@ def _backup(plan: ExtractionPlan, notebook: Path, pair: Path | None, folder: Pat
     return _Backup(folder, saved, [])
 
 
-def _write(plan: ExtractionPlan, notebook: Path, pair: Path | None, backup: _Backup) -> None:
+def _write(plan: Edit, notebook: Path, pair: Path | None, backup: _Backup) -> None:
+    if plan.module:
+        _write_module(plan, backup)
+    notebook_stamp = stamp_of(notebook)
+    _check_unchanged_notebook(plan)
+    write_atomic(notebook, plan.notebook_text.encode("utf-8"), unchanged_since=notebook_stamp)
+    if pair is not None:
+        _sync(notebook)
+
+
+def _write_module(plan: Edit, backup: _Backup) -> None:
     module = Path(plan.module)
     missing = [folder for folder in [module.parent, *module.parent.parents] if not folder.exists()]
     backup.created.extend(reversed(missing))  # outermost first; removed in reverse
@@ -250,14 +271,9 @@ def _write(plan: ExtractionPlan, notebook: Path, pair: Path | None, backup: _Bac
     if _digest_of(module) != plan.module_digest:
         raise ExtractRefusedError(f"{module}: changed on disk while writing; rolled back")
     write_atomic(module, plan.module_text, unchanged_since=module_stamp)
-    notebook_stamp = stamp_of(notebook)
-    _check_unchanged_notebook(plan)
-    write_atomic(notebook, plan.notebook_text.encode("utf-8"), unchanged_since=notebook_stamp)
-    if pair is not None:
-        _sync(notebook)
 
 
-def _check_unchanged_notebook(plan: ExtractionPlan) -> None:
+def _check_unchanged_notebook(plan: Edit) -> None:
     if _digest_of(Path(plan.notebook)) != plan.notebook_digest:
         raise ExtractRefusedError(f"{plan.notebook}: changed on disk while writing; rolled back")
 

@@ -24,7 +24,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbcoach.core.files import shown
-from nbcoach.core.model import CellOutputs, ExtractionPlan, OutputDifference, RunResult
+from nbcoach.core.model import (
+    CellOutputs,
+    ExtractionPlan,
+    OutputDifference,
+    RunResult,
+    SplitPlan,
+)
+
+Edit = ExtractionPlan | SplitPlan  # what applying writes: a notebook, and maybe a module
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 HASH_SEED = "0"
@@ -48,7 +56,7 @@ class Comparison:
 
 
 def run_notebook(
-    plan: ExtractionPlan,
+    plan: Edit,
     source: Path,
     output: Path,
     options: ApplyOptions,
@@ -85,7 +93,7 @@ def run_notebook(
 
 
 def compare_runs(
-    plan: ExtractionPlan,
+    plan: Edit,
     before: RunResult,
     after: RunResult,
     rerun_original: Callable[[], RunResult],
@@ -105,14 +113,14 @@ def compare_runs(
     return Comparison(kept, len(old) - len(unstable), tuple(sorted(unstable)), again)
 
 
-def comparable_before(plan: ExtractionPlan, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
+def comparable_before(plan: Edit, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
     """An original run's cells, without the cells the change removes when they printed
     nothing (a cell of definitions only); one that did print stays, and shows up as changed."""
     removed = {change.cell for change in plan.changes if change.source is None}
     return [cell for cell in cells if not (cell.cell in removed and not cell.outputs)]
 
 
-def renumbered(plan: ExtractionPlan, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
+def renumbered(plan: Edit, cells: tuple[CellOutputs, ...]) -> list[CellOutputs]:
     """The changed notebook's cells under their numbers before the change."""
     removed = {change.cell for change in plan.changes if change.source is None}
     old_numbers = [n for n in range(1, plan.cell_count + 1) if n not in removed]

@@ -189,7 +189,13 @@ def next_steps_html(card: ReportCard) -> str:
         )
     else:
         items = "".join(
-            f"<li>{_inline_code(step.action)}<span class='gain'>+{step.gain:.1f} points</span></li>"
+            f"<li>{_inline_code(step.action)}<span class='gain'>+{step.gain:.1f} points</span>"
+            + (
+                f" <code>{escape(step.command)}</code>"
+                if step.command.startswith("nbcoach ")
+                else ""
+            )
+            + "</li>"
             for step in card.next_steps
         )
         html = f'<h3>Next steps (worth the most points)</h3><ol class="steps">{items}</ol>'

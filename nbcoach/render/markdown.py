@@ -54,6 +54,7 @@ def _card(card: ReportCard, max_findings: int, collapsed: bool) -> list[str]:
         lines.append("")
         lines += [
             f"{n}. {_text(step.action)} — **+{step.gain:.1f} points**"
+            + (f" ({_code(step.command)})" if step.command.startswith("nbcoach ") else "")
             for n, step in enumerate(card.next_steps, start=1)
         ]
         lines.append("")

@@ -134,6 +134,8 @@ def _next_steps(card: ReportCard) -> RenderableType:
                 f"  {number}. ", step.action, "  ", (f"+{step.gain:.1f} points", "bold green")
             )
         )
+        if step.command.startswith("nbcoach "):  # a command that does it for you
+            lines.append(Text.assemble("     do it: ", (step.command, "bold")))
     if card.extraction is not None and card.extraction.command:
         step = card.extraction
         lines.append(

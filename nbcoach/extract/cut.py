@@ -1,0 +1,751 @@
+"""Cut a long function into named helpers: which blocks, in which order, under which names.
+
+The blocks come from the function's own structure: the steps its author separated with a blank
+line or a comment, and its loops, branches and `with`/`try` blocks, shallowest first and largest
+first. Each block is lifted with rope's extract-method refactoring (it computes the parameters a
+block needs and the values it must return, and refuses blocks whose control flow cannot leave
+cleanly: a `return`, `break` or `continue` across the cut, `yield`, `global`). nbcoach decides
+only what rope does not: which blocks are worth it (the function must come out within the
+limits, each helper must too, and no helper may take more parameters than the limit allows),
+what they are called, and whether the result still means the same thing (it compiles, ruff's
+pyflakes rules find nothing new, and the names the code reads from outside are unchanged).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import keyword
+import re
+import tempfile
+import textwrap
+import tokenize
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbcoach.analysis.facts import FunctionNode
+from nbcoach.analysis.metrics import cell_complexity, measure_function
+from nbcoach.core.config import Thresholds
+from nbcoach.core.model import Function
+from nbcoach.extract import liveness
+
+MAX_CUTS = 30  # helpers one function may be cut into
+MIN_BLOCK_LINES = 3  # a smaller block is not worth a name of its own
+MAX_SHARE = 0.8  # a block with more of the function than this only moves the problem
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "be",
+        "of",
+        "to",
+        "for",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "i",
+        "you",
+        "they",
+        "them",
+        "then",
+        "than",
+        "so",
+        "but",
+        "if",
+        "else",
+        "when",
+        "while",
+        "into",
+        "out",
+        "up",
+        "mostly",
+        "here",
+        "there",
+        "now",
+        "do",
+        "does",
+        "done",
+    ]
+)
+_PROVISIONAL = "nbcoach_provisional_helper_"
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """One function cut out: its name, what it takes and gives back, where it came from."""
+
+    name: str
+    parameters: tuple[str, ...]
+    returns: tuple[str, ...]
+    lines: int
+    cut_from: str  # the function it was cut out of
+    source_lines: tuple[int, int]  # its block's lines in the text the cut was made on
+    named_by: str  # "comment", "result", "--name" or "position"
+
+
+@dataclass(slots=True)
+class Cut:
+    """The text after cutting, the helpers made, and what could not be cut, with why."""
+
+    text: str
+    helpers: list[Helper] = field(default_factory=list)
+    constants: list[tuple[str, str]] = field(default_factory=list)  # (local name, CONSTANT)
+    left: list[str] = field(default_factory=list)
+    within_limits: bool = False
+    measured: dict[str, Function] = field(default_factory=dict)
+
+
+def measure(text: str) -> dict[str, Function]:
+    """The top-level functions of `text`, measured as the report measures them."""
+    tree = ast.parse(text)
+    complexity, _ = cell_complexity(tree)
+    found = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found[node.name] = measure_function(
+                FunctionNode(node, node.name, 1, False, True), complexity
+            )
+    return found
+
+
+def over_limits(function: Function, limits: Thresholds) -> list[str]:
+    """What keeps `function` over the limits splitting can fix (its own parameters it cannot)."""
+    over = []
+    if function.length > limits.function_lines:
+        over.append(f"{function.length} lines (limit {limits.function_lines})")
+    if function.statements > limits.function_statements:
+        over.append(f"{function.statements} statements (limit {limits.function_statements})")
+    if function.complexity > limits.complexity:
+        over.append(f"complexity {function.complexity} (limit {limits.complexity})")
+    if function.nesting > limits.nesting:
+        over.append(f"nesting {function.nesting} (limit {limits.nesting})")
+    return over
+
+
+def cut_function(
+    text: str,
+    name: str,
+    limits: Thresholds,
+    names: Mapping[str, str] | None = None,
+    taken: Sequence[str] = (),
+) -> Cut:
+    """Cut `name` in `text` (Python source holding it at the top level) until it and every
+    helper is within the limits, or nothing more can be cut. `names` renames helpers by their
+    proposed name (`--name read=load_rows`); `taken` are names the helpers must not shadow."""
+    result = Cut(text)
+    used = set(taken) | _defined_names(text)
+    _hoist_literals(result, name, limits, used)
+    pending = [name]
+    while pending and len(result.helpers) < MAX_CUTS:
+        current = pending[0]  # the function itself first, until it is within the limits
+        measured = measure(result.text)
+        function = measured.get(current)
+        if function is None or not over_limits(function, limits):
+            pending.pop(0)
+            continue
+        made, refused = _cut_once(result, current, limits, used, names or {})
+        if made is None:
+            pending.pop(0)
+            why = _nested_note(result.text, current) or "; ".join(refused[:3])
+            why = why or "no block of it can be cut cleanly"
+            result.left.append(
+                f"`{current}` stays at {', '.join(over_limits(function, limits))}: {why}"
+            )
+            continue
+        used.add(made.name)
+        result.helpers.append(made)
+        pending.append(made.name)  # then each helper, in the order they were made
+    measured = measure(result.text)
+    result.measured = measured
+    involved = [name, *(h.name for h in result.helpers)]
+    result.within_limits = all(
+        not over_limits(measured[n], limits) for n in involved if n in measured
+    )
+    return result
+
+
+MIN_LITERAL_LINES = 5
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "clear", "update", "setdefault", "add",
+     "discard", "sort", "reverse", "popitem", "difference_update", "intersection_update"}
+)  # fmt: skip
+
+
+def _hoist_literals(result: Cut, name: str, limits: Thresholds, used: set[str]) -> None:
+    """A table written out inside the function (a 70-line dict of codes) is data, not steps:
+    it becomes a constant above the function, read where the local was. Only a literal bound
+    once, never changed in place, and only while the function is over its length limit."""
+    function_measure = measure(result.text).get(name)
+    if function_measure is None or function_measure.length <= limits.function_lines:
+        return
+    tree = ast.parse(result.text)
+    function = next(
+        n
+        for n in tree.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+    )
+    for statement in function.body:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and (statement.end_lineno or 0) - statement.lineno + 1 >= MIN_LITERAL_LINES
+        ):
+            continue
+        local = statement.targets[0].id
+        try:
+            ast.literal_eval(statement.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if not _read_only(function, local, statement):
+            continue
+        constant = local.upper().lstrip("_") or "TABLE"
+        while constant in used:
+            constant += "_TABLE"
+        result.text = _lift(result.text, function, statement, local, constant)
+        used.add(constant)
+        result.constants.append((local, constant))
+        return  # positions moved: one per call is enough for the functions nbcoach meets
+
+
+def _read_only(function: ast.AST, local: str, binding: ast.Assign) -> bool:
+    for node in ast.walk(function):
+        if node is binding.targets[0]:
+            continue
+        if isinstance(node, ast.Name) and node.id == local and not isinstance(node.ctx, ast.Load):
+            return False
+        nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        if (
+            nested
+            and node is not function
+            and any(isinstance(n, ast.arg) and n.arg == local for n in ast.walk(node))
+        ):
+            return False
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == local
+            and node.attr in _MUTATORS
+        ):
+            return False
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == local
+            and not isinstance(node.ctx, ast.Load)
+        ):
+            return False
+    return True
+
+
+def _lift(text: str, function: ast.AST, binding: ast.Assign, local: str, constant: str) -> str:
+    lines = text.split("\n")
+    first, last = binding.lineno, binding.end_lineno or binding.lineno
+    value = binding.value
+    literal_lines = lines[value.lineno - 1 : (value.end_lineno or value.lineno)]
+    literal_lines[-1] = literal_lines[-1][: value.end_col_offset]
+    literal_lines[0] = literal_lines[0][value.col_offset :]
+    literal = textwrap.dedent(
+        "\n".join([" " * value.col_offset + literal_lines[0], *literal_lines[1:]])
+    )
+    # rename the reads, bottom up so that columns stay right
+    reads = sorted(
+        (
+            (n.lineno, n.col_offset)
+            for n in ast.walk(function)
+            if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)
+        ),
+        reverse=True,
+    )
+    for line, column in reads:
+        text_line = lines[line - 1]
+        lines[line - 1] = text_line[:column] + constant + text_line[column + len(local) :]
+    del lines[first - 1 : last]
+    start = _first_line(function) - 1  # type: ignore[arg-type]
+    lines[start:start] = [f"{constant} = {literal}", "", ""]
+    return "\n".join(lines)
+
+
+def _nested_note(text: str, name: str) -> str:
+    """When nested functions make up most of the function, the cut to make is lifting them."""
+    tree = ast.parse(text)
+    function = next(
+        n
+        for n in tree.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+    )
+    nested = [s for s in function.body if isinstance(s, _SCOPES)]
+    inner = sum((s.end_lineno or s.lineno) - s.lineno + 1 for s in nested)
+    total = (function.end_lineno or function.lineno) - function.lineno + 1
+    if not nested or inner * 2 < total:
+        return ""
+    names = ", ".join(f"`{s.name}`" for s in nested[:4]) + (", ..." if len(nested) > 4 else "")
+    return (
+        f"{len(nested)} nested functions ({names}) make up {inner} of its {total} lines; "
+        "move them to the top level first (passing what they read from it)"
+    )
+
+
+def _cut_once(
+    result: Cut, name: str, limits: Thresholds, used: set[str], names: Mapping[str, str]
+) -> tuple[Helper | None, list[str]]:
+    """Lift the best block of `name` into a helper; None (and why, per block tried) when no
+    block can be lifted."""
+    from rope.base.exceptions import RefactoringError
+
+    refused: list[str] = []
+    for block in blocks(result.text, name):
+        try:
+            cut = _extract(result.text, block, _PROVISIONAL + "0")
+        except (RefactoringError, SyntaxError, ValueError, IndexError) as error:
+            refused.append(f"lines {block.start}-{block.end}: {_reason(error)}")
+            continue
+        helper = _helper_node(cut, _PROVISIONAL + "0")
+        if helper is None:
+            continue
+        shrunk = measure(cut).get(name)
+        if shrunk is None or shrunk.length >= measure(result.text)[name].length:
+            refused.append(f"lines {block.start}-{block.end}: cutting it saves no line")
+            continue
+        parameters = tuple(a.arg for a in helper.args.args)
+        returns = _returned(helper)
+        lost = sorted(live_after(result.text, name, block) - set(returns))
+        if lost:  # rope's own analysis misses reads after an enclosing `if` or in a loop
+            refused.append(
+                f"lines {block.start}-{block.end}: the helper would not give back "
+                f"{', '.join(f'`{n}`' for n in lost)}, which the function reads afterwards"
+            )
+            continue
+        if len(parameters) > limits.parameters:
+            refused.append(
+                f"lines {block.start}-{block.end} would need {len(parameters)} parameters "
+                f"(limit {limits.parameters})"
+            )
+            continue
+        # what the block makes, before what it only updates (`fee` before `n_no_fee`)
+        made_here = [r for r in returns if r not in parameters] + [
+            r for r in returns if r in parameters
+        ]
+        code = "\n".join(result.text.split("\n")[block.start - 1 : block.end])
+        proposed, named_by = _name(block, made_here, used, textwrap.dedent(code))
+        final = names.get(proposed, proposed)
+        if final != proposed:
+            named_by = "--name"
+        if not final.isidentifier() or keyword.iskeyword(final) or final in used:
+            refused.append(f"lines {block.start}-{block.end}: the name `{final}` is taken")
+            continue
+        result.text = _rename(cut, _PROVISIONAL + "0", final)
+        used.add(proposed)  # a later block never proposes it again (its rename would clash)
+        helper_made = Helper(
+            name=final,
+            parameters=parameters,
+            returns=returns,
+            lines=(helper.end_lineno or helper.lineno) - helper.lineno + 1,
+            cut_from=name,
+            source_lines=(block.start, block.end),
+            named_by=named_by,
+        )
+        return helper_made, refused
+    return None, refused
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive statements of one suite of the function: lines `start`-`end` of the text."""
+
+    start: int
+    end: int
+    depth: int
+    comment: str  # the comment right above it, the author's name for the step ("" if none)
+    # where the cut starts: the comment above the block names the helper and moves into it
+    # (the call's name now says what the title said)
+    cut_start: int = 0
+
+
+def blocks(text: str, name: str) -> list[Block]:
+    """The blocks worth trying, best first: shallow before deep, large before small; never the
+    whole body, nor most of it (that would only rename the problem)."""
+    tree = ast.parse(text)
+    node = next(
+        (
+            n
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+        ),
+        None,
+    )
+    if node is None:
+        return []
+    lines = text.split("\n")
+    comments = _comment_lines(text)
+    body_lines = (node.end_lineno or node.lineno) - node.body[0].lineno + 1
+    found: dict[tuple[int, int], Block] = {}
+    for suite, depth in _suites(node.body, 0):
+        for statements in _steps(suite, lines, comments):
+            candidates = [list(statements)]
+            if len(statements) > 1:  # each compound statement of a step is a block too
+                candidates += [[s] for s in statements if isinstance(s, _COMPOUND)]
+            candidates += _halves(statements)  # a long step that needs too many values
+            for candidate in candidates:
+                if (
+                    _only_text(candidate)
+                    or all(isinstance(s, _SCOPES) for s in candidate)
+                    or all(_initialises(s) for s in candidate)
+                ):
+                    continue  # a docstring; nested functions; `n = 0`, `seen = set()` only
+                low = _first_line(candidate[0])
+                high = candidate[-1].end_lineno or candidate[-1].lineno
+                whole = candidate[0] is statements[0]
+                comment = _comment_above(low, lines, comments) if whole else ""
+                # the comment above names the helper, so it goes with the block
+                cut_start = _comment_start(low, comments) if whole else low
+                size = high - cut_start + 1
+                if size < MIN_BLOCK_LINES or size > MAX_SHARE * body_lines:
+                    continue
+                found.setdefault((low, high), Block(low, high, depth, comment, cut_start))
+    return sorted(found.values(), key=lambda b: (b.depth, -(b.end - b.cut_start), b.start))
+
+
+def _initialises(statement: ast.stmt) -> bool:
+    """`x = 0`, `rows = []`, `seen = set()`: a helper that only hands back starting values
+    says less than the lines it replaces."""
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        return False
+    value = statement.value
+    if isinstance(value, ast.Call):
+        return not value.args and not value.keywords and isinstance(value.func, ast.Name)
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _halves(statements: Sequence[ast.stmt], depth: int = 0) -> list[list[ast.stmt]]:
+    """A step without blank lines in it, halved at the statement nearest its middle, and the
+    halves halved again: smaller blocks need fewer of the function's values."""
+    if len(statements) < 2 or depth > 2:
+        return []
+    middle = len(statements) // 2
+    found: list[list[ast.stmt]] = []
+    for half in (list(statements[:middle]), list(statements[middle:])):
+        found.append(half)
+        found += _halves(half, depth + 1)
+    return found
+
+
+def _only_text(statements: Sequence[ast.stmt]) -> bool:
+    return all(
+        isinstance(s, ast.Expr)
+        and isinstance(s.value, ast.Constant)
+        and isinstance(s.value.value, str)
+        for s in statements
+    )
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPOUND = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try)
+
+
+def _suites(body: list[ast.stmt], depth: int) -> Iterator[tuple[list[ast.stmt], int]]:
+    """Every statement list inside a function body (not inside nested functions or classes)."""
+    yield body, depth
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for attribute in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, attribute, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                yield from _suites(inner, depth + 1)
+        for handler in getattr(statement, "handlers", []):
+            yield from _suites(handler.body, depth + 1)
+
+
+def _steps(suite: list[ast.stmt], lines: list[str], comments: set[int]) -> Iterator[list[ast.stmt]]:
+    """The suite in steps: a blank line or a comment line between two statements starts one."""
+    step: list[ast.stmt] = []
+    for statement in suite:
+        if step:
+            previous_end = step[-1].end_lineno or step[-1].lineno
+            gap = range(previous_end + 1, _first_line(statement))
+            if any(not lines[n - 1].strip() or n in comments for n in gap):
+                yield step
+                step = []
+        step.append(statement)
+    if step:
+        yield step
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", None) or []
+    return min([statement.lineno, *(d.lineno for d in decorators)])
+
+
+def _comment_lines(text: str) -> set[int]:
+    """Lines that hold only a comment."""
+    found = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT and not token.line[: token.start[1]].strip():
+                found.add(token.start[0])
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def _comment_above(line: int, lines: list[str], comments: set[int]) -> str:
+    """The comment lines right above `line`, joined (the step's title)."""
+    above: list[str] = []
+    number = line - 1
+    while number >= 1 and number in comments:
+        above.insert(0, lines[number - 1].strip().lstrip("#").strip())
+        number -= 1
+    return " ".join(part for part in above if part.strip("-=#*~ "))
+
+
+def _comment_start(line: int, comments: set[int]) -> int:
+    number = line
+    while number - 1 in comments:
+        number -= 1
+    return number
+
+
+def _defined_names(text: str) -> set[str]:
+    tree = ast.parse(text)
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {
+        n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    names |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    return names | set(dir(builtins))
+
+
+def _extract(text: str, block: Block, name: str) -> str:
+    """rope's extract-method over lines `block.start`-`block.end`, as a global function."""
+    from rope.base.project import Project
+    from rope.refactor.extract import ExtractMethod
+
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: block.start - 1])
+    start += len(lines[block.start - 1]) - len(lines[block.start - 1].lstrip())
+    end = sum(len(line) + 1 for line in lines[: block.end]) - 1
+    with tempfile.TemporaryDirectory(prefix="nbcoach-split-") as folder:
+        Path(folder, "cell.py").write_text(text, encoding="utf-8")
+        with warnings.catch_warnings():  # rope warns about its own internals
+            warnings.simplefilter("ignore", DeprecationWarning)
+            project = Project(folder, ropefolder=None)
+        try:
+            resource = project.get_resource("cell.py")
+            changes = ExtractMethod(project, resource, start, end).get_changes(name, global_=True)
+            new_text: str = changes.changes[0].new_contents
+        finally:
+            project.close()
+    ast.parse(new_text)
+    if block.cut_start and block.cut_start < block.start:
+        new_text = _move_comment(new_text, block, name)
+    return new_text
+
+
+def _move_comment(text: str, block: Block, name: str) -> str:
+    """The explanation above the block becomes the helper's first lines. rope leaves the lines
+    above its region alone, so they are still at `cut_start`..`start - 1`."""
+    lines = text.split("\n")
+    comment = [line.strip() for line in lines[block.cut_start - 1 : block.start - 1]]
+    del lines[block.cut_start - 1 : block.start - 1]
+    trimmed = "\n".join(lines)
+    helper = _helper_node(trimmed, name)
+    if helper is None:
+        return text
+    first = helper.body[0]
+    at = _first_line(first) - 1
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at:at] = [indent + line for line in comment]
+    moved = "\n".join(lines)
+    ast.parse(moved)
+    return moved
+
+
+def live_after(text: str, name: str, block: Block) -> set[str]:
+    """Names the block assigns that `name` may read after it (liveness.py says why this is
+    ours and not rope's)."""
+    tree = ast.parse(text)
+    function = next(
+        n
+        for n in tree.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+    )
+    return liveness.live_after(function, block.start, block.end)
+
+
+def _helper_node(text: str, name: str) -> ast.FunctionDef | None:
+    tree = ast.parse(text)
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def _returned(helper: ast.FunctionDef) -> tuple[str, ...]:
+    last = helper.body[-1] if helper.body else None
+    if not isinstance(last, ast.Return) or last.value is None:
+        return ()
+    value = last.value
+    items = value.elts if isinstance(value, ast.Tuple) else [value]
+    return tuple(item.id for item in items if isinstance(item, ast.Name))
+
+
+def _name(block: Block, returns: Sequence[str], used: set[str], code: str = "") -> tuple[str, str]:
+    """A name for the helper: from the step's comment, else from what it computes, else from
+    what it does first (`print("CHURN REPORT")` -> `print_churn_report`)."""
+    words: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9]*|\S", block.comment.lower()):
+        if not word[0].isalpha() or word in _STOP_WORDS:
+            if words:
+                break
+            continue
+        words.append(word)
+        if len(words) == 3:
+            break
+    if words:
+        base, named_by = "_".join(words), "comment"
+    elif returns:
+        base, named_by = f"compute_{returns[0].lstrip('_')}", "result"
+    elif _first_action(code):
+        base, named_by = _first_action(code), "code"
+    else:
+        base, named_by = f"step_at_line_{block.start}", "position"
+    if not base.isidentifier() or keyword.iskeyword(base):
+        base = f"step_{base}" if base.isidentifier() else f"step_at_line_{block.start}"
+    candidate, number = base, 2
+    while candidate in used:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate, named_by
+
+
+def _first_action(code: str) -> str:
+    """`print_<words of its text>` or `<verb>_<first argument>` from the block's first call."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    calls.sort(key=lambda call: (call.lineno, call.col_offset))
+    named = []  # (verb, words of its text), in order; the first call that says something wins
+    for call in calls:
+        verb = (
+            call.func.id
+            if isinstance(call.func, ast.Name)
+            else call.func.attr
+            if isinstance(call.func, ast.Attribute)
+            else ""
+        )
+        if not verb:
+            continue
+        texts = [
+            part.value
+            for argument in call.args
+            for part in ast.walk(argument)
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        ]
+        words = re.findall(r"[a-z][a-z0-9]*", " ".join(texts).lower())
+        words = [w for w in words if w not in _STOP_WORDS and len(w) > 1][:3]
+        if words:
+            return "_".join([verb.lower(), *words])
+        first = next((a.id for a in call.args if isinstance(a, ast.Name)), "")
+        named.append("_".join([verb.lower(), first.lower()]) if first else "")
+    return next((name for name in named if name), "")
+
+
+def _rename(text: str, old: str, new: str) -> str:
+    return re.sub(rf"\b{re.escape(old)}\b", new, text)
+
+
+def _reason(error: BaseException) -> str:
+    message = str(error).strip().rstrip(".") or type(error).__name__
+    return message[0].lower() + message[1:]
+
+
+def check_cut(before: str, after: str, name: str, added: Sequence[str]) -> list[str]:
+    """Whether a cut still means the same thing, statically: it compiles, ruff's pyflakes rules
+    (F) find nothing the original did not have, and the names the function and its helpers read
+    from outside are the ones the function read (plus the helpers themselves)."""
+    problems = []
+    try:
+        compile(after, "<cut>", "exec")
+    except SyntaxError as error:
+        return [f"does not compile: {error.msg} at line {error.lineno}"]
+    new_flakes = _pyflakes(after) - _pyflakes(before)
+    problems += [f"ruff {code}: {message}" for code, message in sorted(new_flakes)]
+    outside_before = _free_names(before, [name])
+    outside_after = _free_names(after, [name, *added]) - set(added)
+    if outside_after != outside_before:
+        gained = sorted(outside_after - outside_before)
+        lost = sorted(outside_before - outside_after)
+        problems.append(f"reads other names from outside: +{gained} -{lost}")
+    return problems
+
+
+def _pyflakes(text: str) -> set[tuple[str, str]]:
+    import json
+    import subprocess
+
+    from nbcoach.analysis.lint import ruff_binary
+
+    completed = subprocess.run(
+        [
+            ruff_binary(),
+            "check",
+            "--select",
+            "F",
+            "--output-format",
+            "json",
+            "--no-cache",
+            "--isolated",
+            "--exit-zero",
+            "--stdin-filename",
+            "cut.py",
+        ],
+        input=text.encode(),
+        capture_output=True,
+        check=False,
+    )
+    items = json.loads(completed.stdout or b"[]")
+    return {(item["code"] or "", item["message"]) for item in items}
+
+
+def _free_names(text: str, functions: Sequence[str]) -> set[str]:
+    """Names the given top-level functions read from outside themselves (globals, builtins)."""
+    import symtable
+
+    table = symtable.symtable(text, "<cut>", "exec")
+    found: set[str] = set()
+    wanted = set(functions)
+
+    def visit(child: symtable.SymbolTable) -> None:
+        for symbol in child.get_symbols():
+            if symbol.is_global() and symbol.is_referenced():
+                found.add(symbol.get_name())
+        for grandchild in child.get_children():
+            visit(grandchild)
+
+    for child in table.get_children():
+        if child.get_name() in wanted and child.get_type() == "function":
+            visit(child)
+    return found

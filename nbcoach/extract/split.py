@@ -1,0 +1,253 @@
+"""`nbcoach split`, the plan: one long function cut into named helpers, as exact text.
+
+The cut itself is cut.py's (which blocks, which names, rope for the extraction); this module
+finds the function in a notebook (its cell) or a `.py` file, keeps the helpers' names clear of
+every name the notebook already uses, checks that the cut means the same thing, and builds the
+text to write: the notebook with only that cell changed (every other byte kept), and a diff
+to review. Applying goes through apply.py, like `extract`: atomic, refused when the file
+changed since the plan, the py:percent pair updated, `--verify` runs it before and after.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from nbcoach.analysis.notebook import parse_bytes, read_bytes
+from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
+from nbcoach.core.config import Thresholds, load_config
+from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.files import shown
+from nbcoach.core.model import CellChange, Notebook, SplitHelper, SplitPlan
+from nbcoach.extract.cut import Cut, check_cut, cut_function, measure, over_limits
+
+
+def plan_split(path: Path, function: str, names: Mapping[str, str] | None = None) -> SplitPlan:
+    """The plan to cut `function` in the notebook or `.py` file at `path` (nothing written)."""
+    target, data = _target(path)
+    limits = load_config(target).thresholds
+    if target.suffix == ".py" and not _is_text_notebook(data, target):
+        return _plan_module(target, data, function, limits, names or {})
+    notebook = parse_bytes(data, str(target))
+    if notebook.language and notebook.language.lower() != "python":
+        raise InputError(str(target), f"kernel language is {notebook.language}, not Python")
+    cell, source = _cell_of(notebook, function, target)
+    taken = _notebook_names(notebook)
+    cut = cut_function(source, function, limits, names, sorted(taken))
+    plan = _plan(target, data, function, cell, source, cut, limits)
+    if plan.empty:
+        return plan
+    text = _spliced(target, data, notebook, cell, cut.text)
+    return _with_text(plan, target, data, text, changes=(CellChange(cell, cut.text),))
+
+
+def save_names(plan: SplitPlan, path: Path) -> None:
+    """A plan file: each helper's proposed name, to edit and pass back with `--plan`."""
+    names = {helper.name: helper.name for helper in plan.helpers}
+    document = {"function": plan.function, "names": names}
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+
+
+def load_names(path: Path, function: str) -> dict[str, str]:
+    """The renames a plan file asks for (`{"names": {"proposed": "chosen"}}`)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        names = document["names"]
+        if not isinstance(names, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in names.items()
+        ):
+            raise TypeError("names must map each proposed name to a chosen one")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"{path}: not a split plan file ({error})") from error
+    if document.get("function", function) != function:
+        raise UsageError(f"{path}: is the plan for `{document['function']}`, not `{function}`")
+    return {old: new for old, new in names.items() if old != new}
+
+
+def _target(path: Path) -> tuple[Path, bytes]:
+    """The file to edit: the notebook, the notebook paired with a given `.py`, or the `.py`."""
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    if path.suffix not in (".ipynb", ".py"):
+        raise UsageError(f"{path}: split works on notebooks (.ipynb) and Python files (.py)")
+    if path.suffix == ".py":
+        from nbcoach.analysis.pairs import paired_path
+
+        notebook = path.with_suffix(".ipynb")
+        if notebook.is_file() and paired_path(notebook) is not None:
+            path = notebook
+    return path, read_bytes(path)
+
+
+def _is_text_notebook(data: bytes, path: Path) -> bool:
+    from nbcoach.analysis.notebook import decode_python, is_text_notebook
+
+    return is_text_notebook(decode_python(data, str(path)))
+
+
+def _cell_of(notebook: Notebook, function: str, path: Path) -> tuple[int, str]:
+    """The cell whose top-level `def function` is the one in effect (the last one)."""
+    found: tuple[int, str] | None = None
+    unreadable: list[int] = []
+    for cell in notebook.cells:
+        if cell.kind != "code" or f"def {function}" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            unreadable.append(cell.number)
+            continue
+        if any(_defines(node, function) for node in tree.body):
+            found = (cell.number, cell.source)
+    if found is None:
+        where = (
+            f"; cell {unreadable[0]} may hold it, but it has IPython magics or does not parse: "
+            "move the function into a cell of its own"
+            if unreadable
+            else ""
+        )
+        raise UsageError(f"{shown(path)}: no top-level function `{function}`{where}")
+    return found
+
+
+def _defines(node: ast.stmt, name: str) -> bool:
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
+
+
+def _notebook_names(notebook: Notebook) -> set[str]:
+    """Every name bound or read anywhere in the notebook: a helper must not shadow one."""
+    names: set[str] = set()
+    for cell in notebook.cells:
+        if cell.kind != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _plan_module(
+    path: Path, data: bytes, function: str, limits: Thresholds, names: Mapping[str, str]
+) -> SplitPlan:
+    from nbcoach.analysis.notebook import decode_python
+
+    text = decode_python(data, str(path))
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as error:
+        raise InputError(
+            str(path), f"does not parse (line {error.lineno}); nothing to split"
+        ) from error
+    if not any(_defines(node, function) for node in tree.body):
+        raise UsageError(f"{shown(path)}: no top-level function `{function}`")
+    cut = cut_function(text, function, limits, names)
+    plan = _plan(path, data, function, None, text, cut, limits)
+    return plan if plan.empty else _with_text(plan, path, data, cut.text, changes=())
+
+
+def _plan(
+    path: Path,
+    data: bytes,
+    function: str,
+    cell: int | None,
+    source: str,
+    cut: Cut,
+    limits: Thresholds,
+) -> SplitPlan:
+    before = measure(source)[function]
+    added = [h.name for h in cut.helpers] + [constant for _, constant in cut.constants]
+    problems = tuple(check_cut(source, cut.text, function, added)) if added else ()
+    measured = cut.measured
+    after = tuple(measured[n] for n in [function, *(h.name for h in cut.helpers)] if n in measured)
+    notes = []
+    if not over_limits(before, limits):
+        notes.append(f"`{function}` is already within the limits; nothing to cut")
+    if before.parameters > limits.parameters:
+        notes.append(
+            f"`{function}` still takes {before.parameters} parameters (limit "
+            f"{limits.parameters}): splitting cannot change that; group them (a dataclass)"
+        )
+    return SplitPlan(
+        notebook=str(path),
+        function=function,
+        cell=cell,
+        helpers=tuple(
+            SplitHelper(h.name, h.parameters, h.returns, h.lines, h.cut_from, h.named_by)
+            for h in cut.helpers
+        ),
+        constants=tuple(cut.constants),
+        left=tuple(cut.left),
+        within_limits=cut.within_limits,
+        before=before,
+        after=after,
+        problems=problems,
+        notes=tuple(notes),
+        notebook_digest=hashlib.sha256(data).hexdigest(),
+        source_root=str(path.parent),
+    )
+
+
+def _spliced(path: Path, data: bytes, notebook: Notebook, cell: int, source: str) -> str:
+    """The notebook's JSON with only the cell's source replaced (v1-3 written as v4)."""
+    if path.suffix != ".ipynb":  # a py:percent file without its .ipynb beside it
+        raise InputError(str(path), "a text notebook without its .ipynb: pair it first")
+    raw = data.decode("utf-8-sig")
+    if not notebook.nbformat.startswith("4"):
+        from nbcoach.extract.plan import _as_v4
+        from nbcoach.extract.source import load_source
+
+        raw = _as_v4(load_source(path, data))
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        return bom + splice_cells(raw, {cell - 1: source})
+    except NotebookTextError as error:
+        raise InputError(str(path), str(error)) from error
+
+
+def _with_text(
+    plan: SplitPlan, path: Path, data: bytes, text: str, changes: tuple[CellChange, ...]
+) -> SplitPlan:
+    from dataclasses import replace
+
+    cell_count = len(parse_bytes(data, str(path)).cells) if changes else 0
+    return replace(
+        plan,
+        notebook_text=text,
+        notebook_diff=_diff(path, data, text),
+        changes=changes,
+        cell_count=cell_count,
+    )
+
+
+def _diff(path: Path, data: bytes, after: str) -> str:
+    """The change as a unified diff: of the notebook seen as py:percent, or of the file."""
+    if path.suffix == ".ipynb":
+        from nbcoach.analysis.pairs import Pair
+        from nbcoach.workflow.pairing import notebook_text
+
+        pair = Pair(path, path.with_suffix(".py"), "py:percent", "split")
+        before_text = notebook_text(data, pair)
+        after_text = notebook_text(after.encode("utf-8"), pair)
+        label = f"{shown(path)} (as py:percent)"
+    else:
+        before_text, after_text, label = data.decode("utf-8-sig"), after, shown(path)
+    return "".join(
+        difflib.unified_diff(
+            before_text.splitlines(keepends=True),
+            after_text.splitlines(keepends=True),
+            fromfile=label,
+            tofile=label,
+        )
+    )

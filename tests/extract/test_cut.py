@@ -1,0 +1,105 @@
+"""Cutting a long function: blocks from its structure, helpers named after its steps, every
+piece within the limits when it can be, and nothing cut that would change what it means."""
+
+from __future__ import annotations
+
+import textwrap
+
+from nbcoach.core.config import Thresholds
+from nbcoach.extract.cut import check_cut, cut_function, measure
+
+LIMITS = Thresholds(function_lines=20)
+
+
+def _steps(count: int, lines: int) -> str:
+    """A function of `count` commented steps, each `lines` long, each using what the last made."""
+    body = ["def report(rows, verbose):"]
+    previous = "rows"
+    for step in range(count):
+        body.append(f"    # step {step}: scale the values")
+        body.append(f"    values_{step} = []")
+        body.append(f"    for item in {previous}:")
+        body += [f"        item = item * {i + 2} + {step}" for i in range(lines - 4)]
+        body.append(f"        values_{step}.append(item)")
+        body.append("")
+        previous = f"values_{step}"
+    body.append(f"    return {previous}")
+    return "\n".join(body) + "\n"
+
+
+def test_a_long_function_is_cut_into_steps_named_after_their_comments() -> None:
+    source = _steps(4, 8)
+    assert measure(source)["report"].length > LIMITS.function_lines
+    cut = cut_function(source, "report", LIMITS)
+    assert cut.within_limits, cut.left
+    assert [h.named_by for h in cut.helpers] == ["comment"] * len(cut.helpers)
+    assert all(h.name.startswith("step") for h in cut.helpers)
+    assert all(len(h.parameters) <= LIMITS.parameters for h in cut.helpers)
+    added = [h.name for h in cut.helpers]
+    assert check_cut(source, cut.text, "report", added) == []
+    namespace: dict[str, object] = {}
+    original: dict[str, object] = {}
+    exec(source, original)
+    exec(cut.text, namespace)
+    assert namespace["report"]([1, 2, 3], False) == original["report"]([1, 2, 3], False)  # type: ignore[operator]
+
+
+def test_a_block_with_a_return_inside_is_left_with_the_reason() -> None:
+    source = textwrap.dedent(
+        """\
+        def find(rows):
+            for row in rows:
+                if row > 100:
+                    return row
+                if row < 0:
+                    return -row
+                if row == 7:
+                    return 0
+                if row == 8:
+                    return 1
+                if row == 9:
+                    return 2
+                if row == 10:
+                    return 3
+                if row == 11:
+                    return 4
+                if row == 12:
+                    return 5
+                if row == 13:
+                    return 6
+                if row == 14:
+                    return 7
+            return None
+        """
+    )
+    cut = cut_function(source, "find", LIMITS)
+    assert not cut.within_limits
+    assert cut.left and "return" in cut.left[0]
+
+
+def test_a_cut_that_would_lose_a_value_is_refused() -> None:
+    # rope would lift lines 5-6 and give nothing back: `value` read by `return` goes stale
+    body = "\n".join(f"        value = value + {i}" for i in range(24))
+    source = (
+        "def pick(row):\n    value = None\n    if row:\n"
+        f"        value = row\n{body}\n    return value\n"
+    )
+    cut = cut_function(source, "pick", LIMITS)
+    assert cut.helpers
+    for helper in cut.helpers:
+        assert "value" in helper.returns
+    assert check_cut(source, cut.text, "pick", [h.name for h in cut.helpers]) == []
+
+
+def test_a_table_written_in_the_function_becomes_a_constant() -> None:
+    entries = "\n".join(f'        "code{i}": "name{i}",' for i in range(30))
+    source = (
+        f"def rename(code):\n    table = {{\n{entries}\n    }}\n    return table.get(code, code)\n"
+    )
+    cut = cut_function(source, "rename", LIMITS)
+    assert cut.constants == [("table", "TABLE")]
+    assert cut.within_limits
+    namespace: dict[str, object] = {}
+    exec(cut.text, namespace)
+    assert namespace["rename"]("code3") == "name3"  # type: ignore[operator]
+    assert check_cut(source, cut.text, "rename", ["TABLE"]) == []

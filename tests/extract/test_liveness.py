@@ -1,0 +1,67 @@
+"""Which values a block hands on: the cases rope's own analysis gets wrong, and the ones a
+conservative answer must not block."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from nbcoach.extract.liveness import live_after
+
+
+def _live(code: str, first: int, last: int) -> set[str]:
+    function = ast.parse(textwrap.dedent(code)).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    return live_after(function, first, last)
+
+
+def test_a_value_read_after_the_enclosing_if_is_live() -> None:
+    # rope gives nothing back for lines 4-5 and the function returns a stale `value`
+    code = """\
+    def f(row):
+        value = None
+        if row:
+            aspect = row.strip()
+            value = aspect.upper()
+        return value
+    """
+    assert _live(code, 4, 5) == {"value"}
+
+
+def test_a_name_bound_again_before_any_read_is_dead() -> None:
+    code = """\
+    def f(rows):
+        for line in rows:
+            rec = line.split()
+        out = []
+        for rec in rows:
+            out.append(rec)
+        line = 0
+        return out, line
+    """
+    assert _live(code, 2, 3) == set()
+
+
+def test_inside_a_loop_the_next_iteration_reads_what_the_block_wrote() -> None:
+    code = """\
+    def f(rows):
+        total = 0
+        for row in rows:
+            print(total)
+            total = total + row
+            extra = 1
+        return 0
+    """
+    assert _live(code, 5, 6) == {"total"}
+
+
+def test_a_write_in_one_branch_does_not_hide_a_later_read() -> None:
+    code = """\
+    def f(flag):
+        x = 1
+        y = 2
+        if flag:
+            x = 3
+        return x + y
+    """
+    assert _live(code, 2, 3) == {"x", "y"}
