@@ -5,14 +5,16 @@ timing metadata, memory addresses in reprs (`<Model at 0x7f3a...>`), `%time` and
 measurements and the paths of the environment that ran it all change. Comparing the raw JSON
 would flag every cell; comparing nothing would hide real changes. So each code cell's outputs
 are reduced to their text — `text/plain` results, streams, and errors as `Name: message` —
-with those volatile parts replaced by placeholders, and rich outputs (images, HTML without a
-text form) by their media types. `nbcoach run --upgrade-check` and `nbcoach extract --verify`
+with those volatile parts replaced by placeholders, rich outputs without a text form by their
+media types, and images by a digest of their exact bytes (a plot that changed is a change). `nbcoach run --upgrade-check` and `nbcoach extract --verify`
 both judge "did anything change?" with this.
 """
 
 from __future__ import annotations
 
+import base64
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -136,11 +138,31 @@ def _normalised(outputs: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             label = "result" if kind == "execute_result" else "display"
-            if "text/plain" in data:
-                items.append([label, _text(data["text/plain"])])
-            else:
-                items.append([label, ", ".join(sorted(data))])
+            plain = data.get("text/plain")
+            text = _text(plain) if plain is not None else ", ".join(sorted(data))
+            images = [_image_digest(mime, data[mime]) for mime in _IMAGES if mime in data]
+            items.append([label, " ".join([text, *images])])
     return tuple(f"[{label}] {normalise_text(text)}" for label, text in items)
+
+
+_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+_SVG_ID = re.compile(r"""\b(id|href|clip-path)=(["'])[^"']*\2""")
+
+
+def _image_digest(mime: str, value: Any) -> str:
+    """An image as its exact bytes' digest: a plot that changed is a changed output, however
+    its text form (`<Figure size 640x480 with 1 Axes>`) reads. SVG gets its generated ids
+    (`clip-path="url(#p1a2b)"`) blanked first: matplotlib draws them at random."""
+    text = _text(value)
+    if mime == "image/svg+xml":
+        text = _SVG_ID.sub(r"\1=\2\2", text)
+        data = text.encode("utf-8")
+    else:
+        try:
+            data = base64.b64decode("".join(text.split()), validate=True)
+        except ValueError:
+            data = text.encode("utf-8")
+    return f"<{mime} {hashlib.sha256(data).hexdigest()[:12]}>"
 
 
 def _errors(outputs: Sequence[str]) -> set[str]:

@@ -12,10 +12,10 @@ needs it along; the rest is decided again until nothing changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from nbcoach.core.model import Refusal
+from nbcoach.core.model import Location, Refusal
 from nbcoach.extract.cells import CellSyntax
 from nbcoach.extract.hoist import check_hoisting
 from nbcoach.extract.needs import Needs, needs_of
@@ -44,11 +44,28 @@ def syntax(source: Source, cell: int) -> CellSyntax:
 
 
 def decide(
-    source: Source, requested: Iterable[str], extra: dict[str, Refusal] | None = None
+    source: Source,
+    requested: Iterable[str],
+    extra: dict[str, Refusal] | None = None,
+    oversized: Mapping[str, str] | None = None,
 ) -> Decision:
-    """Decide what moves for `requested`; `extra` holds refusals found later (module clashes)."""
+    """Decide what moves for `requested`; `extra` holds refusals found later (module clashes).
+    `oversized`: definitions over the size limits (name -> why); one moves only when named,
+    never as someone's helper (a 7,850-line module once came out of that)."""
     decision = Decision(list(dict.fromkeys(requested)))
     refused: dict[str, Refusal] = dict(extra or {})
+    for name, why in (oversized or {}).items():
+        if name not in decision.requested:
+            refused.setdefault(
+                name,
+                Refusal(
+                    name,
+                    "too-big",
+                    f"`{name}` is over the size limits ({why}): it moves only when named with "
+                    "--function, and is better split first (nbcoach split)",
+                    _place_of(source, name),
+                ),
+            )
     for name in decision.requested:
         if name not in refused:
             missing = _missing(source, name)
@@ -71,6 +88,11 @@ def decide(
     decision.refusals = {n: r for n, r in refused.items() if n in decision.requested}
     decision.import_at = import_at if moved else None
     return decision
+
+
+def _place_of(source: Source, name: str) -> Location | None:
+    definition = live_definition(source, name)
+    return None if definition is None else source.location(definition.cell, definition.line)
 
 
 def live_definition(source: Source, name: str) -> Def | None:

@@ -86,6 +86,15 @@ def _needs_of(source: Source, definition: Def) -> Needs:
             f"`{name}` assigns the notebook global {written} (`global` statement): in a module "
             "it would change the module's variable, not the notebook's",
         )
+    dynamic = _dynamic_namespace(definition.node, set(source.bindings))
+    if dynamic is not None:
+        line, what = dynamic
+        return refuse(
+            "dynamic-namespace",
+            f"`{name}` uses {what}, which reaches the namespace it runs in: moved into a "
+            "module it would read and write the module's names, not the notebook's",
+            source.location(definition.cell, line),
+        )
     loads = _loaded(definition.node)
     only_notebook = sorted((loads & NOTEBOOK_ONLY) - set(source.bindings))
     if only_notebook:
@@ -125,6 +134,38 @@ def _needs_of(source: Source, definition: Def) -> Needs:
     return needs
 
 
+_DYNAMIC_CALLS = {"globals": "`globals()`", "exec": "`exec`", "eval": "`eval`"}
+
+
+def _dynamic_namespace(node: ast.AST, bound: set[str]) -> tuple[int, str] | None:
+    """Where a definition reaches a namespace by name instead of through its variables:
+    `globals()`, `exec`, `eval`, `vars()` with no argument, `__main__` (`import __main__`,
+    `sys.modules["__main__"]`). None when it does not (or the notebook rebinds those names)."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
+            called = child.func.id
+            if called in _DYNAMIC_CALLS and called not in bound:
+                return child.lineno, _DYNAMIC_CALLS[called]
+            if called == "vars" and not child.args and called not in bound:
+                return child.lineno, "`vars()`"
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            modules = (
+                [a.name for a in child.names]
+                if isinstance(child, ast.Import)
+                else [child.module or ""]
+            )
+            if "__main__" in modules:
+                return child.lineno, "`__main__`"
+        if isinstance(child, ast.Constant) and child.value == "__main__":
+            return child.lineno, "`__main__`"
+    return None
+
+
+def _constant_name(name: str) -> bool:
+    stripped = name.strip("_")
+    return bool(stripped) and stripped.upper() == stripped and any(c.isalpha() for c in stripped)
+
+
 def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None:
     """File one name the definition reads; a (code, reason) refusal when it cannot be had."""
     kind = source.bindings.get(read)
@@ -145,7 +186,10 @@ def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None
         else:
             needs.data.add(read)
     elif kind == "constant":
-        copy = constant(source, read)
+        # Only a constant by name (`MAX_ROWS`) is copied into the module. A lower-case literal
+        # is a setting of the notebook (`nx = 41`): a copy would go stale the day the notebook
+        # changes it, so it becomes a keyword parameter and each call passes the notebook's.
+        copy = constant(source, read) if _constant_name(read) else None
         if copy is None:
             needs.data.add(read)
         else:

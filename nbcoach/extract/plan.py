@@ -94,11 +94,23 @@ def default_selection(source: Source) -> tuple[list[str], list[str]]:
     return [n for n in analysis.candidates if n not in held], notes
 
 
+def _oversized(source: Source) -> dict[str, str]:
+    """Top-level definitions over the size limits (name -> why): moved only when named."""
+    from nbcoach.analysis.coaching import split_first
+
+    analysis = _analysis(source)
+    return split_first(list(source.definitions), analysis.findings, analysis.functions)
+
+
 def _analysis(source: Source) -> Analysis:
+    """The report's analysis of the notebook, made once per Source."""
     from nbcoach.analysis.analyse import analyse_notebook
     from nbcoach.core.config import load_config
 
-    return analyse_notebook(source.notebook, load_config(source.path, None))
+    if not isinstance(source.analysis, Analysis):
+        source.analysis = analyse_notebook(source.notebook, load_config(source.path, None))
+    assert isinstance(source.analysis, Analysis)
+    return source.analysis
 
 
 def plan_extraction(
@@ -113,10 +125,11 @@ def plan_extraction(
     target = module_target(source.path, module)
     existing = _existing_module(target.path)
     requested, held = (list(functions), []) if functions else default_selection(source)
+    oversized = _oversized(source)
     clashing: dict[str, Refusal] = {}
     bound: dict[str, Bound] | None = None  # parsed when something moves, once
     while True:
-        decision = decide(source, requested, clashing)
+        decision = decide(source, requested, clashing, oversized)
         content = module_content(source, decision)
         if not decision.moved:
             plan = _plan(source, target, existing, decision, content, None, {}, diffs)
@@ -151,22 +164,35 @@ def candidate_statuses(source: Source, module: Path | None = None) -> list[Candi
 
     analysis = _analysis(source)
     held = split_first(analysis.candidates, analysis.findings, analysis.functions)
+    oversized = _oversized(source)
+    # Into a new module nothing can clash, so deciding is the whole answer: one analysis and
+    # one decision per definition, no module text, no rewrite, no ruff. Only an existing
+    # module needs the full plan (its names can clash with what moves).
+    full = module_target(source.path, module).path.exists()
     statuses = []
     for name, definitions in source.definitions.items():
         live = definitions[-1]
-        plan = plan_extraction(source, [name], module, diffs=False)
-        moved = next((m for m in plan.moved if m.name == name), None)
-        refusal = next((r for r in plan.refusals if r.name == name), None)
+        if full:
+            plan = plan_extraction(source, [name], module, diffs=False)
+            moved_names = [(m.name, m.requested) for m in plan.moved]
+            parameters = next((m.parameters for m in plan.moved if m.name == name), ())
+            refusal = next((r for r in plan.refusals if r.name == name), None)
+        else:
+            decision = decide(source, [name], {}, oversized)
+            moved_names = [(n, n in decision.requested) for n in decision.moved]
+            parameters = decision.parameters.get(name, ())
+            refusal = decision.refusals.get(name)
+        ready = any(n == name for n, _ in moved_names)
         statuses.append(
             CandidateStatus(
                 name=name,
                 kind=live.kind,
                 location=source.location(live.cell, live.line, live.end),
-                ready=moved is not None,
-                parameters=moved.parameters if moved else (),
-                helpers=tuple(m.name for m in plan.moved if not m.requested),
+                ready=ready,
+                parameters=parameters if ready else (),
+                helpers=tuple(n for n, requested in moved_names if not requested),
                 refusal=refusal,
-                split_first=held.get(name, "") if moved is not None else "",
+                split_first=held.get(name, "") if ready else "",
             )
         )
     return sorted(statuses, key=lambda s: (s.location.cell or 0, s.location.line or 0))

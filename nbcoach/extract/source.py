@@ -91,6 +91,7 @@ class Source:
     global_writes: frozenset[str]  # names some function assigns through `global`
     syntax: dict[int, object] = field(default_factory=dict)  # libcst views, built on demand
     needs: dict[tuple[int, int], object] = field(default_factory=dict)  # (cell, line) -> Needs
+    analysis: object | None = None  # the report's analysis of it, made once (plan._analysis)
 
     def location(self, cell: int, line: int | None = None, end: int | None = None) -> Location:
         return self.notebook.location(cell, line, end)

@@ -33,6 +33,8 @@ FIXES = {
     "unrewritable-call": "rename the local, or fix the cell",
     "hoist-conflict": "give one of the two a different name",
     "helper-refused": "fix the helper first",
+    "too-big": "split it first (nbcoach split), or name it with --function",
+    "dynamic-namespace": "pass what it reads as arguments and return what it writes",
 }
 
 
@@ -80,6 +82,14 @@ def plan_lines(plan: ExtractionPlan, diffs: bool = True) -> list[Text]:
                     suffix,
                 )
             )
+    if plan.constants:
+        names = ", ".join(c.split(" =", 1)[0] for c in plan.constants)
+        lines.append(
+            Text(
+                f"Copies into the module: {names} (constants by their CONSTANT_CASE name; a "
+                "lower-case setting is passed as a parameter instead)"
+            )
+        )
     lines += refusal_lines(plan)
     lines += [Text(f"note: {note}", style="yellow") for note in plan.notes]
     if plan.created:

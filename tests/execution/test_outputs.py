@@ -111,8 +111,10 @@ def test_papermill_cells_and_metadata_do_not_count():
     assert cell_outputs(source)[1] == CellOutputs(2, ("[stdout] 2",), True)
 
 
-def test_rich_outputs_compare_by_text_or_media_type():
-    def notebook(png: str) -> dict:
+def test_images_compare_by_their_exact_bytes_and_svg_ids_do_not_count():
+    import base64
+
+    def notebook(png: bytes, svg: str) -> dict:
         return {
             "cells": [
                 {
@@ -125,25 +127,31 @@ def test_rich_outputs_compare_by_text_or_media_type():
                             "output_type": "display_data",
                             "metadata": {},
                             "data": {
-                                "image/png": png,
+                                "image/png": base64.b64encode(png).decode() + "\n",
                                 "text/plain": "<Figure size 640x480 with 1 Axes>",
                             },
                         },
                         {
                             "output_type": "display_data",
                             "metadata": {},
-                            "data": {"image/svg+xml": png},
+                            "data": {"image/svg+xml": svg},
                         },
                     ],
                 },
             ]
         }
 
-    assert compare_outputs(cell_outputs(notebook("AAAA")), cell_outputs(notebook("BBBB"))) == []
-    assert cell_outputs(notebook("A"))[0].outputs == (
-        "[display] <Figure size 640x480 with 1 Axes>",
-        "[display] image/svg+xml",
-    )
+    svg = '<svg><clipPath id="p{}"><rect/></clipPath><g clip-path="url(#p{})"><path d="M {}"/></g></svg>'
+    first = notebook(b"\x89PNG one", svg.format("1a2b", "1a2b", 0))
+    same_plot_new_ids = notebook(b"\x89PNG one", svg.format("9f8e", "9f8e", 0))
+    assert compare_outputs(cell_outputs(first), cell_outputs(same_plot_new_ids)) == []
+    other_png = notebook(b"\x89PNG two", svg.format("1a2b", "1a2b", 0))
+    assert [d.cell for d in compare_outputs(cell_outputs(first), cell_outputs(other_png))] == [1]
+    other_svg = notebook(b"\x89PNG one", svg.format("1a2b", "1a2b", 5))
+    assert [d.cell for d in compare_outputs(cell_outputs(first), cell_outputs(other_svg))] == [1]
+    shown = cell_outputs(first)[0].outputs
+    assert shown[0].startswith("[display] <Figure size 640x480 with 1 Axes> <image/png ")
+    assert shown[1].startswith("[display] image/svg+xml <image/svg+xml ")
 
 
 def test_streams_split_over_messages_are_one_output():

@@ -150,6 +150,70 @@ def test_literal_constants_are_copied_and_mutated_ones_become_parameters(
     assert new_sources(plan)[2] == "f(1, NAMES=NAMES)"
 
 
+def test_a_lower_case_setting_becomes_a_parameter_never_a_stale_copy(
+    make_notebook: MakeNotebook,
+) -> None:
+    # A CFD notebook: `nx = 41` copied into the module would go stale the day the notebook
+    # sets nx = 81, and the module's function would compute on the wrong grid.
+    cells = [
+        "nx = 41\nnit = 50\nMAX_ITER = 500",
+        "def grid(dx):\n    return [i * dx for i in range(nx)][:nit][:MAX_ITER]",
+        "points = grid(0.1)",
+        "nx = 81\npoints = grid(0.05)",
+    ]
+    plan = plan_of(make_notebook, cells, ["grid"])
+    assert plan.constants == ("MAX_ITER = 500",)
+    assert set(plan.moved[0].parameters) == {"nx", "nit"}
+    assert "nx = 41" not in plan.module_text and "MAX_ITER = 500" in plan.module_text
+    sources = new_sources(plan)
+    assert "grid(0.1, nit=nit, nx=nx)" in sources[2] or "grid(0.1, nx=nx, nit=nit)" in sources[2]
+    from nbcoach.render.extract import plan_lines
+
+    text = "\n".join(line.plain for line in plan_lines(plan, diffs=False))
+    assert "Copies into the module: MAX_ITER" in text
+
+
+def test_a_function_over_the_limits_never_moves_as_a_helper_unless_named(
+    make_notebook: MakeNotebook,
+) -> None:
+    body = "\n".join(f"    x = x + {i}" for i in range(60))
+    cells = [
+        f"def big(x):\n{body}\n    return x",
+        "def small(y):\n    return big(y) * 2",
+        "small(1)",
+    ]
+    plan = plan_of(make_notebook, cells, ["small"])
+    assert not plan.moved
+    code, reason, _ = refusal(plan, "small")
+    assert code == "helper-refused"
+    assert "`big` is over the size limits (62 lines" in reason and "--function" in reason
+    both = plan_of(make_notebook, cells, ["small", "big"])
+    assert {m.name for m in both.moved} == {"small", "big"}
+
+
+def test_functions_that_reach_the_notebooks_namespace_by_name_stay(
+    make_notebook: MakeNotebook,
+) -> None:
+    cells = [
+        "x = 1",
+        "def set_x(v):\n    globals()['x'] = v",
+        "def run(code):\n    exec(code)",
+        "def lookup(name):\n    return eval(name)",
+        "def main_x():\n    import __main__\n    return __main__.x",
+        "def fine(v):\n    return v + 1",
+    ]
+    plan = plan_of(make_notebook, cells, ["set_x", "run", "lookup", "main_x", "fine"])
+    assert [m.name for m in plan.moved] == ["fine"]
+    for name, what in (
+        ("set_x", "globals()"),
+        ("run", "exec"),
+        ("lookup", "eval"),
+        ("main_x", "__main__"),
+    ):
+        code, reason, _ = refusal(plan, name)
+        assert code == "dynamic-namespace" and f"`{what}`" in reason, reason
+
+
 def test_names_from_a_star_import_are_imported_by_name(make_notebook: MakeNotebook) -> None:
     cells = ["from math import *", "def hyp(a, b):\n    return sqrt(a * a + b * b)"]
     plan = plan_of(make_notebook, cells, ["hyp"])
