@@ -126,7 +126,13 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
     findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
     findings += namespace.namespace_findings(notebook, facts, functions)
     suppressions = suppress.collect(notebook.cells)
-    findings = suppress.apply(findings, suppressions, config.ignore, notebook.format == "script")
+    findings = suppress.apply(
+        findings,
+        suppressions,
+        config.ignored_for(notebook.path),
+        notebook.format == "script",
+        config.select,
+    )
 
     code_lines = sum(item.code_lines for item in facts)
     measured = Metrics(

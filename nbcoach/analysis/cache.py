@@ -22,7 +22,8 @@ from nbcoach.core.files import read_user_file, write_atomic
 from nbcoach.core.model import Analysis, Finding
 from nbcoach.core.project import project_root, state_dir
 
-CACHE_FORMAT = 3  # bumped whenever analysis results change for the same input
+CACHE_FORMAT = 4  # bumped whenever analysis results change for the same input
+# 4: locations carry a column
 # 3: a failed ruff run was cached as "no lint findings" before 0.2.0's fix; those go
 
 

@@ -29,8 +29,9 @@ def build_card(
     lint = suppress.apply(
         without_magic_blind_spots(lint_findings, analysis.magic_bound),
         analysis.suppressions,
-        config.ignore,
+        config.ignored_for(analysis.path),
         script,
+        config.select,
     )
     findings = tuple(sorted([*analysis.findings, *lint], key=_order))
     weights = asdict(config.weights)

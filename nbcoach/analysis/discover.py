@@ -52,6 +52,7 @@ class Scope:
     exclude: tuple[str, ...] = ()
     root: Path | None = None  # the project (configuration) folder
     respect_gitignore: bool = True
+    include: tuple[str, ...] = ()  # when set, a folder search keeps only files matching one
 
 
 def project_scope(paths: Sequence[str], respect_gitignore: bool = True) -> Scope:
@@ -61,7 +62,7 @@ def project_scope(paths: Sequence[str], respect_gitignore: bool = True) -> Scope
 
     config = ConfigLoader().for_path(Path(paths[0]) if paths else Path.cwd())
     root = Path(config.root) if config.path else None
-    return Scope(config.exclude, root, respect_gitignore)
+    return Scope(config.excluded, root, respect_gitignore, config.include)
 
 
 def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
@@ -170,7 +171,7 @@ def _walk(root: Path, scope: Scope) -> tuple[list[tuple[Path, Path]], list[tuple
         here = Path(directory)
         subdirs[:] = sorted(d for d in subdirs if not _skip_dir(here / d, d))
         for name in sorted(names):
-            if _wanted_file(name):
+            if _wanted_file(name) and _included(here / name, root, scope.include):
                 file = here / name
                 pattern = excluded_by(file, scope, root)
                 if pattern is None:
@@ -190,6 +191,16 @@ def _ignored_folder(folder: Path) -> bool:
     except (UsageError, subprocess.TimeoutExpired):
         return False
     return completed.returncode == 0
+
+
+def _included(file: Path, walked_from: Path, include: Sequence[str]) -> bool:
+    """`include` (as ruff's): the globs a folder search keeps, matched against the path
+    relative to the folder searched, or the name. Files named on the command line are always
+    read."""
+    if not include:
+        return True
+    relative = file.relative_to(walked_from).as_posix()
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(file.name, p) for p in include)
 
 
 def _wanted_file(name: str) -> bool:

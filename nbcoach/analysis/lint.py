@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from typing import IO, Any
 
 from nbcoach.core.codec import loads
 from nbcoach.core.model import Finding, Notebook
+from nbcoach.core.tools import ruff_binary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,6 +43,7 @@ class RuffFinding:
     row: int
     end_row: int
     fixable: bool
+    column: int = 1
 
 
 @dataclass(slots=True)
@@ -58,17 +59,6 @@ class LintRun:
     # its output (megabytes for a monorepo) is parsed one line at a time, never held whole.
     stdout: IO[bytes] | None = None
     stderr: IO[bytes] | None = None
-
-
-def ruff_binary() -> str:
-    """Which ruff runs: the one installed with nbcoach's Python (the `ruff` package), else the
-    first `ruff` on PATH. The one lookup: every ruff call and `ruff_identity` go through it."""
-    try:
-        from ruff import find_ruff_bin
-
-        return str(find_ruff_bin())
-    except (ImportError, FileNotFoundError):
-        return shutil.which("ruff") or "ruff"
 
 
 def ruff_identity() -> str:
@@ -214,6 +204,7 @@ def _parse(lines: Iterable[bytes], stderr: bytes, run: LintRun) -> dict[str, lis
                 row=(item.get("location") or {}).get("row", 1),
                 end_row=(item.get("end_location") or {}).get("row", 1),
                 fixable=fix.get("applicability") == "safe",
+                column=(item.get("location") or {}).get("column", 1),
             )
         )
     return by_file
@@ -266,7 +257,7 @@ def to_findings(
             Finding(
                 rule=item.code,
                 message=item.message,
-                location=Location(notebook_path, cell, line),
+                location=Location(notebook_path, cell, line, column=item.column),
                 category="lint",
                 severity="error" if price >= PRICE["bug"] else "warning" if price >= 1 else "info",
                 deficit=cost,

@@ -42,6 +42,7 @@ class ReviewOptions:
     config_overrides: dict[str, object] | None = None
     progress: Progress | None = None
     respect_gitignore: bool = True
+    config_file: Path | None = None  # `--config FILE`: used for every input
 
 
 @dataclass(slots=True)
@@ -74,10 +75,11 @@ def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Re
 def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Report:
     from nbcoach.analysis import lint
 
-    configs = ConfigLoader(options.config_overrides)
+    configs = ConfigLoader(options.config_overrides, options.config_file)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
     root = Path(root_config.root) if root_config.path else None
-    found = discover(paths, Scope(root_config.exclude, root, options.respect_gitignore))
+    scope = Scope(root_config.excluded, root, options.respect_gitignore, root_config.include)
+    found = discover(paths, scope)
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     items = [_item(target, configs, hashed=cache is not None) for target in found.targets]
     ruff_digests: dict[Path, str] = {}

@@ -48,12 +48,31 @@ def apply(
     suppressions: tuple[Suppression, ...],
     ignored: Iterable[str],
     script: bool,
+    selected: Iterable[str] = (),
 ) -> list[Finding]:
-    """The findings left once comments and the config's `ignore` list have spoken."""
-    ignored_rules = set(ignored)
+    """The findings left once comments and the config's `select` and `ignore` lists have
+    spoken (ruff's way: a rule counts when `select` matches it, or `select` is empty, and
+    `ignore` does not)."""
+    ignored_rules = tuple(ignored)
+    selected_rules = tuple(selected)
     return [
         f
         for f in findings
-        if f.rule not in ignored_rules
+        if (not selected_rules or rule_matches(f.rule, selected_rules))
+        and not rule_matches(f.rule, ignored_rules)
         and not (suppressions and is_suppressed(f, suppressions, script))
     ]
+
+
+_CODE = re.compile(r"[A-Z]+[0-9]*")
+
+
+def rule_matches(rule: str, patterns: Iterable[str]) -> bool:
+    """Whether a pattern names the rule: its id (`long-function`, `F841`), `ALL`, or for ruff's
+    codes a prefix as ruff reads one (`F`, `E7`, `N8`)."""
+    for pattern in patterns:
+        if pattern == rule or pattern == "ALL":
+            return True
+        if _CODE.fullmatch(pattern) and _CODE.fullmatch(rule) and rule.startswith(pattern):
+            return True
+    return False

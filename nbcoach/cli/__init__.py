@@ -16,7 +16,7 @@ app = typer.Typer(
     name="nbcoach",
     help="A code-quality coach for notebooks: report cards, ratchets, extraction, headless runs.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # help texts name TOML tables like [tool.nbcoach]: not markup
 )

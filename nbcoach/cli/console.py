@@ -16,19 +16,33 @@ if TYPE_CHECKING:  # rich is imported where a console is made: JSON to a pipe ne
     from rich.console import Console
 
 
+def colour_wanted(no_color: bool, stream: Any) -> bool:
+    """Colour or not, in the order tools agree on: `--no-color`, then NO_COLOR (no-color.org:
+    set and not empty), then FORCE_COLOR (force-color.org: set and not empty, even in a pipe or a
+    CI log), then whether the stream is a terminal."""
+    if no_color or os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", ""):
+        return True
+    return bool(stream.isatty())
+
+
 def console(no_color: bool = False, stderr: bool = False, width: int | None = None) -> Console:
-    """A console that honours NO_COLOR and pipes: no colour and no cursor tricks when not a TTY."""
+    """A console that honours NO_COLOR, FORCE_COLOR and pipes: no colour and no cursor tricks
+    when not a TTY, unless colour is forced."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    plain = no_color or "NO_COLOR" in os.environ or not stream.isatty()
+    colour = colour_wanted(no_color, stream)
+    tty = stream.isatty()
     return Console(
         file=stream,
-        no_color=plain,
-        color_system=None if plain else "auto",
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        force_terminal=True if colour and not tty else None,
         highlight=False,
         emoji=False,
-        width=width or (None if stream.isatty() else 100),
+        width=width or (None if tty else 100),
         soft_wrap=False,
     )
 

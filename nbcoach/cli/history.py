@@ -16,6 +16,11 @@ def history(
         False, "--rebuild", help="Forget the store and grade every version again."
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0: one per core)."),
+    export: Path | None = typer.Option(
+        None,
+        "--export",
+        help="Also write one row per notebook version to FILE.csv or FILE.parquet (for BI tools).",
+    ),
     no_color: bool = typer.Option(
         False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
     ),
@@ -33,3 +38,13 @@ def history(
             repo, HistoryOptions(since=since, rebuild=rebuild, jobs=jobs, progress=advance)
         )
     console(no_color).print(history_summary(result), soft_wrap=True)
+    if export is not None:
+        from nbcoach.cli.console import check_output
+        from nbcoach.history import load_history
+        from nbcoach.history.export import export as write_rows
+
+        check_output(export)
+        count = write_rows(load_history(repo), export)
+        from nbcoach.core.words import counted
+
+        console(no_color).print(f"Wrote {export} ({counted(count, 'row')}, one per version)")

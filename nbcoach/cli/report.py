@@ -12,11 +12,21 @@ import typer
 
 class Format(str, Enum):
     text = "text"
+    concise = "concise"
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
     github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
     html = "html"
+
+
+def rule_list(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select F,long-function --select E7`: ruff's comma-separated, repeatable lists."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def report(
@@ -25,15 +35,39 @@ def report(
     ),
     output_format: Format = typer.Option(
         Format.text,
+        "--output-format",
         "--format",
         "-f",
-        help="text, json, markdown, sarif (code scanning), github (annotations) or html.",
+        envvar="NBCOACH_OUTPUT_FORMAT",
+        help="text, concise (one line per finding, file:cell N:L:C as ruff), json, markdown, "
+        "sarif (code scanning), github (annotations), gitlab (Code Quality), junit or html.",
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the report to this file."
+        None, "--output-file", "--output", "-o", help="Write the report to this file."
     ),
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a notebook scores below this."
+    ),
+    exit_zero: bool = typer.Option(
+        False, "--exit-zero", help="Exit 0 even when a notebook is under --fail-under."
+    ),
+    statistics: bool = typer.Option(
+        False, "--statistics", help="Count the findings per rule instead of the cards."
+    ),
+    select: list[str] | None = typer.Option(
+        None, "--select", help="Only these rules (ids, ruff codes or prefixes, ALL); comma lists."
+    ),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", help="Also leave out these rules (ids, ruff codes or prefixes)."
+    ),
+    extend_select: list[str] | None = typer.Option(
+        None, "--extend-select", help="Also lint with these ruff rules (codes or prefixes)."
+    ),
+    config_file: Path | None = typer.Option(
+        None,
+        "--config",
+        help="Use this configuration file (nbcoach.toml, or a pyproject.toml with "
+        "[tool.nbcoach]) for every input instead of searching.",
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Analyse everything afresh; read and write no cache."
@@ -70,9 +104,12 @@ def report(
         check_output(output, targets)
     # rich only where a bar can be drawn: a pipe or a CI log gets none, and skips the import
     err = console(no_color, stderr=True) if sys.stderr.isatty() else None
-    overrides: dict[str, object] | None = (
-        {"fail_under": fail_under} if fail_under is not None else None
-    )
+    overrides: dict[str, object] = {
+        "fail_under": fail_under,
+        "select": rule_list(select),
+        "ignore": rule_list(ignore),
+        "extend_select": rule_list(extend_select),
+    }
     with progress_bar(err, "Analysing notebooks") as advance:
         result = review(
             targets,
@@ -82,6 +119,7 @@ def report(
                 config_overrides=overrides,
                 progress=advance,
                 respect_gitignore=respect_gitignore,
+                config_file=config_file,
             ),
         )
     for line in result.input_errors:
@@ -93,7 +131,16 @@ def report(
         if card.status == "error":
             typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)
 
-    if output_format in (Format.sarif, Format.github):
+    if statistics:
+        from nbcoach.render.statistics import render_statistics
+
+        text_out = render_statistics(result, output_format is Format.json)
+        if output is not None:
+            write_output(output, text_out, targets)
+        else:
+            sys.stdout.write(text_out)
+        raise typer.Exit(_exit_code(result, exit_zero))
+    if output_format in (Format.sarif, Format.github, Format.gitlab):
         from nbcoach.analysis.sourcemap import attach_sources
 
         result, notes = attach_sources(result)
@@ -117,6 +164,18 @@ def report(
         from nbcoach.render.github import render_github
 
         text = render_github(result)
+    elif output_format is Format.gitlab:
+        from nbcoach.render.gitlab import render_gitlab
+
+        text = render_gitlab(result)
+    elif output_format is Format.junit:
+        from nbcoach.render.junit import render_junit
+
+        text = render_junit(result)
+    elif output_format is Format.concise:
+        from nbcoach.render.concise import render_concise
+
+        text = render_concise(result)
     elif output_format is Format.html:
         from nbcoach.render.html import render_html
 
@@ -132,7 +191,7 @@ def report(
             else:  # a pipe or a file: the same text without the padding rich adds to lines
                 sys.stdout.write(capture(renderable))
                 sys.stdout.flush()
-            raise typer.Exit(_exit_code(result))
+            raise typer.Exit(_exit_code(result, exit_zero))
         text = capture(renderable)
     if output is not None:
         write_output(output, text, targets)
@@ -140,7 +199,7 @@ def report(
         for piece in (text,) if isinstance(text, str) else text:
             sys.stdout.write(piece)
         sys.stdout.flush()
-    raise typer.Exit(_exit_code(result))
+    raise typer.Exit(_exit_code(result, exit_zero))
 
 
 def _say_below(result: object) -> None:
@@ -163,15 +222,19 @@ def _say_below(result: object) -> None:
     )
 
 
-def _exit_code(result: object) -> int:
+def _exit_code(result: object, exit_zero: bool = False) -> int:
+    """2 for an input that could not be read, 1 for a notebook under the bar (0 with
+    `--exit-zero`, as ruff: the run still says which), else 0."""
     from nbcoach.core.model import Report
 
     assert isinstance(result, Report)
     _say_below(result)
     if result.input_errors or any(card.status == "error" for card in result.cards):
         return 2
-    if result.fail_under is not None and any(
-        card.score is not None and card.score < result.fail_under for card in result.cards
+    if (
+        not exit_zero
+        and result.fail_under is not None
+        and any(card.score is not None and card.score < result.fail_under for card in result.cards)
     ):
         return 1
     return 0

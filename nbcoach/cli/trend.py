@@ -13,6 +13,13 @@ def trend(
     ),
     repo: Path = typer.Option(Path("."), "--repo", help="The git repository (default: here)."),
     limit: int = typer.Option(20, "--limit", help="Notebooks listed (0: all)."),
+    output_format: str = typer.Option(
+        "text",
+        "--output-format",
+        "--format",
+        "-f",
+        help="text, json (every version of the files shown, and the authors) or csv (the versions).",
+    ),
     no_update: bool = typer.Option(
         False, "--no-update", help="Show the store as it is; do not read new commits first."
     ),
@@ -37,10 +44,22 @@ def trend(
         err.print(
             f"nbcoach: error: {given}: no notebook or .py file of the history there", markup=False
         )
-    out = console(no_color)
-    out.print(
-        trend_renderable(history, limit, every_change=bool(paths)), soft_wrap=not out.is_terminal
-    )
+    if output_format in ("json", "csv"):
+        import sys
+
+        from nbcoach.render.trend import trend_data
+
+        sys.stdout.write(trend_data(history, output_format))
+    elif output_format != "text":
+        from nbcoach.core.errors import UsageError
+
+        raise UsageError(f"--output-format {output_format}: use text, json or csv")
+    else:
+        out = console(no_color)
+        out.print(
+            trend_renderable(history, limit, every_change=bool(paths)),
+            soft_wrap=not out.is_terminal,
+        )
     if missing:
         # sys.exit, not typer.Exit: main() runs click with standalone_mode=False, which returns
         # typer.Exit's code instead of exiting with it (so it would be lost).

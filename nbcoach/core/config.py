@@ -6,10 +6,12 @@ key is an error that names the key and the file, so a typo never silently does n
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import math
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -106,14 +108,19 @@ DEFAULT_ALLOW_REASSIGN: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    path: str | None = None  # the pyproject.toml it came from, if any
+    path: str | None = None  # the file it came from (pyproject.toml, nbcoach.toml), if any
     root: str = "."
     fail_under: float | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()  # ruff's name: added to `exclude`
     allow_reassign: tuple[str, ...] = DEFAULT_ALLOW_REASSIGN
     extend_allow_reassign: tuple[str, ...] = ()
+    # Which rules count, as ruff says it: ids (`long-function`), ruff codes or their prefixes
+    # (`F841`, `F`, `N8`), `ALL`. Empty `select`: every rule.
+    select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rules)
     lint: bool = True
     # Beside the project's own ruff rules: naming, `== None`/`== True`, bare `except:`, names that
     # shadow a builtin (`list = ...`), commented-out code, undocumented functions and NumPy names
@@ -138,6 +145,26 @@ class Config:
     first_party: tuple[str, ...] = ()
 
     @property
+    def excluded(self) -> tuple[str, ...]:
+        """`exclude` and `extend-exclude` together."""
+        return (*self.exclude, *self.extend_exclude)
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """`ignore`, plus the `per-file-ignores` whose glob matches `path` (relative to the
+        configuration's folder, or its name)."""
+        if not self.per_file_ignores:
+            return self.ignore
+        relative = _relative_to(path, self.root)
+        name = Path(path).name
+        extra = [
+            rule
+            for pattern, rules in self.per_file_ignores
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern)
+            for rule in rules
+        ]
+        return (*self.ignore, *extra)
+
+    @property
     def reassign_allowed(self) -> frozenset[str]:
         """Names (or glob patterns such as `ax*`) that may be re-assigned across cells."""
         return frozenset(self.allow_reassign) | frozenset(self.extend_allow_reassign)
@@ -150,6 +177,9 @@ class Config:
             "ruff": list(self.ruff_extend_select),
             "thresholds": [getattr(self.thresholds, f.name) for f in fields(Thresholds)],
             "first_party": list(self.first_party),
+            "select": list(self.select),
+            "ignore": list(self.ignore),
+            "per_file_ignores": [[p, list(r)] for p, r in self.per_file_ignores],
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -158,8 +188,10 @@ _TOP_KEYS = {
     "fail-under": "fail_under",
     "include": "include",
     "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
     "allow-reassign": "allow_reassign",
     "extend-allow-reassign": "extend_allow_reassign",
+    "select": "select",
     "ignore": "ignore",
     "lint": "lint",
     "ruff-extend-select": "ruff_extend_select",
@@ -168,10 +200,18 @@ _TABLES = {"thresholds": Thresholds, "weights": Weights, "commit-size": CommitSi
 _FIELDS = {"commit-size": "commit_size"}
 
 
+STANDALONE = (".nbcoach.toml", "nbcoach.toml")  # as ruff: `.ruff.toml`, `ruff.toml`, pyproject
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.nbcoach] table, stopping at the git root."""
+    """The nearest configuration: `.nbcoach.toml` or `nbcoach.toml` (settings at the top
+    level), else a pyproject.toml with a [tool.nbcoach] table; the first folder that has one
+    wins, searching up to the git root."""
     directory = (start if start.is_dir() else start.parent).resolve()
     for candidate_dir in (directory, *directory.parents):
+        for name in STANDALONE:
+            if (candidate_dir / name).is_file():
+                return candidate_dir / name
         candidate = candidate_dir / "pyproject.toml"
         if candidate.is_file() and _has_nbcoach_table(candidate):
             return candidate
@@ -200,8 +240,14 @@ class ConfigLoader:
     `%nbcoach`, a test session) must see a pyproject edited between two runs.
     """
 
-    def __init__(self, overrides: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, overrides: dict[str, Any] | None = None, config_file: Path | None = None
+    ) -> None:
+        """`config_file` (`--config FILE`) is used for every input instead of searching."""
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.config_file = config_file.resolve() if config_file is not None else None
+        if config_file is not None and not config_file.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file (--config)")
         if "fail_under" in self.overrides:  # `--fail-under nan` is a float to the parser
             self.overrides["fail_under"] = _check_number(
                 "--fail-under", self.overrides["fail_under"], 0.0, "command line"
@@ -226,17 +272,39 @@ class ConfigLoader:
         """The config of the files in `directory`, an absolute path without symlinks."""
         config = self._by_directory.get(directory)
         if config is None:
-            pyproject = find_pyproject(directory)
+            pyproject = self.config_file or find_pyproject(directory)
             if pyproject is None:
                 config = Config(root=str(directory))
             else:
                 config = self._by_file.get(pyproject) or _read(pyproject)
                 self._by_file[pyproject] = config
             if self.overrides:
-                config = replace(config, **self.overrides)
+                config = _overridden(config, self.overrides)
             config = replace(config, first_party=_first_party(directory))
             self._by_directory[directory] = config
         return config
+
+
+def _overridden(config: Config, overrides: Mapping[str, Any]) -> Config:
+    """Command-line options over the file, as ruff combines them: `--select` replaces the
+    selection, `--ignore` and `--extend-select` add to what the file says."""
+    values = dict(overrides)
+    extend = tuple(values.pop("extend_select", ()) or ())
+    if "ignore" in values:
+        values["ignore"] = (*config.ignore, *values["ignore"])
+    if extend:
+        values["ruff_extend_select"] = (*config.ruff_extend_select, *extend)
+        selected = values.get("select", config.select)
+        if selected:
+            values["select"] = (*selected, *extend)
+    return replace(config, **values)
+
+
+def _relative_to(path: str, root: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
 
 
 def _first_party(directory: Path) -> tuple[str, ...]:
@@ -252,7 +320,10 @@ def _read(pyproject: Path) -> Config:
         raise ConfigError(f"{pyproject}: cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{pyproject}: invalid TOML: {error}") from error
-    table = data.get("tool", {}).get("nbcoach", {})
+    if pyproject.name == "pyproject.toml":
+        table = data.get("tool", {}).get("nbcoach", {})
+    else:  # nbcoach.toml, or any file given with --config: settings at the top level
+        table = data.get("tool", {}).get("nbcoach", data) if "tool" in data else data
     return parse_table(table, str(pyproject))
 
 
@@ -262,17 +333,33 @@ def parse_table(table: dict[str, Any], source: str) -> Config:
         raise ConfigError(f"{source}: [tool.nbcoach] must be a table")
     values: dict[str, Any] = {"path": source, "root": str(Path(source).parent)}
     for key, value in table.items():
+        if key == "per-file-ignores":
+            values["per_file_ignores"] = _per_file_ignores(value, source)
+            continue
         if key in _TABLES:
             values[_FIELDS.get(key, key)] = _parse_subtable(key, value, source)
             continue
         if key not in _TOP_KEYS:
-            known = ", ".join(sorted([*_TOP_KEYS, *_TABLES]))
+            known = ", ".join(sorted([*_TOP_KEYS, *_TABLES, "per-file-ignores"]))
             raise ConfigError(f"{source}: unknown key 'tool.nbcoach.{key}' (known keys: {known})")
         name = _TOP_KEYS[key]
         values[name] = _check_type(
             f"tool.nbcoach.{key}", value, Config.__dataclass_fields__[name].default, source
         )
     return Config(**values)
+
+
+def _per_file_ignores(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    name = "tool.nbcoach.per-file-ignores"
+    if not isinstance(value, dict) or not all(
+        isinstance(rules, list) and all(isinstance(r, str) for r in rules)
+        for rules in value.values()
+    ):
+        raise ConfigError(
+            f"{source}: '{name}' must map file globs to lists of rules, e.g. "
+            '"notebooks/scratch*.ipynb" = ["long-function"]'
+        )
+    return tuple((str(pattern), tuple(rules)) for pattern, rules in value.items())
 
 
 def _parse_subtable(key: str, value: Any, source: str) -> Any:

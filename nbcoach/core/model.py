@@ -32,6 +32,7 @@ class Location:
     cell: int | None = None
     line: int | None = None
     end_line: int | None = None
+    column: int | None = None  # 1-based, where known (ruff's findings); SARIF and `concise`
 
     def __str__(self) -> str:
         parts = [self.path]

@@ -273,3 +273,53 @@ def closest(text: str) -> str | None:
 
     found = difflib.get_close_matches(text.lower(), list(RULES_BY_ID), n=1, cutoff=0.75)
     return found[0] if found else None
+
+
+RUFF_RULES_URL = "https://docs.astral.sh/ruff/rules/"
+
+
+def docs_url(page: str = "", anchor: str = "") -> str:
+    """Where the documentation lives, from the installed package's `Documentation` URL (its
+    pyproject), with a page and an anchor: SARIF viewers link each rule there."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("nbcoach").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    base = next(
+        (u.split(",", 1)[1].strip() for u in urls if u.lower().startswith("documentation,")),
+        "",
+    )
+    if not base:
+        return ""
+    url = f"{base.rstrip('/')}/{page}" if page else base
+    return f"{url}#{anchor}" if anchor else url
+
+
+def rules_markdown() -> str:
+    """docs/rules.md: every rule with why it matters and how to fix it, one anchor each (the
+    page SARIF's helpUri points to; tests/core/test_rules.py keeps the file in step)."""
+    lines = [
+        "# Rules",
+        "",
+        "Every rule nbcoach reports, by category. `nbcoach rules ID` prints the same text;",
+        "`# nbcoach: ignore[ID]` on a line or at the top of a cell silences one; `ignore`,",
+        "`select` and `per-file-ignores` in `[tool.nbcoach]` choose them for a project. Lint",
+        f"findings carry ruff's codes, explained at <{RUFF_RULES_URL}>.",
+        "",
+    ]
+    for category in dict.fromkeys(rule.category for rule in RULES):
+        lines += [f"## {category}", ""]
+        for rule in (r for r in RULES if r.category == category):
+            lines += [
+                f"### {rule.id}",
+                "",
+                rule.summary,
+                "",
+                f"**Why:** {rule.why}",
+                "",
+                f"**How to fix:** {rule.fix}",
+                "",
+            ]
+    return "\n".join(lines).rstrip("\n") + "\n"

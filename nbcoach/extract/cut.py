@@ -706,7 +706,7 @@ def _pyflakes(text: str) -> set[tuple[str, str]]:
     import json
     import subprocess
 
-    from nbcoach.analysis.lint import ruff_binary
+    from nbcoach.core.tools import ruff_binary
 
     completed = subprocess.run(
         [

@@ -56,7 +56,7 @@ def analysis_key(blob: str, path: str, config: Config, config_dirs: str) -> str:
         name,
         config.fingerprint(),
         repr(asdict(config.weights)),
-        repr(sorted(config.ignore)),
+        repr(sorted(config.ignored_for(path))),
         config_dirs,
     ):
         digest.update(part.encode() + b"\0")

@@ -111,7 +111,7 @@ def plan_commits(
 
     `loader` is this run's configuration (read once per run, never per process, so an edited
     pyproject is seen by the next run in a long-lived process)."""
-    lineages = Lineages(last, loader.for_path(root).exclude)
+    lineages = Lineages(last, loader.for_path(root).excluded)
     planned: list[PlannedCommit] = []
     for commit in raw:
         step = PlannedCommit(commit, base == commit.sha)

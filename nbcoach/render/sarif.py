@@ -16,7 +16,7 @@ from typing import Any
 
 from nbcoach import __version__
 from nbcoach.core.model import Finding, Location, Report, ReportCard, SourceFile
-from nbcoach.core.rules import RULES, RULES_BY_ID, rule_help
+from nbcoach.core.rules import RUFF_RULES_URL, RULES, RULES_BY_ID, docs_url, rule_help
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -41,6 +41,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "name": "nbcoach",
                 "version": __version__,
                 "semanticVersion": __version__,
+                **({"informationUri": home} if (home := docs_url()) else {}),
                 "rules": rules,
             }
         },
@@ -66,20 +67,44 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
             },
             "defaultConfiguration": {"level": "warning"},
             "properties": {"category": rule.category, "tags": ["nbcoach", rule.category]},
+            **({"helpUri": page} if (page := docs_url("rules.md", rule.id)) else {}),
         }
         for rule in RULES
     ]
     external = sorted({f.rule for f in findings if f.rule not in RULES_BY_ID})
+    names = ruff_rule_names() if external else {}
     entries += [
         {
             "id": code,
+            **({"name": names[code]} if code in names else {}),
             "shortDescription": {"text": f"ruff rule {code}"},
             "help": {"text": f"Run `ruff rule {code}` for why it matters and how to fix it."},
+            **({"helpUri": f"{RUFF_RULES_URL}{names[code]}/"} if code in names else {}),
             "properties": {"category": "lint", "tags": ["nbcoach", "lint", "ruff"]},
         }
         for code in external
     ]
     return entries
+
+
+def ruff_rule_names() -> dict[str, str]:
+    """ruff's code -> rule name (`F401` -> `unused-import`), the slug of its rule's web page;
+    one `ruff rule --all` call (about 25 ms), only when lint findings are in the log."""
+    import subprocess
+
+    from nbcoach.core.tools import ruff_binary
+
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), "rule", "--all", "--output-format", "json"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        items = json.loads(completed.stdout or b"[]")
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return {}
+    return {item["code"]: item["name"] for item in items if item.get("code") and item.get("name")}
 
 
 def _camel(rule_id: str) -> str:
@@ -132,6 +157,8 @@ def _physical(location: Location, source: SourceFile | None) -> tuple[dict[str, 
     if start is None and location.cell is None:
         return physical, in_notebook  # the whole file
     region: dict[str, Any] = {"startLine": start or 1}  # 1: a cell the JSON layout cannot place
+    if location.column is not None and not in_notebook and start is not None:
+        region["startColumn"] = location.column  # in a .py the line is the cell's own line
     end = source.line(location.cell, location.end_line) if start and location.end_line else None
     if end is not None and end > region["startLine"]:
         region["endLine"] = end

@@ -273,3 +273,21 @@ def _authors(stats: list[AuthorStats]) -> RenderableType:
             f"{author.median_lines:.0f}",
         )
     return table
+
+
+def trend_data(history: History, kind: str) -> str:
+    """The trend for other tools: `csv`, one row per version (history/export.py's columns), or
+    `json`, those rows and each author's contribution."""
+    import json
+    from dataclasses import asdict
+
+    from nbcoach.history.export import SCHEMA_VERSION, rows_csv, version_rows
+
+    rows = version_rows(history)
+    if kind == "csv":
+        return rows_csv(rows)
+    authors = [
+        {**asdict(stats), "median_lines": stats.median_lines} for stats in author_stats(history)
+    ]
+    document = {"schema_version": SCHEMA_VERSION, "versions": rows, "authors": authors}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

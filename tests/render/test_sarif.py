@@ -131,3 +131,27 @@ def test_a_clean_notebook_gives_a_valid_log_without_results() -> None:
     log = sarif("examples/clean.ipynb", cwd=ROOT)
     validate(log)
     assert log["runs"][0]["results"] == []
+
+
+def test_the_tool_and_every_rule_link_to_their_documentation(repo: Path) -> None:
+    run = sarif("examples/newcomer.ipynb", cwd=repo)["runs"][0]
+    validate({"version": "2.1.0", "runs": [run]})
+    driver = run["tool"]["driver"]
+    assert driver["informationUri"].startswith("https://")
+    by_id = {rule["id"]: rule for rule in driver["rules"]}
+    docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        uri = by_id[rule.id]["helpUri"]
+        assert uri.endswith(f"/docs/rules.md#{rule.id}")
+        assert f"\n### {rule.id}\n" in docs  # the anchor the link points to
+    assert (
+        by_id["N816"]["helpUri"]
+        == "https://docs.astral.sh/ruff/rules/mixed-case-variable-in-global-scope/"
+    )
+
+
+def test_lint_results_in_a_python_file_carry_ruffs_column(repo: Path) -> None:
+    run = sarif("examples/newcomer.ipynb", cwd=repo)["runs"][0]  # paired: points into the .py
+    docstring = next(r for r in run["results"] if r["ruleId"] == "D103")
+    region = docstring["locations"][0]["physicalLocation"]["region"]
+    assert region["startColumn"] == 5  # `def parse_date`: the name, as ruff reports it
