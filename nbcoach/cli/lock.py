@@ -23,7 +23,8 @@ def lock(
         False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
     ),
 ) -> None:
-    """Write exact pins (requirements format) for the third-party packages notebooks import.
+    """Write exact pins (requirements format, or PEP 751 with `-o pylock.toml`) for the
+    third-party packages notebooks import.
 
     Imports are read from every code cell and module (magics understood; `%pip install x`
     counts); the standard library and the project's own modules are left out; each import is
@@ -34,7 +35,13 @@ def lock(
 
     from nbcoach.cli.console import check_output, console, write_output
     from nbcoach.execution.environment import describe
-    from nbcoach.execution.lock import infer_lock, regenerate_command, render_lock
+    from nbcoach.execution.lock import (
+        infer_lock,
+        is_pylock,
+        regenerate_command,
+        render_lock,
+        write_pylock,
+    )
     from nbcoach.render.run import lock_lines
 
     targets = paths or ["."]
@@ -43,7 +50,10 @@ def lock(
     err = console(no_color, stderr=True)
     found = infer_lock(targets, describe(python or sys.executable))
     command = regenerate_command(targets, python, str(output) if output is not None else None)
-    text = render_lock(found, command)
+    if output is not None and is_pylock(output):  # PEP 751, by pip's own writer
+        text = write_pylock(found, python or sys.executable, command)
+    else:
+        text = render_lock(found, command)
     if output is not None:
         write_output(output, text, targets)
     else:

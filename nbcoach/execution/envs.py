@@ -113,10 +113,27 @@ def _ensure(
     return python
 
 
+INSTALLER_VARIABLE = "NBCOACH_INSTALLER"  # `pip` or `uv`; default: uv when it is on PATH
+
+
+def installer() -> str:
+    """Which tool builds environments: uv when it is on PATH (an order of magnitude faster:
+    benchmarks/isolated_env.py), pip otherwise; NBCOACH_INSTALLER chooses."""
+    chosen = os.environ.get(INSTALLER_VARIABLE, "").strip().lower()
+    if chosen in ("pip", "uv"):
+        if chosen == "uv" and shutil.which("uv") is None:
+            raise KernelEnvironmentError(f"{INSTALLER_VARIABLE}=uv, but uv is not on PATH")
+        return chosen
+    return "uv" if shutil.which("uv") else "pip"
+
+
 def _create(directory: Path, requirements: Sequence[str]) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "venv", str(directory)], capture_output=True, text=True, check=False
+    command = (
+        ["uv", "venv", "--quiet", "--python", sys.executable, str(directory)]
+        if installer() == "uv"
+        else [sys.executable, "-m", "venv", str(directory)]
     )
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise KernelEnvironmentError(
             f"{directory}: could not create a virtual environment: {_last_line(completed.stderr)}"
@@ -131,12 +148,17 @@ def _create(directory: Path, requirements: Sequence[str]) -> None:
 
 
 def _pip(python: Path, arguments: list[str], directory: Path) -> None:
-    completed = subprocess.run(
-        [str(python), *_PIP, *arguments], capture_output=True, text=True, check=False
+    """`pip install ...` in the environment, by pip or by uv (`uv pip install --python`)."""
+    tool = installer()
+    command = (
+        ["uv", "pip", *arguments, "--python", str(python)]
+        if tool == "uv"
+        else [str(python), *_PIP, *arguments]
     )
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise KernelEnvironmentError(
-            f"{directory}: pip {' '.join(arguments[:1])} failed: {_last_line(completed.stderr)}"
+            f"{directory}: {tool} {' '.join(arguments[:1])} failed: {_last_line(completed.stderr)}"
         )
 
 

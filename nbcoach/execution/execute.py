@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.errors import InputError, KernelEnvironmentError, UsageError
 from nbcoach.core.files import write_atomic
 from nbcoach.core.model import RunResult, RunStatus
 from nbcoach.execution.kernels import KERNEL_NAME, kernel_manager_for, require_ipykernel
@@ -103,6 +103,22 @@ def execute_notebook(
 
 
 _Failure = tuple[RunStatus, int | None, str, str, tuple[str, ...]]
+
+
+def require_execution_stack(command: str) -> None:
+    """Fail before any work, in one line naming the extra, when papermill or jupyter_client
+    is not installed beside nbcoach: they come with `nbcoach[run]`, not with the base install
+    that grading and the hooks need."""
+    import importlib.util
+
+    missing = [
+        name for name in ("papermill", "jupyter_client") if not importlib.util.find_spec(name)
+    ]
+    if missing:
+        raise KernelEnvironmentError(
+            f"{command} runs notebooks, which needs {' and '.join(missing)}: "
+            "pip install 'nbcoach[run]' (grading and the hooks do without them)"
+        )
 
 
 def _run_papermill(

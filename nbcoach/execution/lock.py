@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shlex
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,14 +156,22 @@ def render_lock(lock: Lock, regenerate: str = "") -> str:
 _OPTION = re.compile(r"^\s*-")
 
 
+def is_pylock(path: Path) -> bool:
+    """PEP 751's names: `pylock.toml`, or `pylock.<name>.toml`."""
+    return re.fullmatch(r"pylock(\.[^./\\]+)?\.toml", path.name) is not None
+
+
 def read_lock(path: Path) -> LockFile:
-    """Read a lock; anything but exact pins is an error naming the file and line."""
+    """Read a lock (requirements pins, or a PEP 751 pylock.toml); anything but exact pins is an
+    error naming the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise LockError(f"{path}: cannot read the lock ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
         raise LockError(f"{path}: not UTF-8 text") from error
+    if is_pylock(path):
+        return _read_pylock(path, text)
     entries: dict[str, LockEntry] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
@@ -196,6 +205,87 @@ def _entry(line: str, path: Path, number: int) -> LockEntry:
         )
     marker = str(requirement.marker) if requirement.marker is not None else None
     return LockEntry(canonicalize_name(requirement.name), specifiers[0].version, marker, number)
+
+
+def _read_pylock(path: Path, text: str) -> LockFile:
+    """PEP 751: `[[packages]]` with `name`, `version` and maybe `marker`. nbcoach reads the pins
+    (for the drift check and `--isolated`); the installer reads the files and hashes."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LockError(f"{path}: not a valid pylock.toml ({error})") from error
+    if not str(document.get("lock-version", "")).startswith("1."):
+        raise LockError(
+            f"{path}: lock-version {document.get('lock-version')!r} is not PEP 751's 1.x"
+        )
+    entries: dict[tuple[str, str | None], LockEntry] = {}
+    for number, package in enumerate(document.get("packages", []), start=1):
+        if not isinstance(package, dict) or "name" not in package:
+            raise LockError(f"{path}: package {number} has no name")
+        if "version" not in package:
+            raise LockError(
+                f"{path}: {package['name']} has no version (a directory or VCS package): a "
+                "lock nbcoach checks holds released versions"
+            )
+        entry = LockEntry(
+            canonicalize_name(package["name"]),
+            str(package["version"]),
+            package.get("marker"),
+            number,
+        )
+        entries.setdefault((entry.name, entry.marker), entry)
+    ordered = tuple(sorted(entries.values(), key=lambda e: (e.name, e.marker or "")))
+    return LockFile(path, ordered, lock_hash(ordered))
+
+
+def write_pylock(lock: Lock, python: str, regenerate: str = "") -> str:
+    """The lock as PEP 751 `pylock.toml`, written by pip itself (`pip lock`, pip 25.1+): the
+    exact pins resolved against the package index, each with its files and hashes, for the
+    interpreter that will run the notebooks."""
+    import subprocess
+    import tempfile
+
+    pins = [f"{pin.name}=={pin.version}" for pin in lock.pins]
+    with tempfile.TemporaryDirectory(prefix="nbcoach-pylock-") as folder:
+        requirements = Path(folder) / "pins.txt"
+        requirements.write_text("\n".join(pins) + "\n", encoding="utf-8")
+        output = Path(folder) / "pylock.toml"
+        command = [
+            python,
+            "-m",
+            "pip",
+            "lock",
+            "--quiet",
+            "-r",
+            str(requirements),
+            "-o",
+            str(output),
+        ]
+        completed = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=folder, timeout=900
+        )
+        if completed.returncode != 0 or not output.is_file():
+            last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+            raise LockError(
+                f"pylock.toml is written by pip's own `pip lock` (pip 25.1 or newer) in {python}, "
+                f"which failed: {last}. Upgrade pip there, or write the requirements format"
+            )
+        body = output.read_text(encoding="utf-8")
+    header = [
+        "# Exact pins of the third-party packages these notebooks import (PEP 751), resolved by",
+        f"# pip lock for Python {lock.python}. Written by nbcoach lock.",
+    ]
+    if regenerate:
+        header.append(f"# Regenerate: {regenerate}")
+    header.append(
+        "# Install: pip install -r pylock.toml (pip 25.1+), or uv pip install -r pylock.toml"
+    )
+    return "\n".join(header) + "\n" + body
 
 
 def lock_hash(entries: Sequence[LockEntry]) -> str:

@@ -40,8 +40,29 @@ def marker_environment() -> dict[str, str]:
     }
 
 
-def modules_of(distribution: metadata.Distribution) -> list[str]:
-    """Dotted module prefixes a distribution installs (`yaml`, `google.cloud.storage`)."""
+def modules_of(
+    distribution: metadata.Distribution, top_level: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Module prefixes a distribution installs (`yaml`, `google.cloud.storage`).
+
+    The top-level names are the standard library's answer (`packages_distributions()`, Python
+    3.10+; this file's own reading of RECORD and top_level.txt on older interpreters). Where a
+    top-level name is shared by several distributions (the `google` namespace), the dotted
+    prefixes below it tell them apart, as only the file list can."""
+    if top_level is None:
+        return _prefixes(distribution, _DEPTH)
+    name = distribution.metadata["Name"]
+    tops = {m for m, names in top_level.items() if name in names and m.isidentifier()}
+    shared = {module for module in tops if len(set(top_level[module])) > 1}
+    deeper = {
+        prefix
+        for prefix in _prefixes(distribution, _DEPTH)
+        if "." in prefix and prefix.split(".", 1)[0] in shared
+    }
+    return sorted(tops | deeper)
+
+
+def _prefixes(distribution: metadata.Distribution, depth_limit: int) -> list[str]:
     found: set[str] = set()
     for file in distribution.files or ():
         parts = file.parts
@@ -53,7 +74,7 @@ def modules_of(distribution: metadata.Distribution) -> list[str]:
         names = list(parts[:-1]) if stem == "__init__" else [*parts[:-1], stem]
         if not names or not all(name.isidentifier() for name in names):
             continue
-        for depth in range(1, min(len(names), _DEPTH) + 1):
+        for depth in range(1, min(len(names), depth_limit) + 1):
             found.add(".".join(names[:depth]))
     top_level = distribution.read_text("top_level.txt") or ""
     found.update(line.strip() for line in top_level.splitlines() if line.strip().isidentifier())
@@ -63,6 +84,8 @@ def modules_of(distribution: metadata.Distribution) -> list[str]:
 def describe() -> dict[str, object]:
     seen = set()
     distributions = []
+    lookup = getattr(metadata, "packages_distributions", None)  # Python 3.10+
+    top_level = {k: list(v) for k, v in lookup().items()} if lookup is not None else None
     for distribution in metadata.distributions():
         name = distribution.metadata["Name"]
         if not name:
@@ -76,7 +99,7 @@ def describe() -> dict[str, object]:
                 "name": name,
                 "version": distribution.version,
                 "requires": list(distribution.requires or ()),
-                "modules": modules_of(distribution),
+                "modules": modules_of(distribution, top_level),
             }
         )
     return {

@@ -79,6 +79,9 @@ def run_notebook(notebook: Path, options: RunOptions = RunOptions()) -> RunOutco
 
 def plan_run(notebook: Path, options: RunOptions) -> RunPlan:
     """Check the request and fill in defaults; refuse what cannot be done before any work."""
+    from nbcoach.execution.execute import require_execution_stack
+
+    require_execution_stack("nbcoach run")
     if not notebook.is_file():
         raise UsageError(f"{notebook}: no such notebook")
     if notebook.suffix != ".ipynb":

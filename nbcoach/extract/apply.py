@@ -53,6 +53,10 @@ def apply_plan(plan: Edit, options: ApplyOptions | None = None) -> ExtractionRes
     if plan.empty:
         return ExtractionResult(plan, applied=False, notes=("nothing to change",))
     notebook = Path(plan.notebook)
+    if options.verify:
+        from nbcoach.execution.execute import require_execution_stack
+
+        require_execution_stack("--verify")
     _check_unchanged(plan)
     pair = _pair_in_sync(notebook)
     folder = _backup_folder(notebook)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -155,3 +157,73 @@ def test_without_a_lock_the_upgrade_check_pins_what_the_notebook_imports(project
     records = read_records(project)
     assert [(r["environment"], r["lock"]) for r in records] == [("current", None), ("newest", None)]
     assert records[0]["packages"] == {"six": installed}
+
+
+@pytest.mark.parametrize("tool", ["pip", "uv"])
+def test_pip_and_uv_build_the_same_locked_environment(project, tmp_path, tool):
+    if tool == "uv" and shutil.which("uv") is None:
+        pytest.skip("uv is not on PATH (pip install uv)")
+    environment = {"NBCOACH_ENV_DIR": str(tmp_path / f"envs-{tool}"), "NBCOACH_INSTALLER": tool}
+    done = run_cli(
+        "run", "which.ipynb", "--lock", "lock.txt", "--isolated", cwd=project, env=environment
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    version, prefix = printed(project / ".nbcoach" / "runs" / "which.ipynb", 2)
+    assert version == LOCKED
+    assert Path(prefix).parent == tmp_path / f"envs-{tool}"
+    has_pip = (Path(prefix) / "bin" / "pip").exists()
+    assert has_pip == (tool == "pip")  # uv's environments carry no pip of their own
+
+
+def test_a_pylock_written_by_pip_lock_installs_with_uv_and_drives_the_drift_check(tmp_path):
+    """PEP 751: nbcoach writes pylock.toml through pip's own `pip lock`, and another installer
+    (uv) reads it back; nbcoach reads its pins for the drift check."""
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH (pip install uv)")
+    import nbformat
+
+    from support import build_notebook
+
+    nbformat.write(build_notebook(["import yaml\nprint(yaml.__version__)"]), tmp_path / "nb.ipynb")
+    done = run_cli("lock", ".", "-o", "pylock.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "pylock.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Exact pins") and 'lock-version = "1.0"' in text
+    pins = {e.name: e.version for e in read_lock(tmp_path / "pylock.toml").entries}
+    import yaml
+
+    assert pins["pyyaml"] == yaml.__version__
+    venv = tmp_path / "venv"
+    subprocess.run([uv, "venv", "--quiet", str(venv)], check=True)
+    installed = subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "-r",
+            str(tmp_path / "pylock.toml"),
+            "--python",
+            str(venv / "bin" / "python"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    listed = subprocess.run(
+        [uv, "pip", "list", "--format", "json", "--python", str(venv / "bin" / "python")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    versions = {item["name"].lower(): item["version"] for item in json.loads(listed.stdout)}
+    assert versions["pyyaml"] == pins["pyyaml"]
+    matching = run_cli("run", "nb.ipynb", "--lock", "pylock.toml", cwd=tmp_path)
+    assert matching.returncode == 0, matching.stdout + matching.stderr
+    stale = tmp_path / "pylock.old.toml"
+    stale.write_text(
+        text.replace(f'version = "{pins["pyyaml"]}"', 'version = "5.1"'), encoding="utf-8"
+    )
+    drift = run_cli("run", "nb.ipynb", "--lock", stale.name, cwd=tmp_path)
+    assert drift.returncode != 0 and "pyyaml" in drift.stderr.lower()
