@@ -11,6 +11,7 @@ the workflow to keep both sides in sync (workflow/pairing.py, workflow/pairstate
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,32 @@ class Pair:
     format: str  # jupytext format of the text side, e.g. "py:percent"
     origin: str  # what declared the pairing, for messages
     config_file: str | None = None  # the jupytext configuration that applies, if any
+    # False: not looked up yet (a pairing the notebook or its header declares needs no
+    # configuration to be found; looking one up imports jupytext, 0.2 s in a commit hook)
+    config_known: bool = True
+
+
+_SIMPLE_TEXT = re.compile(r"py:(percent|light|hydrogen|nomarker|sphinx)")
+
+
+def _side_by_side(path: Path, formats: Any) -> tuple[Path, Path, str] | None:
+    """`ipynb,py:percent` (either order): the notebook and a .py of the same name in the same
+    folder. Anything else (prefixes, suffixes, other extensions, lists) is jupytext's to read;
+    tests/analysis/test_pairs.py checks both readings agree."""
+    if not isinstance(formats, str):
+        return None
+    parts = [part.strip() for part in formats.split(",")]
+    if len(parts) != 2 or "ipynb" not in parts:
+        return None
+    text_format = parts[1 - parts.index("ipynb")]
+    if not _SIMPLE_TEXT.fullmatch(text_format) or path.suffix not in (".ipynb", ".py"):
+        return None
+    return path.with_suffix(".ipynb"), path.with_suffix(".py"), text_format
+
+
+def config_of(pair: Pair) -> str | None:
+    """The jupytext configuration file of a pair, looked up now if it was not yet."""
+    return pair.config_file if pair.config_known else _config_file(pair.notebook)
 
 
 def paired_path(notebook: Path) -> Path | None:
@@ -47,15 +74,16 @@ def paired_path(notebook: Path) -> Path | None:
 def find_pair(path: Path) -> Pair | None:
     """The pair a notebook or a text file belongs to, whether or not its other side exists."""
     path = Path(path)
-    config_file = _config_file(path)
     if path.suffix == ".ipynb":
         formats, origin = _notebook_formats(path), "notebook metadata"
     else:
         formats, origin = _text_formats(path), "text header"
+    known = not formats  # declared in the file itself: the configuration is looked up later
+    config_file = _config_file(path) if known else None
     if not formats and config_file:
         formats, origin = _config_formats(config_file, path), Path(config_file).name
     if formats:
-        pair = _pair_from_formats(path, formats, origin, config_file)
+        pair = _pair_from_formats(path, formats, origin, config_file, known)
         # a configuration pairs every .py in its folders; only a text notebook (a jupytext
         # header) or a file whose notebook exists is one, never a plain module or test
         if pair is not None and (
@@ -65,11 +93,10 @@ def find_pair(path: Path) -> Pair | None:
     if path.suffix == ".ipynb":
         twin = path.with_suffix(".py")
         if twin.is_file() and _has_header(twin):
-            return Pair(path, twin, _header_format(twin), "text header", config_file)
+            return Pair(path, twin, _header_format(twin), "text header", config_file, known)
     elif path.suffix == ".py" and _has_header(path) and path.with_suffix(".ipynb").is_file():
-        return Pair(
-            path.with_suffix(".ipynb"), path, _header_format(path), "text header", config_file
-        )
+        notebook = path.with_suffix(".ipynb")
+        return Pair(notebook, path, _header_format(path), "text header", config_file, known)
     return None
 
 
@@ -90,8 +117,12 @@ def text_side_of(path: Path) -> Pair | None:
 
 
 def _pair_from_formats(
-    path: Path, formats: Any, origin: str, config_file: str | None
+    path: Path, formats: Any, origin: str, config_file: str | None, known: bool = True
 ) -> Pair | None:
+    simple = _side_by_side(path, formats)
+    if simple is not None:  # the common case, read without importing jupytext (0.2 s)
+        notebook, text, simple_format = simple
+        return Pair(notebook, text, simple_format, origin, config_file, known)
     from jupytext.formats import long_form_multiple_formats, short_form_one_format
     from jupytext.paired_paths import InconsistentPath, find_base_path_and_format, full_path
 
@@ -113,6 +144,7 @@ def _pair_from_formats(
         format=short_form_one_format(text_format),
         origin=origin,
         config_file=config_file,
+        config_known=known,
     )
 
 
@@ -189,10 +221,63 @@ def _header_format(path: Path) -> str:
 
 
 def _config_file(path: Path) -> str | None:
+    directory = path.resolve().parent
+    if not _may_have_config(directory):  # nothing to find: jupytext (0.2 s) stays unimported
+        return None
     from jupytext.config import find_jupytext_configuration_file
 
-    directory = path.resolve().parent
     return _cached_config_file(directory, find_jupytext_configuration_file)
+
+
+# Where jupytext looks for a configuration (jupytext.config: JUPYTEXT_CONFIG_FILES, a
+# pyproject.toml with [tool.jupytext] in the folder or any parent, then the global folders of
+# global_jupytext_configuration_directories); tests/analysis/test_pairs.py keeps this in step.
+CONFIG_NAMES = (
+    "jupytext", "jupytext.toml", "jupytext.yml", "jupytext.yaml", "jupytext.json", ".jupytext",
+    ".jupytext.toml", ".jupytext.yml", ".jupytext.yaml", ".jupytext.json", ".jupytext.py",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=128)
+def _may_have_config(directory: Path) -> bool:
+    """Whether any file jupytext would read as its configuration exists for `directory`: a
+    cheap look at file names, so the common case (none) never imports jupytext. Never wrong
+    the other way: when it says yes, jupytext's own finder decides."""
+    for folder in (directory, *directory.parents):
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return True
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "jupytext" in _text_of(pyproject):
+            return True
+    for place in _global_config_folders():
+        if any((Path(place) / name).is_file() for name in CONFIG_NAMES):
+            return True
+    return False
+
+
+def _global_config_folders() -> list[str]:
+    environ = os.environ
+    folders: list[str] = []
+    if "XDG_CONFIG_HOME" in environ:
+        folders += environ["XDG_CONFIG_HOME"].split(":")
+    elif "USERPROFILE" in environ:
+        folders.append(environ["USERPROFILE"])
+    elif "HOME" in environ:
+        folders += [os.path.join(environ["HOME"], ".config"), environ["HOME"]]
+    if "XDG_CONFIG_DIRS" in environ:
+        folders += environ["XDG_CONFIG_DIRS"].split(":")
+    elif "ALLUSERSPROFILE" in environ:
+        folders.append(environ["ALLUSERSPROFILE"])
+    else:
+        folders += ["/usr/local/share/", "/usr/share/"]
+    return [path for folder in folders for path in (os.path.join(folder, "jupytext"), folder)]
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return read_user_file(path).decode("utf-8", errors="replace")
+    except InputError:
+        return ""
 
 
 @lru_cache(maxsize=128)

@@ -14,7 +14,9 @@ class Side(str, Enum):
 
 
 def pair(
-    notebooks: list[str] = typer.Argument(..., help="Notebooks (.ipynb) to pair."),
+    notebooks: list[str] = typer.Argument(
+        ..., help="Notebooks (.ipynb) to pair, or folders (every notebook found in them)."
+    ),
     text_format: str | None = typer.Option(
         None,
         "--format",

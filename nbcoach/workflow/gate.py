@@ -32,7 +32,6 @@ from pathlib import Path
 from nbcoach.analysis import coaching, scoring
 from nbcoach.analysis.cache import default_cache_dir
 from nbcoach.analysis.pairs import text_side_of
-from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.analysis.scoring import function_subject
 from nbcoach.core import gitindex
 from nbcoach.core.config import ConfigLoader, Weights
@@ -307,8 +306,12 @@ def _reviewed(
 ) -> tuple[Report, Callable[[str], Path], tuple[str, ...]]:
     """Review the inputs -- or, staged, what the index holds for them -- and say where each
     reviewed path really is, and how it was read when that is not as asked."""
-    review_options = ReviewOptions(config_overrides=options.config_overrides)
+    # The analysis stack is imported only when something is to be judged: a commit that stages
+    # no notebook pays for none of it (the hook's budget is 0.15 s).
     if not options.staged:
+        from nbcoach.analysis.review import ReviewOptions, review
+
+        review_options = ReviewOptions(config_overrides=options.config_overrides)
         return review(list(paths) or ["."], review_options), Path, ()
     top = gitindex.top_level(Path.cwd())
     if top is None:
@@ -331,6 +334,8 @@ def _reviewed(
     files = sorted({_judged_side(top, name) for name in wanted if name in staged} | set(on_disk))
     if not files:
         return Report(cards=()), lambda shown: top / shown, ()
+    from nbcoach.analysis.review import ReviewOptions, review
+
     configs = gitindex.tracked_matching(top, CONFIG_FILES)
     cache = default_cache_dir(top)  # of the repository, not of the snapshot reviewed
     with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
@@ -390,6 +395,8 @@ def record_baseline(paths: Sequence[str]) -> Recorded:
     """`nbcoach baseline`: record the inputs as they are now. Without paths the whole project is
     recorded afresh (notebooks that are gone are dropped); with paths only their entries change.
     When no input could be read, nothing is written."""
+    from nbcoach.analysis.review import review
+
     targets = list(paths) or [str(project_root(Path.cwd()))]
     report = review(targets)
     root = project_root(Path(targets[0]))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach.analysis.notebook_json import NotebookTextError, set_metadata, splice_cells
-from nbcoach.analysis.pairs import Pair, jupytext_config
+from nbcoach.analysis.pairs import Pair, config_of, jupytext_config
 from nbcoach.core.errors import InputError, UsageError
 
 
@@ -45,7 +45,7 @@ def notebook_text(data: bytes, pair: Pair) -> str:
     A notebook in nbformat 1-3 is upgraded in memory; the file is not touched."""
     import jupytext
 
-    config = jupytext_config(pair.config_file)
+    config = jupytext_config(config_of(pair))
     document = read_ipynb(data, pair.notebook)
     if pair.origin == "text header":  # the header is what declares this pair: always write it
         document.metadata.setdefault("jupytext", {})["formats"] = f"ipynb,{pair.format}"
@@ -56,7 +56,7 @@ def text_text(text: str, pair: Pair) -> str:
     """A text notebook as jupytext would write it (for diffs: cosmetic differences vanish)."""
     import jupytext
 
-    config = jupytext_config(pair.config_file)
+    config = jupytext_config(config_of(pair))
     return str(jupytext.writes(_read_text(text, pair), pair.format, config=config))
 
 
@@ -218,7 +218,7 @@ def roundtrip_losses(data: bytes, pair: Pair) -> list[str]:
 
     original = read_ipynb(data, pair.notebook)
     back = jupytext.reads(
-        notebook_text(data, pair), fmt=pair.format, config=jupytext_config(pair.config_file)
+        notebook_text(data, pair), fmt=pair.format, config=jupytext_config(config_of(pair))
     )
     before = [(c.cell_type, c.source.rstrip()) for c in original.cells]
     after = [(c.cell_type, c.source.rstrip()) for c in back.cells]
@@ -259,6 +259,6 @@ def _read_text(text: str, pair: Pair) -> Any:
     import jupytext
 
     try:
-        return jupytext.reads(text, fmt=pair.format, config=jupytext_config(pair.config_file))
+        return jupytext.reads(text, fmt=pair.format, config=jupytext_config(config_of(pair)))
     except Exception as error:  # jupytext raises many kinds on bad input
         raise InputError(str(pair.text), f"cannot read as {pair.format}: {error}") from error

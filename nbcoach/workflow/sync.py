@@ -311,8 +311,8 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
 
     if options.format is not None:
         check_format(options.format)
-    results = []
-    for given in paths:
+    results: list[SyncResult] = []
+    for given in _notebooks_in(paths, results):
         path = Path(given)
         pattern = excluded_by(path, project_scope([given])) if path.is_file() else None
         if pattern is not None:
@@ -323,6 +323,22 @@ def pair_notebooks(paths: Sequence[str], options: PairOptions = PairOptions()) -
         except NbcoachError as error:
             results.append(SyncResult(path, "error", str(error)))
     return results
+
+
+def _notebooks_in(paths: Sequence[str], results: list[SyncResult]) -> list[str]:
+    """Each path as given, a folder as the notebooks a folder search finds in it (the report's
+    search: what git ignores and `exclude` stay out, and are said so)."""
+    found: list[str] = []
+    for given in paths:
+        if not Path(given).is_dir():
+            found.append(given)
+            continue
+        discovery = discover([given])
+        results += [_excluded(Path(path), pattern) for path, pattern in discovery.excluded]
+        found += [
+            str(target.path) for target in discovery.targets if target.path.suffix == ".ipynb"
+        ]
+    return found
 
 
 def _pair_one(path: Path, options: PairOptions) -> SyncResult:

@@ -133,3 +133,89 @@ def test_plain_script_is_one_cell_and_percent_file_has_cells(tmp_path: Path) -> 
     assert [c.kind for c in percent.cells] == ["markdown", "code", "code"]
     assert percent.cells[2].source == "%time y = 2"  # jupytext un-comments magics
     assert percent.cell_lines == ((1, 2), (2, 5), (3, 8))
+
+
+def _both_readings(data: bytes, name: str) -> tuple[object, object]:
+    """The notebook as nbcoach reads an nbformat 3 file (its own upgrade), and as it reads the
+    same file upgraded by nbformat first."""
+    import json
+    import warnings
+
+    import nbformat
+
+    from nbcoach.analysis.notebook import parse_bytes
+
+    own = parse_bytes(data, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        upgraded = nbformat.convert(nbformat.from_dict(json.loads(data)), 4)
+    theirs = parse_bytes(json.dumps(upgraded).encode(), name)
+    return own, theirs
+
+
+def _comparable(notebook: object) -> object:
+    from dataclasses import replace
+
+    from nbcoach.core.model import Notebook
+
+    assert isinstance(notebook, Notebook)
+    # only how it was read differs: "upgraded to 4" and the nbformat field
+    return replace(notebook, notes=(), nbformat="", language_inferred=False, language="")
+
+
+def test_our_nbformat_3_upgrade_reads_as_nbformats_on_every_legacy_notebook(
+    legacy_corpus: Path,
+) -> None:
+    import json
+
+    checked = 0
+    for path in sorted(legacy_corpus.rglob("*.ipynb")):
+        data = path.read_bytes()
+        if json.loads(data).get("nbformat") != 3:
+            continue
+        own, theirs = _both_readings(data, path.name)
+        assert _comparable(own) == _comparable(theirs), path.name
+        checked += 1
+    assert checked >= 1
+
+
+def test_our_nbformat_3_upgrade_covers_every_cell_and_output_kind() -> None:
+    """A v3 notebook written with nbformat's own v3 API: heading (multi-line), markdown, raw
+    and code cells; pyout with text, PNG, HTML and JSON; display_data; stream; pyerr."""
+    import json
+
+    import nbformat.v3 as v3
+
+    code = v3.new_code_cell(
+        input="x = 1\nx",
+        prompt_number=3,
+        outputs=[
+            v3.new_output("pyout", output_text="1", output_png="iVBORw0KGgo=",
+                          output_html="<b>1</b>", output_json='{"a": [1, 2]}', prompt_number=3),
+            v3.new_output("display_data", output_text="<Figure>", output_svg="<svg/>"),
+            v3.new_output("stream", output_text="printed\n", stream="stderr"),
+            v3.new_output("pyerr", ename="KeyError", evalue="'plan'", traceback=["tb"]),
+        ],
+    )  # fmt: skip
+    notebook = v3.new_notebook(
+        worksheets=[
+            v3.new_worksheet(
+                cells=[
+                    v3.new_heading_cell("A title\nsplit", level=2),
+                    v3.new_text_cell("markdown", source="Some *text*"),
+                    v3.new_text_cell("raw", source="raw text"),
+                    code,
+                ]
+            )
+        ],
+        metadata=v3.new_metadata(name="old"),
+    )
+    data = json.dumps(notebook).encode()
+    own, theirs = _both_readings(data, "old.ipynb")
+    assert _comparable(own) == _comparable(theirs)
+    from nbcoach.core.model import Notebook
+
+    assert isinstance(own, Notebook)
+    assert own.cells[0].source == "## A title split"
+    assert own.cells[3].outputs.error_names == ("KeyError",)
+    assert own.cells[3].execution_count == 3

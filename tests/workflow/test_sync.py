@@ -348,3 +348,21 @@ def test_pair_and_sync_leave_an_excluded_notebook_alone_and_say_so(tmp_path: Pat
     staged = run_cli("sync", "--staged", cwd=tmp_path)
     assert staged.returncode == 0
     assert "scratch/x.ipynb: excluded by [tool.nbcoach] exclude (scratch/*)" in staged.stdout
+
+
+def test_pair_takes_a_folder_and_pairs_every_notebook_in_it(tmp_path: Path) -> None:
+    import nbformat
+
+    from support import build_notebook, run_cli
+
+    (tmp_path / "notebooks" / "deep").mkdir(parents=True)
+    for name in ("notebooks/a.ipynb", "notebooks/deep/b.ipynb"):
+        nbformat.write(build_notebook(["x = 1"]), tmp_path / name)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nbcoach]\nexclude = ["notebooks/deep/*"]\n', encoding="utf-8"
+    )
+    done = run_cli("pair", "notebooks", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "notebooks" / "a.py").is_file()
+    assert not (tmp_path / "notebooks" / "deep" / "b.py").exists()
+    assert "excluded" in done.stdout + done.stderr
