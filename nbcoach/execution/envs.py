@@ -163,7 +163,12 @@ def _pip(python: Path, arguments: list[str], directory: Path) -> None:
 
 
 def _last_line(text: str) -> str:
+    """The installer's reason in one line: uv's `cause:` (its `Because ...` explanation), or
+    pip's last `ERROR:` line, else the last line."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    causes = [line.removeprefix("cause:").strip() for line in lines if line.startswith("cause:")]
+    if causes:
+        return causes[-1]
     errors = [line for line in lines if line.startswith("ERROR")]
     return (errors or lines or ["no output"])[-1]
 
