@@ -21,12 +21,24 @@ from nbcoach.analysis.scoring import (
     PYTHON2_SUBJECT,
     analysed_share,
     by_coverage,
+    category_scores,
+    combine,
     combine_categories,
     function_subject,
-    score_findings,
+    grade,
+    overall,
 )
 from nbcoach.core.files import shell_word
-from nbcoach.core.model import CATEGORIES, Category, Finding, Function, Location, Metrics, NextStep
+from nbcoach.core.model import (
+    CATEGORIES,
+    Category,
+    CategoryScore,
+    Finding,
+    Function,
+    Location,
+    Metrics,
+    NextStep,
+)
 from nbcoach.core.words import counted
 
 RUN_ALL = {"execution-order", "execution-gap", "never-executed", "error-output"}
@@ -157,19 +169,38 @@ class _Exact:
     weights: Mapping[str, float]
     coverage: Coverage
     groups: Mapping[str, list[Finding]]
+    keyed: list[tuple[str, Finding]] = field(default_factory=list)
+    base: dict[str, CategoryScore] = field(default_factory=dict)
+    now: float = 0.0
+
+    def __post_init__(self) -> None:
+        # score_findings's own steps (category_scores, overall, by_coverage), with the untouched
+        # categories kept from the card: the same numbers, without re-scoring every category
+        # (and without the costs a gain does not need) once per step
+        self.keyed = [(action_key(f), f) for f in self.scored]
+        categories = category_scores(self.scored)
+        self.base = {c.name: c for c in categories}
+        self.now = by_coverage(overall(categories, self.weights), self.coverage.share())
 
     def gain(self, keys: Sequence[str]) -> float:
         removed = set(keys)
-        left = [f for f in self.scored if action_key(f) not in removed]
+        touched = {f.category for key in keys for f in self.groups[key]}
+        categories = []
+        for name in CATEGORIES:
+            if name not in touched:
+                categories.append(self.base[name])
+                continue
+            left = [f.deficit for key, f in self.keyed if f.category == name and key not in removed]
+            score = round(100.0 - combine(left, NORM[name]), 1)
+            categories.append(CategoryScore(name, score, grade(score)))
         fixed = [
             f.subject
             for key in keys
             for f in self.groups[key]
             if f.rule in ("syntax-error", "python2")
         ]
-        now = score_findings(self.scored, self.weights, self.coverage.share())[0]
-        after = score_findings(left, self.weights, self.coverage.share(fixed))[0]
-        return round(after - now, 1)
+        after = by_coverage(overall(categories, self.weights), self.coverage.share(fixed))
+        return round(after - self.now, 1)
 
 
 def _together(

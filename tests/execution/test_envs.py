@@ -99,7 +99,9 @@ def test_a_lock_that_cannot_be_installed_is_a_clear_error(tmp_path, env_dir, mon
     monkeypatch.setenv("NBCOACH_ENV_DIR", str(env_dir))
     lock_path = tmp_path / "lock.txt"
     lock_path.write_text("nbcoach-surely-not-a-real-package==0.0.1\n")
-    with pytest.raises(KernelEnvironmentError, match=r"(pip|uv) install failed: .*nbcoach-surely-not"):
+    with pytest.raises(
+        KernelEnvironmentError, match=r"(pip|uv) install failed: .*nbcoach-surely-not"
+    ):
         isolated_environment(read_lock(lock_path))
     assert not [p for p in env_dir.iterdir() if p.is_dir() and not (p / MARKER).exists()]
 
