@@ -8,11 +8,12 @@ never sees half a file; a target that changed since it was read is never replace
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,3 +198,26 @@ def shell_word(path: str | os.PathLike[str]) -> str:
     if text.startswith("-"):
         text = "./" + text
     return shlex.quote(text)
+
+
+@contextlib.contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """One holder at a time, across processes (POSIX flock; elsewhere, or where the lock file
+    cannot be made, no lock). Two `nbcoach sync` runs on one project take turns: each reads,
+    writes and records a pair as one step."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        handle = open(lock, "a")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

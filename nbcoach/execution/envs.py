@@ -12,7 +12,6 @@ A marker file written last tells a finished environment from one whose build was
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -20,10 +19,11 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nbcoach.core.errors import KernelEnvironmentError
+from nbcoach.core.files import exclusive
 from nbcoach.core.words import counted
 from nbcoach.execution.lock import LockFile
 
@@ -96,7 +96,7 @@ def _ensure(
         notify(f"using the cached environment {directory}")
         return python
     directory.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(directory.with_name(directory.name + ".lock")):
+    with exclusive(directory.with_name(directory.name + ".lock")):
         if (directory / MARKER).is_file() and python.exists():  # built while we waited
             return python
         notify(f"{message} in {directory}")
@@ -171,19 +171,3 @@ def _last_line(text: str) -> str:
         return causes[-1]
     errors = [line for line in lines if line.startswith("ERROR")]
     return (errors or lines or ["no output"])[-1]
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    """One build per environment at a time, across processes (POSIX; elsewhere best effort)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -22,12 +22,14 @@ from nbcoach.core import gitindex
 from nbcoach.core.errors import NbcoachError, UsageError
 from nbcoach.core.files import (
     Stamp,
+    exclusive,
     read_user_file,
     shell_word,
     shown,
     stamp_of,
     write_atomic,
 )
+from nbcoach.core.project import state_dir
 from nbcoach.workflow import syncstate
 from nbcoach.workflow.pairing import (
     cells_digest,
@@ -134,6 +136,20 @@ def _excluded(path: Path, pattern: str) -> SyncResult:
 
 
 def sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
+    """Judge a pair and bring it in sync; two runs on one project take turns (each reads,
+    writes and records the pair as one step), so neither records a state the other undid."""
+    if options.dry_run:
+        return _sync_pair(pair, options)
+    root, _ = state_key(pair)
+    try:
+        lock = state_dir(root) / "sync.lock"  # where the sync record lives (git-ignored)
+    except NbcoachError:  # a read-only project: nothing will be written anyway
+        return _sync_pair(pair, options)
+    with exclusive(lock):
+        return _sync_pair(pair, options)
+
+
+def _sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
     # Taken before reading: a save from Jupyter while we work makes the write refuse.
     stamps = {side: stamp_of(side) for side in (pair.notebook, pair.text)}
     sides = read_sides(pair, options.staged)
