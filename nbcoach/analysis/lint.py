@@ -82,15 +82,10 @@ def start(
     `config_dirs`: where the files' ruff configuration lives when the files themselves are
     copies elsewhere (history lints old versions from a temporary folder); default: their own.
     """
-    options = ["check", "--output-format", "json-lines", "--no-cache", "--exit-zero", "--no-fix"]
-    if extend_select:
-        options += ["--extend-select", ",".join(extend_select)]
-        directories = (
-            set(config_dirs) if config_dirs is not None else {str(Path(f).parent) for f in files}
-        )
-        ignores = naming_ignores(directories, extend_select)
-        if ignores:
-            options += ["--extend-ignore", ",".join(sorted(ignores))]
+    directories = (
+        set(config_dirs) if config_dirs is not None else {str(Path(f).parent) for f in files}
+    )
+    options = ruff_options(extend_select, directories)
     if not files:
         return LintRun(None, [], options)
     # closed by collect(), once ruff has finished writing into them
@@ -104,6 +99,19 @@ def start(
         stderr.close()
         return LintRun(None, list(files), options, error=f"ruff could not start: {error}")
     return LintRun(process, list(files), options, stdout=stdout, stderr=stderr)
+
+
+def ruff_options(extend_select: Sequence[str], directories: Iterable[str]) -> list[str]:
+    """`ruff check`'s arguments for nbcoach's lint: JSON lines, no cache, no fixes, the extra
+    rules, and the user's own ignores of those rules kept (a command-line `--extend-select`
+    would otherwise override them)."""
+    options = ["check", "--output-format", "json-lines", "--no-cache", "--exit-zero", "--no-fix"]
+    if extend_select:
+        options += ["--extend-select", ",".join(extend_select)]
+        ignores = naming_ignores(directories, extend_select)
+        if ignores:
+            options += ["--extend-ignore", ",".join(sorted(ignores))]
+    return options
 
 
 def collect_if_done(run: LintRun) -> None:
@@ -360,10 +368,12 @@ def format_python(text: str, filename: str, fix: bool = False) -> str:
     )
 
 
-def check_text(text: str, filename: str) -> list[RuffFinding]:
+def check_text(text: str, filename: str, options: list[str] | None = None) -> list[RuffFinding]:
     """What the project's ruff says of `text` as the file `filename` (its configuration, as a
-    `ruff check` hook would run it); [] when ruff cannot run."""
-    options = ["check", "--output-format", "json-lines", "--exit-zero", "--no-cache", "--no-fix"]
+    `ruff check` hook would run it, or with `options`); [] when ruff cannot run."""
+    options = options or [
+        "check", "--output-format", "json-lines", "--exit-zero", "--no-cache", "--no-fix",
+    ]  # fmt: skip
     out = _ruff_stdin(options, text, filename)
     if out is None:
         return []

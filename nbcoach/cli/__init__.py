@@ -50,6 +50,7 @@ def _register() -> None:
         report,
         rules,
         run,
+        server,
         split,
         trend,
     )
@@ -70,6 +71,7 @@ def _register() -> None:
     app.command("dashboard")(dashboard.dashboard)
     app.command("extract")(extract.extract)
     app.command("split")(split.split)
+    app.command("server")(server.server)
 
 
 _register()

@@ -85,8 +85,8 @@ def export(history: History, path: Path) -> int:
 
 def _parquet(rows: Sequence[dict[str, Any]]) -> bytes:
     try:
-        import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError:
         raise UsageError(
             "Parquet needs pyarrow: pip install 'nbcoach[parquet]' (or export .csv)"
