@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from nbcoach.analysis import (
@@ -25,6 +26,7 @@ from nbcoach.analysis import (
     suppress,
 )
 from nbcoach.analysis.facts import CellFacts, code_line_count, collect
+from nbcoach.analysis.memo import CellMemo, remembered
 from nbcoach.analysis.names import free_names, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
@@ -61,7 +63,9 @@ def _format_of(path: str) -> SourceFormat:
     return "script" if path.endswith(".py") else "ipynb"
 
 
-def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
+def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None = None) -> Analysis:
+    """With a memo (the language server's, one per open notebook), the work of cells unchanged
+    since the last call is reused; the result is the same."""
     base = Analysis(path=notebook.path, status="ok", format=notebook.format, notes=notebook.notes)
     if notebook.language and not is_python(notebook.language):
         return replace(
@@ -70,7 +74,7 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
             language=notebook.language,
             reason=f"kernel language is {notebook.language}; nbcoach grades Python notebooks",
         )
-    parsed = parse_cells(notebook)
+    parsed = parse_cells(notebook, memo.parse if memo is not None else None)
     python_cells = [cell for cell in parsed if not cell.masked.foreign]
     language = notebook.language or infer_language(
         [cell.masked.source for cell in python_cells],
@@ -97,10 +101,10 @@ def analyse_notebook(notebook: Notebook, config: Config) -> Analysis:
         )
 
     with _deep_recursion():
-        analysed, facts = _collect_facts(python_cells)
+        analysed, facts = _collect_facts(python_cells, memo)
         nodes = sum(item.nodes for item in facts)
         large = nodes > LARGE_NOTEBOOK_NODES
-        functions, total_complexity = _functions(analysed, facts, large)
+        functions, total_complexity = _functions(analysed, facts, large, memo)
         maintainability = None
         if large:
             notes += (
@@ -199,14 +203,17 @@ def _magic_bound(cells: list[ParsedCell]) -> tuple[str, ...]:
     return tuple(sorted(bound))
 
 
-def _collect_facts(cells: list[ParsedCell]) -> tuple[list[ParsedCell], list[CellFacts]]:
+def _collect_facts(
+    cells: list[ParsedCell], memo: CellMemo | None
+) -> tuple[list[ParsedCell], list[CellFacts]]:
     """Facts of every parsed cell; a cell too deep even for the raised limit becomes an error."""
     analysed, facts = [], []
     for cell in cells:
         if cell.tree is None:
             continue
+        work = memo.of(cell) if memo is not None else None
         try:
-            facts.append(collect(cell))
+            facts.append(remembered(work, "facts", partial(collect, cell)))
         except RecursionError:
             cell.tree, cell.error = (
                 None,
@@ -219,7 +226,7 @@ def _collect_facts(cells: list[ParsedCell]) -> tuple[list[ParsedCell], list[Cell
 
 
 def _functions(
-    analysed: list[ParsedCell], facts: list[CellFacts], large: bool
+    analysed: list[ParsedCell], facts: list[CellFacts], large: bool, memo: CellMemo | None
 ) -> tuple[list[Function], int]:
     """Every function measured. In a very large notebook radon sees only the definitions: the
     per-function complexity is the same, and the module-level total (only needed for the
@@ -235,14 +242,24 @@ def _functions(
             defs: list[ast.stmt] = [d.node for d in cell_facts.definitions]
             defs += [f.node for f in cell_facts.functions if f.top_level and f.node not in defs]
             tree = ast.Module(body=defs, type_ignores=[])
-        complexity, cell_total = metrics.cell_complexity(
-            tree, None if large else cell_facts.decision_lines
-        )
+        work = memo.of(cell) if memo is not None else None
+        if large:
+            complexity, cell_total = metrics.cell_complexity(tree)
+        else:
+            complexity, cell_total = remembered(
+                work,
+                "complexity",
+                partial(metrics.cell_complexity, tree, cell_facts.decision_lines),
+            )
         total_complexity += cell_total
-        for item in cell_facts.functions:
+        for index, item in enumerate(cell_facts.functions):
             function = metrics.measure_function(item, complexity)
             if item.top_level:
-                names = free_names(item.node)
+                names = work.free.get(index) if work else None
+                if names is None:
+                    names = free_names(item.node)
+                    if work:
+                        work.free[index] = names
                 hidden = hidden_inputs(names.reads, bindings, star) + tuple(
                     sorted(names.writes_global)
                 )

@@ -3,21 +3,24 @@
 The language server (`nbcoach server`) calls this on every change. It is the report's own
 engine on an in-memory Notebook: the same findings, suppressions, scores and next steps as
 `nbcoach report` on the saved file, with ruff reading the cells from stdin (its configuration
-found from the notebook's path). Each cell's parse is kept between calls, keyed by its text, so
-a change to one cell re-parses only that cell; the notebook-wide checks (redefinitions across
-cells, execution order, copy-paste) run on every call, because any cell can change them.
+found from the notebook's path; its process runs while the analysis does). Given a memo, each
+cell's parse, facts and measures are kept between calls, keyed by its number and text, so a
+change to one cell works out only that cell again; the notebook-wide checks (redefinitions
+across cells, execution order, copy-paste) run on every call, because any cell can change them.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbcoach.analysis import lint
 from nbcoach.analysis.analyse import analyse_notebook
 from nbcoach.analysis.card import build_card
+from nbcoach.analysis.memo import CellMemo
 from nbcoach.analysis.notebook import parse_py
 from nbcoach.core.config import Config, load_config
 from nbcoach.core.model import Cell, CellKind, Finding, Notebook, ReportCard, SourceFormat
@@ -63,27 +66,43 @@ def reload_configs() -> None:
         _CONFIGS.clear()
 
 
-def grade_cells(path: str, cells: Sequence[LiveCell], lint_too: bool = True) -> ReportCard:
-    """The report card of a notebook's cells as an editor holds them."""
-    return _grade(notebook_of(path, cells, "ipynb"), None, lint_too)
+def grade_cells(
+    path: str, cells: Sequence[LiveCell], lint_too: bool = True, memo: CellMemo | None = None
+) -> ReportCard:
+    """The report card of a notebook's cells as an editor holds them; with the memo of the last
+    call on this notebook, only changed cells are worked out again."""
+    return _grade(notebook_of(path, cells, "ipynb"), None, lint_too, memo)
 
 
-def grade_text(path: str, text: str, lint_too: bool = True) -> ReportCard:
+def grade_text(
+    path: str, text: str, lint_too: bool = True, memo: CellMemo | None = None
+) -> ReportCard:
     """The report card of a `.py` file's text (a py:percent notebook, or a plain script)."""
-    return _grade(parse_py(text, path), text, lint_too)
+    return _grade(parse_py(text, path), text, lint_too, memo)
 
 
-def _grade(notebook: Notebook, text: str | None, lint_too: bool) -> ReportCard:
+def _grade(
+    notebook: Notebook, text: str | None, lint_too: bool, memo: CellMemo | None
+) -> ReportCard:
     config = config_for(notebook.path)
-    analysis = analyse_notebook(notebook, config)
-    found: tuple[Finding, ...] = ()
-    if lint_too and config.lint and analysis.status == "ok":
+    linting: Future[list[lint.RuffFinding]] | None = None
+    if lint_too and config.lint:  # ruff runs in its own process while the analysis runs here
         directories = [str(Path(notebook.path).resolve().parent)]
         options = lint.ruff_options(config.ruff_extend_select, directories)
-        raw = (
-            lint.lint_stdin(notebook, options)
-            if text is None
-            else lint.check_text(text, notebook.path, options)
-        )
-        found = tuple(lint.to_findings(analysis.path, analysis.format, analysis.cell_lines, raw))
+        linting = _RUFF.submit(
+            lint.lint_stdin, notebook, options
+        ) if text is None else _RUFF.submit(lint.check_text, text, notebook.path, options)  # fmt: skip
+    analysis = analyse_notebook(notebook, config, memo)
+    if memo is not None:
+        memo.sweep()
+    found: tuple[Finding, ...] = ()
+    if linting is not None:
+        raw = linting.result()
+        if analysis.status == "ok":
+            found = tuple(
+                lint.to_findings(analysis.path, analysis.format, analysis.cell_lines, raw)
+            )
     return build_card(analysis, found, config)
+
+
+_RUFF = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nbcoach-ruff")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nbcoach.analysis.magics import mask_cell
@@ -27,33 +28,37 @@ class ParsedCell:
         return self.masked.source
 
 
-def parse_cells(notebook: Notebook) -> list[ParsedCell]:
-    """Every non-empty code cell, masked and parsed (tree None on failure or for foreign cells)."""
-    parsed = []
+def parse_cells(
+    notebook: Notebook, parse: Callable[[int, str], ParsedCell] | None = None
+) -> list[ParsedCell]:
+    """Every non-empty code cell, masked and parsed (tree None on failure or for foreign cells);
+    `parse` may stand in for `parse_cell` (the language server's memo: a cell parsed before with
+    the same number and text is not parsed again)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like are not ours to say
-        for cell in notebook.cells:
-            if cell.kind != "code" or not cell.source.strip():
-                continue
-            plain = _parse_plain(cell.number, cell.source)
-            if plain is not None:
-                parsed.append(plain)
-                continue
-            masked = mask_cell(cell.number, cell.source)
-            if masked.foreign:
-                parsed.append(ParsedCell(cell.number, masked, None))
-                continue
-            try:
-                tree = ast.parse(masked.source)
-            except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
-                parsed.append(ParsedCell(cell.number, masked, None, _as_syntax_error(error)))
-                continue
-            except (RecursionError, MemoryError):
-                # e.g. a 3,000-term `a + b + ...`: Python itself cannot compile it either
-                parsed.append(ParsedCell(cell.number, masked, None, _too_deep()))
-                continue
-            parsed.append(ParsedCell(cell.number, masked, tree))
-    return parsed
+        return [
+            (parse or parse_cell)(cell.number, cell.source)
+            for cell in notebook.cells
+            if cell.kind == "code" and cell.source.strip()
+        ]
+
+
+def parse_cell(number: int, source: str) -> ParsedCell:
+    """One code cell, masked and parsed."""
+    plain = _parse_plain(number, source)
+    if plain is not None:
+        return plain
+    masked = mask_cell(number, source)
+    if masked.foreign:
+        return ParsedCell(number, masked, None)
+    try:
+        tree = ast.parse(masked.source)
+    except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
+        return ParsedCell(number, masked, None, _as_syntax_error(error))
+    except (RecursionError, MemoryError):
+        # e.g. a 3,000-term `a + b + ...`: Python itself cannot compile it either
+        return ParsedCell(number, masked, None, _too_deep())
+    return ParsedCell(number, masked, tree)
 
 
 def _parse_plain(number: int, source: str) -> ParsedCell | None:

@@ -4,9 +4,11 @@ notebooks while they are edited.
 It serves notebook documents (`notebookDocument/*`, each cell a text document: VS Code, and any
 client that syncs notebooks the 3.17 way) and `.py` text documents (py:percent twins, modules,
 and the virtual documents jupyterlab-lsp makes of a notebook by joining its cells). On every
-change, debounced, the document is graded by the report's engine (analysis/live.py) and the
-findings are published as diagnostics on the cells and lines they belong to, with the rule id
-as code, its one-line fix, and a link to the rule's page. The notebook's grade and its top next
+change the document is graded by the report's engine (analysis/live.py; changes that arrive
+while it is being graded are graded together right after, and unchanged cells reuse their last
+parse and measures), and the findings are published as diagnostics on the cells and lines
+they belong to (only those that changed), with the rule id as code, its one-line fix, and a
+link to the rule's page. The notebook's grade and its top next
 step are an information diagnostic on the first line of the first code cell, and a custom
 notification, `nbcoach/grade` ({uri, grade, score, next_step}), for clients that show a status.
 
@@ -29,10 +31,10 @@ from lsprotocol import types
 
 from nbcoach import __version__
 from nbcoach.analysis.live import LiveCell, grade_cells, grade_text
+from nbcoach.analysis.memo import CellMemo
 from nbcoach.core.model import Finding, ReportCard
 from nbcoach.core.rules import RULES_BY_ID, docs_url, rule_help
 
-DEBOUNCE_SECONDS = 0.02  # one keystroke's burst; the grade itself takes 30-60 ms
 SOURCE = "nbcoach"
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,10 @@ class NbcoachServer(LanguageServer):
             ),
         )
         self.graded: dict[str, Graded] = {}  # notebook or text document uri -> its grade
-        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}  # uri -> its grading
+        self.dirty: set[str] = set()  # changed while being graded: grade again
+        self.memos: dict[str, CellMemo] = {}  # uri -> its cells' work, for the next change
+        self.published: dict[str, list[types.Diagnostic]] = {}  # text document -> last sent
 
 
 server = NbcoachServer()
@@ -92,7 +97,9 @@ def path_of(uri: str) -> str:
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
 async def notebook_opened(ls: NbcoachServer, params: types.DidOpenNotebookDocumentParams) -> None:
-    schedule(ls, params.notebook_document.uri, notebook=True, now=True)
+    for cell in params.cell_text_documents:  # a (re)opened document gets every list afresh
+        ls.published.pop(cell.uri, None)
+    schedule(ls, params.notebook_document.uri, notebook=True)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
@@ -104,20 +111,22 @@ async def notebook_changed(
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
 async def notebook_saved(ls: NbcoachServer, params: types.DidSaveNotebookDocumentParams) -> None:
-    schedule(ls, params.notebook_document.uri, notebook=True, now=True)
+    schedule(ls, params.notebook_document.uri, notebook=True)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
 async def notebook_closed(ls: NbcoachServer, params: types.DidCloseNotebookDocumentParams) -> None:
-    graded = ls.graded.pop(params.notebook_document.uri, None)
+    graded = forget(ls, params.notebook_document.uri)
     for uri in graded.cell_uris.values() if graded else ():
+        ls.published.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 async def text_opened(ls: NbcoachServer, params: types.DidOpenTextDocumentParams) -> None:
     if _is_python_file(params.text_document.uri, params.text_document.language_id):
-        schedule(ls, params.text_document.uri, notebook=False, now=True)
+        ls.published.pop(params.text_document.uri, None)
+        schedule(ls, params.text_document.uri, notebook=False)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -128,10 +137,21 @@ async def text_changed(ls: NbcoachServer, params: types.DidChangeTextDocumentPar
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 async def text_closed(ls: NbcoachServer, params: types.DidCloseTextDocumentParams) -> None:
-    if ls.graded.pop(params.text_document.uri, None) is not None:
+    if forget(ls, params.text_document.uri) is not None:
+        ls.published.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(params.text_document.uri, [])
         )
+
+
+def forget(ls: NbcoachServer, uri: str) -> Graded | None:
+    """A closed document: its grade, its memo and any grading of it are dropped."""
+    ls.memos.pop(uri, None)
+    ls.dirty.discard(uri)
+    running = ls.pending.pop(uri, None)
+    if running is not None:
+        running.cancel()
+    return ls.graded.pop(uri, None)
 
 
 def _is_python_file(uri: str, language: str) -> bool:
@@ -140,30 +160,38 @@ def _is_python_file(uri: str, language: str) -> bool:
     return language == "python" or path_of(uri).endswith((".py", ".ipynb"))
 
 
-def schedule(ls: NbcoachServer, uri: str, notebook: bool, now: bool = False) -> None:
-    """Grade `uri` after a short pause (a burst of keystrokes grades once), off the event loop."""
-    previous = ls.pending.pop(uri, None)
-    if previous is not None:
-        previous.cancel()
-    ls.pending[uri] = asyncio.ensure_future(_grade_later(ls, uri, notebook, 0 if now else None))
-
-
-async def _grade_later(ls: NbcoachServer, uri: str, notebook: bool, delay: float | None) -> None:
-    await asyncio.sleep(DEBOUNCE_SECONDS if delay is None else delay)
-    try:
-        graded = await asyncio.get_running_loop().run_in_executor(
-            None, _grade_notebook if notebook else _grade_text, ls, uri
-        )
-    except Exception:  # one bad document must never stop the server
-        log.exception("nbcoach could not grade %s", uri)
+def schedule(ls: NbcoachServer, uri: str, notebook: bool) -> None:
+    """Grade `uri` at once, off the event loop; changes that come while it is being graded are
+    graded together right after (a burst of keystrokes costs two grades, not one per key, and
+    the first change of a pause is answered without waiting)."""
+    running = ls.pending.get(uri)
+    if running is not None and not running.done():
+        ls.dirty.add(uri)
         return
-    if graded is None:
-        return
-    ls.graded[uri] = graded
-    publish(ls, uri, graded)
+    ls.pending[uri] = asyncio.ensure_future(_grade_until_clean(ls, uri, notebook))
 
 
-def _grade_notebook(ls: NbcoachServer, uri: str) -> Graded | None:
+async def _grade_until_clean(ls: NbcoachServer, uri: str, notebook: bool) -> None:
+    await asyncio.sleep(0)  # changes already queued in the same read are graded together
+    while True:
+        ls.dirty.discard(uri)
+        memo = ls.memos.setdefault(uri, CellMemo())
+        try:
+            graded = await asyncio.get_running_loop().run_in_executor(
+                None, _grade_notebook if notebook else _grade_text, ls, uri, memo
+            )
+        except Exception:  # one bad document must never stop the server
+            log.exception("nbcoach could not grade %s", uri)
+            ls.memos.pop(uri, None)
+            graded = None
+        if graded is not None and uri in ls.memos:  # not closed meanwhile
+            ls.graded[uri] = graded
+            publish(ls, uri, graded)
+        if uri not in ls.dirty:
+            return
+
+
+def _grade_notebook(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded | None:
     document = ls.workspace.get_notebook_document(notebook_uri=uri)
     if document is None:
         return None
@@ -179,10 +207,10 @@ def _grade_notebook(ls: NbcoachServer, uri: str) -> Graded | None:
         cells.append(LiveCell(kind, text))
         uris[number], texts[number], kinds[number] = cell.document, text, kind
     path = path_of(uri)
-    return Graded(grade_cells(path, cells), uris, texts, path, kinds)
+    return Graded(grade_cells(path, cells, memo=memo), uris, texts, path, kinds)
 
 
-def _grade_text(ls: NbcoachServer, uri: str) -> Graded:
+def _grade_text(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded:
     from nbcoach.analysis.notebook import parse_py
 
     text = ls.workspace.get_text_document(uri).source
@@ -190,7 +218,7 @@ def _grade_text(ls: NbcoachServer, uri: str) -> Graded:
     if path.endswith(".ipynb"):  # a virtual document of a notebook (jupyterlab-lsp): its code
         path = path + ".py"
     starts = dict(parse_py(text, path).cell_lines)
-    return Graded(grade_text(path, text), {}, {0: text}, path, cell_lines=starts)
+    return Graded(grade_text(path, text, memo=memo), {}, {0: text}, path, cell_lines=starts)
 
 
 # --- diagnostics -------------------------------------------------------------------------------
@@ -209,7 +237,11 @@ def publish(ls: NbcoachServer, uri: str, graded: Graded) -> None:
         target = _first_code_uri(uri, graded)
         by_uri.setdefault(target, []).append(summary)
     for target, diagnostics in by_uri.items():
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(target, diagnostics))
+        if ls.published.get(target) != diagnostics:  # only what changed goes over the wire
+            ls.published[target] = diagnostics
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(target, diagnostics)
+            )
     card = graded.card
     step = card.next_steps[0] if card.next_steps else None
     ls.protocol.notify(

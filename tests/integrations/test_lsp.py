@@ -60,6 +60,8 @@ def _open_notebook(client: LanguageClient, path: Path) -> tuple[str, list[str]]:
                 text="".join(cell["source"]),
             )
         )
+    for item in texts:  # what the test waits for must come from this opening
+        client.diagnostics.pop(item.uri, None)
     client.notebook_document_did_open(
         types.DidOpenNotebookDocumentParams(
             notebook_document=types.NotebookDocument(
