@@ -32,6 +32,7 @@ class LiveCell:
 
     kind: CellKind
     source: str
+    execution_count: int | None = None  # the editor's run count, where it sends one
 
 
 def notebook_of(path: str, cells: Sequence[LiveCell], source_format: SourceFormat) -> Notebook:
@@ -40,7 +41,7 @@ def notebook_of(path: str, cells: Sequence[LiveCell], source_format: SourceForma
         path=path,
         format=source_format,
         cells=tuple(
-            Cell(number=number, kind=cell.kind, source=cell.source)
+            Cell(number, cell.kind, cell.source, cell.execution_count)
             for number, cell in enumerate(cells, start=1)
         ),
     )
@@ -71,7 +72,14 @@ def grade_cells(
 ) -> ReportCard:
     """The report card of a notebook's cells as an editor holds them; with the memo of the last
     call on this notebook, only changed cells are worked out again."""
-    return _grade(notebook_of(path, cells, "ipynb"), None, lint_too, memo)
+    return grade_notebook(notebook_of(path, cells, "ipynb"), lint_too, memo)
+
+
+def grade_notebook(
+    notebook: Notebook, lint_too: bool = True, memo: CellMemo | None = None
+) -> ReportCard:
+    """The report card of a Notebook model made from an editor's text."""
+    return _grade(notebook, None, lint_too, memo)
 
 
 def grade_text(

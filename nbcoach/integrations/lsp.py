@@ -30,12 +30,14 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 
 from nbcoach import __version__
-from nbcoach.analysis.live import LiveCell, grade_cells, grade_text
+from nbcoach.analysis.live import LiveCell, grade_cells, grade_notebook, grade_text
 from nbcoach.analysis.memo import CellMemo
-from nbcoach.core.model import Finding, ReportCard
+from nbcoach.core.files import shell_word
+from nbcoach.core.model import Finding, Location, ReportCard
 from nbcoach.core.rules import RULES_BY_ID, docs_url, rule_help
 
 SOURCE = "nbcoach"
+MOVE = "move-to-module"  # the code of the note on a function that can move as it is
 log = logging.getLogger(__name__)
 
 try:
@@ -204,7 +206,8 @@ def _grade_notebook(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded | Non
         kind: Literal["code", "markdown"] = (
             "code" if cell.kind == types.NotebookCellKind.Code else "markdown"
         )
-        cells.append(LiveCell(kind, text))
+        summary = cell.execution_summary  # VS Code sends the run count of a cell it ran
+        cells.append(LiveCell(kind, text, summary.execution_order if summary else None))
         uris[number], texts[number], kinds[number] = cell.document, text, kind
     path = path_of(uri)
     return Graded(grade_cells(path, cells, memo=memo), uris, texts, path, kinds)
@@ -215,10 +218,32 @@ def _grade_text(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded:
 
     text = ls.workspace.get_text_document(uri).source
     path = path_of(uri)
-    if path.endswith(".ipynb"):  # a virtual document of a notebook (jupyterlab-lsp): its code
-        path = path + ".py"
+    if path.endswith(".ipynb"):  # a virtual document of a notebook (jupyterlab-lsp)
+        graded = _grade_virtual(text, path, memo)
+        if graded is not None:
+            return graded
+        path = path + ".py"  # no saved notebook to line it up with: its code, as a script
     starts = dict(parse_py(text, path).cell_lines)
     return Graded(grade_text(path, text, memo=memo), {}, {0: text}, path, cell_lines=starts)
+
+
+def _grade_virtual(text: str, path: str, memo: CellMemo) -> Graded | None:
+    """A jupyterlab-lsp virtual document graded as the notebook it stands for, cell by cell."""
+    from nbcoach.analysis.notebook import parse_bytes
+    from nbcoach.core.errors import InputError
+    from nbcoach.core.files import read_user_file
+    from nbcoach.integrations.virtual import cells_of
+
+    try:
+        saved = parse_bytes(read_user_file(Path(path)), path)
+    except (InputError, OSError):
+        return None
+    found = cells_of(text, saved)
+    if found is None:
+        return None
+    kinds: dict[int, str] = {cell.number: cell.kind for cell in found.notebook.cells}
+    card = grade_notebook(found.notebook, memo=memo)
+    return Graded(card, {}, {0: text}, path, kinds, cell_lines=found.starts)
 
 
 # --- diagnostics -------------------------------------------------------------------------------
@@ -230,8 +255,13 @@ def publish(ls: NbcoachServer, uri: str, graded: Graded) -> None:
     if not graded.cell_uris:
         by_uri[uri] = []
     for finding in graded.card.findings:
-        target, line = _place(uri, graded, finding)
+        target, line = _place(uri, graded, finding.location)
         by_uri.setdefault(target, []).append(_diagnostic(finding, line, graded, target))
+    for cell, line, diagnostic in _ready_to_move(graded):
+        location = Location(graded.path, cell, line)
+        target, row = _place(uri, graded, location)
+        diagnostic.range = _line_range(graded, target, row)
+        by_uri.setdefault(target, []).append(diagnostic)
     summary = _summary(graded.card)
     if summary is not None:
         target = _first_code_uri(uri, graded)
@@ -255,10 +285,10 @@ def publish(ls: NbcoachServer, uri: str, graded: Graded) -> None:
     )
 
 
-def _place(uri: str, graded: Graded, finding: Finding) -> tuple[str, int]:
+def _place(uri: str, graded: Graded, location: Location) -> tuple[str, int]:
     """(text document, 0-based line) of a finding: its cell's document in a notebook, the
-    file's own line in a .py (a py:percent file's cells mapped back to file lines)."""
-    location = finding.location
+    file's own line in a .py (a py:percent file's or a virtual document's cells mapped back to
+    its lines)."""
     line = location.line or 1
     if graded.cell_uris:
         if location.cell is None:
@@ -278,9 +308,45 @@ def _first_code_uri(uri: str, graded: Graded) -> str:
     return graded.cell_uris[min(graded.cell_uris)]
 
 
-def _diagnostic(finding: Finding, line: int, graded: Graded, uri: str) -> types.Diagnostic:
+def _ready_to_move(graded: Graded) -> list[tuple[int | None, int, types.Diagnostic]]:
+    """A note on each function extract can move as it is: where the editor has no code actions
+    (jupyterlab-lsp), this is how the newcomer learns that the move is one command away."""
+    notes: list[tuple[int | None, int, types.Diagnostic]] = []
+    name_of_notebook = Path(graded.path).name
+    for scored in graded.card.functions:
+        f = scored.function
+        if f.name not in graded.card.candidates or "." in f.name:
+            continue
+        message = (
+            f"Move to module: `{f.name}` can move to a module as it is (nothing of the "
+            f'notebook\'s state inside). Code action "Move `{f.name}` to a module", or run: '
+            f"nbcoach extract {shell_word(name_of_notebook)} -f {f.name}"
+        )
+        notes.append(
+            (
+                f.cell,
+                f.line,
+                types.Diagnostic(
+                    range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                    message=message,
+                    severity=types.DiagnosticSeverity.Information,
+                    code=MOVE,
+                    source=SOURCE,
+                    data={"function": f.name},
+                ),
+            )
+        )
+    return notes
+
+
+def _line_range(graded: Graded, uri: str, line: int) -> types.Range:
+    """A whole line, its indentation left out."""
     text = _line_text(graded, uri, line)
     start = len(text) - len(text.lstrip())
+    return types.Range(types.Position(line, start), types.Position(line, _utf16(text)))
+
+
+def _diagnostic(finding: Finding, line: int, graded: Graded, uri: str) -> types.Diagnostic:
     severity = {
         "error": types.DiagnosticSeverity.Error,
         "warning": types.DiagnosticSeverity.Warning,
@@ -290,7 +356,7 @@ def _diagnostic(finding: Finding, line: int, graded: Graded, uri: str) -> types.
         ""
     )  # fmt: skip
     return types.Diagnostic(
-        range=types.Range(types.Position(line, start), types.Position(line, _utf16(text))),
+        range=_line_range(graded, uri, line),
         message=f"{finding.message}\n{rule_help(finding.rule)}",
         severity=severity,
         code=finding.rule,
@@ -412,7 +478,7 @@ def code_actions(
     actions = [
         _ignore_action(uri, graded, diagnostic)
         for diagnostic in params.context.diagnostics
-        if diagnostic.source == SOURCE and diagnostic.code not in (None, "grade")
+        if diagnostic.source == SOURCE and diagnostic.code not in (None, "grade", MOVE)
     ]
     name = _function_at(ls, uri, params.range.start.line)
     if name is not None:

@@ -220,3 +220,33 @@ async def test_a_python_file_is_graded_as_a_text_document(
     diagnostics = await _diagnostics_for(client, path.as_uri())
     assert any(d.code == "long-function" and d.range.start.line == 0 for d in diagnostics)
     assert any(d.code == "grade" for d in diagnostics)
+
+
+async def test_a_jupyterlab_virtual_document_is_graded_as_its_notebook(
+    client: LanguageClient, project: Path
+) -> None:
+    """jupyterlab-lsp sends the notebook as one text (tests/integrations/data): the findings
+    come back on its lines, cell by cell, with the notebook's grade and a note on every
+    function that can move to a module as it is."""
+    text = (Path(__file__).parent / "data" / "newcomer.virtual.txt").read_text(encoding="utf-8")
+    uri = (project / ".virtual_documents" / "newcomer.ipynb").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="python", version=0, text=text)
+        )
+    )
+    diagnostics = await _diagnostics_for(client, uri)
+    lines = text.split("\n")
+    long = next(d for d in diagnostics if d.code == "long-function")
+    assert lines[long.range.start.line].startswith("def analyse_customers(")
+    assert "341 lines long" in long.message
+    grade = next(d for d in diagnostics if d.code == "grade")
+    assert grade.message.startswith("nbcoach: grade F (7.9/100)")  # the report's grade
+    move = next(
+        d for d in diagnostics if d.code == "move-to-module" and "`parse_date`" in d.message
+    )
+    assert lines[move.range.start.line] == "def parse_date(text):"
+    assert "nbcoach extract newcomer.ipynb -f parse_date" in move.message
+    assert not any(
+        d.code == "move-to-module" and "analyse_customers" in d.message for d in diagnostics
+    )

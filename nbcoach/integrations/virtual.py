@@ -1,0 +1,134 @@
+"""A jupyterlab-lsp virtual document read back as the notebook's cells.
+
+jupyterlab-lsp does not send a notebook as cells: it sends one `.virtual_documents/nb.ipynb`
+text, every cell's code one after the other with two blank lines between them, a markdown cell
+as an empty line, and IPython's syntax rewritten as Python (`!ls` as
+`get_ipython().getoutput(...)`, a cell magic as comments around its body). Graded as one script
+the notebook would lose its cells: no long cell, no cell numbers, a different grade from
+`nbcoach report`. The saved notebook says where the cells were; the virtual text says what they
+hold now. Lining up the two, line by line (difflib, as a diff would), gives each line of the
+virtual text its cell, also after edits not yet saved: a line typed into a cell is inside the
+lines of that cell. Where the text cannot tell (two blank lines and a new `def` typed at the end
+of a cell read exactly as the same typed at the start of the next), the lines go to the next
+cell. Cells added or removed since the last save line up with their neighbours until the
+notebook is saved.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from nbcoach.core.model import Notebook
+
+SEPARATOR = ["", ""]  # the two blank lines jupyterlab-lsp puts between cells
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualCells:
+    notebook: Notebook  # the saved notebook with each code cell's text as it is now
+    starts: dict[int, int]  # cell number -> its first line in the virtual text (1-based)
+
+
+def cells_of(text: str, saved: Notebook) -> VirtualCells | None:
+    """The cells of a virtual document, lined up with the saved notebook's; None when they do
+    not line up at all (the text is of another notebook)."""
+    template: list[str] = []
+    owner: list[int | None] = []  # the cell of each template line; None for a separator
+    for index, cell in enumerate(saved.cells):
+        if index:
+            template += SEPARATOR
+            owner += [None, None]
+        lines = cell.source.split("\n") if cell.kind == "code" else [""]
+        template += lines
+        owner += [cell.number] * len(lines)
+    virtual = text.split("\n")
+    if len(virtual) > 1 and virtual[-1] == "":
+        virtual.pop()  # the text's last newline ends the last cell; it is not a line of it
+    matcher = difflib.SequenceMatcher(None, template, virtual, autojunk=False)
+    if saved.cells and matcher.ratio() < 0.3:
+        return None
+    of_line: list[int | None] = [None] * len(virtual)
+    for tag, t1, t2, v1, v2 in matcher.get_opcodes():
+        for offset, at in enumerate(range(v1, v2)):
+            if tag == "equal" or (tag == "replace" and t1 + offset < t2):
+                of_line[at] = owner[t1 + offset]
+            elif tag == "replace" and owner[t2 - 1] is not None:
+                of_line[at] = owner[t2 - 1]  # a line replaced by more lines: the same cell
+            else:
+                of_line[at] = _inserted(owner, t2 if tag == "replace" else t1)
+    sources: dict[int, list[str]] = {cell.number: [] for cell in saved.cells}
+    starts: dict[int, int] = {}
+    for row, (line, number) in enumerate(zip(virtual, of_line, strict=True), start=1):
+        if number is None:
+            continue
+        starts.setdefault(number, row)
+        sources[number].append(line)
+    cells = tuple(
+        replace(cell, source=_code(cell.source, "\n".join(sources[cell.number])))
+        if cell.kind == "code"
+        else cell
+        for cell in saved.cells
+    )  # run counts and outputs stay the saved ones: the kernel's state is not in the text
+    return VirtualCells(replace(saved, cells=cells), starts)
+
+
+def _code(saved: str, virtual: str) -> str:
+    """A cell's code as the user wrote it: jupyterlab-lsp's rewrites of IPython syntax undone
+    (its own reverse patterns, from its `ipython` overrides), and a cell in another language,
+    which it leaves out of the Python document, as saved."""
+    if not virtual.strip() and saved.lstrip().startswith("%%"):
+        return saved
+    cell = _CELL_MAGIC.match(virtual) or _TIMED_CELL.match(virtual)
+    if cell is not None:
+        name, arguments, body = cell.groups()
+        virtual = f"%%{name}{_unescape(arguments)}\n" + body.replace('\\"\\"\\"', '"""')
+    return "\n".join(_line(line) for line in virtual.split("\n"))
+
+
+def _line(line: str) -> str:
+    for pattern, undo in _LINE_MAGICS:
+        line, count = pattern.subn(undo, line, count=1)
+        if count:
+            return line
+    return line
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r'\\(["\\])', r"\1", text)
+
+
+def _pinfo(kind: str) -> str:
+    return "?" if kind == "pinfo" else "??"
+
+
+_LINE_MAGICS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r'get_ipython\(\)\.getoutput\("(.*?)"\)'), lambda m: "!" + m[1]),
+    (
+        re.compile(r"get_ipython\(\)\.run_line_magic\('(pinfo2?)', '(.*?)'\)"),
+        lambda m: _pinfo(m[1]) + m[2],
+    ),
+    (
+        re.compile(r"get_ipython\(\)\.run_line_magic\('(pinfo2?)',  '(.*?)'\)"),
+        lambda m: m[2] + _pinfo(m[1]),
+    ),
+    (
+        re.compile(r'get_ipython\(\)\.run_line_magic\("(.*?)", "(.*?)"\)'),
+        lambda m: "%" + m[1] + _unescape(m[2]),
+    ),
+]
+_CELL_MAGIC = re.compile(r'^get_ipython\(\)\.run_cell_magic\("(.*?)", "(.*?)", """([\s\S]*)"""\)')
+_TIMED_CELL = re.compile(r'^# START_CELL_MAGIC\("(.*?)", "(.*?)"\)\n([\s\S]*)\n# END_CELL_MAGIC$')
+
+
+def _inserted(owner: list[int | None], index: int) -> int | None:
+    """The cell of lines typed before template line `index`: the cell that starts there when a
+    separator (or nothing) is just before, else the cell before (the end of a cell)."""
+    if index < len(owner) and owner[index] is not None and (index == 0 or owner[index - 1] is None):
+        return owner[index]
+    for cell in reversed(owner[:index]):
+        if cell is not None:
+            return cell
+    return next((cell for cell in owner[index:] if cell is not None), None)

@@ -1,0 +1,81 @@
+"""A jupyterlab-lsp virtual document read back as cells. The fixture is the text jupyterlab-lsp
+5.3 sent to `nbcoach server` for examples/newcomer.ipynb in JupyterLab 4.6 (captured from the
+wire): cells joined with two blank lines, a markdown cell as an empty line, `!echo` and `%time`
+and `%%time` rewritten as Python."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from nbcoach.analysis.live import grade_notebook
+from nbcoach.analysis.notebook import read
+from nbcoach.analysis.review import ReviewOptions, review
+from nbcoach.integrations.virtual import cells_of
+from support import EXAMPLES
+
+VIRTUAL = (Path(__file__).parent / "data" / "newcomer.virtual.txt").read_text(encoding="utf-8")
+
+
+def test_the_virtual_text_gives_back_every_cell_as_saved() -> None:
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    found = cells_of(VIRTUAL, saved)
+    assert found is not None
+    assert found.notebook == saved  # magics restored, run counts and outputs kept
+    lines = VIRTUAL.split("\n")
+    for cell in saved.cells:
+        if cell.kind == "code" and not cell.source.startswith(("!", "%")):
+            first = cell.source.split("\n")[0]
+            assert lines[found.starts[cell.number] - 1] == first, cell.number
+
+
+def test_the_grade_of_the_virtual_text_is_the_reports() -> None:
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    found = cells_of(VIRTUAL, saved)
+    assert found is not None
+    live = grade_notebook(found.notebook, lint_too=True)
+    options = ReviewOptions(use_cache=False)
+    report = review([str(EXAMPLES / "newcomer.ipynb")], options).cards[0]
+    assert (live.grade, live.score) == (report.grade, report.score)
+    assert {f.rule for f in live.findings} == {f.rule for f in report.findings}
+
+
+def test_lines_typed_since_the_save_belong_to_the_cell_they_were_typed_in() -> None:
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    lines = VIRTUAL.split("\n")
+    parse_date = lines.index("def parse_date(text):")  # first line of cell 4
+    end_of_cell_4 = lines.index("        return default")  # its last line
+    edited = [
+        *lines[:parse_date],
+        "import json  # typed at the top of cell 4",
+        *lines[parse_date : end_of_cell_4 + 1],
+        "extra = safe_float('1')  # typed at the end of cell 4",
+        *lines[end_of_cell_4 + 1 :],
+    ]
+    found = cells_of("\n".join(edited), saved)
+    assert found is not None
+    cell_4 = found.notebook.cells[3].source
+    assert cell_4.startswith("import json  # typed at the top of cell 4\ndef parse_date(text):")
+    assert cell_4.endswith(
+        "        return default\nextra = safe_float('1')  # typed at the end of cell 4"
+    )
+    assert found.notebook.cells[4] == saved.cells[4]  # cell 5 untouched
+    assert found.starts[5] == found.starts[4] + len(cell_4.split("\n")) + 2
+
+
+def test_a_deleted_line_and_a_broken_line_stay_in_their_cell() -> None:
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    text = VIRTUAL.replace('    row["plan"] = row["plan"].lower()\n', "").replace(
+        "def pct(part, whole):", "def pct(part, whole)"
+    )
+    found = cells_of(text, saved)
+    assert found is not None
+    assert 'row["plan"] = row["plan"].lower()' not in found.notebook.cells[4].source
+    assert "def pct(part, whole)\n" in found.notebook.cells[12].source
+    card = grade_notebook(replace(found.notebook), lint_too=False)
+    assert any(f.rule == "syntax-error" and f.location.cell == 13 for f in card.findings)
+
+
+def test_the_text_of_another_notebook_is_not_lined_up() -> None:
+    saved = read(EXAMPLES / "clean.ipynb")
+    assert cells_of(VIRTUAL, saved) is None
