@@ -24,6 +24,17 @@ def init(
         "--baseline/--no-baseline",
         help="Record existing notebooks in .nbcoach/baseline.json.",
     ),
+    jupyterlab: bool = typer.Option(
+        False,
+        "--jupyterlab",
+        help="Also write the jupyterlab-lsp setting that starts `nbcoach server` from this "
+        "environment (for a JupyterLab installed elsewhere).",
+    ),
+    jupyter_config_dir: Path | None = typer.Option(
+        None,
+        "--jupyter-config-dir",
+        help="Where --jupyterlab writes (default: $JUPYTER_CONFIG_DIR or ~/.jupyter).",
+    ),
     no_color: bool = typer.Option(False, "--no-color", help="Plain text even on a terminal."),
 ) -> None:
     """Scaffold the notebook-to-Python workflow: src/, tests/, notebooks/, pre-commit hooks,
@@ -49,6 +60,17 @@ def init(
         out.print(
             f"  {'recorded':<11} {file.relative_to(directory.resolve())} ({count} notebooks and modules: the ratchet starts here)",
             markup=False,
+        )
+    if jupyterlab:
+        from nbcoach.integrations.jupyterlab import default_config_dir, write_server_setting
+
+        folder = jupyter_config_dir or default_config_dir()
+        setting, action = write_server_setting(folder, force)
+        note = "  (not nbcoach's; --force overwrites)" if action == "kept" else ""
+        out.print(
+            f"  {action:<11} {setting}{note}  (JupyterLab starts `nbcoach server` with it)",
+            markup=False,
+            soft_wrap=True,
         )
     out.print(
         f"Package `{package_name}` in src/. Next: `pip install pre-commit && pre-commit install`, "

@@ -263,8 +263,10 @@ def publish(ls: NbcoachServer, uri: str, graded: Graded) -> None:
         diagnostic.range = _line_range(graded, target, row)
         by_uri.setdefault(target, []).append(diagnostic)
     summary = _summary(graded.card)
-    if summary is not None:
-        target = _first_code_uri(uri, graded)
+    if summary is not None:  # on the first line of the first code cell, the whole line
+        first = _first_code_cell(graded)
+        target, row = _place(uri, graded, Location(graded.path, first, 1))
+        summary.range = _line_range(graded, target, row)
         by_uri.setdefault(target, []).append(summary)
     for target, diagnostics in by_uri.items():
         if ls.published.get(target) != diagnostics:  # only what changed goes over the wire
@@ -297,6 +299,15 @@ def _place(uri: str, graded: Graded, location: Location) -> tuple[str, int]:
     if location.cell is not None and location.cell in graded.cell_lines:  # a py:percent cell
         line = graded.cell_lines[location.cell] + line - 1
     return uri, max(0, line - 1)
+
+
+def _first_code_cell(graded: Graded) -> int | None:
+    """The number of the first code cell with code (None in a plain .py: its first line)."""
+    texts = graded.cells if graded.cell_uris else {}
+    for number in sorted(graded.kinds):
+        if graded.kinds[number] == "code" and (not texts or texts.get(number, "").strip()):
+            return number
+    return None
 
 
 def _first_code_uri(uri: str, graded: Graded) -> str:
