@@ -11,3 +11,10 @@ def load_ipython_extension(ipython: object) -> None:
     from nbcoach.integrations.jupyter import register
 
     register(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """`%unload_ext nbcoach` removes `%nbcoach` (and `%reload_ext nbcoach` registers it anew)."""
+    from nbcoach.integrations.jupyter import unregister
+
+    unregister(ipython)

@@ -24,12 +24,27 @@ from nbcoach.core.model import Cell, Location, Notebook, ReportCard
 from nbcoach.integrations.kernel_notebook import Found, current_kernel_id, find_notebook
 from nbcoach.render import phrases
 
-MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach")
-USAGE = "usage: %nbcoach [path/to/notebook.ipynb] | %nbcoach cell"
+MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach", "%unload_ext nbcoach")
+USAGE = "usage: %nbcoach [path/to/notebook.ipynb] | %nbcoach cell | %nbcoach --help"
+HELP = """%nbcoach: the nbcoach report card, in the notebook (it never runs the notebook's code).
+
+  %nbcoach                      grade the saved notebook this kernel runs (found from VS Code,
+                                the Jupyter session or server, papermill's input, or guessed
+                                from the folder: the card says which)
+  %nbcoach path/to/nb.ipynb     grade that notebook file
+  %nbcoach cell                 grade the functions this kernel has defined so far
+  %nbcoach --help               this text
+  %unload_ext nbcoach           remove the magic
+
+Save the notebook first: the card is the saved file's, as `nbcoach report` grades it."""
 
 
 def register(ipython: Any) -> None:
     ipython.register_magic_function(_magic(ipython), magic_kind="line", magic_name="nbcoach")
+
+
+def unregister(ipython: Any) -> None:
+    ipython.magics_manager.magics["line"].pop("nbcoach", None)
 
 
 def _magic(ipython: Any) -> Any:
@@ -61,20 +76,32 @@ def run_magic(ipython: Any, line: str) -> CardView:
         words = shlex.split(line)
     except ValueError as error:
         return _message(f"nbcoach: {error}. {USAGE}")
+    if words and words[0] in ("--help", "-h", "help"):
+        return _message(HELP)
     if words == ["cell"]:
         return session_functions(ipython)
     if len(words) > 1:
         return _message(f"nbcoach: too many arguments. {USAGE}")
-    found = (
-        Found(Path(words[0]).expanduser(), "as given")
-        if words
-        else find_notebook(ipython.user_ns, current_kernel_id())
-    )
+    if words and words[0].startswith("-"):
+        return _message(f"nbcoach: no such option: {words[0]}. {USAGE}")
+    own = find_notebook(ipython.user_ns, current_kernel_id())
+    found = Found(Path(words[0]).expanduser(), "as given") if words else own
     if found.path is None:
         return _message(found.how)
     if not found.path.is_file():
         return _message(f"nbcoach: {found.path}: no such notebook ({found.how}). {USAGE}")
-    return notebook_card(found, _history(ipython))
+    return notebook_card(found, _history(ipython), _same(found, own))
+
+
+def _same(found: Found, own: Found) -> bool | None:
+    """Is the graded file the kernel's own notebook? True/False when the kernel's notebook is
+    known (not guessed), None when only the cells that ran can tell."""
+    if found is own:
+        return None if own.how.startswith("guessed") else True
+    if own.path is None or own.how.startswith("guessed"):
+        return None
+    assert found.path is not None
+    return found.path.resolve() == own.path.resolve()
 
 
 # -- the card of the saved notebook ------------------------------------------------------------
@@ -100,7 +127,16 @@ def unsaved_inputs(history: list[str], notebook: Notebook) -> int:
     return missing
 
 
-def notebook_card(found: Found, history: list[str]) -> CardView:
+def ran_here(history: list[str], notebook: Notebook) -> bool:
+    """Did this kernel run any of the notebook's (non-trivial) cells?"""
+    saved = {cell.source.strip() for cell in notebook.cells if cell.kind == "code"}
+    return any(source.strip() in saved for source in history if source.strip())
+
+
+def notebook_card(found: Found, history: list[str], own: bool | None = True) -> CardView:
+    """`own`: whether the file is the kernel's notebook (None: unknown). Unsaved edits are
+    looked for only in the kernel's own notebook: the inputs of one notebook say nothing of
+    another's."""
     from nbcoach.analysis.notebook import read
     from nbcoach.analysis.review import ReviewOptions, review
     from nbcoach.core.errors import InputError
@@ -110,9 +146,17 @@ def notebook_card(found: Found, history: list[str]) -> CardView:
     card = report.cards[0] if report.cards else ReportCard(str(found.path), "error")
     notes = [f"Graded the saved file {found.path} ({found.how})."]
     try:
-        missing = unsaved_inputs(history, read(found.path))
+        saved = read(found.path)
     except InputError:
-        missing = 0
+        saved = None
+    other = ""
+    if saved is not None and own is False:
+        other = "This is not the notebook this kernel runs"
+    elif saved is not None and own is None and history and not ran_here(history, saved):
+        other = "This kernel ran none of this notebook's cells"
+    if other:
+        notes.append(f"{other}: graded as a file (nothing said of unsaved changes).")
+    missing = unsaved_inputs(history, saved) if saved is not None and not other else 0
     if missing:
         notes.append(
             f"{missing} cell{'s' if missing != 1 else ''} run in this kernel "

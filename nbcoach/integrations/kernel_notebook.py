@@ -31,6 +31,9 @@ def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
     path of the session that owns this kernel. papermill and plain consoles set none of these:
     then the working folder is a guess, and the message says so.
     """
+    injected = user_ns.get("PAPERMILL_INPUT_PATH")  # papermill's inject_paths
+    if isinstance(injected, str) and Path(injected).is_file():
+        return Found(Path(injected), "from papermill's input path")
     vscode = user_ns.get("__vsc_ipynb_file__")
     if isinstance(vscode, str) and Path(vscode).is_file():
         return Found(Path(vscode), "from VS Code")
@@ -43,7 +46,37 @@ def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
         served = from_server_sessions(kernel_id)
         if served is not None:
             return Found(served, "from the Jupyter server's sessions")
-    return _guess_from_folder(Path.cwd())
+    return _not_papermills_output(_guess_from_folder(Path.cwd()))
+
+
+def papermill_input(path: Path) -> Path | None:
+    """The input notebook of a papermill output (papermill writes its output as it runs, with
+    the input's path in the metadata): the code to grade is the input's, not a half-written
+    copy. None for any other notebook."""
+    try:
+        document = json.loads(path.read_bytes())
+        meta = document["metadata"]["papermill"]
+        given = meta["input_path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(given, str) or not given.endswith(".ipynb"):
+        return None
+    for candidate in (Path(given), Path.cwd() / given, path.parent / Path(given).name):
+        if candidate.is_file() and candidate.resolve() != path.resolve():
+            return candidate
+    return None
+
+
+def _not_papermills_output(found: Found) -> Found:
+    if found.path is None:
+        return found
+    source = papermill_input(found.path)
+    if source is None:
+        return found
+    return Found(
+        source,
+        f"the input of papermill's output {found.path.name}: the notebook this kernel runs",
+    )
 
 
 def current_kernel_id() -> str | None:

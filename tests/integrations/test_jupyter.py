@@ -57,6 +57,8 @@ def test_the_magic_shows_the_card_in_a_real_kernel(
         "%nbcoach cell",
         f"%nbcoach {EXAMPLES / 'clean.ipynb'}",
         "%nbcoach no/such/notebook.ipynb",
+        "%nbcoach --help",
+        "%unload_ext nbcoach\nprint('nbcoach' in get_ipython().magics_manager.magics['line'])",
     ]
     notebook.cells += [nbformat.v4.new_code_cell(source) for source in magics]
     path = tmp_path / "newcomer.ipynb"
@@ -67,7 +69,7 @@ def test_the_magic_shows_the_card_in_a_real_kernel(
     papermill.execute_notebook(
         str(path), str(out), kernel_name="python3", cwd=str(tmp_path), progress_bar=False
     )
-    cells = nbformat.read(out, as_version=4).cells[-5:]
+    cells = nbformat.read(out, as_version=4).cells[-7:]
 
     html, text = outputs(cells[1])
     assert text.startswith(f"{path}: grade F (")
@@ -90,10 +92,46 @@ def test_the_magic_shows_the_card_in_a_real_kernel(
 
     html, text = outputs(cells[3])
     assert "clean.ipynb: grade A (100.0/100)" in text
-    assert "cells run in this kernel are not in the saved file" in text
+    assert "This is not the notebook this kernel runs: graded as a file" in text
+    assert "not in the saved file" not in text  # another notebook's inputs say nothing of it
 
     _, text = outputs(cells[4])
     assert "no/such/notebook.ipynb: no such notebook (as given)" in text
+
+    _, text = outputs(cells[5])
+    assert text.startswith("%nbcoach: the nbcoach report card") and "%nbcoach cell" in text
+
+    printed = "".join(o.get("text", "") for o in cells[6].outputs)
+    assert printed.strip() == "False"  # %unload_ext removed the magic
+
+
+@pytest.mark.slow
+def test_under_papermill_the_magic_grades_the_input_not_the_output_being_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """papermill tells the kernel nothing, and writes its output beside the input as cells run:
+    the newest notebook of the folder is that half-written output. Its metadata names the
+    input, which is what the magic grades."""
+    import papermill
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    notebook = nbformat.read(EXAMPLES / "newcomer.ipynb", as_version=4)
+    notebook.cells = [
+        *notebook.cells[:5],
+        nbformat.v4.new_code_cell("%load_ext nbcoach"),
+        nbformat.v4.new_code_cell("%nbcoach"),
+    ]
+    shutil.copytree(EXAMPLES / "data", tmp_path / "data")
+    source = tmp_path / "analysis.ipynb"
+    nbformat.write(notebook, source)
+    out = tmp_path / "analysis-out.ipynb"
+    papermill.execute_notebook(
+        str(source), str(out), kernel_name="python3", cwd=str(tmp_path), progress_bar=False
+    )
+    _, text = outputs(nbformat.read(out, as_version=4).cells[-1])
+    assert text.startswith(f"{source}: grade "), text
+    assert "the input of papermill's output analysis-out.ipynb" in text
+    assert "not in the saved file" not in text
 
 
 def test_the_notebook_is_found_from_vscode_then_the_session_then_the_folder(
@@ -125,6 +163,24 @@ def test_a_folder_with_one_notebook_is_a_guess_and_an_empty_one_is_an_error(
     nbformat.write(build_notebook(["x = 1"]), only)
     found = find_notebook({}, None)
     assert found.path == only and found.how.startswith("guessed: ") and "only notebook" in found.how
+
+
+def test_a_papermill_output_in_the_folder_stands_for_its_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "input.ipynb"
+    nbformat.write(build_notebook(["x = 1"]), source)
+    output = build_notebook(["x = 1"])
+    output.metadata["papermill"] = {"input_path": "input.ipynb", "output_path": "out.ipynb"}
+    time.sleep(0.01)
+    nbformat.write(output, tmp_path / "out.ipynb")
+    found = find_notebook({}, None)
+    assert found.path is not None and found.path.resolve() == source.resolve()
+    assert "the input of papermill's output out.ipynb" in found.how
+    injected = find_notebook({"PAPERMILL_INPUT_PATH": str(source)}, None)
+    assert injected.path == source and injected.how == "from papermill's input path"
 
 
 def test_unsaved_inputs_are_counted_and_magic_lines_ignored(
