@@ -35,6 +35,7 @@ from nbcoach.analysis.memo import CellMemo
 from nbcoach.core.files import shell_word
 from nbcoach.core.model import Finding, Location, ReportCard
 from nbcoach.core.rules import RULES_BY_ID, docs_url, rule_help
+from nbcoach.integrations.virtual import VirtualCells
 
 SOURCE = "nbcoach"
 MOVE = "move-to-module"  # the code of the note on a function that can move as it is
@@ -79,6 +80,7 @@ class NbcoachServer(LanguageServer):
         self.dirty: set[str] = set()  # changed while being graded: grade again
         self.memos: dict[str, CellMemo] = {}  # uri -> its cells' work, for the next change
         self.published: dict[str, list[types.Diagnostic]] = {}  # text document -> last sent
+        self.virtual: dict[str, VirtualCells] = {}  # jupyterlab-lsp document -> its last cells
 
 
 server = NbcoachServer()
@@ -149,6 +151,7 @@ async def text_closed(ls: NbcoachServer, params: types.DidCloseTextDocumentParam
 def forget(ls: NbcoachServer, uri: str) -> Graded | None:
     """A closed document: its grade, its memo and any grading of it are dropped."""
     ls.memos.pop(uri, None)
+    ls.virtual.pop(uri, None)
     ls.dirty.discard(uri)
     running = ls.pending.pop(uri, None)
     if running is not None:
@@ -219,7 +222,7 @@ def _grade_text(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded:
     text = ls.workspace.get_text_document(uri).source
     path = path_of(uri)
     if path.endswith(".ipynb"):  # a virtual document of a notebook (jupyterlab-lsp)
-        graded = _grade_virtual(text, path, memo)
+        graded = _grade_virtual(ls, uri, text, path, memo)
         if graded is not None:
             return graded
         path = path + ".py"  # no saved notebook to line it up with: its code, as a script
@@ -227,7 +230,9 @@ def _grade_text(ls: NbcoachServer, uri: str, memo: CellMemo) -> Graded:
     return Graded(grade_text(path, text, memo=memo), {}, {0: text}, path, cell_lines=starts)
 
 
-def _grade_virtual(text: str, path: str, memo: CellMemo) -> Graded | None:
+def _grade_virtual(
+    ls: NbcoachServer, uri: str, text: str, path: str, memo: CellMemo
+) -> Graded | None:
     """A jupyterlab-lsp virtual document graded as the notebook it stands for, cell by cell."""
     from nbcoach.analysis.notebook import parse_bytes
     from nbcoach.core.errors import InputError
@@ -238,9 +243,10 @@ def _grade_virtual(text: str, path: str, memo: CellMemo) -> Graded | None:
         saved = parse_bytes(read_user_file(Path(path)), path)
     except (InputError, OSError):
         return None
-    found = cells_of(text, saved)
+    found = cells_of(text, saved, ls.virtual.get(uri))
     if found is None:
         return None
+    ls.virtual[uri] = found
     kinds: dict[int, str] = {cell.number: cell.kind for cell in found.notebook.cells}
     card = grade_notebook(found.notebook, memo=memo)
     return Graded(card, {}, {0: text}, path, kinds, cell_lines=found.starts)

@@ -30,35 +30,31 @@ SEPARATOR = ["", ""]  # the two blank lines jupyterlab-lsp puts between cells
 class VirtualCells:
     notebook: Notebook  # the saved notebook with each code cell's text as it is now
     starts: dict[int, int]  # cell number -> its first line in the virtual text (1-based)
+    # kept for the next change: the saved notebook it was lined up with, and each line's cell
+    base: Notebook | None = None
+    lines: tuple[str, ...] = ()
+    owners: tuple[int | None, ...] = ()
 
 
-def cells_of(text: str, saved: Notebook) -> VirtualCells | None:
+def cells_of(
+    text: str, saved: Notebook, previous: VirtualCells | None = None
+) -> VirtualCells | None:
     """The cells of a virtual document, lined up with the saved notebook's; None when they do
-    not line up at all (the text is of another notebook)."""
-    template: list[str] = []
-    owner: list[int | None] = []  # the cell of each template line; None for a separator
-    for index, cell in enumerate(saved.cells):
-        if index:
-            template += SEPARATOR
-            owner += [None, None]
-        lines = cell.source.split("\n") if cell.kind == "code" else [""]
-        template += lines
-        owner += [cell.number] * len(lines)
+    not line up at all (the text is of another notebook). Given the result for the previous
+    text of the same document (and the same saved notebook), the new text is lined up with the
+    old one instead: an edit is local, so only the lines between the common beginning and the
+    common end are compared (a few lines, instead of every line of a large notebook)."""
+    if previous is not None and previous.base == saved and previous.lines:
+        template, owner = list(previous.lines), list(previous.owners)
+    else:
+        previous = None
+        template, owner = _template(saved)
     virtual = text.split("\n")
     if len(virtual) > 1 and virtual[-1] == "":
         virtual.pop()  # the text's last newline ends the last cell; it is not a line of it
-    matcher = difflib.SequenceMatcher(None, template, virtual, autojunk=False)
-    if saved.cells and matcher.ratio() < 0.3:
+    of_line = _line_up(template, owner, virtual, check=previous is None and bool(saved.cells))
+    if of_line is None:
         return None
-    of_line: list[int | None] = [None] * len(virtual)
-    for tag, t1, t2, v1, v2 in matcher.get_opcodes():
-        for offset, at in enumerate(range(v1, v2)):
-            if tag == "equal" or (tag == "replace" and t1 + offset < t2):
-                of_line[at] = owner[t1 + offset]
-            elif tag == "replace" and owner[t2 - 1] is not None:
-                of_line[at] = owner[t2 - 1]  # a line replaced by more lines: the same cell
-            else:
-                of_line[at] = _inserted(owner, t2 if tag == "replace" else t1)
     sources: dict[int, list[str]] = {cell.number: [] for cell in saved.cells}
     starts: dict[int, int] = {}
     for row, (line, number) in enumerate(zip(virtual, of_line, strict=True), start=1):
@@ -72,7 +68,55 @@ def cells_of(text: str, saved: Notebook) -> VirtualCells | None:
         else cell
         for cell in saved.cells
     )  # run counts and outputs stay the saved ones: the kernel's state is not in the text
-    return VirtualCells(replace(saved, cells=cells), starts)
+    return VirtualCells(replace(saved, cells=cells), starts, saved, tuple(virtual), tuple(of_line))
+
+
+def _template(saved: Notebook) -> tuple[list[str], list[int | None]]:
+    """The text jupyterlab-lsp would send for the saved cells (IPython syntax not rewritten),
+    and the cell of each line (None for a separator)."""
+    template: list[str] = []
+    owner: list[int | None] = []
+    for index, cell in enumerate(saved.cells):
+        if index:
+            template += SEPARATOR
+            owner += [None, None]
+        lines = cell.source.split("\n") if cell.kind == "code" else [""]
+        template += lines
+        owner += [cell.number] * len(lines)
+    return template, owner
+
+
+def _line_up(
+    template: list[str], owner: list[int | None], virtual: list[str], check: bool
+) -> list[int | None] | None:
+    """The cell of every virtual line. The common beginning and end are matched as they are;
+    difflib lines up what lies between (`check`: None when under a third of it matches)."""
+    head = 0
+    limit = min(len(template), len(virtual))
+    while head < limit and template[head] == virtual[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < limit - head
+        and template[len(template) - 1 - tail] == virtual[len(virtual) - 1 - tail]
+    ):
+        tail += 1
+    middle_template = template[head : len(template) - tail]
+    middle_virtual = virtual[head : len(virtual) - tail]
+    matcher = difflib.SequenceMatcher(None, middle_template, middle_virtual, autojunk=False)
+    if check and len(middle_template) > len(template) * 0.7 and matcher.ratio() < 0.3:
+        return None
+    of_line: list[int | None] = list(owner[:head]) + [None] * len(middle_virtual)
+    for tag, t1, t2, v1, v2 in matcher.get_opcodes():
+        t1, t2 = t1 + head, t2 + head
+        for offset, at in enumerate(range(v1 + head, v2 + head)):
+            if tag == "equal" or (tag == "replace" and t1 + offset < t2):
+                of_line[at] = owner[t1 + offset]
+            elif tag == "replace" and owner[t2 - 1] is not None:
+                of_line[at] = owner[t2 - 1]  # a line replaced by more lines: the same cell
+            else:
+                of_line[at] = _inserted(owner, t2 if tag == "replace" else t1)
+    return of_line + list(owner[len(owner) - tail :])
 
 
 def _code(saved: str, virtual: str) -> str:

@@ -79,3 +79,27 @@ def test_a_deleted_line_and_a_broken_line_stay_in_their_cell() -> None:
 def test_the_text_of_another_notebook_is_not_lined_up() -> None:
     saved = read(EXAMPLES / "clean.ipynb")
     assert cells_of(VIRTUAL, saved) is None
+
+
+def test_lined_up_with_the_previous_text_the_cells_are_the_same() -> None:
+    """The server lines each new text up with the last one (only the changed middle is
+    compared): the cells come out as lining it up with the saved notebook from scratch."""
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    previous = cells_of(VIRTUAL, saved)
+    assert previous is not None
+    lines = VIRTUAL.split("\n")
+    at = lines.index("def pct(part, whole):")
+    edits = [
+        "\n".join([*lines[:at], "import math  # typed", *lines[at:]]),
+        VIRTUAL.replace('    row["plan"] = row["plan"].lower()\n', ""),
+        VIRTUAL.replace("def pct(part, whole):", "def percent(part, whole):"),
+        VIRTUAL.replace("top_n = 10", "top_n = 10\nextra = 1\nmore = 2"),
+    ]
+    for text in edits:
+        step = cells_of(text, saved, previous)
+        fresh = cells_of(text, saved)
+        assert step is not None and fresh is not None
+        assert step.notebook == fresh.notebook and step.starts == fresh.starts
+        previous = step  # edits pile up, as typing does
+        again = cells_of(VIRTUAL, saved, previous)
+        assert again is not None and again.notebook == saved  # undone: the saved cells
