@@ -2,13 +2,15 @@
 setting `nbcoach init --jupyterlab` writes, driven in headless Chromium: a newcomer opens
 examples/newcomer.ipynb and, without typing anything, sees the 341-line function underlined in
 its cell with its message on hover, the notebook's grade on the first code cell, and the
-"Move to module" note on `parse_date`. Screenshots go to the test's folder (and to
+"Move to module" note on `parse_date`; then types a line, unsaved, and sees what it does to the
+whole notebook. Screenshots go to the test's folder (and to
 $NBCOACH_SCREENSHOTS when set, for a review by eye)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -115,7 +117,7 @@ def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> dict[str,
     pytest.fail(f"jupyter lab did not answer in 90 s: {log.read_text()[-2000:]}")
 
 
-def _tooltip_of(page: object, css: str, text: str, shot: Path) -> str:
+def _tooltip_of(page: object, css: str, text: str | re.Pattern[str], shot: Path) -> str:
     """Hover the underlined range holding `text` and read the tooltip that opens."""
     locator = page.locator(css, has_text=text).first  # type: ignore[attr-defined]
     locator.scroll_into_view_if_needed()
@@ -159,6 +161,31 @@ def test_a_newcomer_sees_the_coaching_in_jupyterlab_without_typing(
 
             grade = _tooltip_of(page, ".cm-lintRange-info", "import csv", shots / "grade.png")
             assert "nbcoach: grade F (7.9/100). Next step: Split `analyse_customers`" in grade
+
+            # typed, not saved: a second parse_date in the first code cell is a redefinition
+            # the whole notebook has to be read again to see
+            editor = page.locator(".jp-Cell .cm-content", has_text="import csv").first
+            editor.click()
+            page.keyboard.press("Control+End")
+            # as pasted: the Enter key would indent the new line into the `if` above it
+            page.keyboard.insert_text("\ndef parse_date(text): return text")
+            typed = _tooltip_of(
+                page, ".cm-lintRange", "def parse_date(text): return text", shots / "typed.png"
+            )
+            assert "`parse_date` can move to a module as it is" in typed  # graded unsaved
+            expected = "function `parse_date` is defined 2 times (cells 2, 4)"
+            redefined = ""
+            for _ in range(10):  # the earlier definition in cell 4 now carries the finding
+                redefined = _tooltip_of(
+                    page,
+                    ".cm-lintRange-warning",
+                    re.compile(r"^def parse_date\(text\):$"),
+                    shots / "redefined.png",
+                )
+                if expected in redefined:
+                    break
+                page.wait_for_timeout(500)
+            assert expected in redefined
         finally:
             browser.close()
     for shot in shots.iterdir():
