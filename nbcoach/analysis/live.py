@@ -22,7 +22,7 @@ from nbcoach.analysis.analyse import analyse_notebook
 from nbcoach.analysis.card import build_card
 from nbcoach.analysis.memo import CellMemo
 from nbcoach.analysis.notebook import parse_py
-from nbcoach.core.config import Config, load_config
+from nbcoach.core.config import STANDALONE, Config, load_config
 from nbcoach.core.model import Cell, CellKind, Finding, Notebook, ReportCard, SourceFormat
 
 
@@ -47,24 +47,37 @@ def notebook_of(path: str, cells: Sequence[LiveCell], source_format: SourceForma
     )
 
 
-_CONFIGS: dict[Path, Config] = {}
+_CONFIGS: dict[Path, tuple[tuple[int, ...], Config]] = {}
 _LOCK = threading.Lock()
+_CONFIG_FILES = (*STANDALONE, "pyproject.toml")
 
 
 def config_for(path: str) -> Config:
-    """The configuration of a file's folder, read once per folder for the server's life (a
-    changed pyproject is read again when the server restarts; `reload_configs` forgets them)."""
+    """The configuration of a file's folder, kept while the files it could come from are
+    unchanged: an edit to pyproject.toml or nbcoach.toml counts from the next change, with no
+    restart (a few stat calls per grade)."""
     folder = Path(path).resolve().parent
+    stamps = _stamps(folder)
     with _LOCK:
-        found = _CONFIGS.get(folder)
-        if found is None:
-            found = _CONFIGS[folder] = load_config(folder)
-        return found
+        kept = _CONFIGS.get(folder)
+        if kept is not None and kept[0] == stamps:
+            return kept[1]
+    config = load_config(folder)
+    with _LOCK:
+        _CONFIGS[folder] = (stamps, config)
+    return config
 
 
-def reload_configs() -> None:
-    with _LOCK:
-        _CONFIGS.clear()
+def _stamps(folder: Path) -> tuple[int, ...]:
+    """Modification times of every file a configuration could be read from (0: absent)."""
+    stamps = []
+    for directory in (folder, *folder.parents):
+        for name in _CONFIG_FILES:
+            try:
+                stamps.append((directory / name).stat().st_mtime_ns)
+            except OSError:
+                stamps.append(0)
+    return tuple(stamps)
 
 
 def grade_cells(
