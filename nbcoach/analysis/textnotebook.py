@@ -9,17 +9,34 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nbcoach.core.errors import InputError
 from nbcoach.core.language import language_from_metadata
 from nbcoach.core.model import Cell, CellKind, Notebook
 
-_MARKER = re.compile(r"^#\s?%%(?:\s|$)")  # `# %%time` is a commented cell magic, not a marker
+_MARKER = re.compile(r"^#\s?%%(?:\s|$)")
+_HEADER = re.compile(
+    r"\A(?:#!.*\n)?# ---\n(?:#.*\n)*?# ---\n"
+)  # `# %%time` is a commented cell magic, not a marker
 
 
 def read_text_notebook(text: str, path: str) -> Notebook:
     """Read a jupytext text notebook; cells are numbered as in the paired .ipynb."""
     import jupytext
 
-    document: Any = jupytext.reads(text, fmt="py")
+    notes: tuple[str, ...] = ()
+    try:
+        document: Any = jupytext.reads(text, fmt="py")
+    except Exception as error:  # jupytext validates the header's metadata with nbformat
+        header = _HEADER.match(text)
+        if header is None:
+            raise InputError(path, f"jupytext cannot read it: {_first_line(error)}") from error
+        # a header half-written or hand-edited (say, a kernelspec without display_name): the
+        # cells still read; the header is left out, with a note
+        try:  # cell lines still come from the whole text's markers (cell_start_lines)
+            document = jupytext.reads(text[header.end() :].lstrip("\n"), fmt="py")
+        except Exception as again:
+            raise InputError(path, f"jupytext cannot read it: {_first_line(again)}") from again
+        notes = (f"its jupytext header does not read ({_first_line(error)}); left out",)
     declared = language_from_metadata(dict(document.metadata))
     cells = []
     for number, raw in enumerate(document.cells, start=1):
@@ -31,9 +48,13 @@ def read_text_notebook(text: str, path: str) -> Notebook:
         cells=tuple(cells),
         language=declared or "python",  # a header naming another kernel: skipped as such
         nbformat="",
-        notes=(),
+        notes=notes,
         cell_lines=cell_start_lines(text, len(cells)),
     )
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().split("\n") or [type(error).__name__])[0] or type(error).__name__
 
 
 def cell_start_lines(text: str, cell_count: int) -> tuple[tuple[int, int], ...]:

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach.core.model import Cell, Location, Notebook, ReportCard
-from nbcoach.integrations.kernel_notebook import Found, current_kernel_id, find_notebook
+from nbcoach.integrations.kernel_notebook import (
+    PAPERMILL_INPUT,
+    PAPERMILL_OUTPUT,
+    Found,
+    current_kernel_id,
+    find_notebook,
+)
 from nbcoach.render import phrases
 
 MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach", "%unload_ext nbcoach")
@@ -119,18 +125,35 @@ def unsaved_inputs(history: list[str], notebook: Notebook) -> int:
     saved = {cell.source.strip() for cell in notebook.cells if cell.kind == "code"}
     missing = 0
     for source in history:
-        kept = "\n".join(
-            line for line in source.splitlines() if not line.strip().startswith(MAGIC_PREFIXES)
-        ).strip()
+        kept = _without_magics(source)
         if kept and source.strip() not in saved and kept not in saved:
             missing += 1
     return missing
 
 
 def ran_here(history: list[str], notebook: Notebook) -> bool:
-    """Did this kernel run any of the notebook's (non-trivial) cells?"""
-    saved = {cell.source.strip() for cell in notebook.cells if cell.kind == "code"}
-    return any(source.strip() in saved for source in history if source.strip())
+    """Does what this kernel ran look like this notebook's cells? At least half of the last
+    inputs (magic lines left out) close to a saved cell — an edited cell still counts as this
+    notebook's: that is the unsaved edit the card warns about."""
+    import difflib
+
+    saved = [cell.source.strip() for cell in notebook.cells if cell.kind == "code"]
+    inputs = [(source.strip(), _without_magics(source)) for source in history[-50:]]
+    inputs = [(raw, kept) for raw, kept in inputs if kept]
+    if not inputs:
+        return True
+    close = sum(
+        1
+        for raw, kept in inputs
+        if raw in saved or kept in saved or difflib.get_close_matches(kept, saved, 1, 0.6)
+    )
+    return close * 2 >= len(inputs)
+
+
+def _without_magics(source: str) -> str:
+    return "\n".join(
+        line for line in source.splitlines() if not line.strip().startswith(MAGIC_PREFIXES)
+    ).strip()
 
 
 def notebook_card(found: Found, history: list[str], own: bool | None = True) -> CardView:
@@ -152,11 +175,15 @@ def notebook_card(found: Found, history: list[str], own: bool | None = True) -> 
     other = ""
     if saved is not None and own is False:
         other = "This is not the notebook this kernel runs"
-    elif saved is not None and own is None and history and not ran_here(history, saved):
-        other = "This kernel ran none of this notebook's cells"
+    elif saved is not None and own is None and not ran_here(history, saved):
+        other = "Most of what this kernel ran is not in this notebook"
     if other:
         notes.append(f"{other}: graded as a file (nothing said of unsaved changes).")
-    missing = unsaved_inputs(history, saved) if saved is not None and not other else 0
+    papermill = found.how.startswith((PAPERMILL_INPUT, PAPERMILL_OUTPUT))
+    # papermill runs the saved input (its injected parameters cell is in no saved file)
+    missing = (
+        unsaved_inputs(history, saved) if saved is not None and not other and not papermill else 0
+    )
     if missing:
         notes.append(
             f"{missing} cell{'s' if missing != 1 else ''} run in this kernel "

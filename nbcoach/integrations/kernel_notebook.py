@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+PAPERMILL_INPUT = "from papermill's input path"
+PAPERMILL_OUTPUT = "the input of papermill's output"
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -31,9 +34,6 @@ def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
     path of the session that owns this kernel. papermill and plain consoles set none of these:
     then the working folder is a guess, and the message says so.
     """
-    injected = user_ns.get("PAPERMILL_INPUT_PATH")  # papermill's inject_paths
-    if isinstance(injected, str) and Path(injected).is_file():
-        return Found(Path(injected), "from papermill's input path")
     vscode = user_ns.get("__vsc_ipynb_file__")
     if isinstance(vscode, str) and Path(vscode).is_file():
         return Found(Path(vscode), "from VS Code")
@@ -42,6 +42,9 @@ def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
         for candidate in (Path(session), Path.cwd() / Path(session).name):
             if candidate.is_file():
                 return Found(candidate, "from the Jupyter session")
+    injected = user_ns.get("PAPERMILL_INPUT_PATH")  # papermill's inject_paths
+    if isinstance(injected, str) and Path(injected).is_file():
+        return Found(Path(injected), PAPERMILL_INPUT)
     if kernel_id:
         served = from_server_sessions(kernel_id)
         if served is not None:
@@ -73,10 +76,7 @@ def _not_papermills_output(found: Found) -> Found:
     source = papermill_input(found.path)
     if source is None:
         return found
-    return Found(
-        source,
-        f"the input of papermill's output {found.path.name}: the notebook this kernel runs",
-    )
+    return Found(source, f"{PAPERMILL_OUTPUT} {found.path.name}: the notebook this kernel runs")
 
 
 def current_kernel_id() -> str | None:

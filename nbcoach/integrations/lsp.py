@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from nbcoach import __version__
 from nbcoach.analysis.live import LiveCell, grade_cells, grade_notebook, grade_text
@@ -57,6 +59,7 @@ class Graded:
     path: str = ""
     kinds: dict[int, str] = field(default_factory=dict)  # cell number -> code | markdown
     cell_lines: dict[int, int] = field(default_factory=dict)  # .py cells -> their first line
+    cell_floors: dict[int, int] = field(default_factory=dict)  # cell -> lowest line it takes
 
 
 class NbcoachServer(LanguageServer):
@@ -66,12 +69,9 @@ class NbcoachServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
-                notebook_selector=[
-                    types.NotebookDocumentFilterWithCells(
-                        cells=[types.NotebookCellLanguage(language="python")],
-                        notebook="*",
-                    )
-                ],
+                # every cell, markdown too: the grade counts them (cell numbers, markdown share),
+                # and a client syncs only the cells a selector names
+                notebook_selector=[types.NotebookDocumentFilterWithNotebook(notebook="*")],
                 save=True,
             ),
         )
@@ -90,9 +90,11 @@ def path_of(uri: str) -> str:
     """A file URI as a path; a jupyterlab-lsp virtual document as the notebook it stands for
     (`.virtual_documents/nb.ipynb` -> `nb.ipynb`, so configuration and rules are the
     notebook's)."""
-    path = unquote(urlparse(uri).path)
-    if "/.virtual_documents/" in path:
-        path = path.replace("/.virtual_documents/", "/", 1)
+    path = to_fs_path(uri) or unquote(urlparse(uri).path)  # to_fs_path knows Windows drives
+    for separator in ("/", "\\"):
+        virtual = f"{separator}.virtual_documents{separator}"
+        if virtual in path:
+            path = path.replace(virtual, separator, 1)
     return path
 
 
@@ -110,6 +112,11 @@ async def notebook_opened(ls: NbcoachServer, params: types.DidOpenNotebookDocume
 async def notebook_changed(
     ls: NbcoachServer, params: types.DidChangeNotebookDocumentParams
 ) -> None:
+    cells = params.change.cells
+    gone = cells.structure.did_close if cells and cells.structure else None
+    for cell in gone or ():  # a deleted cell's findings must go with it
+        if ls.published.pop(cell.uri, None):
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(cell.uri, []))
     schedule(ls, params.notebook_document.uri, notebook=True)
 
 
@@ -135,8 +142,9 @@ async def text_opened(ls: NbcoachServer, params: types.DidOpenTextDocumentParams
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 async def text_changed(ls: NbcoachServer, params: types.DidChangeTextDocumentParams) -> None:
-    if params.text_document.uri in ls.graded or _is_python_file(params.text_document.uri, ""):
-        schedule(ls, params.text_document.uri, notebook=False)
+    uri = params.text_document.uri
+    if uri in ls.graded or uri in ls.pending or _is_python_file(uri, ""):
+        schedule(ls, uri, notebook=False)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -146,6 +154,16 @@ async def text_closed(ls: NbcoachServer, params: types.DidCloseTextDocumentParam
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(params.text_document.uri, [])
         )
+
+
+def _withdraw(ls: NbcoachServer, uri: str) -> None:
+    """A document that could not be graded: its grade and every diagnostic of it withdrawn."""
+    graded = ls.graded.pop(uri, None)
+    ls.memos.pop(uri, None)
+    targets = set(graded.cell_uris.values()) if graded and graded.cell_uris else {uri}
+    for target in targets:
+        if ls.published.pop(target, None):
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(target, []))
 
 
 def forget(ls: NbcoachServer, uri: str) -> Graded | None:
@@ -187,7 +205,7 @@ async def _grade_until_clean(ls: NbcoachServer, uri: str, notebook: bool) -> Non
             )
         except Exception:  # one bad document must never stop the server
             log.exception("nbcoach could not grade %s", uri)
-            ls.memos.pop(uri, None)
+            _withdraw(ls, uri)  # old findings on new text would point at the wrong lines
             graded = None
         if graded is not None and uri in ls.memos:  # not closed meanwhile
             ls.graded[uri] = graded
@@ -249,7 +267,7 @@ def _grade_virtual(
     ls.virtual[uri] = found
     kinds: dict[int, str] = {cell.number: cell.kind for cell in found.notebook.cells}
     card = grade_notebook(found.notebook, memo=memo)
-    return Graded(card, {}, {0: text}, path, kinds, cell_lines=found.starts)
+    return Graded(card, {}, {0: text}, path, kinds, found.starts, found.floors)
 
 
 # --- diagnostics -------------------------------------------------------------------------------
@@ -304,6 +322,7 @@ def _place(uri: str, graded: Graded, location: Location) -> tuple[str, int]:
         return graded.cell_uris.get(location.cell, _first_code_uri(uri, graded)), line - 1
     if location.cell is not None and location.cell in graded.cell_lines:  # a py:percent cell
         line = graded.cell_lines[location.cell] + line - 1
+        line = max(line, graded.cell_floors.get(location.cell, line))
     return uri, max(0, line - 1)
 
 
@@ -507,14 +526,29 @@ def _ignore_action(uri: str, graded: Graded, diagnostic: types.Diagnostic) -> ty
     rule = str(diagnostic.code)
     line = diagnostic.range.start.line
     text = _line_text(graded, uri, line)
-    comment = f"  # noqa: {rule}" if rule not in RULES_BY_ID else f"  # nbcoach: ignore[{rule}]"
-    end = types.Position(line, _utf16(text))
+    ours = rule in RULES_BY_ID
+    existing = (_OUR_IGNORE if ours else _NOQA).search(text)
+    if existing is not None:  # one comment per line is read: add the rule to it
+        codes = [c.strip() for c in existing.group(2).split(",") if c.strip()]
+        listed = ", ".join([*codes, rule])
+        new = f"{existing.group(1)}{listed}{']' if ours else ''}"
+        start = types.Position(line, _utf16(text[: existing.start()]))
+        stop = types.Position(line, _utf16(text[: existing.end()]))
+        edit = types.TextEdit(types.Range(start, stop), new)
+    else:
+        comment = f"  # nbcoach: ignore[{rule}]" if ours else f"  # noqa: {rule}"
+        end = types.Position(line, _utf16(text))
+        edit = types.TextEdit(types.Range(end, end), comment)
     return types.CodeAction(
         title=f"Ignore {rule} here",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
-        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(types.Range(end, end), comment)]}),
+        edit=types.WorkspaceEdit(changes={uri: [edit]}),
     )
+
+
+_OUR_IGNORE = re.compile(r"(#\s*nbcoach:\s*ignore\[)([^\]]*)\]")
+_NOQA = re.compile(r"(#\s*noqa:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 
 
 def _function_at(ls: NbcoachServer, uri: str, line: int) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from nbcoach.core.model import Notebook
 
@@ -34,6 +34,7 @@ class VirtualCells:
     base: Notebook | None = None
     lines: tuple[str, ...] = ()
     owners: tuple[int | None, ...] = ()
+    floors: dict[int, int] = field(default_factory=dict)  # cell -> lowest line it may take
 
 
 def cells_of(
@@ -62,13 +63,22 @@ def cells_of(
             continue
         starts.setdefault(number, row)
         sources[number].append(line)
-    cells = tuple(
-        replace(cell, source=_code(cell.source, "\n".join(sources[cell.number])))
-        if cell.kind == "code"
-        else cell
-        for cell in saved.cells
-    )  # run counts and outputs stay the saved ones: the kernel's state is not in the text
-    return VirtualCells(replace(saved, cells=cells), starts, saved, tuple(virtual), tuple(of_line))
+    cells = []
+    floors: dict[int, int] = {}
+    for cell in saved.cells:
+        if cell.kind != "code":
+            cells.append(cell)
+            continue
+        code, merged = _code(cell.source, "\n".join(sources[cell.number]))
+        if merged and cell.number in starts:
+            # `%%name` and the body's first line share the virtual text's first line: cell
+            # line k is virtual line start + k - 2, and line 1 (the magic) is the first line
+            floors[cell.number] = starts[cell.number]
+            starts[cell.number] -= 1
+        cells.append(replace(cell, source=code))
+    # run counts and outputs stay the saved ones: the kernel's state is not in the text
+    notebook = replace(saved, cells=tuple(cells))
+    return VirtualCells(notebook, starts, saved, tuple(virtual), tuple(of_line), floors)
 
 
 def _template(saved: Notebook) -> tuple[list[str], list[int | None]]:
@@ -119,17 +129,18 @@ def _line_up(
     return of_line + list(owner[len(owner) - tail :])
 
 
-def _code(saved: str, virtual: str) -> str:
+def _code(saved: str, virtual: str) -> tuple[str, bool]:
     """A cell's code as the user wrote it: jupyterlab-lsp's rewrites of IPython syntax undone
     (its own reverse patterns, from its `ipython` overrides), and a cell in another language,
     which it leaves out of the Python document, as saved."""
     if not virtual.strip() and saved.lstrip().startswith("%%"):
-        return saved
-    cell = _CELL_MAGIC.match(virtual) or _TIMED_CELL.match(virtual)
+        return saved, False
+    merged = _CELL_MAGIC.match(virtual)  # one line shorter than the cell (see cells_of)
+    cell = merged or _TIMED_CELL.match(virtual)
     if cell is not None:
         name, arguments, body = cell.groups()
         virtual = f"%%{name}{_unescape(arguments)}\n" + body.replace('\\"\\"\\"', '"""')
-    return "\n".join(_line(line) for line in virtual.split("\n"))
+    return "\n".join(_line(line) for line in virtual.split("\n")), merged is not None
 
 
 def _line(line: str) -> str:
@@ -149,7 +160,8 @@ def _pinfo(kind: str) -> str:
 
 
 _LINE_MAGICS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r'get_ipython\(\)\.getoutput\("(.*?)"\)'), lambda m: "!" + m[1]),
+    # `!cmd` is not escaped: its argument runs to the last `")` of the line
+    (re.compile(r'get_ipython\(\)\.getoutput\("(.*)"\)'), lambda m: "!" + m[1]),
     (
         re.compile(r"get_ipython\(\)\.run_line_magic\('(pinfo2?)', '(.*?)'\)"),
         lambda m: _pinfo(m[1]) + m[2],
@@ -159,7 +171,8 @@ _LINE_MAGICS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: m[2] + _pinfo(m[1]),
     ),
     (
-        re.compile(r'get_ipython\(\)\.run_line_magic\("(.*?)", "(.*?)"\)'),
+        # `%magic args`: args escaped (`\"`), so a `")` inside them is not the end
+        re.compile(r'get_ipython\(\)\.run_line_magic\("([^"]*)", "((?:[^"\\]|\\.)*)"\)'),
         lambda m: "%" + m[1] + _unescape(m[2]),
     ),
 ]

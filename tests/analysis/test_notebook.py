@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcoach.analysis.notebook import parse_bytes, read
+from nbcoach.analysis.notebook import parse_bytes, parse_py, read
 from nbcoach.core.errors import InputError
 from support import EXAMPLES, build_notebook
 
@@ -219,3 +219,13 @@ def test_our_nbformat_3_upgrade_covers_every_cell_and_output_kind() -> None:
     assert own.cells[0].source == "## A title split"
     assert own.cells[3].outputs.error_names == ("KeyError",)
     assert own.cells[3].execution_count == 3
+
+
+def test_a_half_written_jupytext_header_is_left_out_not_a_traceback() -> None:
+    """While a py:percent header is being typed (a kernelspec without display_name), jupytext's
+    validation fails: the cells are still read, with a note, at their own lines."""
+    text = "# ---\n# jupyter:\n#   kernelspec:\n#     name: python3\n# ---\n\n# %%\nx = 1\n"
+    notebook = parse_py(text, "half.py")
+    assert [cell.source for cell in notebook.cells] == ["x = 1"]
+    assert notebook.notes and "jupytext header does not read" in notebook.notes[0]
+    assert dict(notebook.cell_lines) == {1: 8}

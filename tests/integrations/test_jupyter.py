@@ -15,8 +15,8 @@ import pytest
 
 from nbcoach.analysis.notebook import read
 from nbcoach.analysis.review import ReviewOptions, review
-from nbcoach.integrations.jupyter import unsaved_inputs
-from nbcoach.integrations.kernel_notebook import find_notebook
+from nbcoach.integrations.jupyter import notebook_card, ran_here, unsaved_inputs
+from nbcoach.integrations.kernel_notebook import Found, find_notebook
 from support import EXAMPLES, build_notebook
 
 
@@ -181,6 +181,25 @@ def test_a_papermill_output_in_the_folder_stands_for_its_input(
     assert "the input of papermill's output out.ipynb" in found.how
     injected = find_notebook({"PAPERMILL_INPUT_PATH": str(source)}, None)
     assert injected.path == source and injected.how == "from papermill's input path"
+    mine = tmp_path / "mine.ipynb"
+    nbformat.write(build_notebook(["y = 2"]), mine)
+    both = {"PAPERMILL_INPUT_PATH": str(source), "__vsc_ipynb_file__": str(mine)}
+    assert find_notebook(both, None).path == mine  # a papermill output re-opened in VS Code
+
+
+def test_an_edited_cell_still_counts_as_this_notebooks_and_papermill_warns_of_nothing(
+    make_notebook: Callable[..., Path],
+) -> None:
+    path = make_notebook(["x = 1", "print(x * 10)", "def f(a):\n    return a + 1"])
+    saved = read(path)
+    edited = ["x = 2  # edited", "print(x * 10)  # edited"]
+    assert ran_here(edited, saved)  # edited since the save: still this notebook
+    assert not ran_here(["import pandas as pd", "df = pd.DataFrame()", "df.plot()"], saved)
+    card = notebook_card(Found(path, "guessed: ..."), edited, own=None)
+    assert "not in the saved file" in card.text  # the unsaved edits are what it warns about
+    parameters = ["# Parameters\nalpha = 3", "x = 1"]  # papermill's injected cell
+    quiet = notebook_card(Found(path, "from papermill's input path"), parameters, own=True)
+    assert "not in the saved file" not in quiet.text
 
 
 def test_unsaved_inputs_are_counted_and_magic_lines_ignored(

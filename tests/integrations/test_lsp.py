@@ -4,6 +4,7 @@ lines, the grade on the first cell, hover, and the three code actions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import sys
@@ -73,11 +74,18 @@ def _open_notebook(client: LanguageClient, path: Path) -> tuple[str, list[str]]:
     return uri, [item.uri for item in texts]
 
 
+async def _next_diagnostics(client: LanguageClient) -> None:
+    """The next diagnostics the server publishes; a server that stays silent fails the test."""
+    await asyncio.wait_for(
+        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=20
+    )
+
+
 async def _diagnostics_for(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
     for _ in range(50):
         if uri in client.diagnostics:
             return client.diagnostics[uri]
-        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        await _next_diagnostics(client)
     raise AssertionError(f"no diagnostics for {uri}")
 
 
@@ -250,3 +258,82 @@ async def test_a_jupyterlab_virtual_document_is_graded_as_its_notebook(
     assert not any(
         d.code == "move-to-module" and "analyse_customers" in d.message for d in diagnostics
     )
+
+
+async def test_a_deleted_cells_findings_go_with_it(client: LanguageClient, project: Path) -> None:
+    """A cell deleted in the editor takes its diagnostics with it."""
+    uri, cells = _open_notebook(client, project / "newcomer.ipynb")
+    assert any(d.code == "D103" for d in await _diagnostics_for(client, cells[3]))
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(version=2, uri=uri),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(start=3, delete_count=1, cells=[]),
+                        did_close=[types.TextDocumentIdentifier(uri=cells[3])],
+                    )
+                )
+            ),
+        )
+    )
+    for _ in range(50):
+        if not client.diagnostics[cells[3]]:
+            break
+        await _next_diagnostics(client)
+    assert not client.diagnostics[cells[3]]
+
+
+async def test_ignoring_a_second_rule_on_a_line_joins_the_first_comment(
+    client: LanguageClient, project: Path
+) -> None:
+    """Only one `# nbcoach: ignore[...]` per line is read: a second rule goes into its list."""
+    path = project / "ignored.py"
+    text = "def f(a, b, c, d, e, g):  # nbcoach: ignore[too-many-parameters]\n    return 1\n"
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
+    )
+    await _diagnostics_for(client, uri)
+    diagnostic = types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 10)),
+        message="x",
+        code="long-function",
+        source="nbcoach",
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    ignore = next(
+        a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("Ignore")
+    )
+    assert ignore.edit is not None and ignore.edit.changes is not None
+    (edit,) = ignore.edit.changes[uri]
+    line = text.split("\n")[0]
+    start, end = edit.range.start.character, edit.range.end.character
+    joined = line[:start] + edit.new_text + line[end:]
+    assert joined.endswith("# nbcoach: ignore[too-many-parameters, long-function]")
+
+
+async def test_an_untitled_python_document_edited_while_first_graded_is_graded_again(
+    client: LanguageClient,
+) -> None:
+    uri = "untitled:Untitled-7"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, "x = 1\n"))
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text="import os\nx = 1\n")],
+        )
+    )
+    for _ in range(50):
+        if any(d.code == "F401" for d in client.diagnostics.get(uri, [])):
+            break
+        await _next_diagnostics(client)
+    assert any(d.code == "F401" for d in client.diagnostics[uri])

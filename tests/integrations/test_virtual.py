@@ -103,3 +103,37 @@ def test_lined_up_with_the_previous_text_the_cells_are_the_same() -> None:
         previous = step  # edits pile up, as typing does
         again = cells_of(VIRTUAL, saved, previous)
         assert again is not None and again.notebook == saved  # undone: the saved cells
+
+
+def test_a_line_magic_with_a_call_in_it_comes_back_whole() -> None:
+    """jupyterlab-lsp escapes a line magic's arguments; a `")` inside them is not their end."""
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    time_line = 'get_ipython().run_line_magic("time", " n_churned = sum(1 for r in rows if r[\\"churned\\"])")'
+    assert time_line in VIRTUAL
+    text = VIRTUAL.replace(
+        time_line,
+        'get_ipython().run_line_magic("time", " df = pd.read_csv(\\"data.csv\\")")',
+    )
+    found = cells_of(text, saved)
+    assert found is not None
+    assert '%time df = pd.read_csv("data.csv")' in found.notebook.cells[7].source
+
+
+def test_a_cell_magic_jupyterlab_lsp_folds_into_one_line_keeps_its_lines() -> None:
+    """`%%timeit` and the body's first line share one virtual line: the cell's line 2 is that
+    line, its line 1 (the magic) too, the rest follow."""
+    saved = read(EXAMPLES / "newcomer.ipynb")
+    cells = list(saved.cells)
+    cells[7] = replace(cells[7], source="%%timeit\ny = 2\nimport sys\nz = 3")
+    saved = replace(saved, cells=tuple(cells))
+    lines = VIRTUAL.split("\n")
+    start = lines.index("# some customers are in the export twice")
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("get_ipython()"))
+    folded = 'get_ipython().run_cell_magic("timeit", "", """y = 2\nimport sys\nz = 3""")'
+    text = "\n".join([*lines[:start], folded, *lines[end + 1 :]])
+    found = cells_of(text, saved)
+    assert found is not None
+    assert found.notebook.cells[7].source == "%%timeit\ny = 2\nimport sys\nz = 3"
+    row_of_y = start + 1  # 1-based row of the folded line
+    assert found.starts[8] + 2 - 1 == row_of_y  # cell line 2 (`y = 2`) is the folded line
+    assert found.floors[8] == row_of_y  # and line 1 (`%%timeit`) is held there
