@@ -84,6 +84,21 @@ class Timed(LanguageClient):
             pass
 
 
+async def started() -> Timed:
+    """`python -m nbcoach server` over stdio, initialized."""
+    client = Timed()
+    await client.start_io(sys.executable, "-m", "nbcoach", "server")
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.initialized(types.InitializedParams())
+    return client
+
+
+async def stopped(client: Timed) -> None:
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+
 async def next_grade(client: Timed, uri: str) -> tuple[float, Any]:
     while True:
         at, params = await asyncio.wait_for(client.graded.get(), timeout=30)
@@ -94,10 +109,7 @@ async def next_grade(client: Timed, uri: str) -> tuple[float, Any]:
 
 
 async def drive(folder: Path, name: str, cells: list[dict[str, Any]], edits: int) -> list[float]:
-    client = Timed()
-    await client.start_io(sys.executable, "-m", "nbcoach", "server")
-    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-    client.initialized(types.InitializedParams())
+    client = await started()
     path = folder / name
     uri = path.as_uri()
     items, notebook_cells, texts = [], [], []
@@ -164,9 +176,7 @@ async def drive(folder: Path, name: str, cells: list[dict[str, Any]], edits: int
         )
         at, _ = await next_grade(client, uri)
         latencies.append((at - sent) * 1000)
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+    await stopped(client)
     return latencies
 
 
@@ -176,10 +186,7 @@ async def drive_virtual(
     """The same edits as jupyterlab-lsp sends them: the notebook saved on disk, one text
     document `.virtual_documents/<name>` of every cell joined by two blank lines (markdown
     cells as empty lines), and each change as the whole new text."""
-    client = Timed()
-    await client.start_io(sys.executable, "-m", "nbcoach", "server")
-    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-    client.initialized(types.InitializedParams())
+    client = await started()
     document = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
     (folder / name).write_text(json.dumps(document), encoding="utf-8")
     uri = (folder / ".virtual_documents" / name).as_uri()
@@ -206,9 +213,7 @@ async def drive_virtual(
         )
         at, _ = await next_grade(client, uri)
         latencies.append((at - sent) * 1000)
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+    await stopped(client)
     return latencies
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from nbcoach.cli import edit_options
+
 if TYPE_CHECKING:  # the engine is imported inside the command, to keep `--help` fast
     from nbcoach.core.model import ExtractionPlan, ExtractionResult, SplitPlan
 
@@ -32,18 +34,9 @@ def extract(
     apply: bool = typer.Option(
         False, "--apply", help="Write the change (default: only show the diffs)."
     ),
-    verify: bool = typer.Option(
-        False,
-        "--verify",
-        help="Apply, run the notebook before and after with papermill, and roll back if any "
-        "cell's output changes.",
-    ),
-    timeout: float | None = typer.Option(
-        None, "--timeout", help="Seconds one cell may run during --verify (default: no limit)."
-    ),
-    python: str | None = typer.Option(
-        None, "--python", help="The interpreter the notebook's kernel runs (default: nbcoach's)."
-    ),
+    verify: bool = edit_options.VERIFY,
+    timeout: float | None = edit_options.TIMEOUT,
+    python: str | None = edit_options.PYTHON,
     tests: bool = typer.Option(
         True,
         "--tests/--no-tests",

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from nbcoach.cli import edit_options
+
 
 def split(
     path: Path = typer.Argument(..., help="The notebook (.ipynb, or its paired .py) or module."),
@@ -25,18 +27,9 @@ def split(
     apply: bool = typer.Option(
         False, "--apply", help="Write the change (default: only show the diff)."
     ),
-    verify: bool = typer.Option(
-        False,
-        "--verify",
-        help="Apply, run the notebook before and after with papermill, and roll back if any "
-        "cell's output changes.",
-    ),
-    timeout: float | None = typer.Option(
-        None, "--timeout", help="Seconds one cell may run during --verify (default: no limit)."
-    ),
-    python: str | None = typer.Option(
-        None, "--python", help="The interpreter the notebook's kernel runs (default: nbcoach's)."
-    ),
+    verify: bool = edit_options.VERIFY,
+    timeout: float | None = edit_options.TIMEOUT,
+    python: str | None = edit_options.PYTHON,
     no_color: bool = typer.Option(
         False, "--no-color", help="Plain text even on a terminal (NO_COLOR works too)."
     ),
