@@ -340,6 +340,14 @@ def run(args: list[str], cwd: Path, env: dict[str, str], show: bool = False) -> 
     return elapsed
 
 
+def run_watched(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak memory (MB, proportional set size of the process tree, sampled every
+    10 ms as bench_report.py does) of one more run, not timed with the others."""
+    from bench_report import timed
+
+    return timed([sys.executable, "-m", "nbcoach", *args], cwd, env, watch=True)
+
+
 def same_scores(root: Path, env: dict[str, str]) -> str:
     """The history's grade of every file at HEAD against `nbcoach report` on the checkout."""
     from nbcoach.history import load_history
@@ -391,6 +399,8 @@ def main() -> None:
     full = run(["history"], root, env, show=True)
     store = root / ".nbcoach" / "history.sqlite"
     size = store.stat().st_size
+    rebuilt, peak = run_watched(["history", "--rebuild"], root, env)
+    print(f"nbcoach history --rebuild, watched: {rebuilt:.1f} s, peak {peak} MB PSS (process tree)")
     builder.commit(builder.edit(builder.live[0]), AUTHORS[1])
     one_more = run(["history"], root, env, show=True)
     print(
@@ -437,6 +447,7 @@ def main() -> None:
     print(f"| first-parent commits (all commits, merges) | {len(line)} ({total}, {merges}) |")
     print(f"| notebooks at HEAD | {len(builder.live)} |")
     print(f"| `nbcoach history`, full, fresh store | {full:.1f} s |")
+    print(f"| peak memory of `history --rebuild` (PSS, process tree) | {peak} MB |")
     print(f"| checkout + `nbcoach report` per commit{note} | {baseline:.1f} s |")
     print(f"| ratio | {baseline / full:.1f}x |")
     print(
