@@ -8,6 +8,7 @@ import asyncio
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,19 +75,20 @@ def _open_notebook(client: LanguageClient, path: Path) -> tuple[str, list[str]]:
     return uri, [item.uri for item in texts]
 
 
-async def _next_diagnostics(client: LanguageClient) -> None:
-    """The next diagnostics the server publishes; a server that stays silent fails the test."""
-    await asyncio.wait_for(
-        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=20
-    )
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait until the diagnostics the client holds meet `condition`. Polled, not awaited per
+    notification: a burst of notifications can all be handled before a waiter for "the next
+    one" exists, and then it waits for one that never comes."""
+    for _ in range(400):  # 20 s
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def _diagnostics_for(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    for _ in range(50):
-        if uri in client.diagnostics:
-            return client.diagnostics[uri]
-        await _next_diagnostics(client)
-    raise AssertionError(f"no diagnostics for {uri}")
+    await _until(lambda: uri in client.diagnostics, f"diagnostics for {uri}")
+    return client.diagnostics[uri]
 
 
 async def test_a_notebook_gets_its_findings_on_its_cells_and_the_grade_on_the_first(
@@ -277,11 +279,7 @@ async def test_a_deleted_cells_findings_go_with_it(client: LanguageClient, proje
             ),
         )
     )
-    for _ in range(50):
-        if not client.diagnostics[cells[3]]:
-            break
-        await _next_diagnostics(client)
-    assert not client.diagnostics[cells[3]]
+    await _until(lambda: not client.diagnostics[cells[3]], "the deleted cell's diagnostics gone")
 
 
 async def test_ignoring_a_second_rule_on_a_line_joins_the_first_comment(
@@ -332,8 +330,6 @@ async def test_an_untitled_python_document_edited_while_first_graded_is_graded_a
             [types.TextDocumentContentChangeWholeDocument(text="import os\nx = 1\n")],
         )
     )
-    for _ in range(50):
-        if any(d.code == "F401" for d in client.diagnostics.get(uri, [])):
-            break
-        await _next_diagnostics(client)
-    assert any(d.code == "F401" for d in client.diagnostics[uri])
+    await _until(
+        lambda: any(d.code == "F401" for d in client.diagnostics.get(uri, [])), "F401 on the edit"
+    )
