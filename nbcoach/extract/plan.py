@@ -254,7 +254,7 @@ def _plan(
         module_text=module_text,
         created=tuple(str(p) for p in target.inits),
         notes=tuple(dict.fromkeys(notes)),
-        notebook_diff=_notebook_diff(source, notebook_text) if diffs else "",
+        notebook_diff=notebook_diff(source.path, source.data, notebook_text) if diffs else "",
         module_diff=_diff(existing or "", module_text, shown(target.path)) if diffs else "",
     )
 
@@ -304,14 +304,18 @@ def _as_v4(source: Source) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _notebook_diff(source: Source, after: str) -> str:
+def notebook_diff(path: Path, data: bytes, after: str) -> str:
+    """The change as a unified diff: of a notebook seen as py:percent (reviewable, unlike its
+    JSON), or of a text file as it is. `extract` and `split` show their edits this way."""
+    if path.suffix != ".ipynb":
+        return _diff(data.decode("utf-8-sig"), after, shown(path))
     from nbcoach.analysis.pairs import Pair
     from nbcoach.workflow.pairing import notebook_text
 
-    pair = Pair(source.path, source.path.with_suffix(".py"), "py:percent", "extract")
-    before_text = notebook_text(source.data, pair)
+    pair = Pair(path, path.with_suffix(".py"), "py:percent", "nbcoach")
+    before_text = notebook_text(data, pair)
     after_text = notebook_text(after.encode("utf-8"), pair)
-    return _diff(before_text, after_text, f"{shown(source.path)} (as py:percent)")
+    return _diff(before_text, after_text, f"{shown(path)} (as py:percent)")
 
 
 def _diff(before: str, after: str, label: str) -> str:

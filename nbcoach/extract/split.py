@@ -11,7 +11,6 @@ changed since the plan, the py:percent pair updated, `--verify` runs it before a
 from __future__ import annotations
 
 import ast
-import difflib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from nbcoach.core.errors import InputError, UsageError
 from nbcoach.core.files import shown
 from nbcoach.core.model import CellChange, Notebook, SplitHelper, SplitPlan
 from nbcoach.extract.cut import Cut, check_cut, cut_function, measure, over_limits
+from nbcoach.extract.plan import notebook_diff
 
 
 def plan_split(path: Path, function: str, names: Mapping[str, str] | None = None) -> SplitPlan:
@@ -225,29 +225,7 @@ def _with_text(
     return replace(
         plan,
         notebook_text=text,
-        notebook_diff=_diff(path, data, text),
+        notebook_diff=notebook_diff(path, data, text),
         changes=changes,
         cell_count=cell_count,
-    )
-
-
-def _diff(path: Path, data: bytes, after: str) -> str:
-    """The change as a unified diff: of the notebook seen as py:percent, or of the file."""
-    if path.suffix == ".ipynb":
-        from nbcoach.analysis.pairs import Pair
-        from nbcoach.workflow.pairing import notebook_text
-
-        pair = Pair(path, path.with_suffix(".py"), "py:percent", "split")
-        before_text = notebook_text(data, pair)
-        after_text = notebook_text(after.encode("utf-8"), pair)
-        label = f"{shown(path)} (as py:percent)"
-    else:
-        before_text, after_text, label = data.decode("utf-8-sig"), after, shown(path)
-    return "".join(
-        difflib.unified_diff(
-            before_text.splitlines(keepends=True),
-            after_text.splitlines(keepends=True),
-            fromfile=label,
-            tofile=label,
-        )
     )
