@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from nbcoach.analysis.notebook import parse_bytes, read_bytes
@@ -36,9 +36,8 @@ def plan_split(path: Path, function: str, names: Mapping[str, str] | None = None
     if notebook.language and notebook.language.lower() != "python":
         raise InputError(str(target), f"kernel language is {notebook.language}, not Python")
     cell, source = _cell_of(notebook, function, target)
-    taken = _notebook_names(notebook)
-    cut = cut_function(source, function, limits, names, sorted(taken))
-    plan = _plan(target, data, function, cell, source, cut, limits)
+    cut, problems = checked_cut(source, function, limits, names, notebook_names(notebook))
+    plan = _plan(target, data, function, cell, source, cut, problems, limits)
     if plan.empty:
         return plan
     text = _spliced(target, data, notebook, cell, cut.text)
@@ -118,7 +117,23 @@ def _defines(node: ast.stmt, name: str) -> bool:
     return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
 
 
-def _notebook_names(notebook: Notebook) -> set[str]:
+def checked_cut(
+    source: str,
+    function: str,
+    limits: Thresholds,
+    names: Mapping[str, str] | None = None,
+    taken: Iterable[str] = (),
+) -> tuple[Cut, tuple[str, ...]]:
+    """The cut of `function` in `source`, and what the static check finds wrong with it
+    (nothing: it compiles, adds no undefined or unused name, reads the same names from
+    outside). `taken`: names the helpers must not shadow. The CLI's plan and the language
+    server's "Split" action both cut this way."""
+    cut = cut_function(source, function, limits, names, sorted(taken))
+    added = [h.name for h in cut.helpers] + [constant for _, constant in cut.constants]
+    return cut, (tuple(check_cut(source, cut.text, function, added)) if added else ())
+
+
+def notebook_names(notebook: Notebook) -> set[str]:
     """Every name bound or read anywhere in the notebook: a helper must not shadow one."""
     names: set[str] = set()
     for cell in notebook.cells:
@@ -152,8 +167,8 @@ def _plan_module(
         ) from error
     if not any(_defines(node, function) for node in tree.body):
         raise UsageError(f"{shown(path)}: no top-level function `{function}`")
-    cut = cut_function(text, function, limits, names)
-    plan = _plan(path, data, function, None, text, cut, limits)
+    cut, problems = checked_cut(text, function, limits, names)
+    plan = _plan(path, data, function, None, text, cut, problems, limits)
     return plan if plan.empty else _with_text(plan, path, data, cut.text, changes=())
 
 
@@ -164,11 +179,10 @@ def _plan(
     cell: int | None,
     source: str,
     cut: Cut,
+    problems: tuple[str, ...],
     limits: Thresholds,
 ) -> SplitPlan:
     before = measure(source)[function]
-    added = [h.name for h in cut.helpers] + [constant for _, constant in cut.constants]
-    problems = tuple(check_cut(source, cut.text, function, added)) if added else ()
     measured = cut.measured
     after = tuple(measured[n] for n in [function, *(h.name for h in cut.helpers)] if n in measured)
     notes = []

@@ -338,10 +338,8 @@ def _first_code_cell(graded: Graded) -> int | None:
 def _first_code_uri(uri: str, graded: Graded) -> str:
     if not graded.cell_uris:
         return uri
-    for number in sorted(graded.cell_uris):
-        if graded.kinds.get(number) == "code" and graded.cells.get(number, "").strip():
-            return graded.cell_uris[number]
-    return graded.cell_uris[min(graded.cell_uris)]
+    first = _first_code_cell(graded)
+    return graded.cell_uris[first if first is not None else min(graded.cell_uris)]
 
 
 def _ready_to_move(graded: Graded) -> list[tuple[int | None, int, types.Diagnostic]]:
@@ -636,8 +634,9 @@ def _move_action(graded: Graded, name: str) -> types.CodeAction | None:
 def _split_action(
     ls: NbcoachServer, uri: str, graded: Graded, name: str
 ) -> types.CodeAction | None:
-    from nbcoach.analysis.live import config_for
-    from nbcoach.extract.cut import check_cut, cut_function, measure, over_limits
+    from nbcoach.analysis.live import LiveCell, config_for, notebook_of
+    from nbcoach.extract.cut import measure, over_limits
+    from nbcoach.extract.split import checked_cut, notebook_names
 
     source = ls.workspace.get_text_document(uri).source
     try:
@@ -647,9 +646,13 @@ def _split_action(
     limits = config_for(graded.path).thresholds
     if function is None or not over_limits(function, limits):
         return None
-    cut = cut_function(source, name, limits)
-    added = [h.name for h in cut.helpers] + [constant for _, constant in cut.constants]
-    if not added or check_cut(source, cut.text, name, added):
+    cells = [  # the other cells' names are not to be shadowed by a helper's
+        LiveCell("code" if graded.kinds.get(n, "code") == "code" else "markdown", text)
+        for n, text in sorted(graded.cells.items())
+    ]
+    taken = notebook_names(notebook_of(graded.path, cells, "ipynb")) if graded.cell_uris else ()
+    cut, problems = checked_cut(source, name, limits, taken=taken)
+    if not (cut.helpers or cut.constants) or problems:
         return types.CodeAction(
             title=f"Split `{name}` into helpers",
             kind=types.CodeActionKind.RefactorExtract,
