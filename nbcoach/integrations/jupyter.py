@@ -21,13 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from nbcoach.core.model import Cell, Location, Notebook, ReportCard
-from nbcoach.integrations.kernel_notebook import (
-    PAPERMILL_INPUT,
-    PAPERMILL_OUTPUT,
-    Found,
-    current_kernel_id,
-    find_notebook,
-)
+from nbcoach.integrations.kernel_notebook import Found, current_kernel_id, find_notebook
 from nbcoach.render import phrases
 
 MAGIC_PREFIXES = ("%nbcoach", "%load_ext nbcoach", "%reload_ext nbcoach", "%unload_ext nbcoach")
@@ -91,7 +85,7 @@ def run_magic(ipython: Any, line: str) -> CardView:
     if words and words[0].startswith("-"):
         return _message(f"nbcoach: no such option: {words[0]}. {USAGE}")
     own = find_notebook(ipython.user_ns, current_kernel_id())
-    found = Found(Path(words[0]).expanduser(), "as given") if words else own
+    found = Found(Path(words[0]).expanduser(), "as given", "given") if words else own
     if found.path is None:
         return _message(found.how)
     if not found.path.is_file():
@@ -103,8 +97,8 @@ def _same(found: Found, own: Found) -> bool | None:
     """Is the graded file the kernel's own notebook? True/False when the kernel's notebook is
     known (not guessed), None when only the cells that ran can tell."""
     if found is own:
-        return None if own.how.startswith("guessed") else True
-    if own.path is None or own.how.startswith("guessed"):
+        return None if own.source == "guess" else True
+    if own.path is None or own.source == "guess":
         return None
     assert found.path is not None
     return found.path.resolve() == own.path.resolve()
@@ -179,7 +173,7 @@ def notebook_card(found: Found, history: list[str], own: bool | None = True) -> 
         other = "Most of what this kernel ran is not in this notebook"
     if other:
         notes.append(f"{other}: graded as a file (nothing said of unsaved changes).")
-    papermill = found.how.startswith((PAPERMILL_INPUT, PAPERMILL_OUTPUT))
+    papermill = found.source == "papermill"
     # papermill runs the saved input (its injected parameters cell is in no saved file)
     missing = (
         unsaved_inputs(history, saved) if saved is not None and not other and not papermill else 0

@@ -11,10 +11,10 @@ import os
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-PAPERMILL_INPUT = "from papermill's input path"
-PAPERMILL_OUTPUT = "the input of papermill's output"
+# Where the answer came from; what the card says of unsaved edits depends on it.
+Source = Literal["given", "editor", "papermill", "guess"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Found:
 
     path: Path | None
     how: str
+    source: Source = "editor"  # VS Code, the Jupyter session or server: the kernel's own
 
 
 def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
@@ -44,7 +45,7 @@ def find_notebook(user_ns: dict[str, Any], kernel_id: str | None) -> Found:
                 return Found(candidate, "from the Jupyter session")
     injected = user_ns.get("PAPERMILL_INPUT_PATH")  # papermill's inject_paths
     if isinstance(injected, str) and Path(injected).is_file():
-        return Found(Path(injected), PAPERMILL_INPUT)
+        return Found(Path(injected), "from papermill's input path", "papermill")
     if kernel_id:
         served = from_server_sessions(kernel_id)
         if served is not None:
@@ -76,7 +77,8 @@ def _not_papermills_output(found: Found) -> Found:
     source = papermill_input(found.path)
     if source is None:
         return found
-    return Found(source, f"{PAPERMILL_OUTPUT} {found.path.name}: the notebook this kernel runs")
+    how = f"the input of papermill's output {found.path.name}: the notebook this kernel runs"
+    return Found(source, how, "papermill")
 
 
 def current_kernel_id() -> str | None:
@@ -130,15 +132,18 @@ def _guess_from_folder(folder: Path) -> Found:
             None,
             f"nbcoach: this kernel does not say which notebook it runs, and {folder} holds no "
             f"notebook. {hint}",
+            "guess",
         )
     if len(notebooks) == 1:
         return Found(
             notebooks[0],
             "guessed: the kernel does not say which notebook it runs; it is the only notebook "
             f"in {folder}. {hint}",
+            "guess",
         )
     return Found(
         notebooks[0],
         f"guessed: the kernel does not say which notebook it runs; of the {len(notebooks)} "
         f"notebooks in {folder} this is the one saved last. {hint}",
+        "guess",
     )

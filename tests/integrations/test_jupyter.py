@@ -181,6 +181,7 @@ def test_a_papermill_output_in_the_folder_stands_for_its_input(
     assert "the input of papermill's output out.ipynb" in found.how
     injected = find_notebook({"PAPERMILL_INPUT_PATH": str(source)}, None)
     assert injected.path == source and injected.how == "from papermill's input path"
+    assert injected.source == "papermill"
     mine = tmp_path / "mine.ipynb"
     nbformat.write(build_notebook(["y = 2"]), mine)
     both = {"PAPERMILL_INPUT_PATH": str(source), "__vsc_ipynb_file__": str(mine)}
@@ -195,10 +196,12 @@ def test_an_edited_cell_still_counts_as_this_notebooks_and_papermill_warns_of_no
     edited = ["x = 2  # edited", "print(x * 10)  # edited"]
     assert ran_here(edited, saved)  # edited since the save: still this notebook
     assert not ran_here(["import pandas as pd", "df = pd.DataFrame()", "df.plot()"], saved)
-    card = notebook_card(Found(path, "guessed: ..."), edited, own=None)
+    card = notebook_card(Found(path, "guessed: ...", "guess"), edited, own=None)
     assert "not in the saved file" in card.text  # the unsaved edits are what it warns about
     parameters = ["# Parameters\nalpha = 3", "x = 1"]  # papermill's injected cell
-    quiet = notebook_card(Found(path, "from papermill's input path"), parameters, own=True)
+    quiet = notebook_card(
+        Found(path, "from papermill's input path", "papermill"), parameters, own=True
+    )
     assert "not in the saved file" not in quiet.text
 
 
