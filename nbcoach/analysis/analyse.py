@@ -22,6 +22,7 @@ from nbcoach.analysis import (
     metrics,
     namespace,
     redefinitions,
+    removed_api,
     structure,
     suppress,
 )
@@ -129,6 +130,10 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     )
     findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
     findings += namespace.namespace_findings(notebook, facts, functions)
+    findings += removed_api.removed_api_findings(notebook, (u for f in facts for u in f.api_uses))
+    findings += removed_api.duplicate_item_findings(
+        notebook, ((f.number, node) for f in facts for node in f.string_lists)
+    )
     suppressions = suppress.collect(notebook.cells)
     findings = suppress.apply(
         findings,

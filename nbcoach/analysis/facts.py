@@ -14,6 +14,12 @@ from typing import cast, get_args
 
 from nbcoach.analysis.astwalk import child_nodes
 from nbcoach.analysis.parse import ParsedCell
+from nbcoach.analysis.removed_api import (
+    WATCHED_ATTRIBUTES,
+    ApiUse,
+    is_assigned_append,
+    is_string_list,
+)
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -109,6 +115,10 @@ class CellFacts:
     operations: list[tuple[str, _Operation]] = field(default_factory=list)
     # The lines, in order, where a node radon's complexity visitor counts or lists starts.
     decision_lines: list[int] = field(default_factory=list)
+    # What `removed_api` looks at: imports, attributes its tables name, `x = y.append(...)`;
+    # and lists of three or more strings (a column list naming one twice).
+    api_uses: list[ApiUse] = field(default_factory=list)
+    string_lists: list[ast.List] = field(default_factory=list)
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -393,6 +403,16 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.numbers.append((child.lineno, value))
                 continue
             kind = type(child)
+            if kind is ast.Attribute:
+                if cast(ast.Attribute, child).attr in WATCHED_ATTRIBUTES:
+                    facts.api_uses.append(ApiUse(facts.number, child, current))
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                facts.api_uses.append(ApiUse(facts.number, child, current))
+            elif kind is ast.Assign:
+                if is_assigned_append(cast(ast.Assign, child)):
+                    facts.api_uses.append(ApiUse(facts.number, child, current))
+            elif kind is ast.List and is_string_list(cast(ast.List, child)):
+                facts.string_lists.append(cast(ast.List, child))
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
             elif kind is ast.comprehension and isinstance(current, ast.expr):

@@ -8,12 +8,17 @@ a cell that still fails becomes a `syntax-error` finding and the rest is analyse
 from __future__ import annotations
 
 import ast
+import re
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from nbcoach.analysis.magics import mask_cell
-from nbcoach.core.model import MaskedCell, Notebook
+from nbcoach.core.model import MaskedCell, MaskedLine, Notebook
+
+# Python 3.12's type alias statement (`type Hand = str`, `type Pair[T] = tuple[T, T]`).
+_TYPE_ALIAS = re.compile(r"^(\s*)type(\s+)([A-Za-z_]\w*)(\s*\[[^\]]*\])?(\s*)=")
 
 
 @dataclass(slots=True)
@@ -53,7 +58,15 @@ def parse_cell(number: int, source: str) -> ParsedCell:
         return ParsedCell(number, masked, None)
     try:
         tree = ast.parse(masked.source)
-    except (SyntaxError, ValueError) as error:  # ValueError: source holds a NUL byte
+    except SyntaxError as error:
+        aliased = _without_type_aliases(masked)
+        if aliased is None:
+            return ParsedCell(number, masked, None, _as_syntax_error(error))
+        try:
+            return ParsedCell(number, aliased, ast.parse(aliased.source))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ParsedCell(number, masked, None, _as_syntax_error(error))
+    except ValueError as error:  # the source holds a NUL byte
         return ParsedCell(number, masked, None, _as_syntax_error(error))
     except (RecursionError, MemoryError):
         # e.g. a 3,000-term `a + b + ...`: Python itself cannot compile it either
@@ -69,6 +82,28 @@ def _parse_plain(number: int, source: str) -> ParsedCell | None:
         return ParsedCell(number, MaskedCell(number=number, source=source), ast.parse(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _without_type_aliases(masked: MaskedCell) -> MaskedCell | None:
+    """On a Python older than 3.12, `type Hand = str` is a syntax error, yet the notebook is
+    sound on the Python it was written for: read the alias as the assignment it amounts to,
+    each column kept (`Hand      = str`), the line recorded as masked so the text comes back
+    as it was. None when there is no such line (or the running Python reads them itself)."""
+    if sys.version_info >= (3, 12):
+        return None
+    lines = masked.source.split("\n")
+    changed = list(masked.masked)
+    for index, text in enumerate(lines):
+        match = _TYPE_ALIAS.match(text)
+        if match is None:
+            continue
+        indent, name = match.group(1), match.group(3)
+        width = len(match.group(0)) - len(indent) - len(name) - 1
+        lines[index] = f"{indent}{name}{' ' * width}={text[match.end() :]}"
+        changed.append(MaskedLine(index + 1, text))
+    if len(changed) == len(masked.masked):
+        return None
+    return MaskedCell(masked.number, "\n".join(lines), tuple(changed), masked.foreign)
 
 
 def _too_deep() -> SyntaxError:

@@ -133,6 +133,23 @@ RULES: tuple[Rule, ...] = (
         "Delete the assignment, or use the value where it was meant to be used.",
     ),
     Rule(
+        "removed-api",
+        "lint",
+        "A library call, module or argument that a current release no longer has.",
+        "The cell fails on today's libraries (`df.append` left pandas in 2.0, `as_matrix` in 1.0, "
+        "`sklearn.cross_validation` in 0.20): the notebook cannot be re-run until it is ported, "
+        "and the lock file cannot move forward.",
+        "Write what the message says instead (`pd.concat`, `.to_numpy()`, `sklearn.model_selection`).",
+    ),
+    Rule(
+        "duplicate-item",
+        "lint",
+        "A list of names (columns, features) names one of them twice.",
+        "A column exported twice, or a feature counted twice, is usually a paste slip that hides "
+        "the name that was meant.",
+        "Remove the second entry, or put the name that was meant in its place.",
+    ),
+    Rule(
         "reimported-module",
         "lint",
         "The same module is imported in more than one cell.",

@@ -59,9 +59,19 @@ def test_methods_and_nested_functions_are_measured_with_qualified_names() -> Non
     assert fit.parameters == 4  # x, y, epochs, **options; self does not count
     assert fit.nesting == 3  # for > if > while; the elif stays at the if's depth
     assert fit.is_method
-    radon = {b.fullname: b.complexity for b in cc_visit(SOURCE) if hasattr(b, "fullname")}
+    radon = {
+        b.fullname: b.complexity for b in cc_visit(SOURCE, no_assert=True) if hasattr(b, "fullname")
+    }
     assert fit.complexity == radon["Model.fit"]
     assert found["Model.fit.helper"].complexity == 2
+
+
+def test_a_row_of_asserts_is_not_complexity() -> None:
+    """A notebook's test function of thirty checks branches nowhere a reader must follow; an
+    `if` inside it still counts."""
+    checks = "".join(f"    assert total({i}) == {i}\n" for i in range(30))
+    found = functions_of(f"def test():\n{checks}    if flag:\n        assert ok\n")
+    assert found["test"].complexity == 2
 
 
 def test_statements_count_nested_defs_once() -> None:
@@ -232,8 +242,8 @@ def test_trimming_what_radon_visits_changes_no_number() -> None:
 
 
 def cc_total(source: str) -> int:
-    """radon's own module total, from its own parse."""
-    visitor = ComplexityVisitor.from_code(source)
+    """radon's own module total, from its own parse (asserts not counted, as nbcoach asks)."""
+    visitor = ComplexityVisitor.from_code(source, no_assert=True)
     return int(visitor.total_complexity)
 
 

@@ -48,3 +48,22 @@ def test_a_cell_that_parses_whole_has_nothing_to_mask(corpus: Path) -> None:
             assert (masked.source, masked.masked, masked.foreign) == (cell.source, (), None), path
             parsed_whole += 1
     assert parsed_whole > 4000
+
+
+def test_python_3_12_type_aliases_parse_as_assignments_with_columns_kept() -> None:
+    """`type Hand = str` is a syntax error before Python 3.12, yet the notebook is sound where it
+    was written: the alias is read as an assignment and its line given back as it was."""
+    from nbcoach.analysis.magics import unmask
+
+    source = "from fractions import Fraction\n\ntype Hand = str  # a hand\ntype Pair[T] = tuple[T, T]\nx: Hand = 'rB'"
+    (cell,) = parse_cells(notebook_of(source))
+    assert cell.error is None and isinstance(cell.tree, ast.Module)
+    lines = cell.source.split("\n")
+    if cell.masked.masked:  # Python 3.11: rewritten, the `=` where it stood
+        assert lines[2] == "Hand      = str  # a hand" and lines[3].index("=") == 13
+        assert [m.line for m in cell.masked.masked] == [3, 4]
+    assert unmask(cell.masked) == source
+    names = {n.id for n in ast.walk(cell.tree) if isinstance(n, ast.Name)}
+    assert {"Hand", "Pair"} <= names
+    (broken,) = parse_cells(notebook_of("type Hand = = str"))
+    assert broken.tree is None and broken.error is not None

@@ -1,0 +1,326 @@
+"""Library calls that no longer exist, and lists that name the same column twice.
+
+A notebook written five years ago reads fine and fails on today's libraries: `df.append` left
+pandas in 2.0, `as_matrix` in 1.0, `sklearn.cross_validation` in 0.20. Blind reviewers named such
+calls in one reason of six ("it fails on current pandas"), and no linter we use knows them: ruff
+knows NumPy's removals (NPY001, NPY201) and none of pandas' or scikit-learn's. The tables below
+hold only what was *removed* (an error today), never what is merely deprecated, each with the
+release that removed it and what to write instead.
+
+The cell walk (`facts._walk`) notes the few nodes worth a look (attributes named in the tables,
+imports, `x = y.append(...)`, string lists); this module decides. Nothing here runs code, so
+the receiver's type is unknown: a method is listed only when no common type of the same name
+still has it with that call shape (`.iteritems()` is gone from both pandas and Python 3's dict).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from nbcoach.core.model import Finding, Notebook
+
+# The first use costs as a likely bug does (the cell fails today); further ones are the same
+# porting job, and cost a little each.
+DEFICIT, STEP, CAP = 25.0, 5.0, 40.0
+DUPLICATE_ITEM_DEFICIT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    what: str  # as the reader writes it
+    removed: str  # library and release
+    instead: str
+
+
+# Methods, whatever they are called on.
+METHODS: Mapping[str, Gone] = {
+    "as_matrix": Gone("`.as_matrix()`", "pandas 1.0", "`.to_numpy()`"),
+    "ix": Gone("`.ix[]`", "pandas 1.0", "`.loc[]` (labels) or `.iloc[]` (positions)"),
+    "iteritems": Gone("`.iteritems()`", "pandas 2.0 and Python 3 dicts", "`.items()`"),
+    "itervalues": Gone("`.itervalues()`", "Python 3 dicts", "`.values()`"),
+    "iterkeys": Gone("`.iterkeys()`", "Python 3 dicts", "`.keys()`"),
+    "has_key": Gone("`.has_key(k)`", "Python 3 dicts", "`k in d`"),
+    "get_value": Gone("`.get_value()`", "pandas 1.0", "`.at[]`"),
+    "set_value": Gone("`.set_value()`", "pandas 1.0", "`.at[] = ...`"),
+    "sortlevel": Gone("`.sortlevel()`", "pandas 1.0", "`.sort_index(level=...)`"),
+    "convert_objects": Gone("`.convert_objects()`", "pandas 1.0", "`.infer_objects()`"),
+    "reindex_axis": Gone("`.reindex_axis()`", "pandas 1.0", "`.reindex()`"),
+    "get_dtype_counts": Gone("`.get_dtype_counts()`", "pandas 1.0", "`.dtypes.value_counts()`"),
+    "to_sparse": Gone("`.to_sparse()`", "pandas 1.0", "`.astype(pd.SparseDtype(...))`"),
+    "tshift": Gone("`.tshift()`", "pandas 2.0", "`.shift(freq=...)`"),
+    "fit_generator": Gone("`.fit_generator()`", "Keras 3", "`.fit()`"),
+    "predict_generator": Gone("`.predict_generator()`", "Keras 3", "`.predict()`"),
+}
+
+# Names reached from a module, after its import alias is resolved (`pd.np` is `pandas.np`).
+QUALIFIED: Mapping[str, Gone] = {
+    "pandas.np": Gone("`pd.np`", "pandas 2.0", "`import numpy as np`"),
+    "pandas.datetime": Gone("`pd.datetime`", "pandas 2.0", "`import datetime`"),
+    "pandas.Panel": Gone("`pd.Panel`", "pandas 1.0", "a DataFrame with a MultiIndex"),
+    "pandas.TimeGrouper": Gone("`pd.TimeGrouper`", "pandas 1.0", "`pd.Grouper(freq=...)`"),
+    "pandas.scatter_matrix": Gone(
+        "`pd.scatter_matrix`", "pandas 1.0", "`pd.plotting.scatter_matrix`"
+    ),
+    "pandas.rolling_mean": Gone("`pd.rolling_mean`", "pandas 0.23", "`.rolling(n).mean()`"),
+    "pandas.rolling_std": Gone("`pd.rolling_std`", "pandas 0.23", "`.rolling(n).std()`"),
+    "pandas.rolling_sum": Gone("`pd.rolling_sum`", "pandas 0.23", "`.rolling(n).sum()`"),
+    "pandas.ewma": Gone("`pd.ewma`", "pandas 0.23", "`.ewm(...).mean()`"),
+    "pandas.Int64Index": Gone("`pd.Int64Index`", "pandas 2.0", "`pd.Index(..., dtype='int64')`"),
+    "pandas.Float64Index": Gone(
+        "`pd.Float64Index`", "pandas 2.0", "`pd.Index(..., dtype='float64')`"
+    ),
+    "pandas.DataFrame.from_items": Gone(
+        "`DataFrame.from_items()`", "pandas 1.0", "`DataFrame.from_dict()`"
+    ),
+    "pandas.datetools": Gone("`pd.datetools`", "pandas 1.0", "`pd.tseries.offsets`"),
+    "time.clock": Gone("`time.clock()`", "Python 3.8", "`time.perf_counter()`"),
+    "string.maketrans": Gone("`string.maketrans`", "Python 3", "`str.maketrans`"),
+    "string.letters": Gone("`string.letters`", "Python 3", "`string.ascii_letters`"),
+    "os.getcwdu": Gone("`os.getcwdu()`", "Python 3", "`os.getcwd()`"),
+    "tensorflow.Session": Gone("`tf.Session`", "TensorFlow 2", "eager code or `tf.function`"),
+    "tensorflow.placeholder": Gone("`tf.placeholder`", "TensorFlow 2", "function arguments"),
+    "sklearn.datasets.load_boston": Gone(
+        "`load_boston`", "scikit-learn 1.2", "`fetch_california_housing` or another data set"
+    ),
+    "sklearn.datasets.fetch_mldata": Gone("`fetch_mldata`", "scikit-learn 0.22", "`fetch_openml`"),
+    "sklearn.preprocessing.Imputer": Gone(
+        "`preprocessing.Imputer`", "scikit-learn 0.22", "`sklearn.impute.SimpleImputer`"
+    ),
+    "scipy.misc.imread": Gone("`scipy.misc.imread`", "SciPy 1.2", "`imageio.imread`"),
+    "scipy.misc.imresize": Gone("`scipy.misc.imresize`", "SciPy 1.3", "`PIL.Image.resize`"),
+    "scipy.misc.comb": Gone("`scipy.misc.comb`", "SciPy 1.3", "`scipy.special.comb`"),
+    "scipy.misc.factorial": Gone(
+        "`scipy.misc.factorial`", "SciPy 1.3", "`scipy.special.factorial`"
+    ),
+}
+
+# Modules that are gone (an import of them, or of anything inside them, fails).
+MODULES: Mapping[str, Gone] = {
+    "sklearn.cross_validation": Gone(
+        "`sklearn.cross_validation`", "scikit-learn 0.20", "`sklearn.model_selection`"
+    ),
+    "sklearn.grid_search": Gone(
+        "`sklearn.grid_search`", "scikit-learn 0.20", "`sklearn.model_selection`"
+    ),
+    "sklearn.learning_curve": Gone(
+        "`sklearn.learning_curve`", "scikit-learn 0.20", "`sklearn.model_selection`"
+    ),
+    "sklearn.externals.joblib": Gone(
+        "`sklearn.externals.joblib`", "scikit-learn 0.23", "`import joblib`"
+    ),
+    "sklearn.externals.six": Gone("`sklearn.externals.six`", "scikit-learn 0.23", "Python 3"),
+    "pandas.tools": Gone("`pandas.tools`", "pandas 0.25", "`pandas.plotting` / `pd.merge`"),
+    "pandas.io.data": Gone("`pandas.io.data`", "pandas 0.19", "`pandas_datareader`"),
+    "pandas.stats": Gone("`pandas.stats`", "pandas 0.23", "`statsmodels`"),
+    "gensim.models.wrappers": Gone("`gensim.models.wrappers`", "gensim 4.0", "gensim's own models"),
+    "tensorflow.contrib": Gone("`tf.contrib`", "TensorFlow 2", "the TF 2 APIs or TF Addons"),
+    "imp": Gone("`imp`", "Python 3.12", "`importlib`"),
+    "distutils": Gone("`distutils`", "Python 3.12", "`setuptools` or `sysconfig`"),
+}
+
+# Keyword arguments that are gone from one callable (`lgb.train(..., early_stopping_rounds=)`).
+KEYWORDS: Mapping[tuple[str, str], Gone] = {
+    ("lightgbm.train", "early_stopping_rounds"): Gone(
+        "`early_stopping_rounds=`", "LightGBM 4.0", "`callbacks=[lgb.early_stopping(n)]`"
+    ),
+    ("lightgbm.train", "verbose_eval"): Gone(
+        "`verbose_eval=`", "LightGBM 4.0", "`callbacks=[lgb.log_evaluation(n)]`"
+    ),
+    ("lightgbm.cv", "early_stopping_rounds"): Gone(
+        "`early_stopping_rounds=`", "LightGBM 4.0", "`callbacks=[lgb.early_stopping(n)]`"
+    ),
+    ("pandas.to_datetime", "coerce"): Gone("`coerce=`", "pandas 0.17", "`errors='coerce'`"),
+    ("pandas.concat", "join_axes"): Gone("`join_axes=`", "pandas 1.0", "`.reindex(...)`"),
+}
+
+# `df.sort(...)` with a keyword only DataFrame.sort had (list.sort takes key/reverse, NumPy's
+# axis/kind/order): pandas 0.20 removed it.
+_PANDAS_SORT_KEYWORDS = frozenset({"columns", "ascending", "inplace", "na_position", "by"})
+SORT = Gone("`.sort(columns=...)`", "pandas 0.20", "`.sort_values(...)`")
+APPEND = Gone(
+    "`df = df.append(...)`", "pandas 2.0 (and `list.append` returns None)", "`pd.concat([...])`"
+)
+
+# What the cell walk notes: attributes named here (cheap to test on every attribute node).
+WATCHED_ATTRIBUTES = frozenset(
+    set(METHODS)
+    | {name.rsplit(".", 1)[1] for name in QUALIFIED}
+    | {name.rsplit(".", 1)[1] for name, _ in KEYWORDS}
+    | {"sort"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiUse:
+    """A node the walk noted, with the node holding it (a call's attribute needs its call)."""
+
+    cell: int
+    node: ast.AST
+    parent: ast.AST
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    cell: int
+    line: int
+    gone: Gone
+
+
+def removed_api_findings(notebook: Notebook, uses: Iterable[ApiUse]) -> list[Finding]:
+    """One finding for the notebook's first removed call, naming the others; each distinct one
+    adds STEP to its cost (a port is one job, but a longer one)."""
+    uses = list(uses)
+    aliases = _aliases(use.node for use in uses)
+    hits = sorted(
+        (hit for use in uses for hit in _hits(use, aliases)), key=lambda hit: (hit.cell, hit.line)
+    )
+    if not hits:
+        return []
+    distinct = list({hit.gone.what: hit for hit in hits}.values())
+    first = hits[0]
+    others = "; ".join(
+        f"{hit.gone.what} (cell {hit.cell}: {hit.gone.instead})" for hit in distinct[1:4]
+    )
+    more = f" and {len(distinct) - 4} more" if len(distinct) > 4 else ""
+    message = f"{first.gone.what} was removed in {first.gone.removed}: use {first.gone.instead}" + (
+        f"; also gone: {others}{more}" if others else ""
+    )
+    return [
+        Finding(
+            "removed-api",
+            message,
+            notebook.location(first.cell, first.line),
+            "lint",
+            "error",
+            min(CAP, DEFICIT + STEP * (len(distinct) - 1)),
+            "removed-api",
+            related=tuple(notebook.location(hit.cell, hit.line) for hit in hits[1:]),
+        )
+    ]
+
+
+def duplicate_item_findings(
+    notebook: Notebook, lists: Iterable[tuple[int, ast.List]]
+) -> list[Finding]:
+    """A list of three or more strings naming one twice: a column list exported with a
+    column twice, a feature list counting one feature twice. Usually a paste slip."""
+    findings = []
+    for cell, node in lists:
+        seen: set[str] = set()
+        for element in node.elts:
+            value = element.value if isinstance(element, ast.Constant) else None
+            if not isinstance(value, str):
+                break
+            if value in seen:
+                findings.append(
+                    Finding(
+                        "duplicate-item",
+                        f"'{value}' appears twice in this list of {len(node.elts)} names",
+                        notebook.location(cell, node.lineno),
+                        "lint",
+                        "warning",
+                        DUPLICATE_ITEM_DEFICIT,
+                        f"duplicate-item:{value}",
+                    )
+                )
+                break
+            seen.add(value)
+    return findings
+
+
+def is_string_list(node: ast.List) -> bool:
+    """Worth keeping for `duplicate_item_findings`: three or more elements, all strings of two
+    characters or more (a list of letters or tokens repeats them on purpose)."""
+    return len(node.elts) >= 3 and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) and len(e.value) > 1
+        for e in node.elts
+    )
+
+
+def is_assigned_append(node: ast.Assign) -> bool:
+    value = node.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "append"
+    )
+
+
+def _aliases(nodes: Iterable[ast.AST]) -> dict[str, str]:
+    """Bound name -> the dotted name it stands for (`pd` -> `pandas`, `Imputer` ->
+    `sklearn.preprocessing.Imputer`)."""
+    aliases: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases[head] = head
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _dotted(node: ast.expr, aliases: Mapping[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in aliases:
+        return None
+    return ".".join([aliases[node.id], *reversed(parts)])
+
+
+def _hits(use: ApiUse, aliases: Mapping[str, str]) -> list[Hit]:
+    node, parent, cell = use.node, use.parent, use.cell
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [Hit(cell, node.lineno, gone) for gone in _gone_imports(node)]
+    if isinstance(node, ast.Assign):
+        return [Hit(cell, node.lineno, APPEND)]
+    if not isinstance(node, ast.Attribute):
+        return []
+    call = parent if isinstance(parent, ast.Call) and parent.func is node else None
+    dotted = _dotted(node, aliases)
+    if dotted is not None:
+        if dotted in QUALIFIED:
+            return [Hit(cell, node.lineno, QUALIFIED[dotted])]
+        keywords = call.keywords if call is not None else []
+        gone_keyword = next(
+            (KEYWORDS[(dotted, k.arg)] for k in keywords if k.arg and (dotted, k.arg) in KEYWORDS),
+            None,
+        )
+        if gone_keyword is not None:
+            return [Hit(cell, node.lineno, gone_keyword)]
+        return []  # reached from an import: a module's own name (`np.sort`, `K.set_value`)
+    if node.attr == "sort":
+        if call is not None and any(k.arg in _PANDAS_SORT_KEYWORDS for k in call.keywords):
+            return [Hit(cell, node.lineno, SORT)]
+        return []
+    gone = METHODS.get(node.attr)
+    if gone is None or (gone.what.endswith("()`") and call is None and node.attr != "ix"):
+        return []  # `obj.iteritems` not called may be anything's attribute
+    return [Hit(cell, node.lineno, gone)]
+
+
+def _gone_imports(node: ast.Import | ast.ImportFrom) -> list[Gone]:
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    elif node.module and not node.level:
+        names = [node.module] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    else:
+        return []
+    found: list[Gone] = []
+    for name in names:
+        gone = QUALIFIED.get(name) or next(
+            (g for module, g in MODULES.items() if name == module or name.startswith(f"{module}.")),
+            None,
+        )
+        if gone is not None and gone not in found:
+            found.append(gone)
+    return found

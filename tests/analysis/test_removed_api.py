@@ -1,0 +1,111 @@
+"""Calls today's libraries no longer have, and string lists naming one item twice."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from helpers import analyse, only
+from nbcoach.analysis import removed_api
+from nbcoach.analysis.scoring import score_findings
+from nbcoach.core.config import Config
+
+
+def removed(cells: list[str]) -> list[str]:
+    return [f.message for f in analyse(cells).findings if f.rule == "removed-api"]
+
+
+@pytest.mark.parametrize(
+    ("code", "gone"),
+    [
+        ("import pandas as pd\ndf = pd.DataFrame()\ndf = df.append(df)", "`df = df.append(...)`"),
+        ("m = frame.as_matrix()", "`.as_matrix()`"),
+        ("row = frame.ix[0]", "`.ix[]`"),
+        ("for k, v in frame.iteritems():\n    pass", "`.iteritems()`"),
+        ("frame.sort(columns='total', ascending=False)", "`.sort(columns=...)`"),
+        ("import pandas as pd\nzeros = pd.np.zeros(3)", "`pd.np`"),
+        ("import pandas\nzeros = pandas.np.zeros(3)", "`pd.np`"),
+        ("from sklearn.cross_validation import train_test_split", "`sklearn.cross_validation`"),
+        ("from sklearn import grid_search", "`sklearn.grid_search`"),
+        ("import sklearn.externals.joblib as joblib", "`sklearn.externals.joblib`"),
+        ("from sklearn.preprocessing import Imputer", "`preprocessing.Imputer`"),
+        ("from gensim.models.wrappers import FastText", "`gensim.models.wrappers`"),
+        (
+            "import lightgbm as lgb\nm = lgb.train({}, d, early_stopping_rounds=5)",
+            "`early_stopping_rounds=`",
+        ),
+        ("import pandas as pd\nt = pd.to_datetime(s, coerce=True)", "`coerce=`"),
+        ("import time\nt = time.clock()", "`time.clock()`"),
+        ("import pandas as pd\nf = pd.DataFrame.from_items(pairs)", "`DataFrame.from_items()`"),
+    ],
+)
+def test_each_kind_of_removed_call_is_named_with_its_release_and_replacement(
+    code: str, gone: str
+) -> None:
+    (message,) = removed([code])
+    assert message.startswith(f"{gone} was removed in ")
+    assert ": use " in message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import numpy as np\nm = np.sort(values)",  # a module's own function
+        "import numpy as np\nvalues.sort(axis=0)",  # NumPy's in-place sort
+        "names = ['b', 'a']\nnames.sort(key=len, reverse=True)",  # list.sort
+        "names = []\nnames.append('a')",  # a list grows, nothing is assigned
+        "from tensorflow.keras import backend as K\nK.set_value(lr, 0.1)",  # Keras' own
+        "for k, v in mapping.items():\n    pass",
+        "helper = frame.iteritems",  # an attribute never called may be anything's
+        "import lightgbm as lgb\nm = lgb.train({}, d, callbacks=[])",
+        "from sklearn.model_selection import train_test_split",
+    ],
+)
+def test_what_still_exists_is_not_reported(code: str) -> None:
+    assert removed([code]) == []
+
+
+def test_one_finding_for_the_notebook_naming_the_first_and_the_others_in_order() -> None:
+    cells = [
+        "import pandas as pd\nfrom sklearn.cross_validation import KFold",
+        "df = pd.read_csv('a.csv')\nm = df.as_matrix()\nm2 = df.as_matrix()\nr = df.ix[0]",
+    ]
+    finding = only(analyse(cells), "removed-api")
+    assert finding.location.cell == 1 and finding.location.line == 2
+    assert finding.message == (
+        "`sklearn.cross_validation` was removed in scikit-learn 0.20: use "
+        "`sklearn.model_selection`; also gone: `.as_matrix()` (cell 2: `.to_numpy()`); "
+        "`.ix[]` (cell 2: `.loc[]` (labels) or `.iloc[]` (positions))"
+    )
+    assert [(r.cell, r.line) for r in finding.related] == [(2, 2), (2, 3), (2, 4)]
+    # three distinct removals: the first's price and a step for each further one
+    assert finding.deficit == removed_api.DEFICIT + 2 * removed_api.STEP
+    assert finding.category == "lint" and finding.severity == "error"
+
+
+def test_the_cost_stops_at_the_cap() -> None:
+    calls = "\n".join(f"x{i} = frame.{name}()" for i, name in enumerate(removed_api.METHODS))
+    finding = only(analyse([calls]), "removed-api")
+    assert finding.deficit == removed_api.CAP
+    assert finding.message.endswith(f"and {len(removed_api.METHODS) - 4} more")
+
+
+def test_a_column_listed_twice_is_reported_once_per_list() -> None:
+    cells = [
+        "out = df[['name', 'address', 'city', 'address']]",
+        "letters = ['a', 'b', 'a']\ntokens = ['x', ',', 'y', ',']",  # letters and tokens repeat
+        "pair = ['name', 'name']",  # two items: a pair, not a list of columns
+        "mixed = ['name', 2, 'name']",
+    ]
+    finding = only(analyse(cells), "duplicate-item")
+    assert finding.message == "'address' appears twice in this list of 4 names"
+    assert (finding.location.cell, finding.location.line) == (1, 1)
+    assert finding.deficit == removed_api.DUPLICATE_ITEM_DEFICIT
+
+
+def test_a_removed_call_lowers_the_score() -> None:
+    clean = analyse(["import pandas as pd\ndf = pd.read_csv('a.csv')\nm = df.to_numpy()"])
+    old = analyse(["import pandas as pd\ndf = pd.read_csv('a.csv')\nm = df.as_matrix()"])
+    weights = asdict(Config().weights)
+    assert score_findings(old.findings, weights)[0] < score_findings(clean.findings, weights)[0]
