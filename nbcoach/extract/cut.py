@@ -320,6 +320,7 @@ def _cut_once(
         except (RefactoringError, SyntaxError, ValueError, IndexError) as error:
             refused.append(f"lines {block.start}-{block.end}: {_reason(error)}")
             continue
+        cut = _trim_interface(result.text, cut, name, _PROVISIONAL + "0", block)
         helper = _helper_node(cut, _PROVISIONAL + "0")
         if helper is None:
             continue
@@ -595,6 +596,87 @@ def live_after(text: str, name: str, block: Block) -> set[str]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
     )
     return liveness.live_after(function, block.start, block.end)
+
+
+def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: Block) -> str:
+    """The helper takes only what it reads before assigning it and gives back only what the
+    function reads afterwards. rope passes and returns more: a comprehension's own `month`
+    read as the function's, a loop variable nobody reads again (`albert(dates, month, day) ->
+    valid, month, day`). Our liveness decides; the cut is left as rope made it when its shape
+    is not the one-line call and `def` expected."""
+    helper = _helper_node(cut, helper_name)
+    tree = ast.parse(cut)
+    function = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None
+    )
+    if helper is None or function is None:
+        return cut
+    if not cut.split("\n")[helper.lineno - 1].rstrip().endswith("):"):
+        return cut  # a `def` over several lines: not the shape rope writes
+    call_statement = next(
+        (
+            statement
+            for statement in ast.walk(function)
+            if isinstance(statement, (ast.Assign, ast.Expr))
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == helper_name
+        ),
+        None,
+    )
+    parameters = [a.arg for a in helper.args.args]
+    if call_statement is None or call_statement.lineno != call_statement.end_lineno:
+        return cut
+    call = call_statement.value
+    assert isinstance(call, ast.Call)
+    if (
+        call.keywords
+        or [a.id if isinstance(a, ast.Name) else None for a in call.args] != parameters
+    ):
+        return cut
+    returns = list(_returned(helper))
+    live = live_after(before, name, block)
+    kept_returns = [r for r in returns if r in live]
+    body = list(helper.body)
+    if returns:
+        body = body[:-1]
+    ending = ast.Return(
+        value=ast.Tuple([ast.Name(r, ast.Load()) for r in kept_returns], ast.Load())
+    )
+    kept_parameters = [p for p in parameters if liveness.read_first(p, [*body, ending])]
+    if kept_returns == returns and kept_parameters == parameters:
+        return cut
+    lines = cut.split("\n")
+    edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, new lines), from 1
+    definition = lines[helper.lineno - 1]
+    head = definition[: definition.index("def ")]
+    edits.append(
+        (helper.lineno, helper.lineno, [f"{head}def {helper_name}({', '.join(kept_parameters)}):"])
+    )
+    if returns:
+        last = helper.body[-1]
+        indent = lines[last.lineno - 1][: last.col_offset]
+        new_return = [f"{indent}return {', '.join(kept_returns)}"] if kept_returns else []
+        if not new_return and len(helper.body) == 1:
+            new_return = [f"{indent}pass"]
+        edits.append((last.lineno, last.end_lineno or last.lineno, new_return))
+    indent = lines[call_statement.lineno - 1][: call_statement.col_offset]
+    targets = f"{', '.join(kept_returns)} = " if kept_returns else ""
+    edits.append(
+        (
+            call_statement.lineno,
+            call_statement.lineno,
+            [f"{indent}{targets}{helper_name}({', '.join(kept_parameters)})"],
+        )
+    )
+    for first, last_line, replacement in sorted(edits, reverse=True):
+        lines[first - 1 : last_line] = replacement
+    trimmed = "\n".join(lines)
+    try:
+        ast.parse(trimmed)
+    except SyntaxError:
+        return cut
+    return trimmed
 
 
 def _helper_node(text: str, name: str) -> ast.FunctionDef | None:

@@ -145,12 +145,55 @@ def _statement(name: str, statement: ast.stmt) -> str:
     return ""
 
 
+def read_first(name: str, statements: Sequence[ast.stmt]) -> bool:
+    """Whether the statements may read `name` before they surely assign it: a helper needs it
+    as a parameter only then."""
+    return _scan(name, statements) == "read"
+
+
 def _reads(name: str, nodes: Iterable[ast.AST]) -> bool:
-    for node in nodes:
-        for child in ast.walk(node):
-            if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
-                return True
-    return False
+    return any(child.id == name for node in nodes for child in _loads(node, frozenset()))
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _loads(node: ast.AST, hidden: frozenset[str]) -> Iterable[ast.Name]:
+    """The names `node` reads from the function's scope. A comprehension's targets and a
+    lambda's parameters are their own scope in Python 3: `[(m, d) for m, d in rows]` does not
+    read the function's `m` (only its first iterable is evaluated outside)."""
+    if isinstance(node, ast.Name):  # `del x` needs `x` bound: a use like a read
+        if isinstance(node.ctx, (ast.Load, ast.Del)) and node.id not in hidden:
+            yield node
+        return
+    if isinstance(node, _COMPREHENSIONS):
+        yield from _loads(node.generators[0].iter, hidden)
+        inner = hidden | {
+            name for generator in node.generators for name in _target_names(generator.target)
+        }
+        for index, generator in enumerate(node.generators):
+            if index:
+                yield from _loads(generator.iter, inner)
+            for condition in generator.ifs:
+                yield from _loads(condition, inner)
+        parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        for part in parts:
+            yield from _loads(part, inner)
+        return
+    if isinstance(node, ast.Lambda):
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+            yield from _loads(default, hidden)
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        yield from _loads(node.body, hidden | {a.arg for a in every})
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _loads(child, hidden)
+
+
+def _target_names(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _binds(name: str, target: ast.AST) -> bool:

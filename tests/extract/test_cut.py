@@ -103,3 +103,37 @@ def test_a_table_written_in_the_function_becomes_a_constant() -> None:
     exec(cut.text, namespace)
     assert namespace["rename"]("code3") == "name3"  # type: ignore[operator]
     assert check_cut(source, cut.text, "rename", ["TABLE"]) == []
+
+
+def test_a_helper_takes_and_gives_back_only_what_is_read() -> None:
+    """rope passes a loop's variables into each helper and back out (`albert(dates, month, day)
+    -> valid, month, day`) because a later comprehension uses the same names; they are the
+    comprehension's own, so the helpers take and return only what is needed."""
+    steps = []
+    for step in range(4):
+        steps += [
+            f"    # count step {step}",
+            f"    counts_{step} = {{}}",
+            "    for month, day in dates:",
+            f"        counts_{step}[day] = counts_{step}.get(day, 0) + {step}",
+            f"        counts_{step}[month] = counts_{step}.get(month, 0) + 1",
+            "",
+            f"    # keep step {step}",
+            f"    kept_{step} = [(month, day) for month, day in dates",
+            f"              if counts_{step}[day] > 1]",
+            f"    print(len(kept_{step}))",
+            "",
+        ]
+    source = "def solve(dates):\n" + "\n".join(steps) + "\n    return kept_0, kept_3\n"
+    cut = cut_function(source, "solve", LIMITS)
+    assert cut.helpers
+    for helper in cut.helpers:
+        assert "month" not in helper.parameters and "day" not in helper.parameters, helper
+        assert "month" not in helper.returns and "day" not in helper.returns, helper
+    assert check_cut(source, cut.text, "solve", [h.name for h in cut.helpers]) == []
+    dates = [("May", 15), ("May", 16), ("June", 15)]
+    original: dict[str, object] = {}
+    namespace: dict[str, object] = {}
+    exec(source, original)
+    exec(cut.text, namespace)
+    assert namespace["solve"](dates) == original["solve"](dates)  # type: ignore[operator]

@@ -65,3 +65,44 @@ def test_a_write_in_one_branch_does_not_hide_a_later_read() -> None:
         return x + y
     """
     assert _live(code, 2, 3) == {"x", "y"}
+
+
+def test_a_comprehension_and_a_lambda_read_their_own_names_not_the_functions() -> None:
+    """`[(m, d) for m, d in rows]` does not read the function's `m`; the first iterable is read
+    outside the comprehension, and so are a lambda's defaults."""
+    code = """\
+    def f(rows, extra):
+        for m, d in rows:
+            print(m)
+        pairs = [(m, d) for m, d in rows if d]
+        key = lambda d: d[0]
+        return pairs, key
+    """
+    assert _live(code, 2, 3) == set()
+    reads_first_iterable = """\
+    def f(rows):
+        for m in rows:
+            pass
+        pairs = [x for x in m]
+        return pairs
+    """
+    assert _live(reads_first_iterable, 2, 3) == {"m"}
+    lambda_default = """\
+    def f(rows):
+        for m in rows:
+            pass
+        key = lambda d=m: d
+        return key
+    """
+    assert _live(lambda_default, 2, 3) == {"m"}
+
+
+def test_del_needs_the_name_bound() -> None:
+    code = """\
+    def f(rows):
+        for row in rows:
+            model = row * 2
+        del model
+        return rows
+    """
+    assert _live(code, 2, 3) == {"model"}
