@@ -27,6 +27,11 @@ def split(
     apply: bool = typer.Option(
         False, "--apply", help="Write the change (default: only show the diff)."
     ),
+    group: bool = typer.Option(
+        True,
+        "--group/--no-group",
+        help="Group parameters over the limit into a dataclass and update every call.",
+    ),
     verify: bool = edit_options.VERIFY,
     timeout: float | None = edit_options.TIMEOUT,
     python: str | None = edit_options.PYTHON,
@@ -39,7 +44,8 @@ def split(
     Blocks come from the function's structure (steps separated by blank lines or comments,
     loops, branches); each helper takes what its block reads and returns what the function
     needs afterwards. Blocks whose control flow cannot leave cleanly are left, with the
-    reason. Without --apply nothing is written."""
+    reason. Parameters over the limit become a dataclass that every call builds (--no-group
+    keeps them). Without --apply nothing is written."""
     import sys
 
     from nbcoach.cli.console import console
@@ -54,7 +60,7 @@ def split(
             raise UsageError(f"--name {item}: write it as PROPOSED=CHOSEN")
         renames[old] = new
     out = console(no_color)
-    plan = plan_split(path, function, renames)
+    plan = plan_split(path, function, renames, group)
     for line in split_lines(plan, diffs=not (apply or verify)):
         out.print(line, soft_wrap=True)
     if save_plan is not None:

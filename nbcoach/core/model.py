@@ -564,11 +564,12 @@ class SplitPlan:
     module_text: str = ""
     module_digest: str | None = None
     created: tuple[str, ...] = ()
+    grouped: str = ""  # the dataclass the function's trailing parameters became, if any
 
     @property
     def empty(self) -> bool:
         """Nothing to cut, or a cut that would change what the code means."""
-        return not (self.helpers or self.constants) or bool(self.problems)
+        return not (self.helpers or self.constants or self.grouped) or bool(self.problems)
 
 
 @dataclass(frozen=True, slots=True)

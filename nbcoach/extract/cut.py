@@ -424,7 +424,70 @@ def blocks(text: str, name: str) -> list[Block]:
                 if size < MIN_BLOCK_LINES or size > MAX_SHARE * body_lines:
                     continue
                 found.setdefault((low, high), Block(low, high, depth, comment, cut_start))
+        for section in _sections(suite, lines, comments):
+            low, high = _first_line(section.statements[0]), section.end
+            if high - section.heading + 1 <= MAX_SHARE * body_lines:
+                found.setdefault(
+                    (low, high), Block(low, high, depth, section.title, section.heading)
+                )
     return sorted(found.values(), key=lambda b: (b.depth, -(b.end - b.cut_start), b.start))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The statements under a heading comment, up to the next heading of the same suite."""
+
+    heading: int  # the heading's first line
+    title: str
+    statements: list[ast.stmt]
+
+    @property
+    def end(self) -> int:
+        return self.statements[-1].end_lineno or self.statements[-1].lineno
+
+
+def _sections(suite: list[ast.stmt], lines: list[str], comments: set[int]) -> list[Section]:
+    """A heading is a comment paragraph standing on its own, a blank line below it ("# Step 1:
+    Albert says ..."), unlike a comment on the line right above a statement. A function written
+    as headed sections is best cut along them: one helper per section, named by its heading,
+    rather than by the small steps inside it."""
+    found: list[Section] = []
+    previous_end = 0
+    for statement in suite:
+        first = _first_line(statement)
+        gap = range(previous_end + 1, first) if previous_end else range(first, first)
+        heading = _heading(gap, lines, comments)
+        if heading is not None:
+            found.append(Section(heading[0], heading[1], [statement]))
+        elif found:
+            found[-1].statements.append(statement)
+        previous_end = statement.end_lineno or statement.lineno
+    # a section holding nested functions would carry closures into the helper: rope loses
+    # the names they read from the function (a local `from nltk.corpus import brown`)
+    return [
+        section
+        for section in found
+        if len(section.statements) > 1
+        and not any(isinstance(s, _SCOPES) for s in section.statements)
+    ]
+
+
+def _heading(gap: range, lines: list[str], comments: set[int]) -> tuple[int, str] | None:
+    """The first standing comment paragraph in the lines between two statements."""
+    number = gap.start
+    while number < gap.stop:
+        if number in comments and (number == gap.start or not lines[number - 2].strip()):
+            end = number
+            while end + 1 < gap.stop and end + 1 in comments:
+                end += 1
+            if end + 1 < gap.stop and not lines[end].strip():  # a blank line below it
+                title = _comment_above(end + 1, lines, comments)
+                if title:
+                    return number, title
+            number = end + 1
+            continue
+        number += 1
+    return None
 
 
 def _initialises(statement: ast.stmt) -> bool:
@@ -580,7 +643,7 @@ def _move_comment(text: str, block: Block, name: str) -> str:
     first = helper.body[0]
     at = _first_line(first) - 1
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    lines[at:at] = [indent + line for line in comment]
+    lines[at:at] = [indent + line if line else "" for line in comment]
     moved = "\n".join(lines)
     ast.parse(moved)
     return moved
@@ -697,7 +760,12 @@ def _name(block: Block, returns: Sequence[str], used: set[str], code: str = "") 
     """A name for the helper: from the step's comment, else from what it computes, else from
     what it does first (`print("CHURN REPORT")` -> `print_churn_report`)."""
     words: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9]*|\S", block.comment.lower()):
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9]*|[0-9]+|\S", block.comment.lower()):
+        if word.isdigit() and len(words) == 1:  # "Step 1: ...", "Part 2 -- ..."
+            words.append(word)
+            continue
+        if words and words[-1].isdigit() and not word[0].isalnum():
+            continue  # the colon or dash after "Step 1"
         if not word[0].isalpha() or word in _STOP_WORDS:
             if words:
                 break

@@ -23,25 +23,50 @@ from nbcoach.core.errors import InputError, UsageError
 from nbcoach.core.files import shown
 from nbcoach.core.model import CellChange, Notebook, SplitHelper, SplitPlan
 from nbcoach.extract.cut import Cut, check_cut, cut_function, measure, over_limits
+from nbcoach.extract.group import Grouping, group_parameters
 from nbcoach.extract.plan import notebook_diff
 
 
-def plan_split(path: Path, function: str, names: Mapping[str, str] | None = None) -> SplitPlan:
-    """The plan to cut `function` in the notebook or `.py` file at `path` (nothing written)."""
+def plan_split(
+    path: Path, function: str, names: Mapping[str, str] | None = None, group: bool = True
+) -> SplitPlan:
+    """The plan to cut `function` in the notebook or `.py` file at `path` (nothing written);
+    with `group`, parameters over the limit also become a dataclass (group.py)."""
     target, data = _target(path)
     limits = load_config(target).thresholds
     if target.suffix == ".py" and not _is_text_notebook(data, target):
-        return _plan_module(target, data, function, limits, names or {})
+        return _plan_module(target, data, function, limits, names or {}, group)
     notebook = parse_bytes(data, str(target))
     if notebook.language and notebook.language.lower() != "python":
         raise InputError(str(target), f"kernel language is {notebook.language}, not Python")
     cell, source = _cell_of(notebook, function, target)
     cut, problems = checked_cut(source, function, limits, names, notebook_names(notebook))
-    plan = _plan(target, data, function, cell, source, cut, problems, limits)
+    cells = {c.number: c.source for c in notebook.cells if c.kind == "code"}
+    cells[cell] = cut.text
+    grouping = _grouping(cells, cell, function, source, limits, group and not problems)
+    plan = _plan(target, data, function, cell, source, cut, problems, limits, grouping)
     if plan.empty:
         return plan
-    text = _spliced(target, data, notebook, cell, cut.text)
-    return _with_text(plan, target, data, text, changes=(CellChange(cell, cut.text),))
+    new_cells = {cell: cut.text, **(grouping.cells if isinstance(grouping, Grouping) else {})}
+    text = _spliced(target, data, notebook, new_cells)
+    changes = tuple(CellChange(number, new_cells[number]) for number in sorted(new_cells))
+    return _with_text(plan, target, data, text, changes=changes)
+
+
+def _grouping(
+    cells: Mapping[int, str],
+    cell: int,
+    function: str,
+    source: str,
+    limits: Thresholds,
+    wanted: bool,
+) -> Grouping | str | None:
+    """The parameter object, why there is none, or None when the function needs none."""
+    if measure(source)[function].parameters <= limits.parameters:
+        return None
+    if not wanted:
+        return "splitting cannot change that; group them (a dataclass)"
+    return group_parameters(cells, cell, function, limits.parameters)
 
 
 def save_names(plan: SplitPlan, path: Path) -> None:
@@ -154,7 +179,12 @@ def notebook_names(notebook: Notebook) -> set[str]:
 
 
 def _plan_module(
-    path: Path, data: bytes, function: str, limits: Thresholds, names: Mapping[str, str]
+    path: Path,
+    data: bytes,
+    function: str,
+    limits: Thresholds,
+    names: Mapping[str, str],
+    group: bool,
 ) -> SplitPlan:
     from nbcoach.analysis.notebook import decode_python
 
@@ -168,8 +198,10 @@ def _plan_module(
     if not any(_defines(node, function) for node in tree.body):
         raise UsageError(f"{shown(path)}: no top-level function `{function}`")
     cut, problems = checked_cut(text, function, limits, names)
-    plan = _plan(path, data, function, None, text, cut, problems, limits)
-    return plan if plan.empty else _with_text(plan, path, data, cut.text, changes=())
+    grouping = _grouping({0: cut.text}, 0, function, text, limits, group and not problems)
+    plan = _plan(path, data, function, None, text, cut, problems, limits, grouping)
+    final = grouping.cells[0] if isinstance(grouping, Grouping) else cut.text
+    return plan if plan.empty else _with_text(plan, path, data, final, changes=())
 
 
 def _plan(
@@ -181,18 +213,25 @@ def _plan(
     cut: Cut,
     problems: tuple[str, ...],
     limits: Thresholds,
+    grouping: Grouping | str | None = None,
 ) -> SplitPlan:
     before = measure(source)[function]
-    measured = cut.measured
+    grouped = isinstance(grouping, Grouping)
+    measured = (
+        measure(grouping.cells[cell or 0]) if isinstance(grouping, Grouping) else cut.measured
+    )
     after = tuple(measured[n] for n in [function, *(h.name for h in cut.helpers)] if n in measured)
     notes = []
     if not over_limits(before, limits):
         notes.append(f"`{function}` is already within the limits; nothing to cut")
-    if before.parameters > limits.parameters:
+    if isinstance(grouping, Grouping):
+        notes.append(grouping.note)
+    elif isinstance(grouping, str):
         notes.append(
             f"`{function}` still takes {before.parameters} parameters (limit "
-            f"{limits.parameters}): splitting cannot change that; group them (a dataclass)"
+            f"{limits.parameters}): {grouping}"
         )
+    within = all(not over_limits(f, limits) for f in after) if grouped else cut.within_limits
     return SplitPlan(
         notebook=str(path),
         function=function,
@@ -203,7 +242,8 @@ def _plan(
         ),
         constants=tuple(cut.constants),
         left=tuple(cut.left),
-        within_limits=cut.within_limits,
+        within_limits=within,
+        grouped=grouping.class_name if isinstance(grouping, Grouping) else "",
         before=before,
         after=after,
         problems=problems,
@@ -213,8 +253,8 @@ def _plan(
     )
 
 
-def _spliced(path: Path, data: bytes, notebook: Notebook, cell: int, source: str) -> str:
-    """The notebook's JSON with only the cell's source replaced (v1-3 written as v4)."""
+def _spliced(path: Path, data: bytes, notebook: Notebook, sources: Mapping[int, str]) -> str:
+    """The notebook's JSON with only these cells' sources replaced (v1-3 written as v4)."""
     if path.suffix != ".ipynb":  # a py:percent file without its .ipynb beside it
         raise InputError(str(path), "a text notebook without its .ipynb: pair it first")
     raw = data.decode("utf-8-sig")
@@ -225,7 +265,7 @@ def _spliced(path: Path, data: bytes, notebook: Notebook, cell: int, source: str
         raw = _as_v4(load_source(path, data))
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     try:
-        return bom + splice_cells(raw, {cell - 1: source})
+        return bom + splice_cells(raw, {cell - 1: source for cell, source in sources.items()})
     except NotebookTextError as error:
         raise InputError(str(path), str(error)) from error
 
