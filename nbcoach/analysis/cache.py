@@ -12,15 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbcoach import __version__
 from nbcoach.core.codec import from_data, loads, to_data
 from nbcoach.core.errors import InputError, NbcoachError
 from nbcoach.core.files import read_user_file, write_atomic
-from nbcoach.core.model import Analysis, Finding
 from nbcoach.core.project import project_root, state_dir
+
+if TYPE_CHECKING:  # imported where loaded: a replayed run never builds the model's classes
+    from nbcoach.core.model import Analysis, Finding
 
 CACHE_FORMAT = 4  # bumped whenever analysis results change for the same input
 # 4: locations carry a column
@@ -72,6 +75,18 @@ def entry_key(
     return digest.hexdigest()
 
 
+RUNS_KEPT = 8  # whole-run replays kept (each holds one run's whole output)
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a run printed, to print again when the next run's inputs and options are the same."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
 class Cache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -82,6 +97,8 @@ class Cache:
         return self.directory / key[:2] / f"{key[2:]}.json"
 
     def load(self, key: str) -> tuple[Analysis, tuple[Finding, ...]] | None:
+        from nbcoach.core.model import Analysis, Finding
+
         try:
             raw: dict[str, Any] = loads(self._file(key).read_bytes())
             if raw.get("format") != CACHE_FORMAT or raw.get("key") != key:
@@ -109,6 +126,39 @@ class Cache:
             self._prepare()
             write_atomic(self._file(key), payload)
         except (OSError, NbcoachError):  # a read-only checkout: graded all the same
+            return
+
+    def load_run(self, key: str) -> Replay | None:
+        """A run seen before with the same `Prepared.run_key`: its output, or None."""
+        try:
+            raw: dict[str, Any] = loads((self.directory / "runs" / f"{key}.json").read_bytes())
+            if raw.get("format") != CACHE_FORMAT or raw.get("key") != key:
+                return None
+            return Replay(str(raw["stdout"]), str(raw["stderr"]), int(raw["exit_code"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_run(self, key: str, replay: Replay) -> None:
+        """Keep the run's output (atomically), and only the last RUNS_KEPT runs."""
+        payload = json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "key": key,
+                "stdout": replay.stdout,
+                "stderr": replay.stderr,
+                "exit_code": replay.exit_code,
+            },
+            separators=(",", ":"),
+        )
+        folder = self.directory / "runs"
+        try:
+            self._prepare()
+            folder.mkdir(exist_ok=True)
+            write_atomic(folder / f"{key}.json", payload)
+            kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[RUNS_KEPT:]:
+                old.unlink(missing_ok=True)
+        except (OSError, NbcoachError):
             return
 
     def _prepare(self) -> None:

@@ -61,19 +61,6 @@ class LintRun:
     stderr: IO[bytes] | None = None
 
 
-def ruff_identity() -> str:
-    """Which ruff lints, for keys of cached lint results (the report's cache, the history
-    store): the size and modification time of the binary `ruff_binary` runs, which change with
-    any upgrade, in the environment or on PATH (a stat is cheaper than asking ruff or pip for a
-    version on every warm run). Not its path: a moved checkout or CI runner keeps its cache.
-    Ask once per run, never once per process."""
-    try:
-        stat = os.stat(ruff_binary())
-    except OSError:
-        return "unknown"
-    return f"{stat.st_size}-{stat.st_mtime_ns}"
-
-
 def start(
     files: Sequence[str], extend_select: Sequence[str], config_dirs: Iterable[str] | None = None
 ) -> LintRun:

@@ -17,18 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nbcoach.analysis.analyse import copy_size
 from nbcoach.analysis.cache import Cache, default_cache_dir, entry_key
-from nbcoach.analysis.card import build_card
-from nbcoach.analysis.discover import Scope, Target, discover
-from nbcoach.analysis.duplication import Size, cross_notebook_findings
+from nbcoach.analysis.discover import Discovery, Scope, Target, discover
 from nbcoach.core.config import Config, ConfigLoader
 from nbcoach.core.errors import ConfigError, InputError
 from nbcoach.core.files import read_user_file
-from nbcoach.core.model import Analysis, Finding, Report, ReportCard
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model is imported where built: a replayed run never needs it
+    from nbcoach.analysis.duplication import Size
     from nbcoach.analysis.lint import LintRun
+    from nbcoach.core.model import Analysis, Finding, Report, ReportCard
 
 Progress = Callable[[int, int], None]
 POOL_THRESHOLD = 8  # below this many notebooks a pool costs more than it saves
@@ -60,21 +58,51 @@ class _Item:
 
 
 def review(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Report:
+    return complete(prepare(paths, options), options)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A run up to the cache: what was found, each input hashed and keyed. Enough to know
+    whether the whole run is one seen before (`run_key`), before loading anything."""
+
+    started: float
+    configs: ConfigLoader
+    root_config: Config
+    found: Discovery
+    cache: Cache | None
+    items: list[_Item]
+
+    def run_key(self, rendering: str) -> str | None:
+        """A key for the whole run's output: every input's cache key (content, path, config,
+        ruff), what discovery left out or could not read, the root configuration and how the
+        output is rendered. None when an input has no key (no cache, unreadable, unhashed)."""
+        if self.cache is None:
+            return None
+        from nbcoach import __version__
+        from nbcoach.analysis.cache import CACHE_FORMAT
+        from nbcoach.core.revision import SCORING
+
+        head = f"{__version__}\0{CACHE_FORMAT}\0{SCORING}\0{rendering}"
+        digest = hashlib.sha256(head.encode())
+        root = self.root_config
+        digest.update(f"\0{root.path}\0{root.fingerprint()}".encode())
+        for item in self.items:
+            if item.target.paired_with is None and not item.key:
+                return None
+            target = item.target
+            digest.update(f"\0{target.display}\0{target.paired_with}\0{item.key}".encode())
+            digest.update(f"\0{item.digest}".encode())  # a paired twin has no key of its own
+        found = self.found
+        digest.update(repr((found.errors, found.excluded, found.ignored)).encode())
+        return digest.hexdigest()
+
+
+def prepare(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> Prepared:
+    """Find the inputs, hash them and key them for the cache; nothing is loaded or analysed."""
+    from nbcoach.core.tools import ruff_identity
+
     started = time.perf_counter()
-    gc_was_enabled = gc.isenabled()
-    # Hundreds of thousands of small acyclic results: the cyclic collector would rescan them
-    # all on every generation-2 pass, making time per notebook grow with the number of inputs.
-    gc.disable()
-    try:
-        return _review(paths, options, started)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Report:
-    from nbcoach.analysis import lint
-
     configs = ConfigLoader(options.config_overrides, options.config_file)
     root_config = configs.for_path(Path(paths[0]) if paths else Path.cwd())
     root = Path(root_config.root) if root_config.path else None
@@ -83,7 +111,7 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     items = [_item(target, configs, hashed=cache is not None) for target in found.targets]
     ruff_digests: dict[Path, str] = {}
-    ruff = lint.ruff_identity() if cache is not None else ""  # once per run: keys lint results
+    ruff = ruff_identity() if cache is not None else ""  # once per run: keys lint results
     for item in items:
         if cache is not None and item.digest and item.target.paired_with is None:
             item.key = entry_key(
@@ -94,6 +122,29 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
                 ruff,
                 ruff_digests,
             )
+    return Prepared(started, configs, root_config, found, cache, items)
+
+
+def complete(prepared: Prepared, options: ReviewOptions = ReviewOptions()) -> Report:
+    gc_was_enabled = gc.isenabled()
+    # Hundreds of thousands of small acyclic results: the cyclic collector would rescan them
+    # all on every generation-2 pass, making time per notebook grow with the number of inputs.
+    gc.disable()
+    try:
+        return _complete(prepared, options)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _complete(prepared: Prepared, options: ReviewOptions) -> Report:
+    from nbcoach.analysis.analyse import copy_size
+    from nbcoach.core.model import Report
+
+    cache, items, root_config = prepared.cache, prepared.items, prepared.root_config
+    found = prepared.found
+    for item in items:
+        if cache is not None and item.key:
             cached = cache.load(item.key)
             if cached is not None:
                 item.analysis, item.lint = cached
@@ -102,9 +153,10 @@ def _review(paths: Sequence[str], options: ReviewOptions, started: float) -> Rep
     cards = tuple(_card(item, lint_error) for item in items)
     analyses = [i.analysis for i in items if i.analysis is not None and i.analysis.status == "ok"]
     stats = {
-        "seconds": round(time.perf_counter() - started, 3),
+        "seconds": round(time.perf_counter() - prepared.started, 3),
         "cache_hits": float(cache.hits if cache else 0),
         "analysed": float(len(pending)),
+        "lint_error": float(bool(lint_error)),
     }
     return Report(
         cards=cards,
@@ -159,12 +211,16 @@ def _item(target: Target, configs: ConfigLoader, hashed: bool) -> _Item:
         else:
             item.size = target.path.stat().st_size
     except InputError as error:
-        item.analysis = Analysis(path=target.display, status="error", reason=error.reason)
+        item.analysis = _unreadable(target, error.reason)
     except OSError as error:
-        item.analysis = Analysis(
-            path=target.display, status="error", reason=f"cannot read: {error.strerror or error}"
-        )
+        item.analysis = _unreadable(target, f"cannot read: {error.strerror or error}")
     return item
+
+
+def _unreadable(target: Target, reason: str) -> Analysis:
+    from nbcoach.core.model import Analysis
+
+    return Analysis(path=target.display, status="error", reason=reason)
 
 
 # Work for forked workers: set just before the pool forks, so each worker inherits its tasks
@@ -239,6 +295,7 @@ def _analyse_index(index: int) -> tuple[Analysis, bool]:
 
 def _analyse_task(task: _Task) -> tuple[Analysis, bool]:
     from nbcoach.analysis.analyse import analyse_bytes
+    from nbcoach.core.model import Analysis
 
     path, display, config, expected = task
     try:
@@ -272,6 +329,9 @@ def _lint_findings(item: _Item, ruff: LintRun) -> tuple[Finding, ...]:
 
 
 def _card(item: _Item, lint_error: str) -> ReportCard:
+    from nbcoach.analysis.card import build_card
+    from nbcoach.core.model import ReportCard
+
     if item.target.paired_with is not None:
         return ReportCard(
             path=item.target.display,
@@ -286,4 +346,6 @@ def _card(item: _Item, lint_error: str) -> ReportCard:
 
 def cross_notebook_copies(analyses: Sequence[Analysis], size: Size) -> list[Finding]:
     """Blocks copied between notebooks of this run: reported, never scored (see rules.py)."""
+    from nbcoach.analysis.duplication import cross_notebook_findings
+
     return cross_notebook_findings(((a.path, p) for a in analyses for p in a.fingerprints), size)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from nbcoach.core.model import CATEGORIES, Category, CategoryScore, Finding, Function, FunctionScore
+from nbcoach.core.revision import SCORING
 
 NORM: Mapping[Category, float] = {
     "functions": 4,
@@ -34,8 +35,7 @@ NORM: Mapping[Category, float] = {
 }
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
 BASE_DEFICIT = 5.0  # what crossing a limit costs at all
-# Bumped whenever the same findings give other scores, so stored grades (history) are redone.
-REVISION = 3
+REVISION = SCORING  # bumped in core/revision.py whenever the same findings score otherwise
 
 
 def ramp(value: float, limit: float, ceiling: float) -> float:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import typer
+
+if TYPE_CHECKING:
+    from nbcoach.core.model import Report
 
 
 class Format(str, Enum):
@@ -89,14 +95,10 @@ def report(
     ),
 ) -> None:
     """Grade notebooks and say the three next steps worth the most points. Never runs their code."""
-    from nbcoach.analysis.review import ReviewOptions, review
-    from nbcoach.cli.console import (
-        capture,
-        check_output,
-        console,
-        say_what_was_skipped,
-        write_output,
-    )
+    from dataclasses import replace
+
+    from nbcoach.analysis.review import ReviewOptions, complete, prepare
+    from nbcoach.cli.console import check_output, console
     from nbcoach.cli.progress import progress_bar
 
     targets = paths or ["."]
@@ -110,18 +112,99 @@ def report(
         "ignore": rule_list(ignore),
         "extend_select": rule_list(extend_select),
     }
-    with progress_bar(err, "Analysing notebooks") as advance:
-        result = review(
-            targets,
-            ReviewOptions(
-                jobs=jobs,
-                use_cache=not no_cache,
-                config_overrides=overrides,
-                progress=advance,
-                respect_gitignore=respect_gitignore,
-                config_file=config_file,
-            ),
+    options = ReviewOptions(
+        jobs=jobs,
+        use_cache=not no_cache,
+        config_overrides=overrides,
+        respect_gitignore=respect_gitignore,
+        config_file=config_file,
+    )
+    prepared = prepare(targets, options)
+    # A run whose inputs, configuration and options are all as in a run before prints what
+    # that run printed (to a pipe or a file; sarif and the CI formats read sources besides)
+    key = None
+    if output is None and not sys.stdout.isatty() and output_format not in _READS_SOURCES:
+        key = prepared.run_key(
+            repr((targets, output_format.value, exit_zero, statistics, show_all, full, no_color))
+            + repr((str(config_file), respect_gitignore, os.getcwd(), overrides))
+            + repr([os.environ.get(name) for name in _RENDERING_ENVIRONMENT])
         )
+    if key is not None and prepared.cache is not None:
+        replay = prepared.cache.load_run(key)
+        if replay is not None:
+            sys.stdout.write(replay.stdout)
+            sys.stdout.flush()
+            sys.stderr.write(replay.stderr)
+            raise typer.Exit(replay.exit_code)
+    with progress_bar(err, "Analysing notebooks") as advance:
+        result = complete(prepared, replace(options, progress=advance))
+    with _recorded(key is not None) as recorded:
+        _emit(result, targets, output_format, output, statistics, show_all, full, no_color)
+        code = _exit_code(result, exit_zero)
+    complete_run = not result.stats.get("lint_error")  # a failed ruff run is never replayed
+    if recorded is not None and prepared.cache is not None and key is not None and complete_run:
+        from nbcoach.analysis.cache import Replay
+
+        prepared.cache.store_run(key, Replay(recorded[0].text, recorded[1].text, code))
+    raise typer.Exit(code)
+
+
+# Formats that read the notebooks' sources while rendering (not only the cards).
+_READS_SOURCES = frozenset({"sarif", "github", "gitlab"})
+# What the rendered text may depend on besides the options.
+_RENDERING_ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "TTY_COMPACT")
+
+
+class _Recorder:
+    """A stream that writes through and keeps a copy of what was written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str | bytes) -> int:
+        if isinstance(text, bytes):  # click may hand over what it already encoded
+            self.parts.append(text.decode("utf-8", "replace"))
+            self.stream.flush()
+            return self.stream.buffer.write(text)
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@contextmanager
+def _recorded(enabled: bool) -> Iterator[tuple[_Recorder, _Recorder] | None]:
+    """What the report prints on stdout and stderr, copied as it goes (when `enabled`)."""
+    if not enabled:
+        yield None
+        return
+    out, err = _Recorder(sys.stdout), _Recorder(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield out, err
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+
+
+def _emit(
+    result: Report,
+    targets: list[str],
+    output_format: Format,
+    output: Path | None,
+    statistics: bool,
+    show_all: bool,
+    full: bool | None,
+    no_color: bool,
+) -> None:
+    """Print the report, and on stderr what could not be read or was left out."""
+    from nbcoach.cli.console import capture, console, say_what_was_skipped, write_output
+
     for line in result.input_errors:
         typer.echo(f"nbcoach: error: {line}", err=True)
     say_what_was_skipped(
@@ -130,7 +213,6 @@ def report(
     for card in result.cards:
         if card.status == "error":
             typer.echo(f"nbcoach: error: {card.path}: {card.reason}", err=True)
-
     if statistics:
         from nbcoach.render.statistics import render_statistics
 
@@ -139,7 +221,7 @@ def report(
             write_output(output, text_out, targets)
         else:
             sys.stdout.write(text_out)
-        raise typer.Exit(_exit_code(result, exit_zero))
+        return
     if output_format in (Format.sarif, Format.github, Format.gitlab):
         from nbcoach.analysis.sourcemap import attach_sources
 
@@ -191,7 +273,7 @@ def report(
             else:  # a pipe or a file: the same text without the padding rich adds to lines
                 sys.stdout.write(capture(renderable))
                 sys.stdout.flush()
-            raise typer.Exit(_exit_code(result, exit_zero))
+            return
         text = capture(renderable)
     if output is not None:
         write_output(output, text, targets)
@@ -199,7 +281,6 @@ def report(
         for piece in (text,) if isinstance(text, str) else text:
             sys.stdout.write(piece)
         sys.stdout.flush()
-    raise typer.Exit(_exit_code(result, exit_zero))
 
 
 def _say_below(result: object) -> None:

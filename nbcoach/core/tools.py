@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 
@@ -14,3 +15,16 @@ def ruff_binary() -> str:
         return str(find_ruff_bin())
     except (ImportError, FileNotFoundError):
         return shutil.which("ruff") or "ruff"
+
+
+def ruff_identity() -> str:
+    """Which ruff lints, for keys of cached lint results (the report's cache, the history
+    store): the size and modification time of the binary `ruff_binary` runs, which change with
+    any upgrade, in the environment or on PATH (a stat is cheaper than asking ruff or pip for a
+    version on every warm run). Not its path: a moved checkout or CI runner keeps its cache.
+    Ask once per run, never once per process."""
+    try:
+        stat = os.stat(ruff_binary())
+    except OSError:
+        return "unknown"
+    return f"{stat.st_size}-{stat.st_mtime_ns}"

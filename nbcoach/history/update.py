@@ -18,11 +18,11 @@ from pathlib import Path
 from nbcoach import __version__
 from nbcoach.analysis import scoring
 from nbcoach.analysis.cache import CACHE_FORMAT
-from nbcoach.analysis.lint import ruff_identity
 from nbcoach.core import gitrepo
 from nbcoach.core.config import ConfigLoader
 from nbcoach.core.errors import UsageError
 from nbcoach.core.project import state_dir
+from nbcoach.core.tools import ruff_identity
 from nbcoach.core.words import counted
 from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
