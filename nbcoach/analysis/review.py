@@ -75,8 +75,8 @@ class Prepared:
 
     def run_key(self, rendering: str) -> str | None:
         """A key for the whole run's output: every input's cache key (content, path, config,
-        ruff), what discovery left out or could not read, the root configuration and how the
-        output is rendered. None when an input has no key (no cache, unreadable, unhashed)."""
+        ruff) and whole configuration, what discovery left out or could not read, the root
+        configuration and how the output is rendered. None when an input has no key (no cache, unreadable, unhashed)."""
         if self.cache is None:
             return None
         from nbcoach import __version__
@@ -85,9 +85,14 @@ class Prepared:
 
         head = f"{__version__}\0{CACHE_FORMAT}\0{SCORING}\0{rendering}"
         digest = hashlib.sha256(head.encode())
-        root = self.root_config
-        digest.update(f"\0{root.path}\0{root.fingerprint()}".encode())
+        # every setting, not only the analysis's fingerprint: weights and fail-under change
+        # the cards too
+        configs: dict[int, str] = {}
+        digest.update(f"\0{self.root_config!r}".encode())
         for item in self.items:
+            if id(item.config) not in configs:
+                configs[id(item.config)] = repr(item.config)
+            digest.update(f"\0{configs[id(item.config)]}".encode())
             if item.target.paired_with is None and not item.key:
                 return None
             target = item.target

@@ -81,9 +81,14 @@ def test_any_change_to_the_inputs_the_config_or_the_options_runs_again(tmp_path:
     (project / "pyproject.toml").write_text("[tool.nbcoach]\nfail-under = 99\n")
     reconfigured = run(project, "report", ".")
     assert reconfigured.returncode == 1 and base.returncode == 0
+    (project / "pyproject.toml").write_text(
+        "[tool.nbcoach]\nfail-under = 99\n[tool.nbcoach.weights]\nduplication = 0\n"
+    )
+    reweighted = run(project, "report", ".")  # weights change scores, not the analysis
+    assert reweighted.stdout != reconfigured.stdout
     every = run(project, "report", ".", "--all")
     assert len(every.stdout) > len(reconfigured.stdout)
-    assert len(_runs(project)) == 5
+    assert len(_runs(project)) == 6
 
 
 def test_only_the_last_runs_are_kept_and_no_cache_writes_none(tmp_path: Path) -> None:
