@@ -64,7 +64,7 @@ def group_parameters(
     if len(names) <= limit:
         return f"`{function}` takes {len(names)} parameters: nothing to group"
     keep, grouped = names[: limit - 1], names[limit - 1 :]
-    taken = _bound_names(cells.values())
+    taken = names_in(cells.values())
     class_name = _free(_camel(function) + "Options", taken)
     parameter = next(p for p in ("options", "settings", "config_") if p not in names)
     fields, needs_any = _fields(source, arguments, grouped)
@@ -111,7 +111,9 @@ def _free(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _bound_names(sources: Iterable[str]) -> set[str]:
+def names_in(sources: Iterable[str]) -> set[str]:
+    """Every name bound or read anywhere in these cells (magics masked): a name split or group
+    adds must not shadow one."""
     names: set[str] = set()
     for number, text in enumerate(sources):
         try:
@@ -123,6 +125,8 @@ def _bound_names(sources: Iterable[str]) -> set[str]:
                 names.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
 
 

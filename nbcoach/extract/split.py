@@ -23,7 +23,7 @@ from nbcoach.core.errors import InputError, UsageError
 from nbcoach.core.files import shown
 from nbcoach.core.model import CellChange, Notebook, SplitHelper, SplitPlan
 from nbcoach.extract.cut import Cut, check_cut, cut_function, measure, over_limits
-from nbcoach.extract.group import Grouping, group_parameters
+from nbcoach.extract.group import Grouping, group_parameters, names_in
 from nbcoach.extract.plan import notebook_diff
 
 
@@ -160,22 +160,7 @@ def checked_cut(
 
 def notebook_names(notebook: Notebook) -> set[str]:
     """Every name bound or read anywhere in the notebook: a helper must not shadow one."""
-    names: set[str] = set()
-    for cell in notebook.cells:
-        if cell.kind != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
+    return names_in(cell.source for cell in notebook.cells if cell.kind == "code")
 
 
 def _plan_module(
