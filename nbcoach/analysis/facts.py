@@ -19,6 +19,7 @@ from nbcoach.analysis.removed_api import (
     ApiUse,
     is_assigned_append,
     is_string_list,
+    passes_watched_keyword,
 )
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -413,6 +414,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append(cast(ast.List, child))
+            elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):
+                facts.api_uses.append(ApiUse(facts.number, child, current))
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
             elif kind is ast.comprehension and isinstance(current, ast.expr):

@@ -10,7 +10,9 @@ release that removed it and what to write instead.
 The cell walk (`facts._walk`) notes the few nodes worth a look (attributes named in the tables,
 imports, `x = y.append(...)`, string lists); this module decides. Nothing here runs code, so
 the receiver's type is unknown: a method is listed only when no common type of the same name
-still has it with that call shape (`.iteritems()` is gone from both pandas and Python 3's dict).
+still has it with that call shape (`.iteritems()` is gone from both pandas and Python 3's dict;
+pandas' `.get_value()` is not listed, Keras' backend still has one, nor `.to_sparse()`, which
+PyTorch tensors have).
 """
 
 from __future__ import annotations
@@ -36,19 +38,18 @@ class Gone:
 
 # Methods, whatever they are called on.
 METHODS: Mapping[str, Gone] = {
-    "as_matrix": Gone("`.as_matrix()`", "pandas 1.0", "`.to_numpy()`"),
+    "as_matrix": Gone(
+        "`.as_matrix()`", "pandas 1.0", "`.to_numpy()` (`df[columns].to_numpy()` for some columns)"
+    ),
     "ix": Gone("`.ix[]`", "pandas 1.0", "`.loc[]` (labels) or `.iloc[]` (positions)"),
     "iteritems": Gone("`.iteritems()`", "pandas 2.0 and Python 3 dicts", "`.items()`"),
     "itervalues": Gone("`.itervalues()`", "Python 3 dicts", "`.values()`"),
     "iterkeys": Gone("`.iterkeys()`", "Python 3 dicts", "`.keys()`"),
     "has_key": Gone("`.has_key(k)`", "Python 3 dicts", "`k in d`"),
-    "get_value": Gone("`.get_value()`", "pandas 1.0", "`.at[]`"),
-    "set_value": Gone("`.set_value()`", "pandas 1.0", "`.at[] = ...`"),
     "sortlevel": Gone("`.sortlevel()`", "pandas 1.0", "`.sort_index(level=...)`"),
     "convert_objects": Gone("`.convert_objects()`", "pandas 1.0", "`.infer_objects()`"),
     "reindex_axis": Gone("`.reindex_axis()`", "pandas 1.0", "`.reindex()`"),
     "get_dtype_counts": Gone("`.get_dtype_counts()`", "pandas 1.0", "`.dtypes.value_counts()`"),
-    "to_sparse": Gone("`.to_sparse()`", "pandas 1.0", "`.astype(pd.SparseDtype(...))`"),
     "tshift": Gone("`.tshift()`", "pandas 2.0", "`.shift(freq=...)`"),
     "fit_generator": Gone("`.fit_generator()`", "Keras 3", "`.fit()`"),
     "predict_generator": Gone("`.predict_generator()`", "Keras 3", "`.predict()`"),
@@ -114,26 +115,51 @@ MODULES: Mapping[str, Gone] = {
     "pandas.tools": Gone("`pandas.tools`", "pandas 0.25", "`pandas.plotting` / `pd.merge`"),
     "pandas.io.data": Gone("`pandas.io.data`", "pandas 0.19", "`pandas_datareader`"),
     "pandas.stats": Gone("`pandas.stats`", "pandas 0.23", "`statsmodels`"),
-    "gensim.models.wrappers": Gone("`gensim.models.wrappers`", "gensim 4.0", "gensim's own models"),
+    "gensim.models.wrappers": Gone(
+        "`gensim.models.wrappers`",
+        "gensim 4.0",
+        "gensim's own models (`KeyedVectors.load_word2vec_format` for saved vectors)",
+    ),
     "tensorflow.contrib": Gone("`tf.contrib`", "TensorFlow 2", "the TF 2 APIs or TF Addons"),
     "imp": Gone("`imp`", "Python 3.12", "`importlib`"),
     "distutils": Gone("`distutils`", "Python 3.12", "`setuptools` or `sysconfig`"),
 }
 
 # Keyword arguments that are gone from one callable (`lgb.train(..., early_stopping_rounds=)`).
+_CALLBACKS = "callbacks=[lgb.early_stopping(n), lgb.log_evaluation(n), lgb.record_evaluation(d)]"
 KEYWORDS: Mapping[tuple[str, str], Gone] = {
     ("lightgbm.train", "early_stopping_rounds"): Gone(
-        "`early_stopping_rounds=`", "LightGBM 4.0", "`callbacks=[lgb.early_stopping(n)]`"
+        "`lgb.train(early_stopping_rounds=)`", "LightGBM 4.0", f"`{_CALLBACKS}`"
     ),
     ("lightgbm.train", "verbose_eval"): Gone(
-        "`verbose_eval=`", "LightGBM 4.0", "`callbacks=[lgb.log_evaluation(n)]`"
+        "`lgb.train(verbose_eval=)`", "LightGBM 4.0", f"`{_CALLBACKS}`"
+    ),
+    ("lightgbm.train", "evals_result"): Gone(
+        "`lgb.train(evals_result=)`", "LightGBM 4.0", f"`{_CALLBACKS}`"
     ),
     ("lightgbm.cv", "early_stopping_rounds"): Gone(
-        "`early_stopping_rounds=`", "LightGBM 4.0", "`callbacks=[lgb.early_stopping(n)]`"
+        "`lgb.cv(early_stopping_rounds=)`", "LightGBM 4.0", f"`{_CALLBACKS}`"
+    ),
+    ("lightgbm.cv", "verbose_eval"): Gone(
+        "`lgb.cv(verbose_eval=)`", "LightGBM 4.0", f"`{_CALLBACKS}`"
     ),
     ("pandas.to_datetime", "coerce"): Gone("`coerce=`", "pandas 0.17", "`errors='coerce'`"),
     ("pandas.concat", "join_axes"): Gone("`join_axes=`", "pandas 1.0", "`.reindex(...)`"),
+    ("numpy.histogram", "normed"): Gone("`np.histogram(normed=)`", "NumPy 1.24", "`density=`"),
+    ("matplotlib.pyplot.hist", "normed"): Gone(
+        "`plt.hist(normed=)`", "Matplotlib 3.1", "`density=`"
+    ),
+    ("gensim.models.Word2Vec", "size"): Gone("`Word2Vec(size=)`", "gensim 4.0", "`vector_size=`"),
+    ("gensim.models.Word2Vec", "iter"): Gone("`Word2Vec(iter=)`", "gensim 4.0", "`epochs=`"),
+    ("gensim.models.word2vec.Word2Vec", "size"): Gone(
+        "`Word2Vec(size=)`", "gensim 4.0", "`vector_size=`"
+    ),
+    ("gensim.models.word2vec.Word2Vec", "iter"): Gone(
+        "`Word2Vec(iter=)`", "gensim 4.0", "`epochs=`"
+    ),
 }
+# What the cell walk notes besides attributes: calls passing one of these keywords.
+WATCHED_KEYWORDS = frozenset(keyword for _, keyword in KEYWORDS)
 
 # `df.sort(...)` with a keyword only DataFrame.sort had (list.sort takes key/reverse, NumPy's
 # axis/kind/order): pandas 0.20 removed it.
@@ -145,10 +171,7 @@ APPEND = Gone(
 
 # What the cell walk notes: attributes named here (cheap to test on every attribute node).
 WATCHED_ATTRIBUTES = frozenset(
-    set(METHODS)
-    | {name.rsplit(".", 1)[1] for name in QUALIFIED}
-    | {name.rsplit(".", 1)[1] for name, _ in KEYWORDS}
-    | {"sort"}
+    set(METHODS) | {name.rsplit(".", 1)[1] for name in QUALIFIED} | {"sort"}
 )
 
 
@@ -239,6 +262,10 @@ def is_string_list(node: ast.List) -> bool:
     )
 
 
+def passes_watched_keyword(node: ast.Call) -> bool:
+    return any(k.arg in WATCHED_KEYWORDS for k in node.keywords)
+
+
 def is_assigned_append(node: ast.Assign) -> bool:
     value = node.value
     return (
@@ -283,20 +310,17 @@ def _hits(use: ApiUse, aliases: Mapping[str, str]) -> list[Hit]:
         return [Hit(cell, node.lineno, gone) for gone in _gone_imports(node)]
     if isinstance(node, ast.Assign):
         return [Hit(cell, node.lineno, APPEND)]
+    if isinstance(node, ast.Call):  # a keyword one callable no longer takes
+        called = _dotted(node.func, aliases) or ""
+        removed = [KEYWORDS.get((called, k.arg or "")) for k in node.keywords]
+        return [Hit(cell, node.lineno, g) for g in removed if g is not None]
     if not isinstance(node, ast.Attribute):
         return []
     call = parent if isinstance(parent, ast.Call) and parent.func is node else None
-    dotted = _dotted(node, aliases)
-    if dotted is not None:
-        if dotted in QUALIFIED:
-            return [Hit(cell, node.lineno, QUALIFIED[dotted])]
-        keywords = call.keywords if call is not None else []
-        gone_keyword = next(
-            (KEYWORDS[(dotted, k.arg)] for k in keywords if k.arg and (dotted, k.arg) in KEYWORDS),
-            None,
-        )
-        if gone_keyword is not None:
-            return [Hit(cell, node.lineno, gone_keyword)]
+    reached = _dotted(node, aliases)
+    if reached is not None:
+        if reached in QUALIFIED:
+            return [Hit(cell, node.lineno, QUALIFIED[reached])]
         return []  # reached from an import: a module's own name (`np.sort`, `K.set_value`)
     if node.attr == "sort":
         if call is not None and any(k.arg in _PANDAS_SORT_KEYWORDS for k in call.keywords):
