@@ -401,7 +401,8 @@ def blocks(text: str, name: str) -> list[Block]:
     comments = _comment_lines(text)
     body_lines = (node.end_lineno or node.lineno) - node.body[0].lineno + 1
     found: dict[tuple[int, int], Block] = {}
-    for suite, depth in _suites(node.body, 0):
+    body = node.body[1:] if len(node.body) > 1 and _only_text(node.body[:1]) else node.body
+    for suite, depth in _suites(body, 0):  # the docstring stays with its function
         for statements in _steps(suite, lines, comments):
             candidates = [list(statements)]
             if len(statements) > 1:  # each compound statement of a step is a block too

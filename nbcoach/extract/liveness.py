@@ -16,6 +16,7 @@ import ast
 from collections.abc import Iterable, Sequence
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_TRIES: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -81,23 +82,43 @@ def _suites_of(statement: ast.stmt) -> Iterable[list[ast.stmt]]:
 
 
 def _read_later(name: str, path: list[tuple[list[ast.stmt], int, int]]) -> bool:
-    """Walk outwards from the block: what runs next in each suite, then around loops."""
+    """Walk outwards from the block: what runs next in each suite, then what else the
+    enclosing statement may run after it: the loop body again (the block itself included: it
+    may read on the next pass what it wrote on this one), a loop's `else`, a `try`'s
+    handlers, `else` and `finally`."""
     for depth in range(len(path) - 1, -1, -1):
         suite, _, end = path[depth]
-        state = _scan(name, suite[end + 1 :])
+        later = suite[end + 1 :]
+        if depth > 0:
+            parent_suite, parent_index, _ = path[depth - 1]
+            parent = parent_suite[parent_index]
+            if any(_scan(name, other) == "read" for other in _runs_after(parent, suite)):
+                return True
+            if isinstance(parent, _LOOPS) and suite is parent.body:
+                header = _reads(name, [parent.test] if isinstance(parent, ast.While) else [])
+                if header or _scan(name, later + suite[: end + 1]) == "read":
+                    return True
+        state = _scan(name, later)
         if state == "read":
             return True
         if state == "written":
             return False
-        if depth > 0:
-            parent_suite, parent_index, _ = path[depth - 1]
-            parent = parent_suite[parent_index]
-            if isinstance(parent, _LOOPS):  # the next iteration runs the loop body again
-                start = path[depth][1]
-                header = _reads(name, [parent.test] if isinstance(parent, ast.While) else [])
-                if header or _scan(name, suite[:start]) == "read":
-                    return True
     return False
+
+
+def _runs_after(parent: ast.stmt, suite: list[ast.stmt]) -> list[list[ast.stmt]]:
+    """Suites of `parent` that may run after the statements of its `suite` (whatever those
+    statements assign first: an exception may skip it)."""
+    if isinstance(parent, _LOOPS) and suite is parent.body:
+        return [parent.orelse]
+    if isinstance(parent, _TRIES):
+        handlers = [handler.body for handler in parent.handlers]
+        if suite is parent.body:
+            return [*handlers, parent.orelse, parent.finalbody]
+        if suite is parent.finalbody:
+            return []
+        return [parent.finalbody]  # a handler or the `else`
+    return []
 
 
 def _scan(name: str, statements: Sequence[ast.stmt]) -> str:

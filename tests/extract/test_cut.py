@@ -137,3 +137,29 @@ def test_a_helper_takes_and_gives_back_only_what_is_read() -> None:
     exec(source, original)
     exec(cut.text, namespace)
     assert namespace["solve"](dates) == original["solve"](dates)  # type: ignore[operator]
+
+
+def test_a_loop_that_carries_a_value_keeps_it_and_the_docstring_stays() -> None:
+    """A step of a loop body that reads on the next pass what it wrote on this one must give
+    it back (it did not, once liveness trimmed what rope returned); the docstring is the
+    function's, never the first helper's."""
+    compare = "\n".join(
+        f"        if prev is not None and prev > {i}:\n            out.append(r - prev + {i})"
+        for i in range(12)
+    )
+    notes = "\n".join(f"        seen.add(r + {i})" for i in range(14))
+    source = (
+        'def carry(rows):\n    """Carry the previous row."""\n    out = []\n    seen = set()\n'
+        f"    prev = None\n    for r in rows:\n        # note what was seen\n{notes}\n\n"
+        f"        # compare with the previous row\n{compare}\n        prev = r\n"
+        "    return out, len(seen)\n"
+    )
+    cut = cut_function(source, "carry", LIMITS)
+    assert cut.helpers
+    original: dict[str, object] = {}
+    namespace: dict[str, object] = {}
+    exec(source, original)
+    exec(cut.text, namespace)
+    rows = [1, 4, 9, 30]
+    assert namespace["carry"](rows) == original["carry"](rows)  # type: ignore[operator]
+    assert namespace["carry"].__doc__ == "Carry the previous row."  # type: ignore[attr-defined]

@@ -106,3 +106,55 @@ def test_del_needs_the_name_bound() -> None:
         return rows
     """
     assert _live(code, 2, 3) == {"model"}
+
+
+def test_a_loop_step_reads_on_the_next_pass_what_it_wrote_on_this_one() -> None:
+    code = """\
+    def carry(rows):
+        out = []
+        prev = None
+        for r in rows:
+            out.append(r)
+            if prev is not None:
+                out.append(r - prev)
+            prev = r
+        return out
+    """
+    assert _live(code, 5, 8) == {"prev"}  # the block reads `prev` before writing it
+
+
+def test_a_loops_else_and_a_trys_handlers_and_finally_run_after_the_block() -> None:
+    loop_else = """\
+    def find(rows, goal):
+        last = None
+        for r in rows:
+            if r == goal:
+                break
+            last = r
+        else:
+            return last
+        return None
+    """
+    assert "last" in _live(loop_else, 6, 6)
+    try_finally = """\
+    def parse(text):
+        value = None
+        try:
+            cleaned = text.strip()
+            value = int(cleaned)
+        finally:
+            print("parsed", value)
+        return None
+    """
+    assert _live(try_finally, 4, 5) == {"value"}
+    handler = """\
+    def parse(text):
+        value = None
+        try:
+            value = int(text)
+            check(value)
+        except ValueError:
+            print("bad", value)
+        return None
+    """
+    assert _live(handler, 4, 4) == {"value"}
