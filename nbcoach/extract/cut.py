@@ -700,14 +700,24 @@ def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: B
         return cut
     returns = list(_returned(helper))
     live = live_after(before, name, block)
-    kept_returns = [r for r in returns if r in live]
+    # only names rope over-passes for a known reason: loop and comprehension variables; any
+    # other value rope hands over stays, whatever liveness says (a second opinion, not a veto)
+    iterated = {
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension))
+        for name in liveness.assigned_in([ast.Expr(value=node.target)])
+    }
+    kept_returns = [r for r in returns if r in live or r not in iterated]
     body = list(helper.body)
     if returns:
         body = body[:-1]
     ending = ast.Return(
         value=ast.Tuple([ast.Name(r, ast.Load()) for r in kept_returns], ast.Load())
     )
-    kept_parameters = [p for p in parameters if liveness.read_first(p, [*body, ending])]
+    kept_parameters = [
+        p for p in parameters if p not in iterated or liveness.read_first(p, [*body, ending])
+    ]
     if kept_returns == returns and kept_parameters == parameters:
         return cut
     lines = cut.split("\n")
