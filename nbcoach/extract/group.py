@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from nbcoach.analysis.magics import mask_cell
 
@@ -27,6 +28,7 @@ class Grouping:
     fields: tuple[str, ...]
     cells: dict[int, str]  # cell number -> its new source
     calls: tuple[int, ...]  # the cells whose calls were rewritten
+    parameter: str = "options"  # the name the function takes them as
 
     @property
     def note(self) -> str:
@@ -38,7 +40,7 @@ class Grouping:
         )
         return (
             f"grouped {len(self.fields)} parameters ({', '.join(self.fields)}) into the "
-            f"dataclass `{self.class_name}`, passed as `options`{where}"
+            f"dataclass `{self.class_name}`, passed as `{self.parameter}`{where}"
         )
 
 
@@ -64,9 +66,23 @@ def group_parameters(
     if len(names) <= limit:
         return f"`{function}` takes {len(names)} parameters: nothing to group"
     keep, grouped = names[: limit - 1], names[limit - 1 :]
+    defaults = len(arguments.defaults)
+    if defaults > len(grouped):  # `options` after a parameter with a default cannot have none
+        return f"parameters `{function}` keeps have defaults: group them by hand"
+    unsafe = [d for d in arguments.defaults if not _immutable(d)]
+    if unsafe:
+        return (
+            f"a default of `{function}` is not a plain constant "
+            f"(`{ast.get_source_segment(source, unsafe[0])}`): group them by hand"
+        )
+    elsewhere = _bindings(cells, function) - 1
+    if elsewhere > 0:
+        return f"the name `{function}` is bound elsewhere too (another definition, a parameter, an assignment): group by hand"
     taken = names_in(cells.values())
     class_name = _free(_camel(function) + "Options", taken)
-    parameter = next(p for p in ("options", "settings", "config_") if p not in names)
+    parameter = next((p for p in ("options", "settings", "config_") if p not in taken), "")
+    if not parameter:
+        return "`options`, `settings` and `config_` are all taken: group by hand"
     fields, needs_any = _fields(source, arguments, grouped)
     calls: list[int] = []
     new_cells: dict[int, str] = {}
@@ -89,7 +105,9 @@ def group_parameters(
     )
     wanted = [line for line in imports if not _imports(cells.values(), line)]
     if wanted:
-        target = _import_cell(cells) or function_cell
+        # imports run before the class: the first cell that imports, unless it comes later
+        first = _import_cell(cells)
+        target = first if first is not None and first <= function_cell else function_cell
         current = new_cells.get(target, cells[target])
         new_cells[target] = _add_imports(current, wanted)
     for number, text in new_cells.items():
@@ -97,7 +115,37 @@ def group_parameters(
             ast.parse(mask_cell(number, text).source)
         except SyntaxError as error:  # never write what does not parse
             return f"cell {number} would not parse after grouping ({error.msg})"
-    return Grouping(class_name, tuple(grouped), new_cells, tuple(calls))
+    return Grouping(class_name, tuple(grouped), new_cells, tuple(calls), parameter)
+
+
+def _immutable(default: ast.expr) -> bool:
+    """A constant a frozen dataclass field may hold as its default (a list or a name bound to
+    one would raise, or be shared, where the function built it at definition time too)."""
+    if isinstance(default, ast.UnaryOp) and isinstance(default.op, (ast.USub, ast.UAdd)):
+        return _immutable(default.operand)
+    if isinstance(default, ast.Tuple):
+        return all(_immutable(item) for item in default.elts)
+    return isinstance(default, ast.Constant)
+
+
+def _bindings(cells: Mapping[int, str], name: str) -> int:
+    """How many places bind `name` (definitions, parameters, assignments, imports, targets)."""
+    count = 0
+    for number, text in cells.items():
+        try:
+            tree = ast.parse(mask_cell(number, text).source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                count += node.name == name
+            elif isinstance(node, ast.arg):
+                count += node.arg == name
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                count += node.id == name
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                count += any((a.asname or a.name).split(".")[0] == name for a in node.names)
+    return count
 
 
 def _camel(name: str) -> str:
@@ -195,7 +243,8 @@ def _rewrite_definition(
     end = max(ends)
     head = _bytes_cut(lines[start[0] - 1], start[1], None)
     tail = _bytes_cut(lines[end[0] - 1], None, end[1])
-    signature = f"{head}{', '.join([*keep, f'{parameter}: {class_name}'])}{tail}"
+    kept = [ast.get_source_segment(text, a) or a.arg for a in arguments[: len(keep)]]
+    signature = f"{head}{', '.join([*kept, f'{parameter}: {class_name}'])}{tail}"
     lines[start[0] - 1 : end[0]] = [signature]
     above = node.decorator_list[0].lineno if node.decorator_list else node.lineno
     definition = [
@@ -248,12 +297,28 @@ def _rewrite_calls(
             )
         calls.append(parent)
     source = masked.source
+    spans = sorted(
+        (c.lineno, c.col_offset, c.end_lineno or c.lineno, c.end_col_offset or 0) for c in calls
+    )
+    if any(inner[:2] < outer[2:] for outer, inner in pairwise(spans)):
+        return text, f"a call of `{function}` stands inside another: group by hand"
     replacements: list[tuple[ast.Call, str]] = []
     for call in calls:
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords
         ):
             return text, f"a call of `{function}` passes *args or **kwargs: group them by hand"
+        kinds = [keyword.arg in grouped for keyword in call.keywords]
+        moved = any(not kinds[i] and any(kinds[i + 1 :]) for i in range(len(kinds)))
+        if moved and any(
+            isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom))
+            for keyword in call.keywords
+            for n in ast.walk(keyword.value)
+        ):
+            return text, (
+                f"a call of `{function}` names a kept parameter before a grouped one, with calls "
+                "in its arguments: grouping would change the order they run in; group by hand"
+            )
         positional = [ast.get_source_segment(source, a) or "" for a in call.args]
         options = positional[kept:]
         arguments = positional[:kept]

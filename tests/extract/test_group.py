@@ -105,3 +105,40 @@ def test_split_groups_by_default_and_no_group_keeps_the_signature(tmp_path: Path
     sources = [cell.source for cell in written.cells]
     assert sources[2] == "long(1, 2, 3, 4, LongOptions(5, 6))"
     assert "def long(a, b, c, d, options: LongOptions):" in sources[1]
+
+
+def test_what_would_run_differently_is_refused_with_the_reason() -> None:
+    """Each of these, grouped naively, ran differently or failed (a review executed them)."""
+    six = "def f(a, b, c, d, e, g):\n    return (a, b, c, d, e, g)"
+    cases = {
+        "keeps have defaults": {
+            1: "def f(a, b, c=1, d=2, e=3, g=4):\n    return a",
+            2: "print(f(10, 20))",
+        },
+        "not a plain constant (`[]`)": {
+            1: "def f(a, b, c, d, e, cols=[]):\n    return cols",
+            2: "print(f(1, 2, 3, 4, 5))",
+        },
+        "bound elsewhere": {1: six, 2: "def apply(f, x):\n    return f(x)\nprint(apply(str, 5))"},
+        "change the order they run in": {
+            1: six,
+            2: "print(f(1, 2, 3, d=t('d'), e=t('e'), g=t('g')))",
+        },
+        "stands inside another": {1: six, 2: "print(f(1, 2, 3, 4, 5, g=f(1, 1, 1, 1, 1, 1)))"},
+    }
+    for reason, cells in cases.items():
+        found = group_parameters(cells, 1, "f", 5)
+        assert isinstance(found, str) and reason in found, (reason, found)
+
+
+def test_a_notebook_options_name_is_not_shadowed_and_imports_run_before_the_class() -> None:
+    cells = {
+        1: "def f(a, b, c, d, e, g):\n    return (a + b + c + d + e + g) * options['scale']",
+        2: "import math\noptions = {'scale': 10}\nprint(f(1, 2, 3, 4, 5, 6))",
+    }
+    grouping = group_parameters(cells, 1, "f", 5)
+    assert isinstance(grouping, Grouping)
+    assert grouping.parameter == "settings" and "passed as `settings`" in grouping.note
+    merged = {**cells, **grouping.cells}
+    assert merged[1].startswith("from dataclasses import dataclass\n")  # the import cell is later
+    assert _run(merged) == _run(cells) == "210\n"
