@@ -17,7 +17,7 @@ from nbcoach.analysis.parse import ParsedCell
 from nbcoach.analysis.removed_api import (
     WATCHED_ATTRIBUTES,
     ApiUse,
-    is_assigned_append,
+    is_call_binding,
     is_string_list,
     passes_watched_keyword,
 )
@@ -410,7 +410,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             elif kind is ast.Import or kind is ast.ImportFrom:
                 facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.Assign:
-                if is_assigned_append(cast(ast.Assign, child)):
+                if is_call_binding(cast(ast.Assign, child)):  # `df = pd.DataFrame()` anywhere
                     facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append(cast(ast.List, child))

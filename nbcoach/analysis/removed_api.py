@@ -36,7 +36,9 @@ class Gone:
     instead: str
 
 
-# Methods, whatever they are called on.
+# Methods. Those in PANDAS_ONLY count only on a name the notebook binds to a DataFrame or
+# Series (`df = pd.read_csv(...)`): SciPy's `Rotation.as_matrix()`, polars' and Spark's
+# `sort(by=)` and pandas' own `MultiIndex.sortlevel()` still exist.
 METHODS: Mapping[str, Gone] = {
     "as_matrix": Gone(
         "`.as_matrix()`", "pandas 1.0", "`.to_numpy()` (`df[columns].to_numpy()` for some columns)"
@@ -54,6 +56,26 @@ METHODS: Mapping[str, Gone] = {
     "fit_generator": Gone("`.fit_generator()`", "Keras 3", "`.fit()`"),
     "predict_generator": Gone("`.predict_generator()`", "Keras 3", "`.predict()`"),
 }
+
+PANDAS_ONLY = frozenset(
+    {
+        "as_matrix",
+        "ix",
+        "sortlevel",
+        "convert_objects",
+        "reindex_axis",
+        "get_dtype_counts",
+        "tshift",
+    }
+)
+PANDAS_KINDS = frozenset({"DataFrame", "Series"})
+# Attributes only pandas objects have among the data libraries notebooks use (not polars,
+# Spark, NumPy or SciPy): a name used with one is a DataFrame or Series whatever made it
+# (`df = kg.io.load(...)`, then `df.iloc[0]`).
+PANDAS_EVIDENCE = frozenset(
+    {"iloc", "loc", "to_csv", "reset_index", "set_index", "pivot_table", "iterrows", "itertuples"}
+    | {"isnull", "notnull"}
+)
 
 # Names reached from a module, after its import alias is resolved (`pd.np` is `pandas.np`).
 QUALIFIED: Mapping[str, Gone] = {
@@ -122,7 +144,6 @@ MODULES: Mapping[str, Gone] = {
     ),
     "tensorflow.contrib": Gone("`tf.contrib`", "TensorFlow 2", "the TF 2 APIs or TF Addons"),
     "imp": Gone("`imp`", "Python 3.12", "`importlib`"),
-    "distutils": Gone("`distutils`", "Python 3.12", "`setuptools` or `sysconfig`"),
 }
 
 # Keyword arguments that are gone from one callable (`lgb.train(..., early_stopping_rounds=)`).
@@ -163,7 +184,7 @@ WATCHED_KEYWORDS = frozenset(keyword for _, keyword in KEYWORDS)
 
 # `df.sort(...)` with a keyword only DataFrame.sort had (list.sort takes key/reverse, NumPy's
 # axis/kind/order): pandas 0.20 removed it.
-_PANDAS_SORT_KEYWORDS = frozenset({"columns", "ascending", "inplace", "na_position", "by"})
+_PANDAS_SORT_KEYWORDS = frozenset({"columns", "ascending", "inplace", "na_position"})
 SORT = Gone("`.sort(columns=...)`", "pandas 0.20", "`.sort_values(...)`")
 APPEND = Gone(
     "`df = df.append(...)`", "pandas 2.0 (and `list.append` returns None)", "`pd.concat([...])`"
@@ -171,7 +192,10 @@ APPEND = Gone(
 
 # What the cell walk notes: attributes named here (cheap to test on every attribute node).
 WATCHED_ATTRIBUTES = frozenset(
-    set(METHODS) | {name.rsplit(".", 1)[1] for name in QUALIFIED} | {"sort"}
+    set(METHODS)
+    | {name.rsplit(".", 1)[1] for name in (*QUALIFIED, *MODULES) if "." in name}
+    | {"sort"}
+    | PANDAS_EVIDENCE
 )
 
 
@@ -191,13 +215,25 @@ class Hit:
     gone: Gone
 
 
-def removed_api_findings(notebook: Notebook, uses: Iterable[ApiUse]) -> list[Finding]:
+def removed_api_findings(
+    notebook: Notebook,
+    uses: Iterable[ApiUse],
+    bindings: Iterable[tuple[str, str | None, ast.expr | None]],
+) -> list[Finding]:
     """One finding for the notebook's first removed call, naming the others; each distinct one
-    adds STEP to its cost (a port is one job, but a longer one)."""
+    adds STEP to its cost (a port is one job, but a longer one). `bindings`: each assignment
+    of the notebook as (name, kind of value where known, value)."""
     uses = list(uses)
     aliases = _aliases(use.node for use in uses)
+    inner = [
+        (node.targets[0].id, None, node.value)
+        for node in (use.node for use in uses)
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    ]  # bindings inside functions too (the cell facts hold the notebook level)
+    pandas = _pandas_names(uses, [*bindings, *inner], aliases)
     hits = sorted(
-        (hit for use in uses for hit in _hits(use, aliases)), key=lambda hit: (hit.cell, hit.line)
+        (hit for use in uses for hit in _hits(use, aliases, pandas)),
+        key=lambda hit: (hit.cell, hit.line),
     )
     if not hits:
         return []
@@ -266,7 +302,16 @@ def passes_watched_keyword(node: ast.Call) -> bool:
     return any(k.arg in WATCHED_KEYWORDS for k in node.keywords)
 
 
-def is_assigned_append(node: ast.Assign) -> bool:
+def is_call_binding(node: ast.Assign) -> bool:
+    """`name = something(...)`, in a function or not: what made a DataFrame, or an append."""
+    return (
+        len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Call)
+    )
+
+
+def _is_append(node: ast.Assign) -> bool:
     value = node.value
     return (
         isinstance(value, ast.Call)
@@ -304,32 +349,108 @@ def _dotted(node: ast.expr, aliases: Mapping[str, str]) -> str | None:
     return ".".join([aliases[node.id], *reversed(parts)])
 
 
-def _hits(use: ApiUse, aliases: Mapping[str, str]) -> list[Hit]:
+def _hits(use: ApiUse, aliases: Mapping[str, str], pandas: set[str]) -> list[Hit]:
     node, parent, cell = use.node, use.parent, use.cell
     if isinstance(node, (ast.Import, ast.ImportFrom)):
+        if isinstance(parent, (ast.Try, ast.ExceptHandler)):
+            return []  # `try: import new / except ImportError: import old` runs today
         return [Hit(cell, node.lineno, gone) for gone in _gone_imports(node)]
-    if isinstance(node, ast.Assign):
-        return [Hit(cell, node.lineno, APPEND)]
+    if isinstance(node, ast.Assign):  # `x = y.append(...)`: a DataFrame's, not NumPy's or a list's
+        if not _is_append(node):
+            return []
+        appended = node.value
+        assert isinstance(appended, ast.Call) and isinstance(appended.func, ast.Attribute)
+        receiver = appended.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in pandas:
+            return [Hit(cell, node.lineno, APPEND)]
+        return []
     if isinstance(node, ast.Call):  # a keyword one callable no longer takes
         called = _dotted(node.func, aliases) or ""
         removed = [KEYWORDS.get((called, k.arg or "")) for k in node.keywords]
         return [Hit(cell, node.lineno, g) for g in removed if g is not None]
-    if not isinstance(node, ast.Attribute):
-        return []
+    if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
+        return []  # `self.ix = 0` is the notebook's own attribute
+    line = node.end_lineno or node.lineno  # in a chain, the line of the attribute itself
     call = parent if isinstance(parent, ast.Call) and parent.func is node else None
     reached = _dotted(node, aliases)
     if reached is not None:
-        if reached in QUALIFIED:
-            return [Hit(cell, node.lineno, QUALIFIED[reached])]
-        return []  # reached from an import: a module's own name (`np.sort`, `K.set_value`)
+        gone = QUALIFIED.get(reached) or next(
+            (g for m, g in MODULES.items() if reached == m or reached.startswith(f"{m}.")), None
+        )
+        # otherwise a module's own name (`np.sort`, `K.set_value`)
+        return [Hit(cell, line, gone)] if gone is not None else []
+    on_pandas = _root(node.value) in pandas
     if node.attr == "sort":
-        if call is not None and any(k.arg in _PANDAS_SORT_KEYWORDS for k in call.keywords):
-            return [Hit(cell, node.lineno, SORT)]
+        if (
+            on_pandas
+            and call is not None
+            and any(k.arg in _PANDAS_SORT_KEYWORDS for k in call.keywords)
+        ):
+            return [Hit(cell, line, SORT)]
         return []
     gone = METHODS.get(node.attr)
-    if gone is None or (gone.what.endswith("()`") and call is None and node.attr != "ix"):
+    if gone is None or (node.attr in PANDAS_ONLY and not on_pandas):
+        return []
+    if gone.what.endswith("()`") and call is None:
         return []  # `obj.iteritems` not called may be anything's attribute
-    return [Hit(cell, node.lineno, gone)]
+    return [Hit(cell, line, gone)]
+
+
+def _pandas_names(
+    uses: list[ApiUse],
+    bindings: list[tuple[str, str | None, ast.expr | None]],
+    aliases: Mapping[str, str],
+) -> set[str]:
+    """Names bound to a DataFrame or Series: made by pandas (`pd.read_csv`, `pd.merge`), used
+    as only pandas objects are (`.iloc`), or computed from such a name (`top = df[df.x > 0]`)."""
+    pandas = {name for name, kind, _ in bindings if kind in PANDAS_KINDS}
+    pandas |= {
+        _root(use.node.value)
+        for use in uses
+        if isinstance(use.node, ast.Attribute) and use.node.attr in PANDAS_EVIDENCE
+    }
+    made = {
+        name
+        for name, _, value in bindings
+        if isinstance(value, ast.Call)
+        and (_dotted(value.func, aliases) or "").startswith("pandas.")
+    }
+    pandas |= made
+    for _ in range(len(bindings)):  # chains of names computed from names, to a fixed point
+        derived = {
+            name
+            for name, _, value in bindings
+            if value is not None and _frame_root(value) in pandas
+        }
+        if derived <= pandas:
+            break
+        pandas |= derived
+    pandas.discard("")
+    return pandas
+
+
+def _frame_root(node: ast.expr) -> str:
+    """The name a DataFrame expression is computed from, through rows or columns taken
+    (`df[mask]`) and methods called (`df.groupby(k).sum()`); "" through a bare attribute
+    (`df.index` is an Index, `df.values` an array)."""
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        else:
+            return node.id if isinstance(node, ast.Name) else ""
+
+
+def _root(node: ast.expr) -> str:
+    """The name an expression starts from: `df` in `df[cols].groupby(k).sum()`."""
+    while True:
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return node.id if isinstance(node, ast.Name) else ""
 
 
 def _gone_imports(node: ast.Import | ast.ImportFrom) -> list[Gone]:

@@ -11,6 +11,8 @@ from nbcoach.analysis import removed_api
 from nbcoach.analysis.scoring import score_findings
 from nbcoach.core.config import Config
 
+FRAME = "import pandas as pd\nframe = pd.read_csv('x.csv')\n"
+
 
 def removed(cells: list[str]) -> list[str]:
     return [f.message for f in analyse(cells).findings if f.rule == "removed-api"]
@@ -20,10 +22,11 @@ def removed(cells: list[str]) -> list[str]:
     ("code", "gone"),
     [
         ("import pandas as pd\ndf = pd.DataFrame()\ndf = df.append(df)", "`df = df.append(...)`"),
-        ("m = frame.as_matrix()", "`.as_matrix()`"),
-        ("row = frame.ix[0]", "`.ix[]`"),
+        (f"{FRAME}m = frame[['a']].as_matrix()", "`.as_matrix()`"),
+        (f"{FRAME}row = frame.ix[0]", "`.ix[]`"),
         ("for k, v in frame.iteritems():\n    pass", "`.iteritems()`"),
-        ("frame.sort(columns='total', ascending=False)", "`.sort(columns=...)`"),
+        (f"{FRAME}frame.sort(columns='total', ascending=False)", "`.sort(columns=...)`"),
+        ("import tensorflow as tf\nlayer = tf.contrib.layers.dense", "`tf.contrib`"),
         ("import pandas as pd\nzeros = pd.np.zeros(3)", "`pd.np`"),
         ("import pandas\nzeros = pandas.np.zeros(3)", "`pd.np`"),
         ("from sklearn.cross_validation import train_test_split", "`sklearn.cross_validation`"),
@@ -63,6 +66,15 @@ def test_each_kind_of_removed_call_is_named_with_its_release_and_replacement(
         "names = []\nnames.append('a')",  # a list grows, nothing is assigned
         "from tensorflow.keras import backend as K\nK.set_value(lr, 0.1)",  # Keras' own
         "from tensorflow import keras\nK = keras.backend\nlr = K.get_value(opt.lr)",
+        "import numpy as np\nx = np.zeros(2)\nx = np.append(x, 1)",  # NumPy's append
+        "idx = make_index()\nidx = idx.append(other)",  # pandas' Index.append still exists
+        "r = Rotation.from_euler('z', 90)\nm = r.as_matrix()",  # SciPy's
+        "df = pl.read_csv('x')\ndf = df.sort(by='a')",  # polars
+        "sdf = spark.read.csv('x')\nsdf.sort('a', ascending=False)",  # Spark
+        f"{FRAME}mi = frame.index\nmi.sortlevel()",  # pandas' MultiIndex still has it
+        "class Cursor:\n    def __init__(self):\n        self.ix = 0",
+        "try:\n    from sklearn.model_selection import KFold\nexcept ImportError:\n"
+        "    from sklearn.cross_validation import KFold",
         "import torch\nsparse = torch.eye(3).to_sparse()",
         "for k, v in mapping.items():\n    pass",
         "helper = frame.iteritems",  # an attribute never called may be anything's
@@ -97,7 +109,9 @@ def test_one_finding_for_the_notebook_naming_the_first_and_the_others_in_order()
 
 
 def test_the_cost_stops_at_the_cap() -> None:
-    calls = "\n".join(f"x{i} = frame.{name}()" for i, name in enumerate(removed_api.METHODS))
+    calls = FRAME + "\n".join(
+        f"x{i} = frame.{name}()" for i, name in enumerate(removed_api.METHODS)
+    )
     finding = only(analyse([calls]), "removed-api")
     assert finding.deficit == removed_api.CAP
     assert finding.message.endswith(f"and {len(removed_api.METHODS) - 4} more")
@@ -129,3 +143,20 @@ def test_every_removed_keyword_of_one_call_is_named() -> None:
     (message,) = removed([code])
     for keyword in ("early_stopping_rounds", "verbose_eval", "evals_result"):
         assert f"`lgb.train({keyword}=)`" in message
+
+
+def test_a_chained_call_is_placed_on_the_line_of_the_removed_method() -> None:
+    code = FRAME + "top = (\n    frame.dropna()\n    .sort(columns='total')\n    .head()\n)"
+    finding = only(analyse([code]), "removed-api")
+    assert finding.location.line == 5
+
+
+def test_a_dataframe_is_known_by_how_it_is_made_used_or_derived() -> None:
+    """Pandas-only methods count on names that are DataFrames: made by pandas, used as only
+    pandas objects are, or computed from one; never on anything else of the same method."""
+    made = "import pandas as pd\nraw = pd.merge(a, b)\nm = raw.as_matrix()"
+    used = "train = kg.io.load('x')\nfirst = train.iloc[0]\nm = train.as_matrix()"
+    derived = FRAME + "top = frame[frame.x > 0].groupby('k').sum()\nm = top.as_matrix()"
+    appended = FRAME + "for part in parts:\n    frame = frame.append(part)"
+    for code in (made, used, derived, appended):
+        assert len(removed([code])) == 1, code
