@@ -80,10 +80,10 @@ RUNS_KEPT = 8  # whole-run replays kept (each holds one run's whole output)
 
 @dataclass(frozen=True, slots=True)
 class Replay:
-    """What a run printed, to print again when the next run's inputs and options are the same."""
+    """What a run printed, in order ((1, text) on stdout, (2, text) on stderr), to print again
+    when the next run's inputs and options are the same."""
 
-    stdout: str
-    stderr: str
+    chunks: tuple[tuple[int, str], ...]
     exit_code: int
 
 
@@ -134,7 +134,8 @@ class Cache:
             raw: dict[str, Any] = loads((self.directory / "runs" / f"{key}.json").read_bytes())
             if raw.get("format") != CACHE_FORMAT or raw.get("key") != key:
                 return None
-            return Replay(str(raw["stdout"]), str(raw["stderr"]), int(raw["exit_code"]))
+            chunks = tuple((int(stream), str(text)) for stream, text in raw["chunks"])
+            return Replay(chunks, int(raw["exit_code"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -144,8 +145,7 @@ class Cache:
             {
                 "format": CACHE_FORMAT,
                 "key": key,
-                "stdout": replay.stdout,
-                "stderr": replay.stderr,
+                "chunks": [list(chunk) for chunk in replay.chunks],
                 "exit_code": replay.exit_code,
             },
             separators=(",", ":"),

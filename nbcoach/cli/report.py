@@ -132,9 +132,10 @@ def report(
     if key is not None and prepared.cache is not None:
         replay = prepared.cache.load_run(key)
         if replay is not None:
-            sys.stdout.write(replay.stdout)
-            sys.stdout.flush()
-            sys.stderr.write(replay.stderr)
+            for stream, text in replay.chunks:
+                out = sys.stdout if stream == 1 else sys.stderr
+                out.write(text)
+                out.flush()  # in order, as the run printed them (`2>&1` keeps its order)
             raise typer.Exit(replay.exit_code)
     with progress_bar(err, "Analysing notebooks") as advance:
         result = complete(prepared, replace(options, progress=advance))
@@ -145,7 +146,7 @@ def report(
     if recorded is not None and prepared.cache is not None and key is not None and complete_run:
         from nbcoach.analysis.cache import Replay
 
-        prepared.cache.store_run(key, Replay(recorded[0].text, recorded[1].text, code))
+        prepared.cache.store_run(key, Replay(tuple(recorded), code))
     raise typer.Exit(code)
 
 
@@ -156,38 +157,34 @@ _RENDERING_ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM",
 
 
 class _Recorder:
-    """A stream that writes through and keeps a copy of what was written."""
+    """A stream that writes through and notes what was written, in order with the other."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.parts: list[str] = []
+    def __init__(self, stream: TextIO, number: int, chunks: list[tuple[int, str]]) -> None:
+        self.stream, self.number, self.chunks = stream, number, chunks
 
     def write(self, text: str | bytes) -> int:
         if isinstance(text, bytes):  # click may hand over what it already encoded
-            self.parts.append(text.decode("utf-8", "replace"))
+            self.chunks.append((self.number, text.decode("utf-8", "replace")))
             self.stream.flush()
             return self.stream.buffer.write(text)
-        self.parts.append(text)
+        self.chunks.append((self.number, text))
         return self.stream.write(text)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
 
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
 
 @contextmanager
-def _recorded(enabled: bool) -> Iterator[tuple[_Recorder, _Recorder] | None]:
-    """What the report prints on stdout and stderr, copied as it goes (when `enabled`)."""
+def _recorded(enabled: bool) -> Iterator[list[tuple[int, str]] | None]:
+    """What the report prints on stdout (1) and stderr (2), in order, copied as it goes."""
     if not enabled:
         yield None
         return
-    out, err = _Recorder(sys.stdout), _Recorder(sys.stderr)
+    chunks: list[tuple[int, str]] = []
+    out, err = _Recorder(sys.stdout, 1, chunks), _Recorder(sys.stderr, 2, chunks)
     sys.stdout, sys.stderr = out, err
     try:
-        yield out, err
+        yield chunks
     finally:
         sys.stdout, sys.stderr = out.stream, err.stream
 

@@ -4,7 +4,10 @@ run printed, from `.nbcoach/cache/runs/`; any change to any of them runs the rep
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -41,7 +44,8 @@ def test_the_same_run_again_is_replayed_byte_for_byte_with_its_exit_code(tmp_pat
     )
     # the second run was the replay: what is stored is what is printed
     entry = json.loads(stored.read_text())
-    entry["stdout"] = entry["stdout"].replace('"schema_version": 1', '"schema_version": 1 ')
+    for chunk in entry["chunks"]:
+        chunk[1] = chunk[1].replace('"schema_version": 1', '"schema_version": 1 ')
     stored.write_text(json.dumps(entry))
     assert '"schema_version": 1 ' in run(project, *args).stdout
     # and it equals a run without any cache
@@ -98,3 +102,25 @@ def test_only_the_last_runs_are_kept_and_no_cache_writes_none(tmp_path: Path) ->
     for bar in range(RUNS_KEPT + 2):
         run(project, "report", ".", "--fail-under", str(bar))
     assert len(_runs(project)) == RUNS_KEPT
+
+
+def test_the_replay_keeps_the_order_of_stdout_and_stderr(tmp_path: Path) -> None:
+    """`2>&1` into one log: a replay prints errors and cards where the run printed them."""
+    project = _project(tmp_path)
+    cache = str(project / "cache")
+    command = (
+        f"{sys.executable} -m nbcoach report -f concise --fail-under 90 nope.ipynb clean.ipynb"
+        " > log.txt 2>&1"
+    )
+    logs = []
+    for _ in range(2):
+        subprocess.run(
+            command,
+            shell=True,
+            cwd=project,
+            env={**os.environ, "NO_COLOR": "1", "NBCOACH_CACHE_DIR": cache},
+            check=False,
+        )
+        logs.append((project / "log.txt").read_text())
+    assert len(_runs(project)) == 1  # the second was the replay
+    assert logs[0] == logs[1] and logs[0].startswith("nbcoach: error: nope.ipynb")
