@@ -134,7 +134,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     uses = (u for f in facts for u in f.api_uses)
     findings += removed_api.removed_api_findings(notebook, uses, bindings)
     findings += removed_api.duplicate_item_findings(
-        notebook, ((f.number, node) for f in facts for node in f.string_lists)
+        notebook, ((f.number, node, parent) for f in facts for node, parent in f.string_lists)
     )
     suppressions = suppress.collect(notebook.cells)
     findings = suppress.apply(

@@ -119,7 +119,7 @@ class CellFacts:
     # What `removed_api` looks at: imports, attributes its tables name, `x = y.append(...)`;
     # and lists of three or more strings (a column list naming one twice).
     api_uses: list[ApiUse] = field(default_factory=list)
-    string_lists: list[ast.List] = field(default_factory=list)
+    string_lists: list[tuple[ast.List, ast.AST]] = field(default_factory=list)  # (list, parent)
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -413,7 +413,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 if is_call_binding(cast(ast.Assign, child)):  # `df = pd.DataFrame()` anywhere
                     facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
-                facts.string_lists.append(cast(ast.List, child))
+                facts.string_lists.append((cast(ast.List, child), current))
             elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):
                 facts.api_uses.append(ApiUse(facts.number, child, current))
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):

@@ -18,6 +18,7 @@ PyTorch tensors have).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -260,13 +261,42 @@ def removed_api_findings(
     ]
 
 
+# Where a list of strings names columns or features (a data list may repeat on purpose:
+# `{"city": ["NY", "LA", "NY"]}`, a palette).
+_NAME_KEYWORDS = frozenset(
+    {"usecols", "columns", "subset", "cols", "names", "features", "by", "index", "values"}
+)
+_NAME_METHODS = frozenset(
+    {"isin", "drop", "reindex", "filter", "set_index", "sort_values", "groupby", "drop_duplicates"}
+    | {"dropna", "pivot_table", "melt"}
+)
+_NAME_TARGET = re.compile(r"col|feat|field|keep|drop|select|order|header|var|attr|key", re.I)
+
+
+def names_columns(node: ast.List, parent: ast.AST) -> bool:
+    """Whether the list stands where column or feature names go."""
+    if isinstance(parent, ast.Subscript):
+        return parent.slice is node  # `df[["a", "b"]]`
+    if isinstance(parent, ast.keyword):
+        return parent.arg in _NAME_KEYWORDS
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        return isinstance(func, ast.Attribute) and func.attr in _NAME_METHODS
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return any(isinstance(t, ast.Name) and _NAME_TARGET.search(t.id) for t in targets)
+    return False
+
+
 def duplicate_item_findings(
-    notebook: Notebook, lists: Iterable[tuple[int, ast.List]]
+    notebook: Notebook, lists: Iterable[tuple[int, ast.List, ast.AST]]
 ) -> list[Finding]:
-    """A list of three or more strings naming one twice: a column list exported with a
-    column twice, a feature list counting one feature twice. Usually a paste slip."""
+    """A list of three or more names naming one twice where column or feature names go: a
+    column exported twice, a feature counted twice. Usually a paste slip."""
     findings = []
-    for cell, node in lists:
+    for cell, node, parent in lists:
+        if not names_columns(node, parent):
+            continue
         seen: set[str] = set()
         for element in node.elts:
             value = element.value if isinstance(element, ast.Constant) else None

@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "duplicate-item",
         "lint",
-        "A list of names (columns, features) names one of them twice.",
+        "A list of column or feature names (indexing a frame, `usecols=`, `.isin()`, `feature_cols = [...]`) names one twice.",
         "A column exported twice, or a feature counted twice, is usually a paste slip that hides "
         "the name that was meant.",
         "Remove the second entry, or put the name that was meant in its place.",

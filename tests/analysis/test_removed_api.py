@@ -120,6 +120,7 @@ def test_the_cost_stops_at_the_cap() -> None:
 def test_a_column_listed_twice_is_reported_once_per_list() -> None:
     cells = [
         "out = df[['name', 'address', 'city', 'address']]",
+        "cities = {'city': ['NY', 'LA', 'NY']}\npalette = ['red', 'blue', 'red']",  # data
         "letters = ['a', 'b', 'a']\ntokens = ['x', ',', 'y', ',']",  # letters and tokens repeat
         "pair = ['name', 'name']",  # two items: a pair, not a list of columns
         "mixed = ['name', 2, 'name']",
@@ -160,3 +161,14 @@ def test_a_dataframe_is_known_by_how_it_is_made_used_or_derived() -> None:
     appended = FRAME + "for part in parts:\n    frame = frame.append(part)"
     for code in (made, used, derived, appended):
         assert len(removed([code])) == 1, code
+
+
+def test_a_name_list_is_one_where_columns_go() -> None:
+    contexts = [
+        "t = pd.read_csv('x', usecols=['GEOID', 'name', 'GEOID'])",
+        "hits = df[df.address.isin(['600 W', '601 W', '600 W'])]",
+        "feature_cols = ['age', 'fee', 'age']",
+        "df = df.drop(['a_col', 'b_col', 'a_col'], axis=1)",
+    ]
+    for code in contexts:
+        assert [f.rule for f in analyse([code]).findings if f.rule == "duplicate-item"], code
