@@ -391,6 +391,9 @@ def describe(
     rules = {f.rule for f in group}
     if kind == "function" and key in functions:
         function = functions[key]
+        lift = _nested_first(function, functions.values()) if rules & SPLIT_RULES else ""
+        if lift:
+            return lift, ""  # `split` cannot cut nested functions: lifting them is the step
         splittable = rules & SPLIT_RULES and not function.is_method and "." not in function.name
         command = (
             f"nbcoach split {shell_word(path)} --function {function.name}" if splittable else ""
@@ -461,6 +464,24 @@ def describe(
             f"ruff rule {code}",
         )
     return _hygiene_action(key, group, where), ""
+
+
+def _nested_first(function: Function, every: Iterable[Function]) -> str:
+    """When nested functions make up half the function or more, the step is to lift them."""
+    prefix = f"{function.name}."
+    nested = {
+        f.name: f for f in every if f.name.startswith(prefix) and "." not in f.name[len(prefix) :]
+    }
+    inner = sum(f.length for f in nested.values())
+    if not nested or inner * 2 < function.length:
+        return ""
+    shown = ", ".join(f"`{n[len(prefix) :]}`" for n in list(nested)[:3])
+    more = ", ..." if len(nested) > 3 else ""
+    return (
+        f"Move the {len(nested)} nested functions of `{function.name}` ({shown}{more}: "
+        f"{inner} of its {function.length} lines) to the top level, passing in what they read "
+        "from it; then split what is left"
+    )
 
 
 def _function_action(function: Function, rules: set[str], script: bool) -> str:

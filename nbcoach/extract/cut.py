@@ -153,6 +153,15 @@ def cut_function(
     helper is within the limits, or nothing more can be cut. `names` renames helpers by their
     proposed name (`--name read=load_rows`); `taken` are names the helpers must not shadow."""
     result = Cut(text)
+    nested = _nested_note(text, name)
+    if nested:  # cutting around them would wrap a `return` and call it done
+        function = measure(text).get(name)
+        if function is not None and over_limits(function, limits):
+            result.left.append(
+                f"`{name}` stays at {', '.join(over_limits(function, limits))}: {nested}"
+            )
+            result.measured = measure(text)
+            return result
     used = set(taken) | _defined_names(text)
     _hoist_literals(result, name, limits, used)
     pending = [name]

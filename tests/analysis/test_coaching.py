@@ -269,3 +269,17 @@ def test_every_step_on_the_corpus_gains_exactly_what_it_says(corpus: Path) -> No
     assert not problems, f"{wrong} wrong gains, {missing} zero categories without a step\n" + (
         "\n".join(problems[:20])
     )
+
+
+def test_a_function_made_of_nested_functions_is_told_to_lift_them_not_to_split() -> None:
+    """`split` cannot cut nested functions: the step says what to do, with no command."""
+    nested = "\n".join(
+        f"    def part_{i}(x):\n"
+        + "\n".join(f"        x = x + {j}" for j in range(12))
+        + "\n        return x"
+        for i in range(5)
+    )
+    outer = f"def pipeline(rows):\n{nested}\n    return [part_0(r) for r in rows]"
+    step = card_for([outer]).next_steps[0]
+    assert step.action.startswith("Move the 5 nested functions of `pipeline` (`part_0`, `part_1`")
+    assert step.command is None or step.command == ""

@@ -163,3 +163,16 @@ def test_a_loop_that_carries_a_value_keeps_it_and_the_docstring_stays() -> None:
     rows = [1, 4, 9, 30]
     assert namespace["carry"](rows) == original["carry"](rows)  # type: ignore[operator]
     assert namespace["carry"].__doc__ == "Carry the previous row."  # type: ignore[attr-defined]
+
+
+def test_a_function_made_of_nested_functions_is_left_for_lifting_them() -> None:
+    nested = "\n".join(
+        f"    def part_{i}(x):\n"
+        + "\n".join(f"        x = x + {j}" for j in range(6))
+        + "\n        return x"
+        for i in range(4)
+    )
+    source = f"def pipeline(rows):\n{nested}\n    out = [part_0(r) for r in rows]\n    return out\n"
+    cut = cut_function(source, "pipeline", LIMITS)
+    assert cut.helpers == [] and cut.text == source
+    assert "4 nested functions" in cut.left[0] and "move them to the top level" in cut.left[0]
