@@ -35,6 +35,24 @@ def test_percent_file_rows_map_to_cells(tmp_path: Path) -> None:
     }
 
 
+def test_a_jupytext_header_is_not_commented_out_code(tmp_path: Path) -> None:
+    """The YAML of a py:percent file's header reads to ruff as commented-out code (ERA001);
+    the same lines inside a cell still count."""
+    path = tmp_path / "p.py"
+    path.write_text(
+        "# ---\n# jupyter:\n#   jupytext:\n#     formats: ipynb,py:percent\n"
+        "#     text_representation:\n#       format_version: '1.3'\n#   kernelspec:\n"
+        "#     name: python3\n# ---\n\n# %%\nimport os\n\n# x = compute(1)\nprint(os.sep)\n"
+    )
+    notebook = read(path)
+    raw = run([path], ("ERA001",))[str(path)]
+    assert any(item.code == "ERA001" and item.row < 10 for item in raw)  # ruff does flag it
+    found = lint.to_findings(str(path), "percent", notebook.cell_lines, raw)
+    assert [(f.rule, f.location.cell, f.location.line) for f in found if f.rule == "ERA001"] == [
+        ("ERA001", 1, 3)
+    ]
+
+
 def test_users_ignore_of_a_naming_rule_wins_over_our_extension(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nignore = ["N802"]\n')
     path = tmp_path / "s.py"
