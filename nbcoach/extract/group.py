@@ -235,7 +235,10 @@ def _rewrite_definition(
     unpack = f"{indent}{', '.join(grouped)} = {', '.join(f'{parameter}.{g}' for g in grouped)}"
     if len(grouped) == 1:
         unpack = f"{indent}{grouped[0]} = {parameter}.{grouped[0]}"
-    lines.insert(first.lineno - 1, unpack)
+    at = first.lineno - 1  # above the comment that belongs to the first statement, if any
+    while at - 1 > node.lineno - 1 and lines[at - 1].strip().startswith("#"):
+        at -= 1
+    lines.insert(at, unpack)
     arguments = node.args.args
     start = (arguments[0].lineno, arguments[0].col_offset)
     ends = [(a.end_lineno or a.lineno, a.end_col_offset or 0) for a in arguments]

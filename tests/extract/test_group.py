@@ -142,3 +142,18 @@ def test_a_notebook_options_name_is_not_shadowed_and_imports_run_before_the_clas
     merged = {**cells, **grouping.cells}
     assert merged[1].startswith("from dataclasses import dataclass\n")  # the import cell is later
     assert _run(merged) == _run(cells) == "210\n"
+
+
+def test_the_unpacking_line_goes_above_the_first_statements_comment() -> None:
+    cells = {
+        1: "def f(a, b, c, d, e, g):\n    # add them up\n    total = a + b + c + d + e + g\n    return total",
+        2: "print(f(1, 2, 3, 4, 5, 6))",
+    }
+    grouping = group_parameters(cells, 1, "f", 5)
+    assert isinstance(grouping, Grouping)
+    body = grouping.cells[1].split("def f(", 1)[1].split("\n")[1:4]
+    assert body == [
+        "    e, g = options.e, options.g",
+        "    # add them up",
+        "    total = a + b + c + d + e + g",
+    ]
