@@ -96,7 +96,8 @@ def notebook_bindings(cells: list[CellFacts]) -> dict[str, BindingKind]:
         for definition in facts.definitions:
             note(definition.name, definition.kind)
         for assignment in facts.assignments:
-            note(assignment.name, "constant" if assignment.literal else "data")
+            constant = assignment.literal and not _empty_container(assignment.value)
+            note(assignment.name, "constant" if constant else "data")
         for name in facts.loop_names:
             note(name, "data")
     # A constant assigned twice with different values is data: which one a function sees depends on run order.
@@ -108,6 +109,14 @@ def notebook_bindings(cells: list[CellFacts]) -> dict[str, BindingKind]:
         if count > 1 and kinds.get(name) == "constant":
             kinds[name] = "data"
     return kinds
+
+
+def _empty_container(value: ast.expr | None) -> bool:
+    """`graph = {}`, `rows = []`: a container made to be filled, by the cells or by the
+    functions that read it -- data, not a constant a module could copy."""
+    return isinstance(value, (ast.Dict, ast.List, ast.Set)) and not (
+        value.keys if isinstance(value, ast.Dict) else value.elts
+    )
 
 
 def hidden_inputs(

@@ -283,3 +283,20 @@ def test_a_function_made_of_nested_functions_is_told_to_lift_them_not_to_split()
     step = card_for([outer]).next_steps[0]
     assert step.action.startswith("Move the 5 nested functions of `pipeline` (`part_0`, `part_1`")
     assert step.command is None or step.command == ""
+
+
+def test_a_function_that_fills_a_notebook_container_is_not_offered_for_moving() -> None:
+    """`graph = {}` is a container the notebook fills, through the function: data, which
+    `extract` refuses to move with it (an adoption was told to run an extract that failed)."""
+    fill = "def add_edge(row):\n    graph.setdefault(row[0], []).append(row[1])\n    graph.setdefault(row[1], []).append(row[0])\n    return None"
+    card = card_for([fill, "graph = {}\nfor row in [(1, 2), (2, 3)]:\n    add_edge(row)"])
+    assert card.extraction is None
+    assert any(
+        f.rule == "reads-globals" and "`add_edge` (graph)" in f.message for f in card.findings
+    )
+    table = card_for(
+        ["def label(code):\n    return NAMES.get(code, '?')\n\n\nlabel(1)", "NAMES = {1: 'one'}"]
+    )
+    assert not any(
+        f.rule == "reads-globals" for f in table.findings
+    )  # a filled table is a constant
