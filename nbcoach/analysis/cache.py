@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,18 +41,59 @@ def default_cache_dir(start: Path | None = None) -> Path:
 
 
 def _ruff_config_digest(directory: Path) -> str:
-    """Hash of every ruff config file above a folder: editing one invalidates lint results."""
+    """Hash of every ruff config file above a folder, the files they `extend`, and the user's
+    own ruff configuration: editing any of them invalidates lint results."""
     digest = hashlib.sha256()
-    for candidate_dir in (directory, *directory.parents):
+    # ruff falls back to the configuration found from the folder it runs in, then the user's
+    cwd = Path.cwd()
+    for candidate_dir in (directory, *directory.parents, cwd, *cwd.parents):
         for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
             candidate = candidate_dir / name
-            if not candidate.exists():
-                continue
-            try:
-                digest.update(name.encode() + read_user_file(candidate))
-            except InputError:
-                digest.update(name.encode() + b"\0unreadable")
+            if candidate.exists():
+                _hash_config(candidate, digest, depth=0)
+    for user in _user_ruff_configs():
+        if user.exists():
+            _hash_config(user, digest, depth=0)
     return digest.hexdigest()[:16]
+
+
+def _hash_config(path: Path, digest: Any, depth: int) -> None:
+    try:
+        data = read_user_file(path)
+    except InputError:
+        digest.update(path.name.encode() + b"\0unreadable")
+        return
+    digest.update(path.name.encode() + data)
+    if b"extend" not in data or depth > 4:
+        return
+    target = _extends(path, data)
+    if target is not None and target.exists():
+        _hash_config(target, digest, depth + 1)  # `extend = "../base.toml"`
+
+
+def _extends(path: Path, data: bytes) -> Path | None:
+    """The file a ruff configuration extends (`extend`, or `[tool.ruff] extend`)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    table = document.get("tool", {}).get("ruff", {}) if path.name == "pyproject.toml" else document
+    value = table.get("extend") if isinstance(table, dict) else None
+    return (path.parent / value).resolve() if isinstance(value, str) else None
+
+
+def _user_ruff_configs() -> list[Path]:
+    """Where ruff looks for a user's own configuration (used when a project has none)."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    places = [base / "ruff", Path.home() / "Library" / "Application Support" / "ruff"]
+    return [
+        place / name for place in places for name in ("ruff.toml", ".ruff.toml", "pyproject.toml")
+    ]
 
 
 def entry_key(

@@ -112,3 +112,36 @@ def test_upgrading_a_ruff_found_on_path_misses_the_cache(tmp_path: Path) -> None
     assert lint_rules() == ["F401"]
     ruff.upgrade()
     assert lint_rules() == []
+
+
+def test_a_ruff_file_the_config_extends_and_the_users_own_ruff_config_key_the_cache(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    """A rule ignored in `../base.toml` (extended) or in the user's ruff config changes lint
+    results: a cached run must not serve the old ones (a review found both missing)."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    project = tmp_path / "project"
+    project.mkdir()
+    notebook = project / "nb.py"
+    notebook.write_text("import os\nimport sys\n\nprint(sys.argv)\n")
+    (tmp_path / "base.toml").write_text("[lint]\nignore = []\n")
+    (project / "ruff.toml").write_text('extend = "../base.toml"\n')
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.chdir(project)  # ruff's fallback is the configuration found from here
+    cache = tmp_path / "cache"
+
+    def lint_rules() -> set[str]:
+        report = review([str(notebook)], ReviewOptions(cache_dir=cache))
+        return {f.rule for f in report.cards[0].findings if f.category == "lint"}
+
+    assert "F401" in lint_rules()
+    (tmp_path / "base.toml").write_text('[lint]\nignore = ["F401"]\n')
+    assert "F401" not in lint_rules()  # the extended file changed: not served from the cache
+    (project / "ruff.toml").unlink()
+    assert "F401" in lint_rules()
+    (home / "ruff").mkdir(parents=True)
+    (home / "ruff" / "ruff.toml").write_text('[lint]\nignore = ["F401"]\n')
+    assert "F401" not in lint_rules()  # the user's own configuration applies, and keys the cache
