@@ -433,8 +433,8 @@ def _pandas_names(
 ) -> set[str]:
     """Names bound to a DataFrame or Series: made by pandas (`pd.read_csv`, `pd.merge`), used
     as only pandas objects are (`.iloc`), or computed from such a name (`top = df[df.x > 0]`)."""
-    pandas = {name for name, kind, _ in bindings if kind in PANDAS_KINDS}
-    pandas |= {
+    # not facts' kinds: they go by the function's name (`pl.read_csv` makes no pandas frame)
+    pandas = {
         _root(use.node.value)
         for use in uses
         if isinstance(use.node, ast.Attribute) and use.node.attr in PANDAS_EVIDENCE

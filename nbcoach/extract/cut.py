@@ -339,6 +339,14 @@ def _cut_once(
             continue
         parameters = tuple(a.arg for a in helper.args.args)
         returns = _returned(helper)
+        unpassed = _unpassed(result.text, name, helper)
+        if unpassed:  # a loop that may not run leaves the function's value in place
+            refused.append(
+                f"lines {block.start}-{block.end}: the helper may read "
+                f"{', '.join(f'`{n}`' for n in unpassed)} before setting it, and would not "
+                "be given it"
+            )
+            continue
         lost = sorted(live_after(result.text, name, block) - set(returns))
         if lost:  # rope's own analysis misses reads after an enclosing `if` or in a loop
             refused.append(
@@ -760,6 +768,28 @@ def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: B
     except SyntaxError:
         return cut
     return trimmed
+
+
+def _unpassed(text: str, name: str, helper: ast.FunctionDef) -> list[str]:
+    """Names of the function's own the helper may read before it sets them, yet does not take
+    as parameters (rope misses a value a loop that does not run leaves in place)."""
+    tree = ast.parse(text)
+    function = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None
+    )
+    if function is None:
+        return []
+    own = liveness.assigned_in(function.body) | {a.arg for a in function.args.args}
+    taken = {a.arg for a in helper.args.args}
+    # only loop variables: rope's blind spot (liveness is conservative about branches, so
+    # asking it of every name would refuse sound cuts)
+    looped = {
+        target
+        for node in ast.walk(helper)
+        if isinstance(node, (ast.For, ast.AsyncFor))
+        for target in liveness.assigned_in([ast.Expr(value=node.target)])
+    }
+    return sorted(n for n in looped & own if n not in taken and liveness.read_first(n, helper.body))
 
 
 def _helper_node(text: str, name: str) -> ast.FunctionDef | None:

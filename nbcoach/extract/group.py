@@ -60,6 +60,8 @@ def group_parameters(
     if node is None:
         return f"`{function}` is not a top-level function of cell {function_cell}"
     arguments = node.args
+    if node.body[0].lineno == node.lineno:
+        return f"`{function}` has its body on the `def` line: group its parameters by hand"
     if arguments.posonlyargs or arguments.vararg or arguments.kwonlyargs or arguments.kwarg:
         return f"`{function}` has `/`, `*` or `**` parameters: group them by hand"
     names = [a.arg for a in arguments.args]
@@ -103,11 +105,13 @@ def group_parameters(
     imports = ["from dataclasses import dataclass"] + (
         ["from typing import Any"] if needs_any else []
     )
-    wanted = [line for line in imports if not _imports(cells.values(), line)]
+    # imports run before the class: the first cell that imports, unless it comes later
+    first = _import_cell(cells)
+    target = first if first is not None and first <= function_cell else function_cell
+    before = [text for number, text in cells.items() if number < target]
+    before.append(_above(cells[target], function) if target == function_cell else cells[target])
+    wanted = [line for line in imports if not _imports(before, line)]
     if wanted:
-        # imports run before the class: the first cell that imports, unless it comes later
-        first = _import_cell(cells)
-        target = first if first is not None and first <= function_cell else function_cell
         current = new_cells.get(target, cells[target])
         new_cells[target] = _add_imports(current, wanted)
     for number, text in new_cells.items():
@@ -116,6 +120,24 @@ def group_parameters(
         except SyntaxError as error:  # never write what does not parse
             return f"cell {number} would not parse after grouping ({error.msg})"
     return Grouping(class_name, tuple(grouped), new_cells, tuple(calls), parameter)
+
+
+def _above(text: str, function: str) -> str:
+    """The part of the function's cell above its `def` (what runs before the class)."""
+    tree = ast.parse(mask_cell(0, text).source)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+    start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    return "\n".join(text.split("\n")[: start - 1])
+
+
+_INERT: tuple[type[ast.AST], ...] = (ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Set)
+_INERT += (ast.Dict, ast.Load, ast.UnaryOp, ast.USub, ast.UAdd, ast.Not)
+
+
+def _inert(value: ast.expr) -> bool:
+    """Evaluating it runs no code of anyone's: names, constants, literal containers (no call,
+    no subscript, no attribute, which may run a property or `__getitem__`)."""
+    return all(isinstance(node, _INERT) for node in ast.walk(value))
 
 
 def _immutable(default: ast.expr) -> bool:
@@ -171,6 +193,8 @@ def names_in(sources: Iterable[str]) -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 names.add(node.id)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(node.name)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -313,14 +337,11 @@ def _rewrite_calls(
             return text, f"a call of `{function}` passes *args or **kwargs: group them by hand"
         kinds = [keyword.arg in grouped for keyword in call.keywords]
         moved = any(not kinds[i] and any(kinds[i + 1 :]) for i in range(len(kinds)))
-        if moved and any(
-            isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom))
-            for keyword in call.keywords
-            for n in ast.walk(keyword.value)
-        ):
+        if moved and not all(_inert(keyword.value) for keyword in call.keywords):
             return text, (
-                f"a call of `{function}` names a kept parameter before a grouped one, with calls "
-                "in its arguments: grouping would change the order they run in; group by hand"
+                f"a call of `{function}` names a kept parameter before a grouped one, with "
+                "expressions as arguments: grouping would change the order they run in; "
+                "group by hand"
             )
         positional = [ast.get_source_segment(source, a) or "" for a in call.args]
         options = positional[kept:]

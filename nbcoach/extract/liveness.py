@@ -123,12 +123,29 @@ def _runs_after(parent: ast.stmt, suite: list[ast.stmt]) -> list[list[ast.stmt]]
 
 def _scan(name: str, statements: Sequence[ast.stmt]) -> str:
     """ "read" when `name` may be read before it is surely assigned, "written" when it is surely
-    assigned first, "" when the statements do neither for sure."""
+    assigned first, "" when the statements do neither for sure. A write after a statement that
+    may jump away (`break`, `continue`, `return`, `raise`) is not sure: the jump skips it."""
+    jumped = False
     for statement in statements:
         state = _statement(name, statement)
-        if state:
+        if state == "read" or (state == "written" and not jumped):
             return state
+        jumped = jumped or _may_jump(statement)
     return ""
+
+
+def _may_jump(statement: ast.stmt) -> bool:
+    """Whether the statement may leave the loop around it (`break`, `continue`) and so skip
+    what follows while the value lives on. A `return` ends the function (the value dies with
+    it); a `raise` reaches a handler, which `_runs_after` already reads."""
+    if isinstance(statement, (ast.Break, ast.Continue)):
+        return True
+    if isinstance(statement, (*_LOOPS, *_SCOPES)):
+        # a loop's own break/continue stay inside it; only its `else` runs on
+        return isinstance(statement, _LOOPS) and any(_may_jump(s) for s in statement.orelse)
+    return any(
+        _may_jump(child) for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt)
+    ) or any(_may_jump(s) for h in getattr(statement, "handlers", []) for s in h.body)
 
 
 def _statement(name: str, statement: ast.stmt) -> str:

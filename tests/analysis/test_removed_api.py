@@ -70,6 +70,8 @@ def test_each_kind_of_removed_call_is_named_with_its_release_and_replacement(
         "idx = make_index()\nidx = idx.append(other)",  # pandas' Index.append still exists
         "r = Rotation.from_euler('z', 90)\nm = r.as_matrix()",  # SciPy's
         "df = pl.read_csv('x')\ndf = df.sort(by='a')",  # polars
+        "import polars as pl\ns = pl.Series('a', [1])\ns = s.append(pl.Series('b', [2]))",
+        "import polars as pl\nframe = pl.read_csv('x')\nframe = frame.append(frame)",
         "sdf = spark.read.csv('x')\nsdf.sort('a', ascending=False)",  # Spark
         f"{FRAME}mi = frame.index\nmi.sortlevel()",  # pandas' MultiIndex still has it
         "class Cursor:\n    def __init__(self):\n        self.ix = 0",

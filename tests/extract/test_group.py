@@ -157,3 +157,36 @@ def test_the_unpacking_line_goes_above_the_first_statements_comment() -> None:
         "    # add them up",
         "    total = a + b + c + d + e + g",
     ]
+
+
+def test_more_that_would_run_differently_is_refused_or_handled() -> None:
+    """A second review's cases, each executed."""
+    one_line = {
+        1: "def f(a, b, c, d, e, g): return a + b + c + d + e + g",
+        2: "print(f(1, 2, 3, 4, 5, 6))",
+    }
+    found = group_parameters(one_line, 1, "f", 5)
+    assert isinstance(found, str) and "body on the `def` line" in found
+    subscripts = {
+        1: "def f(a, b, c, d, e, g):\n    return a",
+        2: "l = list(range(9))\nprint(f(1, 2, 3, d=l[4], e=l[5], g=6))",
+    }
+    found = group_parameters(subscripts, 1, "f", 5)
+    assert isinstance(found, str) and "order they run in" in found
+    late_import = {
+        1: "def f(a, b, c, d, e, g):\n    return a + g",
+        2: "print(f(1, 2, 3, 4, 5, 6))",
+        3: "from dataclasses import dataclass",
+    }
+    grouping = group_parameters(late_import, 1, "f", 5)
+    assert isinstance(grouping, Grouping)
+    merged = {**late_import, **grouping.cells}
+    assert merged[1].startswith("from dataclasses import dataclass\n")  # runs before the class
+    assert _run(merged) == _run(late_import) == "7\n"
+    named = {
+        1: "def f(a, options, c, d, e, g):\n    return a + c + d + e + g",
+        2: "print(f(1, 0, 3, 4, 5, 6))",
+    }
+    grouping = group_parameters(named, 1, "f", 5)
+    assert isinstance(grouping, Grouping) and grouping.parameter == "settings"
+    assert _run({**named, **grouping.cells}) == _run(named) == "19\n"

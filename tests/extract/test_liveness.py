@@ -158,3 +158,28 @@ def test_a_loops_else_and_a_trys_handlers_and_finally_run_after_the_block() -> N
         return None
     """
     assert _live(handler, 4, 4) == {"value"}
+
+
+def test_a_write_a_break_may_skip_is_not_sure_but_one_after_a_return_is() -> None:
+    skipped = """\
+    def last(rows):
+        x = None
+        for r in rows:
+            for x in r:
+                pass
+            if r and r[0] < 0:
+                break
+            x = None
+        return x
+    """
+    assert _live(skipped, 4, 5) == {"x"}  # `break` leaves the loop with the inner loop's x
+    returned = """\
+    def f(rows, n):
+        for r in rows:
+            line = r
+        if n == 0:
+            return None
+        line = "=" * n
+        return line
+    """
+    assert _live(returned, 2, 3) == set()  # the return ends the function: nothing is skipped
