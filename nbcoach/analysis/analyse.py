@@ -130,7 +130,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     )
     findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
     findings += namespace.namespace_findings(notebook, facts, functions)
-    bindings = [(a.name, a.value_kind, a.value) for f in facts for a in f.assignments]
+    bindings = [(a.name, a.value) for f in facts for a in f.assignments]
     uses = (u for f in facts for u in f.api_uses)
     findings += removed_api.removed_api_findings(notebook, uses, bindings)
     findings += removed_api.duplicate_item_findings(

@@ -41,20 +41,33 @@ def default_cache_dir(start: Path | None = None) -> Path:
 
 
 def _ruff_config_digest(directory: Path) -> str:
-    """Hash of every ruff config file above a folder, the files they `extend`, and the user's
-    own ruff configuration: editing any of them invalidates lint results."""
+    """Hash of every ruff config file above a folder and the files they `extend`: editing any
+    of them invalidates lint results."""
     digest = hashlib.sha256()
-    # ruff falls back to the configuration found from the folder it runs in, then the user's
+    for candidate_dir in (directory, *directory.parents):
+        _hash_configs_in(candidate_dir, digest)
+    return digest.hexdigest()[:16]
+
+
+def _fallback_ruff_digest() -> str:
+    """Hash of what ruff falls back to for a file with no configuration above it: the
+    configuration found from the folder it runs in, then the user's own. The same for every
+    folder of a run: hashed once."""
+    digest = hashlib.sha256()
     cwd = Path.cwd()
-    for candidate_dir in (directory, *directory.parents, cwd, *cwd.parents):
-        for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
-            candidate = candidate_dir / name
-            if candidate.exists():
-                _hash_config(candidate, digest, depth=0)
+    for candidate_dir in (cwd, *cwd.parents):
+        _hash_configs_in(candidate_dir, digest)
     for user in _user_ruff_configs():
         if user.exists():
             _hash_config(user, digest, depth=0)
     return digest.hexdigest()[:16]
+
+
+def _hash_configs_in(folder: Path, digest: Any) -> None:
+    for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+        candidate = folder / name
+        if candidate.exists():
+            _hash_config(candidate, digest, depth=0)
 
 
 def _hash_config(path: Path, digest: Any, depth: int) -> None:
@@ -96,6 +109,9 @@ def _user_ruff_configs() -> list[Path]:
     ]
 
 
+_FALLBACK = Path("\0fallback")  # the memo's entry for `_fallback_ruff_digest`
+
+
 def entry_key(
     content_digest: str,
     display: str,
@@ -111,8 +127,11 @@ def entry_key(
     memo = {} if memo is None else memo
     if folder not in memo:
         memo[folder] = _ruff_config_digest(folder)
+    if _FALLBACK not in memo:
+        memo[_FALLBACK] = _fallback_ruff_digest()
     digest = hashlib.sha256(content_digest.encode())
-    for part in (display, __version__, config_fingerprint, ruff_identity, memo[folder]):
+    parts = (display, __version__, config_fingerprint, ruff_identity, memo[folder])
+    for part in (*parts, memo[_FALLBACK]):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 

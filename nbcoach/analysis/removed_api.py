@@ -7,10 +7,12 @@ knows NumPy's removals (NPY001, NPY201) and none of pandas' or scikit-learn's. T
 hold only what was *removed* (an error today), never what is merely deprecated, each with the
 release that removed it and what to write instead.
 
-The cell walk (`facts._walk`) notes the few nodes worth a look (attributes named in the tables,
-imports, `x = y.append(...)`, string lists); this module decides. Nothing here runs code, so
-the receiver's type is unknown: a method is listed only when no common type of the same name
-still has it with that call shape (`.iteritems()` is gone from both pandas and Python 3's dict;
+The cell walk (`facts._walk`) notes the few nodes worth a look (attributes named in the tables
+or telling a pandas object, imports, calls passing a watched keyword, `name = call(...)`, string
+lists); this module decides. Nothing here runs code, so a receiver's type is inferred: methods
+only pandas lost count on names the notebook makes with pandas, uses as only pandas objects
+are used, or computes from such a name; the others are listed only when no common type still
+has them with that call shape (`.iteritems()` is gone from both pandas and Python 3's dict;
 pandas' `.get_value()` is not listed, Keras' backend still has one, nor `.to_sparse()`, which
 PyTorch tensors have).
 """
@@ -69,7 +71,6 @@ PANDAS_ONLY = frozenset(
         "tshift",
     }
 )
-PANDAS_KINDS = frozenset({"DataFrame", "Series"})
 # Attributes only pandas objects have among the data libraries notebooks use (not polars,
 # Spark, NumPy or SciPy): a name used with one is a DataFrame or Series whatever made it
 # (`df = kg.io.load(...)`, then `df.iloc[0]`).
@@ -219,15 +220,15 @@ class Hit:
 def removed_api_findings(
     notebook: Notebook,
     uses: Iterable[ApiUse],
-    bindings: Iterable[tuple[str, str | None, ast.expr | None]],
+    bindings: Iterable[tuple[str, ast.expr | None]],
 ) -> list[Finding]:
     """One finding for the notebook's first removed call, naming the others; each distinct one
     adds STEP to its cost (a port is one job, but a longer one). `bindings`: each assignment
-    of the notebook as (name, kind of value where known, value)."""
+    at the notebook level as (name, value)."""
     uses = list(uses)
     aliases = _aliases(use.node for use in uses)
     inner = [
-        (node.targets[0].id, None, node.value)
+        (node.targets[0].id, node.value)
         for node in (use.node for use in uses)
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
     ]  # bindings inside functions too (the cell facts hold the notebook level)
@@ -428,7 +429,7 @@ def _hits(use: ApiUse, aliases: Mapping[str, str], pandas: set[str]) -> list[Hit
 
 def _pandas_names(
     uses: list[ApiUse],
-    bindings: list[tuple[str, str | None, ast.expr | None]],
+    bindings: list[tuple[str, ast.expr | None]],
     aliases: Mapping[str, str],
 ) -> set[str]:
     """Names bound to a DataFrame or Series: made by pandas (`pd.read_csv`, `pd.merge`), used
@@ -441,16 +442,14 @@ def _pandas_names(
     }
     made = {
         name
-        for name, _, value in bindings
+        for name, value in bindings
         if isinstance(value, ast.Call)
         and (_dotted(value.func, aliases) or "").startswith("pandas.")
     }
     pandas |= made
     for _ in range(len(bindings)):  # chains of names computed from names, to a fixed point
         derived = {
-            name
-            for name, _, value in bindings
-            if value is not None and _frame_root(value) in pandas
+            name for name, value in bindings if value is not None and _frame_root(value) in pandas
         }
         if derived <= pandas:
             break

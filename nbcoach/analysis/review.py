@@ -67,7 +67,6 @@ class Prepared:
     whether the whole run is one seen before (`run_key`), before loading anything."""
 
     started: float
-    configs: ConfigLoader
     root_config: Config
     found: Discovery
     cache: Cache | None
@@ -90,12 +89,12 @@ class Prepared:
         configs: dict[int, str] = {}
         digest.update(f"\0{self.root_config!r}".encode())
         for item in self.items:
+            target = item.target
+            if target.paired_with is None and not item.key:
+                return None
             if id(item.config) not in configs:
                 configs[id(item.config)] = repr(item.config)
             digest.update(f"\0{configs[id(item.config)]}".encode())
-            if item.target.paired_with is None and not item.key:
-                return None
-            target = item.target
             digest.update(f"\0{target.display}\0{target.paired_with}\0{item.key}".encode())
             digest.update(f"\0{item.digest}".encode())  # a paired twin has no key of its own
         found = self.found
@@ -127,7 +126,7 @@ def prepare(paths: Sequence[str], options: ReviewOptions = ReviewOptions()) -> P
                 ruff,
                 ruff_digests,
             )
-    return Prepared(started, configs, root_config, found, cache, items)
+    return Prepared(started, root_config, found, cache, items)
 
 
 def complete(prepared: Prepared, options: ReviewOptions = ReviewOptions()) -> Report:

@@ -155,12 +155,11 @@ def cut_function(
     result = Cut(text)
     nested = _nested_note(text, name)
     if nested:  # cutting around them would wrap a `return` and call it done
-        function = measure(text).get(name)
-        if function is not None and over_limits(function, limits):
-            result.left.append(
-                f"`{name}` stays at {', '.join(over_limits(function, limits))}: {nested}"
-            )
-            result.measured = measure(text)
+        measured = measure(text)
+        over = over_limits(measured[name], limits) if name in measured else []
+        if over:
+            result.left.append(f"`{name}` stays at {', '.join(over)}: {nested}")
+            result.measured = measured
             return result
     used = set(taken) | _defined_names(text)
     _hoist_literals(result, name, limits, used)
@@ -686,10 +685,7 @@ def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: B
     valid, month, day`). Our liveness decides; the cut is left as rope made it when its shape
     is not the one-line call and `def` expected."""
     helper = _helper_node(cut, helper_name)
-    tree = ast.parse(cut)
-    function = next(
-        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None
-    )
+    function = _helper_node(cut, name)
     if helper is None or function is None:
         return cut
     if not cut.split("\n")[helper.lineno - 1].rstrip().endswith("):"):
@@ -719,12 +715,9 @@ def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: B
     live = live_after(before, name, block)
     # only names rope over-passes for a known reason: loop and comprehension variables; any
     # other value rope hands over stays, whatever liveness says (a second opinion, not a veto)
-    iterated = {
-        name
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension))
-        for name in liveness.assigned_in([ast.Expr(value=node.target)])
-    }
+    iterated = _loop_targets(function, comprehensions=True) | _loop_targets(
+        helper, comprehensions=True
+    )
     kept_returns = [r for r in returns if r in live or r not in iterated]
     body = list(helper.body)
     if returns:
@@ -773,23 +766,28 @@ def _trim_interface(before: str, cut: str, name: str, helper_name: str, block: B
 def _unpassed(text: str, name: str, helper: ast.FunctionDef) -> list[str]:
     """Names of the function's own the helper may read before it sets them, yet does not take
     as parameters (rope misses a value a loop that does not run leaves in place)."""
-    tree = ast.parse(text)
-    function = next(
-        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None
-    )
+    function = _helper_node(text, name)
     if function is None:
         return []
     own = liveness.assigned_in(function.body) | {a.arg for a in function.args.args}
     taken = {a.arg for a in helper.args.args}
     # only loop variables: rope's blind spot (liveness is conservative about branches, so
     # asking it of every name would refuse sound cuts)
-    looped = {
+    looped = _loop_targets(helper, comprehensions=False) & own
+    return sorted(n for n in looped if n not in taken and liveness.read_first(n, helper.body))
+
+
+def _loop_targets(node: ast.AST, comprehensions: bool) -> set[str]:
+    """Names bound as loop targets under `node` (and comprehension targets, when asked)."""
+    kinds = (
+        (ast.For, ast.AsyncFor, ast.comprehension) if comprehensions else (ast.For, ast.AsyncFor)
+    )
+    return {
         target
-        for node in ast.walk(helper)
-        if isinstance(node, (ast.For, ast.AsyncFor))
-        for target in liveness.assigned_in([ast.Expr(value=node.target)])
+        for loop in ast.walk(node)
+        if isinstance(loop, kinds)
+        for target in liveness.assigned_in([ast.Expr(value=loop.target)])
     }
-    return sorted(n for n in looped & own if n not in taken and liveness.read_first(n, helper.body))
 
 
 def _helper_node(text: str, name: str) -> ast.FunctionDef | None:

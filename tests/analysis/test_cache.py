@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from nbcoach.analysis.review import ReviewOptions, review
 from nbcoach.render.data import render_json
 from ruff_on_path import RuffOnPath
@@ -115,13 +117,10 @@ def test_upgrading_a_ruff_found_on_path_misses_the_cache(tmp_path: Path) -> None
 
 
 def test_a_ruff_file_the_config_extends_and_the_users_own_ruff_config_key_the_cache(
-    tmp_path: Path, monkeypatch: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rule ignored in `../base.toml` (extended) or in the user's ruff config changes lint
     results: a cached run must not serve the old ones (a review found both missing)."""
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
     project = tmp_path / "project"
     project.mkdir()
     notebook = project / "nb.py"

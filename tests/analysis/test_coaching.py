@@ -282,7 +282,7 @@ def test_a_function_made_of_nested_functions_is_told_to_lift_them_not_to_split()
     outer = f"def pipeline(rows):\n{nested}\n    return [part_0(r) for r in rows]"
     step = card_for([outer]).next_steps[0]
     assert step.action.startswith("Move the 5 nested functions of `pipeline` (`part_0`, `part_1`")
-    assert step.command is None or step.command == ""
+    assert step.command == ""
 
 
 def test_a_function_that_fills_a_notebook_container_is_not_offered_for_moving() -> None:
