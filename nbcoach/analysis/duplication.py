@@ -45,6 +45,8 @@ _TRIVIAL = re.compile(
 # `plt.show()`): two tables of test values are not a copy of each other.
 _DATA_ONLY = re.compile(r"^(?!.*\bV\b)")
 MAX_LINE = 2_000
+_PLACE_BITS = 32  # a cell's significant lines, as an index: far fewer than 2**32
+_PLACE_MASK = (1 << _PLACE_BITS) - 1
 MIN_DISTINCT_LINES = 3  # a multi-line block of fewer distinct shapes is a list of settings
 MIN_LINES_TOKENS = 20  # a block long in lines must still hold this many tokens
 
@@ -82,16 +84,19 @@ def fingerprints(cells: list[ParsedCell]) -> tuple[Fingerprint, ...]:
     from the text, so a cell that does not parse still shows its copies: breaking a pasted
     block must not hide it."""
     prints = []
-    index = 0
     for cell in cells:
         for number, text in enumerate(cell.source.split("\n"), start=1):
             shape = normalise(text)
             if shape:
-                digest = hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()
+                digest = hashlib.blake2b(shape.encode(), digest_size=8).digest()
                 prints.append(
-                    Fingerprint(digest, index, cell.number, number, len(_COUNT.findall(shape)))
+                    Fingerprint(
+                        int.from_bytes(digest, "big") >> 4,
+                        cell.number,
+                        number,
+                        len(_COUNT.findall(shape)),
+                    )
                 )
-                index += 1
     return tuple(prints)
 
 
@@ -129,15 +134,21 @@ def clone_groups(
     """Groups of matching blocks. `same_key`: copies within one notebook (True) or copies that
     stand in different notebooks (False: each group then spans at least two keys)."""
     keys, units = _cell_runs(prints)
-    seeds: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
+    # Each place packed into one int (run, start): a run over a monorepo holds one per line.
+    seeds: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for run_index, lines in enumerate(units):
         for start in range(len(lines)):
             end = _seed_end(lines, start, size)
             if end is not None:
-                seeds[tuple(p.digest for p in lines[start : end + 1])].append((run_index, start))
+                seeds[tuple(p.digest for p in lines[start : end + 1])].append(
+                    run_index << _PLACE_BITS | start
+                )
     candidates = []
-    for places in seeds.values():
-        if len(places) < 2 or not _spans_keys(places, keys, same_key):
+    for packed in seeds.values():
+        if len(packed) < 2:
+            continue
+        places = [(place >> _PLACE_BITS, place & _PLACE_MASK) for place in packed]
+        if not _spans_keys(places, keys, same_key):
             continue
         if _extends_backward(places, units):
             continue  # the same copies, one line later: the group from that line holds them

@@ -306,8 +306,7 @@ class Fingerprint:
     """One significant line as its shape (see analysis/duplication.py), for copy-paste
     detection within a notebook and, from the cache, across the notebooks of a run."""
 
-    digest: str  # of the normalised line
-    index: int  # ordinal of the line among the notebook's significant lines
+    digest: int  # of the normalised line (60 bits: a run holds millions of these)
     cell: int
     line: int
     tokens: int  # normalised tokens on the line: a block's size
