@@ -316,24 +316,32 @@ def copy_paste_findings(
     return findings
 
 
-def cross_notebook_findings(prints: Iterable[tuple[str, Fingerprint]], size: Size) -> list[Finding]:
+def cross_notebook_findings(
+    prints: Iterable[tuple[str, Fingerprint]], size: Size, scripts: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Blocks that stand in more than one notebook of a run: reported once per group, at the
-    last copy, and never scored (a notebook's score depends on that notebook alone)."""
+    last copy, and never scored (a notebook's score depends on that notebook alone).
+    `scripts`: the keys that are plain scripts, whose places have a line and no cell."""
+
+    def place(copy: Copy, end: bool = True) -> Location:
+        cell = None if copy.key in scripts else copy.cell
+        return Location(copy.key, cell, copy.line, copy.end_line if end else None)
+
     findings = []
     for group in clone_groups(prints, size, same_key=False):
         *others, last = group.copies
-        elsewhere = ", ".join(str(Location(c.key, c.cell, c.line)) for c in others)
+        elsewhere = ", ".join(str(place(c, end=False)) for c in others)
         findings.append(
             Finding(
                 "copy-paste-across",
                 f"{group.lines} significant lines ({group.tokens} tokens) also stand in {elsewhere}",
-                Location(last.key, last.cell, last.line, last.end_line),
+                place(last),
                 "duplication",
                 "info",
                 0.0,
                 f"copy-across:{others[0].key}",
                 scored=False,
-                related=tuple(Location(c.key, c.cell, c.line, c.end_line) for c in others),
+                related=tuple(place(c) for c in others),
             )
         )
     return findings

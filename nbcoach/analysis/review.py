@@ -352,4 +352,8 @@ def cross_notebook_copies(analyses: Sequence[Analysis], size: Size) -> list[Find
     """Blocks copied between notebooks of this run: reported, never scored (see rules.py)."""
     from nbcoach.analysis.duplication import cross_notebook_findings
 
-    return cross_notebook_findings(((a.path, p) for a in analyses for p in a.fingerprints), size)
+    return cross_notebook_findings(
+        ((a.path, p) for a in analyses for p in a.fingerprints),
+        size,
+        frozenset(a.path for a in analyses if a.format == "script"),
+    )

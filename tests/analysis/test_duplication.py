@@ -90,6 +90,21 @@ def test_copies_across_notebooks_are_reported_without_score() -> None:
     assert "a.ipynb:cell 2:line 1" in found[0].message
 
 
+def test_a_copy_in_a_plain_script_is_placed_by_line_alone() -> None:
+    from nbcoach.analysis.analyse import analyse_bytes
+    from nbcoach.core.config import Config
+
+    script = analyse_bytes(
+        ("lost = {}\n" + BLOCK.replace("{column}", "plan")).encode(), "a.py", Config()
+    )
+    notebook = analyse(["lost = {}", BLOCK.replace("{column}", "region")], name="b.ipynb")
+    found = cross_notebook_copies([notebook, script], Size(tokens=25, lines=3))
+    assert len(found) == 1
+    assert str(found[0].location) == "a.py:line 2"  # a script has no cells
+    assert "b.ipynb:cell 2:line 1" in found[0].message
+    assert [str(r) for r in found[0].related] == ["b.ipynb:cell 2:line 1"]
+
+
 def test_normalise_keeps_what_code_does_and_drops_names_and_values() -> None:
     from nbcoach.analysis.duplication import normalise
 
