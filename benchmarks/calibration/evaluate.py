@@ -103,10 +103,33 @@ def agreement(
     return spearman(xs, ys), within_one(xs, ys)
 
 
+def print_groups(
+    sample: list[dict[str, str]], tool: dict[str, float], mean: dict[str, float]
+) -> None:
+    """Agreement inside each source (a repository of one author or team). A change that only
+    moves whole sources against each other (one author documents every function, the others
+    none) raises the overall rho without telling good code from bad within a source: it fits
+    the sample's make-up, and will not carry over to other notebooks."""
+    print(f"\n{'within source':38} {'tune n':>6} {'rho':>6}   {'holdout n':>9} {'rho':>6}")
+    for group in sorted({row["group"] for row in sample}):
+        cells = []
+        for half in ("tune", "holdout"):
+            members = [r["id"] for r in sample if r["group"] == group and r["half"] == half]
+            rho = agreement(members, tool, mean)[0] if len(members) >= 5 else float("nan")
+            cells.append((len(members), rho))
+        (tune_n, tune_rho), (hold_n, hold_rho) = cells
+        print(f"{group[:38]:38} {tune_n:>6} {tune_rho:>6.2f}   {hold_n:>9} {hold_rho:>6.2f}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--rows", action="store_true", help="print every notebook's scores")
+    parser.add_argument(
+        "--groups",
+        action="store_true",
+        help="Spearman within each source of the sample (a signal must hold there too)",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         sys.exit(f"the shared corpus is not at {args.corpus} (pass --corpus)")
@@ -148,6 +171,8 @@ def main(argv: list[str]) -> None:
             f"{half:8} {len(members):>3}  {rho:>11.3f} {close:>8.0%}   "
             f"{ceiling_rho:>11.3f} {ceiling_close:>8.0%}"
         )
+    if args.groups:
+        print_groups(sample, tool, mean)
     if args.rows:
         print(f"\n{'id':5} {'half':7} {'group':38} {'review':>6} {'nbcoach':>7}  letters")
         for row in sorted(sample, key=lambda r: mean[r["id"]]):
