@@ -7,14 +7,14 @@ deficit is the p-norm of its findings' deficits:
 
 With a large p the worst finding dominates (functions and complexity use p = 4: one 300-line
 function fails the category however many small functions surround it -- the dilution that lets
-pylint rate such a notebook 9.11/10 cannot happen). With p = 2 many small findings add up, but
-sub-linearly (lint, duplication: twenty unused imports are one habit, not twenty). Hygiene uses
-p = 1: its findings are distinct habits (out-of-order runs, saved errors, absolute paths) and
-each costs its full price. Adding a finding can only add a non-negative term, so it can never
-raise a score. The overall score is the weighted mean of the categories, times the share of the
-code lines that could be analysed: code that does not parse counts as zero for its lines. Without
-that, one Python 2 `print` line in a 341-line function hid the function and lifted its notebook
-from F 34.8 to B 89.0.
+pylint rate such a notebook 9.11/10 cannot happen). Lint uses p = 3 (the worst problem leads,
+more add a little); duplication and hygiene p = 1.5 (habits add up, less than fully). Adding a
+finding can only add a non-negative term, so it can never raise a score. The overall score is a
+product: each category takes away up to its weight in proportion to its deficit, so a failing
+category cannot hide behind good ones; it is then multiplied by the share of the code lines that
+could be analysed: code that does not parse counts as zero for its lines. Without that, one
+Python 2 `print` line in a 341-line function hid the function and lifted its notebook from F
+34.8 to B 89.0. docs/scoring.md gives every number and where it comes from.
 """
 
 from __future__ import annotations
