@@ -268,16 +268,24 @@ def _emit(
             if out.is_terminal:
                 out.print(renderable)
             else:  # a pipe or a file: the same text without the padding rich adds to lines
-                sys.stdout.write(capture(renderable))
+                sys.stdout.write(capture(renderable, _text_width(result)))
                 sys.stdout.flush()
             return
-        text = capture(renderable)
+        text = capture(renderable, _text_width(result))
     if output is not None:
         write_output(output, text, targets)
     else:
         for piece in (text,) if isinstance(text, str) else text:
             sys.stdout.write(piece)
         sys.stdout.flush()
+
+
+def _text_width(result: Report) -> int:
+    """A file has no width: wide enough that each summary row (path, grade, score, status)
+    stays on one line, where grep finds it; at least the 100 columns of a wide terminal."""
+    path = max((len(card.path) for card in result.cards), default=0)
+    status = max((len(card.reason) + 10 for card in result.cards if card.reason), default=2)
+    return max(100, path + status + 20)
 
 
 def _say_below(result: object) -> None:

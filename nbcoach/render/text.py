@@ -205,7 +205,7 @@ def _cross(findings: tuple[Finding, ...], limit: int) -> RenderableType:
 
 def summary_table(report: Report) -> Table:
     table = _table("Summary")
-    table.add_column("notebook")
+    table.add_column("notebook", overflow="fold")  # folded, never cut: a cut path names no file
     table.add_column("grade", justify="center")
     table.add_column("score", justify="right")
     table.add_column("status")

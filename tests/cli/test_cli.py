@@ -310,3 +310,22 @@ def test_a_run_that_finds_nothing_says_why_and_a_named_ignored_folder_is_searche
     assert "data/clean.ipynb   A" in named.stdout and named.stderr == ""
     unignored = run_cli("report", "--compact", "--no-respect-gitignore", ".", cwd=tmp_path)
     assert "data/clean.ipynb   A" in unignored.stdout
+
+
+def test_the_summary_in_a_pipe_or_a_file_keeps_every_path_whole_on_its_row(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "team_notebooks_of_the_customer_churn_analysis_group"
+    folder.mkdir()
+    names = [f"quarterly_review_of_customer_churn_by_region_{r}.ipynb" for r in ("north", "south")]
+    for name in names:
+        (folder / name).write_text(valid_text("import pandas as pd", "pd.DataFrame().head()"))
+    (folder / "quarterly_review_of_customer_churn_by_region_empty.ipynb").write_text(valid_text())
+    out = tmp_path / "report.txt"
+    piped = run_cli("report", folder.name, cwd=tmp_path).stdout
+    run_cli("report", folder.name, "-o", str(out), cwd=tmp_path)
+    for text in (piped, out.read_text()):
+        summary = text.split("Summary\n", 1)[1]
+        for name in names:  # one line: the whole path, then its grade and score
+            assert re.search(rf"^{folder.name}/{name} +[A-F] +\d+\.\d +ok$", summary, re.M), summary
+        assert re.search(r"empty\.ipynb +- +- +skipped: no code to analyse \(.*\)$", summary, re.M)
