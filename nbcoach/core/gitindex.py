@@ -160,6 +160,21 @@ def tracked_matching(root: Path, names: Sequence[str]) -> list[str]:
     return [p for p in out.decode().split("\0") if p]
 
 
+def src_markers(root: Path) -> list[str]:
+    """One tracked file for each top-level package or module under a `src/` folder: what a
+    snapshot of the index needs to know the project's own packages (project.src_packages), so
+    that a staged notebook importing the module `extract` wrote is judged as in the repository."""
+    out = run(root, "ls-files", "-z", "--", ":(glob)src/**", ":(glob)**/src/**")
+    chosen: dict[str, str] = {}
+    for path in (p for p in out.decode().split("\0") if p):
+        parts = path.split("/")
+        if "src" not in parts[:-1]:
+            continue
+        entry = "/".join(parts[: parts.index("src") + 2])  # src/<package> or src/<module>.py
+        chosen.setdefault(entry, path)
+    return sorted(chosen.values())
+
+
 def hooks_dir(root: Path) -> Path:
     """Where git runs hooks from (honours core.hooksPath and linked worktrees)."""
     out = run(root, "rev-parse", "--git-path", "hooks").decode().strip()

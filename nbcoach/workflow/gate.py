@@ -340,7 +340,8 @@ def _reviewed(
     cache = default_cache_dir(top)  # of the repository, not of the snapshot reviewed
     with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
         base = Path(snapshot)
-        indexed = sorted((set(files) - set(on_disk)) | set(configs))
+        markers = gitindex.src_markers(top)  # the project's own packages, as committed
+        indexed = sorted((set(files) - set(on_disk)) | set(configs) | set(markers))
         gitindex.checkout_index(top, indexed, base)
         for name in on_disk:
             (base / name).parent.mkdir(parents=True, exist_ok=True)

@@ -353,3 +353,31 @@ def test_files_handed_over_outside_a_commit_are_judged_as_they_are_on_disk(
     # a commit (no file names: what the index holds) still judges the staged copy
     committed = run_cli("gate", "--staged", "--no-tighten", cwd=legacy.path)
     assert committed.returncode == 0 and "checked as on disk" not in committed.stderr
+
+
+def test_a_staged_notebook_importing_the_projects_own_module_scores_as_in_the_report(
+    legacy: Repo,
+) -> None:
+    """The module `extract` wrote under src/ is the project's own code, not a late import of a
+    dependency; the staged snapshot must know it as the repository does."""
+    legacy.write("src/churn/__init__.py", "")
+    legacy.write("src/churn/dates.py", "def parse_date(text):\n    return text\n")
+    legacy.git("add", "src")
+    legacy.commit("the module extract wrote")  # committed before: only the notebook is staged
+    document = nbformat.v4.new_notebook()
+    document.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    for source in (
+        "import pandas as pd",
+        "frame = pd.DataFrame({'day': ['2024-01-01']})",
+        "frame.head()",
+        "from churn.dates import parse_date\n\nparse_date(frame.day[0])",
+    ):
+        document.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(document, legacy.path / "dates.ipynb")
+    legacy.git("add", ".")
+    staged = gate_lines(run_cli("gate", "--staged", cwd=legacy.path).stdout)
+    reported = json.loads(
+        run_cli("report", "--format", "json", "dates.ipynb", cwd=legacy.path).stdout
+    )["notebooks"][0]
+    assert "late-import" not in {f["rule"] for f in reported["findings"]}
+    assert staged["dates.ipynb"].score == reported["score"]
