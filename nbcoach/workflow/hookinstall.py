@@ -32,8 +32,9 @@ class HookChange:
 
 
 def install_hooks(start: Path, python: str = sys.executable) -> list[HookChange]:
+    """Every hook is checked before any is written: a refusal leaves the hooks as they were."""
     directory = _hooks_dir(start)
-    changes = []
+    planned = []
     for name, script in _scripts():
         content = script.replace("NBCOACH_PYTHON=''", f"NBCOACH_PYTHON={shlex.quote(python)}")
         target = directory / name
@@ -52,12 +53,16 @@ def install_hooks(start: Path, python: str = sys.executable) -> list[HookChange]
                 kept = target.with_name(name + CHAINED)
                 if kept.exists():
                     raise UsageError(f"{kept} is in the way; move it, then install again")
-                os.replace(target, kept)
                 action = "chained"
+        planned.append((target, content, action))
+    changes = []
+    for target, content, action in planned:
+        if action == "chained":
+            os.replace(target, target.with_name(target.name + CHAINED))
         if action != "unchanged":
             write_atomic(target, content)
             target.chmod(0o755)
-        changes.append(HookChange(name, action))
+        changes.append(HookChange(target.name, action))
     return changes
 
 
