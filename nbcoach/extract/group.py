@@ -105,8 +105,11 @@ def group_parameters(
     imports = ["from dataclasses import dataclass"] + (
         ["from typing import Any"] if needs_any else []
     )
-    # imports run before the class: the first cell that imports, unless it comes later
+    # imports run before the class: the first cell that imports, unless it comes later; else
+    # the notebook's first Python cell (an import in the function's own cell would be late)
     first = _import_cell(cells)
+    if first is None or first > function_cell:
+        first = _first_python_cell(cells)
     target = first if first is not None and first <= function_cell else function_cell
     before = [text for number, text in cells.items() if number < target]
     before.append(_above(cells[target], function) if target == function_cell else cells[target])
@@ -256,13 +259,22 @@ def _rewrite_definition(
     ):
         first = node.body[1]
     indent = lines[first.lineno - 1][: first.col_offset]
-    unpack = f"{indent}{', '.join(grouped)} = {', '.join(f'{parameter}.{g}' for g in grouped)}"
-    if len(grouped) == 1:
-        unpack = f"{indent}{grouped[0]} = {parameter}.{grouped[0]}"
-    at = first.lineno - 1  # above the comment that belongs to the first statement, if any
-    while at - 1 > node.lineno - 1 and lines[at - 1].strip().startswith("#"):
-        at -= 1
-    lines.insert(at, unpack)
+    # Only what the body reads: a parameter it ignored would become an unused variable (F841)
+    read = {
+        n.id
+        for statement in node.body
+        for n in ast.walk(statement)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    unpacked = [g for g in grouped if g in read]
+    if unpacked:
+        unpack = (
+            f"{indent}{', '.join(unpacked)} = {', '.join(f'{parameter}.{g}' for g in unpacked)}"
+        )
+        at = first.lineno - 1  # above the comment that belongs to the first statement, if any
+        while at - 1 > node.lineno - 1 and lines[at - 1].strip().startswith("#"):
+            at -= 1
+        lines.insert(at, unpack)
     arguments = node.args.args
     start = (arguments[0].lineno, arguments[0].col_offset)
     ends = [(a.end_lineno or a.lineno, a.end_col_offset or 0) for a in arguments]
@@ -274,7 +286,10 @@ def _rewrite_definition(
     signature = f"{head}{', '.join([*kept, f'{parameter}: {class_name}'])}{tail}"
     lines[start[0] - 1 : end[0]] = [signature]
     above = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    # two blank lines between the class and code above it in the cell, as between definitions
+    spacing = 0 if above == 1 or not lines[above - 2].strip() else 2
     definition = [
+        *([""] * spacing),
         "@dataclass(frozen=True)",
         f"class {class_name}:",
         f'    """The settings of `{function}` that travel together (grouped by nbcoach split)."""',
@@ -395,6 +410,20 @@ def _import_cell(cells: Mapping[int, str]) -> int | None:
     return None
 
 
+def _first_python_cell(cells: Mapping[int, str]) -> int | None:
+    """The first cell that is Python (not `%%bash`, say) and parses."""
+    for number in sorted(cells):
+        masked = mask_cell(number, cells[number])
+        if masked.foreign:
+            continue
+        try:
+            ast.parse(masked.source)
+        except SyntaxError:
+            continue
+        return number
+    return None
+
+
 def _add_imports(text: str, imports: list[str]) -> str:
     """After the cell's last top-level import (before its first line when it has none)."""
     lines = text.split("\n")
@@ -410,5 +439,7 @@ def _add_imports(text: str, imports: list[str]) -> str:
         )
     except SyntaxError:
         last = 0
+    if last == 0 and lines and lines[0].startswith("%%"):
+        last = 1  # a cell magic (`%%time`) must stay the cell's first line
     lines[last:last] = imports
     return "\n".join(lines)

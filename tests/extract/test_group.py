@@ -190,3 +190,35 @@ def test_more_that_would_run_differently_is_refused_or_handled() -> None:
     grouping = group_parameters(named, 1, "f", 5)
     assert isinstance(grouping, Grouping) and grouping.parameter == "settings"
     assert _run({**named, **grouping.cells}) == _run(named) == "19\n"
+
+
+def test_a_grouped_parameter_the_body_never_reads_is_not_unpacked() -> None:
+    """Unpacking it would leave an unused local (ruff F841, priced as a likely bug)."""
+    cells = {
+        1: "import math",
+        2: "scale = 2\ndef classify(a, b, c, d, e, f, g):\n    return a * f + g",
+        3: "print(classify(1, 2, 3, 4, 5, 6, 7))",
+    }
+    grouping = group_parameters(cells, 2, "classify", 5)
+    assert isinstance(grouping, Grouping), grouping
+    merged = {**cells, **grouping.cells}
+    assert "    f, g = options.f, options.g\n" in merged[2]  # not e: the body never reads it
+    assert "options.e" not in merged[2]
+    assert merged[2].startswith("scale = 2\n\n\n@dataclass(frozen=True)")  # spaced from code
+    assert _run(merged) == _run(cells) == "13\n"
+
+
+def test_the_dataclass_import_goes_to_the_first_python_cell_when_none_imports_before() -> None:
+    cells = {
+        1: "%%time\nrows = [1, 2, 3]",
+        2: "%%bash\necho hi",
+        3: "def f(a, b, c, d, e, g):\n    return a + b + c + d + e + g",
+        4: "print(f(rows[0], 2, 3, 4, 5, 6))",
+        5: "import math",
+    }
+    grouping = group_parameters(cells, 3, "f", 5)
+    assert isinstance(grouping, Grouping), grouping
+    merged = {**cells, **grouping.cells}
+    # not late in the function's own cell: in the first Python cell, below its cell magic
+    assert merged[1].startswith("%%time\nfrom dataclasses import dataclass\n")
+    assert "import" not in merged[3].split("@dataclass")[0]
