@@ -168,7 +168,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
         functions=tuple(functions),
         findings=tuple(sorted(findings, key=_finding_order)),
         fingerprints=prints,
-        candidates=_candidates(functions),
+        candidates=_candidates(functions, facts),
         suppressions=suppressions,
         cell_lines=notebook.cell_lines,
         magic_bound=_magic_bound(analysed),
@@ -368,13 +368,19 @@ def python2_line(cell: ParsedCell) -> tuple[int, str] | None:
     return None
 
 
-def _candidates(functions: list[Function]) -> tuple[str, ...]:
-    """Top-level functions that read no notebook data: ready to move into a module, longest first."""
+def _candidates(functions: list[Function], facts: list[CellFacts]) -> tuple[str, ...]:
+    """Top-level functions ready to move into a module as they are, longest first: they read no
+    notebook data, and their name means one thing -- not redefined with another body after
+    cells used the old one, not also assigned at the top level (`nbcoach extract` refuses
+    those until the notebook decides which it means)."""
     live: dict[str, Function] = {}
     for function in functions:
         if "." not in function.name:
             live[function.name] = function  # the last definition is the live one
-    ready = [f for f in live.values() if not f.hidden_globals]
+    ambiguous = redefinitions.stale_redefinitions(facts) | {
+        name for cell in facts for name in (*(a.name for a in cell.assignments), *cell.loop_names)
+    }
+    ready = [f for f in live.values() if not f.hidden_globals and f.name not in ambiguous]
     ready.sort(key=lambda f: (-f.length, f.name))
     return tuple(f.name for f in ready)
 

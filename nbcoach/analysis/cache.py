@@ -26,7 +26,7 @@ from nbcoach.core.project import project_root, state_dir
 if TYPE_CHECKING:  # imported where loaded: a replayed run never builds the model's classes
     from nbcoach.core.model import Analysis, Finding
 
-CACHE_FORMAT = 5  # bumped whenever analysis results change for the same input
+CACHE_FORMAT = 6  # bumped whenever analysis results change for the same input
 # 4: locations carry a column
 # 3: a failed ruff run was cached as "no lint findings" before 0.2.0's fix; those go
 

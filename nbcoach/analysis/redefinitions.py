@@ -18,11 +18,29 @@ REDEFINITION_DEFICIT = {"used": 8.0, "changed": 4.0, "identical": 2.5}
 REASSIGN_DEFICIT = {"kind": 20.0, "overwrite": 10.0, "chain": 5.0}
 
 
-def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
+def _definitions(facts: list[CellFacts]) -> dict[str, list[Definition]]:
     by_name: dict[str, list[Definition]] = defaultdict(list)
     for cell in facts:
         for definition in cell.definitions:
             by_name[definition.name].append(definition)
+    return by_name
+
+
+def stale_redefinitions(facts: list[CellFacts]) -> set[str]:
+    """Names defined again with another body after cells used the older one: which version the
+    notebook means is undecided (`nbcoach extract` will not move them until it is)."""
+    loads = _load_positions(facts)
+    return {
+        name
+        for name, definitions in _definitions(facts).items()
+        if len(definitions) > 1
+        and len({d.digest for d in definitions}) > 1
+        and _uses_between(definitions, loads.get(name, []))
+    }
+
+
+def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
+    by_name = _definitions(facts)
     loads = _load_positions(facts)
     findings = []
     for name, definitions in by_name.items():

@@ -64,6 +64,21 @@ def test_extraction_candidates_read_no_notebook_data() -> None:
     assert analysis.candidates == ("pure",)
 
 
+def test_a_name_that_means_two_things_is_not_ready_to_move() -> None:
+    """As `nbcoach extract` refuses them: defined twice, or also assigned at the top level."""
+    analysis = analyse(
+        [
+            "def fib(n):\n    return n",
+            "fib(3)",
+            "def fib(n):\n    return n + 1",
+            "add = 1\nadd",
+            "def add(a, b):\n    return a + b",
+            "def pure(x):\n    return x * 2",
+        ]
+    )
+    assert analysis.candidates == ("pure",)
+
+
 def test_report_never_runs_notebook_code(tmp_path: Path) -> None:
     marker = tmp_path / "ran.txt"
     code = f"open({str(marker)!r}, 'w').write('ran')\nimport os\nos.system('touch {marker}')"

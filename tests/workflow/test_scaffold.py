@@ -193,6 +193,7 @@ def test_every_command_workflow_md_names_works_in_a_fresh_project(tmp_path: Path
         setup,
         "pre-commit install",
         "nbcoach install-hooks",
+        "pip install nbstripout && nbstripout --install",
         "nbcoach baseline notebooks/my.ipynb",
     ]
     extras = tomllib.loads((repo.path / "pyproject.toml").read_text())["project"][
