@@ -20,9 +20,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 STATE_DIR = ".nbcoach"
+# Ignores itself too, as .pytest_cache and .ruff_cache do: trying `nbcoach report` on a clone
+# leaves `git status` clean. A teammate's nbcoach writes it again on first use.
 _GITIGNORE = """# written by nbcoach: only the baseline is shared with the team
 *
-!.gitignore
 !baseline.json
 """
 
