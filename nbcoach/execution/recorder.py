@@ -293,7 +293,10 @@ def test_source(plan: ExtractionPlan, function: str, calls: list[dict[str, objec
     for call in calls:
         args = [str(a) for a in call["args"]]  # type: ignore[attr-defined]
         kwargs = [f"{k}={v}" for k, v in call["kwargs"].items()]  # type: ignore[attr-defined]
-        lines.append(f"    assert {function}({', '.join([*args, *kwargs])}) == {call['result']}")
+        result = call["result"]
+        # `is` for the singletons, as ruff asks (E711/E712): `== None` is what it flags
+        compare = "is" if result in ("None", "True", "False") else "=="
+        lines.append(f"    assert {function}({', '.join([*args, *kwargs])}) {compare} {result}")
     return "\n".join(lines) + "\n"
 
 

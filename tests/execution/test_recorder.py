@@ -24,6 +24,12 @@ def size(items):
 def roll():
     import random
     return random.random()
+
+def note(text):
+    return None
+
+def positive(x):
+    return x > 0
 """
 
 
@@ -34,7 +40,7 @@ def plan_for(tmp_path: Path) -> ExtractionPlan:
     module.write_text(MODULE)
     moved = tuple(
         MovedDefinition(name, "function", Location("nb.ipynb", 1, 1))
-        for name in ("add", "grow", "size", "roll")
+        for name in ("add", "grow", "size", "roll", "note", "positive")
     )
     return ExtractionPlan(
         notebook=str(tmp_path / "nb.ipynb"),
@@ -112,3 +118,26 @@ def test_a_test_file_nbcoach_did_not_write_is_left_alone(tmp_path: Path) -> None
     path, notes = recorder.write_tests(sys.executable)
     assert path == "" and "was not written by nbcoach" in notes[0]
     assert mine.read_text() == "def test_mine():\n    pass\n"
+
+
+def test_written_tests_compare_none_true_and_false_by_identity(tmp_path: Path) -> None:
+    """`assert f() == None` is what the report flags (E711): the tests nbcoach writes must
+    not teach it."""
+    plan = plan_for(tmp_path)
+    recorder = Recorder(plan, tmp_path / "run")
+    run_with_recorder(
+        recorder,
+        tmp_path,
+        "from pkg.calc import note, positive\nnote('x')\npositive(2)\npositive(-2)",
+    )
+    path, _ = recorder.write_tests(sys.executable)
+    text = Path(path).read_text()
+    assert "assert positive(2) is True" in text and "assert positive(-2) is False" in text
+    assert "assert note('x') is None" in text.replace('"', "'")
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "E711,E712", "--no-cache", path],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
