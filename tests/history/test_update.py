@@ -504,3 +504,22 @@ def test_authors_are_merged_with_the_mailmap(repo: GitRepo) -> None:
     repo.commit("mailmap")
     update_history(repo.path)
     assert {author for author, _ in _history_of(repo)} == {ADA[0]}
+
+
+def test_a_file_that_was_never_graded_is_not_listed_as_not_compared(repo: GitRepo) -> None:
+    """A markdown-only notebook is skipped in every version: nothing was lost. A notebook that
+    was graded and then lost its code is listed: that version could not be compared."""
+    from nbcoach.history.series import marked_versions
+
+    repo.notebook("notes.ipynb", [("markdown", "# Notes")])
+    repo.notebook("a.ipynb", ["x = 1", "print(x)"])
+    repo.commit("add notes and a")
+    repo.notebook("notes.ipynb", [("markdown", "# Notes\n\nmore")])
+    repo.notebook("a.ipynb", [("markdown", "# the code moved out")])
+    repo.commit("edit notes, empty a")
+    update_history(repo.path, HistoryOptions())
+    history = load_history(repo.path)
+    listed = [(m.version.path, m.version.mark) for m in marked_versions(history)]
+    assert listed == [("a.ipynb", "skipped")]
+    marks = [mark for point in team_series(history) for mark in point.marks]
+    assert marks == ["a.ipynb: skipped"]
