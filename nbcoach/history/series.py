@@ -138,9 +138,12 @@ def team_series(history: History) -> list[TeamPoint]:
     return points
 
 
-# A file's contribution to the team's sums: score x10 (as an integer, so sums stay exact),
-# files, functions, the length buckets, the complexity buckets, redefinitions, reassignments.
-_WIDTH = 3 + len(LENGTH_BUCKETS) + len(COMPLEXITY_BUCKETS) + 2
+# A file's contribution to the team's sums: score x10 x its weight (integers, so sums stay
+# exact), files, functions, the length buckets, the complexity buckets, redefinitions,
+# reassignments, and its weight: its code lines (at least 1). The team score is the mean over
+# code lines, not files: an empty `__init__.py` or a scaffolded test at 100 cannot lift it, and
+# splitting the same code into more files cannot move it.
+_WIDTH = 3 + len(LENGTH_BUCKETS) + len(COMPLEXITY_BUCKETS) + 3
 
 
 def _vector(facts: BlobFacts) -> tuple[int, ...]:
@@ -149,14 +152,16 @@ def _vector(facts: BlobFacts) -> tuple[int, ...]:
     for function in facts.functions:
         lengths[_bucket(function.length, LENGTH_BUCKETS)] += 1
         complexities[_bucket(function.complexity, COMPLEXITY_BUCKETS)] += 1
+    weight = max(1, facts.code_lines)
     return (
-        round((facts.score or 0.0) * 10),
+        round((facts.score or 0.0) * 10) * weight,
         1,
         len(facts.functions),
         *lengths,
         *complexities,
         facts.redefinitions,
         facts.reassignments,
+        weight,
     )
 
 
@@ -164,11 +169,12 @@ def _team_point(commit: CommitRecord, totals: list[int], marks: tuple[str, ...])
     files = totals[1]
     lengths_end = 3 + len(LENGTH_BUCKETS)
     complexity_end = lengths_end + len(COMPLEXITY_BUCKETS)
+    weight = totals[complexity_end + 2]
     return TeamPoint(
         seq=commit.seq,
         sha=commit.sha,
         date=commit.committed,
-        score=round(totals[0] / 10 / files, 1) if files else None,
+        score=round(totals[0] / 10 / weight, 1) if files and weight else None,
         files=files,
         functions=totals[2],
         length_buckets=tuple(totals[3:lengths_end]),

@@ -25,6 +25,7 @@ def blob(key: str, score: float | None, lengths: list[int]) -> BlobFacts:
         score=score,
         functions=functions,
         redefinitions=len(lengths) % 3,
+        code_lines=sum(lengths),  # 0 for a file without functions: it weighs one line
     )
 
 
@@ -81,11 +82,13 @@ def test_team_series_equals_recomputing_every_commit(commits: list[list[tuple]])
             if version.seq <= record.seq:
                 standing[version.lineage] = version.effective
         graded = [blobs[k] for k in standing.values() if k and blobs[k].score is not None]
-        scores = [b.score for b in graded]
+        scores = [b.score for b in graded if b.score is not None]
+        weights = [max(1, b.code_lines) for b in graded]  # the mean over code lines
         assert point.files == len(graded)
         if scores:  # exact sums of tenths; a tie may round the other way than float sums
             assert point.score is not None
-            assert abs(point.score - sum(scores) / len(scores)) <= 0.05 + 1e-9
+            mean = sum(s * w for s, w in zip(scores, weights, strict=True)) / sum(weights)
+            assert abs(point.score - mean) <= 0.05 + 1e-9
         else:
             assert point.score is None
         functions = [f for b in graded for f in b.functions]
