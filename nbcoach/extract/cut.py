@@ -24,6 +24,7 @@ import tokenize
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from nbcoach.analysis.facts import FunctionNode
@@ -183,6 +184,7 @@ def cut_function(
         used.add(made.name)
         result.helpers.append(made)
         pending.append(made.name)  # then each helper, in the order they were made
+    result.text = _spaced(result.text, {h.name for h in result.helpers})
     measured = measure(result.text)
     result.measured = measured
     involved = [name, *(h.name for h in result.helpers)]
@@ -190,6 +192,32 @@ def cut_function(
         not over_limits(measured[n], limits) for n in involved if n in measured
     )
     return result
+
+
+def _spaced(text: str, helpers: set[str]) -> str:
+    """Two blank lines around each helper, as between any top-level definitions (PEP 8): rope
+    leaves one. Only the gaps beside the helpers change; the rest of the text stays as it was."""
+    if not helpers:
+        return text
+    body = ast.parse(text).body
+    lines = text.split("\n")
+    edits: dict[int, int] = {}  # 0-based line to insert before -> blank lines to insert
+    for previous, node in pairwise(body):
+        if not any(isinstance(n, ast.FunctionDef) and n.name in helpers for n in (previous, node)):
+            continue
+        first = node.lineno - 1
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            first = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+            while first - 1 >= 0 and lines[first - 1].lstrip().startswith("#"):
+                first -= 1  # a comment right above a definition belongs to it
+        blank = 0
+        while first - 1 - blank >= 0 and not lines[first - 1 - blank].strip():
+            blank += 1
+        if blank < 2:
+            edits[first] = 2 - blank
+    for at in sorted(edits, reverse=True):
+        lines[at:at] = [""] * edits[at]
+    return "\n".join(lines)
 
 
 MIN_LITERAL_LINES = 5
@@ -843,7 +871,9 @@ def _first_action(code: str) -> str:
         tree = ast.parse(code)
     except SyntaxError:
         return ""
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    # what a block does when it fails (`raise ValueError("title not found")`) is not what it does
+    raised = {id(n) for r in ast.walk(tree) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and id(n) not in raised]
     calls.sort(key=lambda call: (call.lineno, call.col_offset))
     named = []  # (verb, words of its text), in order; the first call that says something wins
     for call in calls:

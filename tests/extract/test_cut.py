@@ -176,3 +176,29 @@ def test_a_function_made_of_nested_functions_is_left_for_lifting_them() -> None:
     cut = cut_function(source, "pipeline", LIMITS)
     assert cut.helpers == [] and cut.text == source
     assert "4 nested functions" in cut.left[0] and "move them to the top level" in cut.left[0]
+
+
+def test_a_helper_is_not_named_after_the_error_it_raises() -> None:
+    from nbcoach.extract.cut import _first_action
+
+    code = textwrap.dedent(
+        """\
+        for nb in nblist:
+            if not nb.title:
+                raise ValueError("title not found in third cell")
+            write_page(nb, "booksection")
+        """
+    )
+    assert _first_action(code) == "write_page_booksection"
+
+
+def test_helpers_stand_two_blank_lines_from_the_code_around_them() -> None:
+    """As any top-level definitions (PEP 8); rope left one."""
+    source = "import math\n\n\n" + _steps(4, 8) + "\n\nprint(report([1, 2], False))\n"
+    cut = cut_function(source, "report", LIMITS)
+    assert cut.helpers
+    lines = cut.text.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith(("def ", "print(")):
+            assert lines[number - 2 : number] == ["", ""], "\n".join(lines[number - 4 : number + 1])
+            assert lines[number - 3].strip(), "three blank lines"
