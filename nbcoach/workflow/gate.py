@@ -227,21 +227,23 @@ def judge(
 class _Moved:
     """What functions the baseline knows gave up since: the lines they lost, and the most each
     measure reached. A new function over the limits made of those lines was cut out of them
-    (`nbcoach split` names its helpers anew): code moved, not added, so it is not blocked --
-    as long as no measure exceeds what the old function had, and the lines it uses up were
-    really given up. The notebook's score must still not fall."""
+    (`nbcoach split` names its helpers anew and puts them in the function's cell): code moved,
+    not added, so it is not blocked -- if it stands in the cell of a function that shrank (or
+    anywhere, for lines of a function that is gone: a rename), no measure exceeds what the old
+    function had, and the lines it uses up were really given up. The score must still not fall."""
 
-    lines: int = 0
+    lines: dict[int | None, int] = field(default_factory=dict)  # by cell; None: functions gone
     ceiling: dict[str, int] = field(default_factory=dict)
 
     def take(self, function: Function) -> bool:
         now = {m: _metric(function, m) for m in ledger.METRICS}
-        if now["lines"] > self.lines or any(
-            now[m] > self.ceiling.get(m, 0) for m in ledger.METRICS if m != "lines"
-        ):
+        if any(now[m] > self.ceiling.get(m, 0) for m in ledger.METRICS if m != "lines"):
             return False
-        self.lines -= now["lines"]
-        return True
+        for pool in (function.cell, None):
+            if now["lines"] <= self.lines.get(pool, 0):
+                self.lines[pool] -= now["lines"]
+                return True
+        return False
 
 
 def _moved_out(known: Mapping[str, ledger.FunctionEntry], card: ReportCard) -> _Moved:
@@ -252,7 +254,8 @@ def _moved_out(known: Mapping[str, ledger.FunctionEntry], card: ReportCard) -> _
         lost = before.lines - (_metric(after, "lines") if after is not None else 0)
         if lost <= 0:
             continue
-        moved.lines += lost
+        pool = after.cell if after is not None else None
+        moved.lines[pool] = moved.lines.get(pool, 0) + lost
         for m in ledger.METRICS:
             moved.ceiling[m] = max(moved.ceiling.get(m, 0), getattr(before, m))
     return moved

@@ -410,3 +410,18 @@ def test_a_helper_split_out_of_a_long_function_passes_though_still_over_the_limi
     blocked = run_cli("gate", "--staged", cwd=legacy.path)
     assert blocked.returncode == 1
     assert "new function `load_all`" in blocked.stdout
+
+
+def test_a_new_long_function_elsewhere_does_not_ride_on_a_split_in_the_same_commit(
+    legacy: Repo,
+) -> None:
+    split = run_cli(
+        "split", "newcomer.ipynb", "-f", "analyse_customers", "--apply", cwd=legacy.path
+    )
+    assert split.returncode == 0, split.stderr
+    _append_cell(legacy.path / "newcomer.ipynb", LONG_FUNCTION)  # its own cell, not the split's
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 1
+    assert "new function `load_all`" in result.stdout
+    assert "new function `clean`" not in result.stdout
