@@ -25,6 +25,43 @@ from nbcoach.core.model import ImportUse, Location, Notebook
 from nbcoach.core.project import project_root
 
 STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | {"__main__"}
+# Python 2's standard-library modules that Python 3 renamed or folded in (PEP 3108): a legacy
+# notebook imports them; no distribution provides them, and none should be locked.
+PYTHON2_STDLIB = {
+    "BaseHTTPServer": "http.server",
+    "CGIHTTPServer": "http.server",
+    "ConfigParser": "configparser",
+    "Cookie": "http.cookies",
+    "DocXMLRPCServer": "xmlrpc.server",
+    "HTMLParser": "html.parser",
+    "Queue": "queue",
+    "SimpleHTTPServer": "http.server",
+    "SimpleXMLRPCServer": "xmlrpc.server",
+    "SocketServer": "socketserver",
+    "StringIO": "io",
+    "Tkinter": "tkinter",
+    "UserDict": "collections",
+    "UserList": "collections",
+    "UserString": "collections",
+    "__builtin__": "builtins",
+    "anydbm": "dbm",
+    "commands": "subprocess",
+    "cPickle": "pickle",
+    "cStringIO": "io",
+    "cookielib": "http.cookiejar",
+    "copy_reg": "copyreg",
+    "dummy_thread": "_dummy_thread",
+    "htmlentitydefs": "html.entities",
+    "httplib": "http.client",
+    "md5": "hashlib",
+    "robotparser": "urllib.robotparser",
+    "sha": "hashlib",
+    "thread": "_thread",
+    "tkMessageBox": "tkinter.messagebox",
+    "urllib2": "urllib.request",
+    "urlparse": "urllib.parse",
+    "xmlrpclib": "xmlrpc.client",
+}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _PIP_WORDS = ("pip", "pip3")
 _PIP_VALUE_OPTIONS = frozenset(

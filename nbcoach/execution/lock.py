@@ -25,7 +25,7 @@ from nbcoach.analysis.discover import discover
 from nbcoach.core.errors import LockError
 from nbcoach.core.model import Location, Lock, Mismatch, Pin, Unmapped
 from nbcoach.execution.environment import Environment, same_version
-from nbcoach.execution.imports import ImportScan, scan
+from nbcoach.execution.imports import PYTHON2_STDLIB, ImportScan, scan
 
 NEVER_PINNED = frozenset({"pip"})  # the installer itself; every environment brings its own
 
@@ -92,10 +92,14 @@ def _direct(
         for name in providers:
             direct.setdefault(name, set()).add(f"import {use.module.split('.')[0]}")
         if not providers:
-            reason = "no installed distribution provides it"
-            missing.setdefault(use.module.split(".")[0], []).append(
-                (use.location, use.optional, reason)
+            top = use.module.split(".")[0]
+            ported = PYTHON2_STDLIB.get(top)
+            reason = (
+                f"Python 2's standard library (Python 3: `{ported}`); port the import"
+                if ported
+                else "no installed distribution provides it"
             )
+            missing.setdefault(top, []).append((use.location, use.optional, reason))
     for request in imports.pip_requests:
         try:
             name = canonicalize_name(Requirement(request.requirement).name)

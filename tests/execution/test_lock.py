@@ -83,6 +83,16 @@ def test_a_pip_request_for_something_not_installed_is_unmapped(make_notebook, en
     assert lock.unmapped[0].reason == "named by %pip install but not installed"
 
 
+def test_a_python_2_standard_library_import_is_named_as_such(make_notebook, environment):
+    notebook = make_notebook(["import SocketServer\nimport surely_not_a_module_here"])
+    lock = infer_lock([str(notebook)], environment)
+    reasons = {item.module: item.reason for item in lock.unmapped}
+    assert reasons == {
+        "SocketServer": "Python 2's standard library (Python 3: `socketserver`); port the import",
+        "surely_not_a_module_here": "no installed distribution provides it",
+    }
+
+
 def test_the_rendered_lock_reads_back_to_the_same_pins(make_notebook, tmp_path, environment):
     notebook = make_notebook(["import rich", "import numpy"])
     lock = infer_lock([str(notebook)], environment)
