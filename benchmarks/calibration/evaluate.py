@@ -115,7 +115,10 @@ def print_groups(
         cells = []
         for half in ("tune", "holdout"):
             members = [r["id"] for r in sample if r["group"] == group and r["half"] == half]
-            rho = agreement(members, tool, mean)[0] if len(members) >= 5 else float("nan")
+            try:
+                rho = agreement(members, tool, mean)[0] if len(members) >= 5 else float("nan")
+            except statistics.StatisticsError:  # every score of the source equal
+                rho = float("nan")
             cells.append((len(members), rho))
         (tune_n, tune_rho), (hold_n, hold_rho) = cells
         print(f"{group[:38]:38} {tune_n:>6} {tune_rho:>6.2f}   {hold_n:>9} {hold_rho:>6.2f}")

@@ -283,9 +283,11 @@ def _emit(
 def _text_width(result: Report) -> int:
     """A file has no width: wide enough that each summary row (path, grade, score, status)
     stays on one line, where grep finds it; at least the 100 columns of a wide terminal."""
-    path = max((len(card.path) for card in result.cards), default=0)
-    status = max((len(card.reason) + 10 for card in result.cards if card.reason), default=2)
-    return max(100, path + status + 20)
+    from rich.cells import cell_len  # display columns: a CJK character takes two
+
+    path = max((cell_len(card.path) for card in result.cards), default=0)
+    status = max((cell_len(card.reason) + 10 for card in result.cards if card.reason), default=6)
+    return max(100, path + status + 30)  # grade, score and the padding between columns
 
 
 def _say_below(result: object) -> None:

@@ -164,9 +164,12 @@ def src_markers(root: Path) -> list[str]:
     """One tracked file for each top-level package or module under a `src/` folder: what a
     snapshot of the index needs to know the project's own packages (project.src_packages), so
     that a staged notebook importing the module `extract` wrote is judged as in the repository."""
-    out = run(root, "ls-files", "-z", "--", ":(glob)src/**", ":(glob)**/src/**")
+    out = run(root, "ls-files", "-z", "--stage", "--", ":(glob)src/**", ":(glob)**/src/**")
     chosen: dict[str, str] = {}
-    for path in (p for p in out.decode().split("\0") if p):
+    for entry in (e for e in out.decode().split("\0") if e):
+        stage, path = entry.split("\t", 1)
+        if not stage.endswith(" 0"):
+            continue  # an unmerged entry (a conflict being resolved) cannot be checked out
         parts = path.split("/")
         if "src" not in parts[:-1]:
             continue

@@ -208,8 +208,8 @@ def _spaced(text: str, helpers: set[str]) -> str:
         first = node.lineno - 1
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             first = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-            while first - 1 >= 0 and lines[first - 1].lstrip().startswith("#"):
-                first -= 1  # a comment right above a definition belongs to it
+        while first - 1 >= 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1  # a comment right above a statement belongs to it
         blank = 0
         while first - 1 - blank >= 0 and not lines[first - 1 - blank].strip():
             blank += 1

@@ -259,12 +259,18 @@ def _rewrite_definition(
     ):
         first = node.body[1]
     indent = lines[first.lineno - 1][: first.col_offset]
-    # Only what the body reads: a parameter it ignored would become an unused variable (F841)
+    # Only what the body reads (`+=` and `del` read too): a parameter it ignored would become
+    # an unused variable (F841)
     read = {
         n.id
         for statement in node.body
         for n in ast.walk(statement)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load | ast.Del)
+    } | {
+        n.target.id
+        for statement in node.body
+        for n in ast.walk(statement)
+        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
     }
     unpacked = [g for g in grouped if g in read]
     if unpacked:

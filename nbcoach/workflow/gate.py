@@ -23,10 +23,13 @@ and the project's configuration files are written to a temporary folder and revi
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from nbcoach.analysis import coaching, scoring
@@ -119,7 +122,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
                 verdicts.append(_relabelled(key, card, recorded))
             continue
         weights = asdict(configs.for_file(location).weights)
-        verdicts.append(judge(key, card, entry, report.fail_under, weights))
+        sources = partial(_sources, location, options.staged)
+        verdicts.append(judge(key, card, entry, report.fail_under, weights, sources))
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         try:
@@ -141,6 +145,23 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         len(report.cards),
         notes,
     )
+
+
+def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
+    """The file as last committed, and as judged (the index in a hook, else the disk)."""
+    top = gitindex.top_level(location.parent)
+    if top is None:
+        return None, None
+    name = gitindex.relative(top, location)
+    judged = gitindex.index_blob(top, name) if staged else _read(location)
+    return gitindex.head_blob(top, name), judged
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _relabelled(key: str, card: ReportCard, entry: ledger.NotebookEntry) -> Verdict:
@@ -173,7 +194,10 @@ def judge(
     entry: ledger.NotebookEntry | None,
     fail_under: float | None,
     weights: Mapping[str, float] | None = None,
+    sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
 ) -> Verdict:
+    """`sources`: the file as committed and as judged, read only when a new function over the
+    limits may be code moved out of known functions (to check that its lines were theirs)."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -186,7 +210,7 @@ def judge(
         if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
             problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
     known = entry.by_name if entry is not None else {}
-    moved = _moved_out(known, card)
+    moved = _moved_out(known, card, sources, card.path)
     seen: set[str] = set()
     for scored in card.functions:  # worst first
         f = scored.function
@@ -230,34 +254,99 @@ class _Moved:
     (`nbcoach split` names its helpers anew and puts them in the function's cell): code moved,
     not added, so it is not blocked -- if it stands in the cell of a function that shrank (or
     anywhere, for lines of a function that is gone: a rename), no measure exceeds what the old
-    function had, and the lines it uses up were really given up. The score must still not fall."""
+    function had, the lines it uses up were given up, and most of its lines stood in the old
+    functions as committed (deleting code from one function and writing another is no move).
+    The score must still not fall."""
 
     lines: dict[int | None, int] = field(default_factory=dict)  # by cell; None: functions gone
     ceiling: dict[str, int] = field(default_factory=dict)
+    donors: tuple[str, ...] = ()
+    sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None
+    path: str = ""
+    _old_lines: Counter[str] | None = None
 
     def take(self, function: Function) -> bool:
         now = {m: _metric(function, m) for m in ledger.METRICS}
         if any(now[m] > self.ceiling.get(m, 0) for m in ledger.METRICS if m != "lines"):
             return False
-        for pool in (function.cell, None):
-            if now["lines"] <= self.lines.get(pool, 0):
-                self.lines[pool] -= now["lines"]
-                return True
-        return False
+        pool = next(
+            (p for p in (function.cell, None) if now["lines"] <= self.lines.get(p, 0)), False
+        )
+        if pool is False or not self._was_there(function.name):
+            return False
+        self.lines[pool] -= now["lines"]
+        return True
+
+    def _was_there(self, name: str) -> bool:
+        if self.sources is None:
+            return False
+        before, after = self.sources()
+        if before is None or after is None:
+            return False
+        if self._old_lines is None:
+            self._old_lines = Counter(
+                line
+                for lines in _body_lines(before, self.path, set(self.donors)).values()
+                for line in lines
+            )
+        new = _body_lines(after, self.path, {name}).get(name, [])
+        found = sum((Counter(new) & self._old_lines).values())
+        return bool(new) and found >= MOVED_SHARE * len(new)
 
 
-def _moved_out(known: Mapping[str, ledger.FunctionEntry], card: ReportCard) -> _Moved:
-    current = {s.function.name: s.function for s in card.functions}
-    moved = _Moved()
+# The share of a new function's lines that must have stood in the functions that gave lines up:
+# rope's helpers keep every statement of the block (dedented) and add a def and a return.
+MOVED_SHARE = 0.75
+
+
+def _body_lines(data: bytes, path: str, names: set[str]) -> dict[str, list[str]]:
+    """The stripped, non-blank lines of the last top-level definition of each name."""
+    from nbcoach.analysis.magics import mask_cell
+    from nbcoach.analysis.notebook import parse_bytes
+
+    try:
+        notebook = parse_bytes(data, path)
+    except NbcoachError:
+        return {}
+    found: dict[str, list[str]] = {}
+    for cell in notebook.cells:
+        if cell.kind != "code":
+            continue
+        source = mask_cell(cell.number, cell.source).source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        lines = source.split("\n")
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
+                body = lines[node.body[0].lineno - 1 : node.end_lineno]
+                found[node.name] = [line.strip() for line in body if line.strip()]
+    return found
+
+
+def _moved_out(
+    known: Mapping[str, ledger.FunctionEntry],
+    card: ReportCard,
+    sources: Callable[[], tuple[bytes | None, bytes | None]] | None,
+    path: str,
+) -> _Moved:
+    current: dict[str, Function] = {}
+    for scored in card.functions:  # worst first: a name defined twice is held by its worst,
+        current.setdefault(scored.function.name, scored.function)  # as the baseline holds it
+    moved = _Moved(sources=sources, path=path)
+    donors = []
     for name, before in known.items():
         after = current.get(name)
         lost = before.lines - (_metric(after, "lines") if after is not None else 0)
         if lost <= 0:
             continue
+        donors.append(name)
         pool = after.cell if after is not None else None
         moved.lines[pool] = moved.lines.get(pool, 0) + lost
         for m in ledger.METRICS:
             moved.ceiling[m] = max(moved.ceiling.get(m, 0), getattr(before, m))
+    moved.donors = tuple(donors)
     return moved
 
 

@@ -329,3 +329,14 @@ def test_the_summary_in_a_pipe_or_a_file_keeps_every_path_whole_on_its_row(
         for name in names:  # one line: the whole path, then its grade and score
             assert re.search(rf"^{folder.name}/{name} +[A-F] +\d+\.\d +ok$", summary, re.M), summary
         assert re.search(r"empty\.ipynb +- +- +skipped: no code to analyse \(.*\)$", summary, re.M)
+
+
+def test_a_summary_row_with_wide_characters_stays_on_one_line(tmp_path: Path) -> None:
+    """Width is counted in display columns: a CJK character takes two."""
+    folder = tmp_path / "机器学习课程资料" / "第三章_数据预处理与特征工程实践"
+    folder.mkdir(parents=True)
+    for name in ("客户流失分析_第一版_草稿.ipynb", "客户流失分析_第二版_定稿.ipynb"):
+        (folder / name).write_text(valid_text("import pandas as pd", "pd.DataFrame().head()"))
+    summary = run_cli("report", ".", cwd=tmp_path).stdout.split("Summary\n", 1)[1]
+    for name in ("客户流失分析_第一版_草稿.ipynb", "客户流失分析_第二版_定稿.ipynb"):
+        assert re.search(rf"{name} +[A-F] +\d+\.\d +ok$", summary, re.M), summary

@@ -202,3 +202,12 @@ def test_helpers_stand_two_blank_lines_from_the_code_around_them() -> None:
         if line.startswith(("def ", "print(")):
             assert lines[number - 2 : number] == ["", ""], "\n".join(lines[number - 4 : number + 1])
             assert lines[number - 3].strip(), "three blank lines"
+
+
+def test_a_comment_above_the_code_after_a_helper_stays_with_that_code() -> None:
+    from nbcoach.extract.cut import _spaced
+
+    text = "def helper():\n    return 1\n# now run it\nrows = helper()\n"
+    assert _spaced(text, {"helper"}) == (
+        "def helper():\n    return 1\n\n\n# now run it\nrows = helper()\n"
+    )

@@ -222,3 +222,17 @@ def test_the_dataclass_import_goes_to_the_first_python_cell_when_none_imports_be
     # not late in the function's own cell: in the first Python cell, below its cell magic
     assert merged[1].startswith("%%time\nfrom dataclasses import dataclass\n")
     assert "import" not in merged[3].split("@dataclass")[0]
+
+
+def test_a_grouped_parameter_read_by_augmented_assignment_or_del_is_unpacked() -> None:
+    cells = {
+        1: "import math",
+        2: "def collect(a, b, c, d, rows, extra, gone):\n"
+        "    rows += extra\n    del gone\n    return a + b + c + d + len(rows)",
+        3: "print(collect(1, 2, 3, 4, [1], [5], 0))",
+    }
+    grouping = group_parameters(cells, 2, "collect", 5)
+    assert isinstance(grouping, Grouping), grouping
+    merged = {**cells, **grouping.cells}
+    assert "rows, extra, gone = options.rows, options.extra, options.gone" in merged[2]
+    assert _run(merged) == _run(cells) == "12\n"

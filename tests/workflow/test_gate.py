@@ -13,7 +13,7 @@ import pytest
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
 from nbcoach.workflow import baseline as ledger
-from support import EXAMPLES, run_cli
+from support import EXAMPLES, build_notebook, run_cli
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
@@ -425,3 +425,63 @@ def test_a_new_long_function_elsewhere_does_not_ride_on_a_split_in_the_same_comm
     assert result.returncode == 1
     assert "new function `load_all`" in result.stdout
     assert "new function `clean`" not in result.stdout
+
+
+def test_code_deleted_from_a_known_function_is_no_move_for_a_new_long_one(legacy: Repo) -> None:
+    """Lines given up must reappear: delete seventy lines of `analyse_customers` and write an
+    unrelated 62-line function in its cell, and the commit is blocked as before."""
+    notebook = legacy.path / "newcomer.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in document.cells if "def analyse_customers" in c.source)
+    lines = cell.source.split("\n")
+    start = lines.index('    line = "=" * width')  # the printed report: 69 lines, then `return`
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("    return {"))
+    assert end - start >= 60
+    cell.source = "\n".join(lines[:start] + lines[end:]) + "\n\n\n" + LONG_FUNCTION
+    nbformat.write(document, notebook)
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", "--no-tighten", cwd=legacy.path)
+    assert result.returncode == 1, result.stdout
+    assert "new function `load_all`" in result.stdout
+
+
+def test_a_name_defined_twice_gives_no_lines_to_a_new_long_function(tmp_path: Path) -> None:
+    """The baseline holds a name defined twice by its worst definition; the same name's shorter
+    twin must not read as that function having shrunk."""
+    repo = Repo(tmp_path / "repo")
+    long_process = "def process(x):\n" + "\n".join(f"    x = x + {i}" for i in range(90))
+    document = build_notebook([long_process + "\n    return x", "def process(x):\n    return x"])
+    nbformat.write(document, repo.path / "twice.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("legacy")
+    _edit(
+        repo.path / "twice.ipynb",
+        "def process(x):\n    return x",
+        "def process(x):\n    return x\n\n\n" + LONG_FUNCTION,
+    )  # in the short twin's own cell
+    repo.git("add", "twice.ipynb")
+    result = run_cli("gate", "--staged", "--no-tighten", cwd=repo.path)
+    assert result.returncode == 1, result.stdout
+    assert "new function `load_all`" in result.stdout
+
+
+def test_a_conflict_being_resolved_under_src_does_not_break_the_staged_gate(
+    legacy: Repo,
+) -> None:
+    legacy.write("src/churn/dates.py", "X = 0\n")  # the package's only file: its marker
+    legacy.git("add", "src")
+    legacy.commit("module")
+    legacy.git("checkout", "-q", "-b", "other")
+    legacy.write("src/churn/dates.py", "X = 1\n")
+    legacy.git("add", "src")
+    legacy.commit("other")
+    legacy.git("checkout", "-q", "-")
+    legacy.write("src/churn/dates.py", "X = 2\n")
+    legacy.git("add", "src")
+    legacy.commit("ours")
+    legacy.git("merge", "other", check=False)  # a conflict in src/churn/dates.py
+    _edit(legacy.path / "newcomer.ipynb", "# churn analysis", "# churn analysis (Q3)")
+    legacy.git("add", "newcomer.ipynb")
+    result = run_cli("gate", "--staged", cwd=legacy.path)
+    assert result.returncode == 0, result.stdout + result.stderr
