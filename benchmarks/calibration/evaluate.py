@@ -74,6 +74,22 @@ def read_reviews(folder: Path) -> dict[str, dict[str, float]]:
     }
 
 
+def reviewed_sample() -> tuple[list[dict[str, str]], dict[str, dict[str, float]], dict[str, float]]:
+    """The sampled notebooks some reviewer read, every review, and the reviewers' mean score of
+    each of those notebooks (in sample order)."""
+    reviews = read_reviews(HERE / "reviews")
+    sample = [
+        row
+        for row in read_tsv(HERE / "sample.tsv")
+        if any(row["id"] in s for s in reviews.values())
+    ]
+    mean = {
+        row["id"]: statistics.fmean(s[row["id"]] for s in reviews.values() if row["id"] in s)
+        for row in sample
+    }
+    return sample, reviews, mean
+
+
 def nbcoach_scores(sample: list[dict[str, str]], corpus: Path) -> dict[str, dict[str, object]]:
     """id -> the notebook's JSON card, graded in a scratch folder so no project config applies."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -136,11 +152,8 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         sys.exit(f"the shared corpus is not at {args.corpus} (pass --corpus)")
-    sample = read_tsv(HERE / "sample.tsv")
-    reviews = read_reviews(HERE / "reviews")
-    ids = [row["id"] for row in sample if any(row["id"] in s for s in reviews.values())]
-    sample = [row for row in sample if row["id"] in ids]
-    mean = {i: statistics.fmean(s[i] for s in reviews.values() if i in s) for i in ids}
+    sample, reviews, mean = reviewed_sample()
+    ids = list(mean)
     cards = nbcoach_scores(sample, args.corpus)
     tool = {i: float(cards[i]["score"]) for i in ids}  # type: ignore[arg-type]
     halves = {

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from evaluate import CORPUS, HERE, agreement, nbcoach_scores, read_reviews, read_tsv
+from evaluate import CORPUS, agreement, nbcoach_scores, reviewed_sample
 
 from nbcoach.analysis.scoring import NORM, by_coverage, combine, combine_categories
 from nbcoach.core.config import Weights
@@ -81,11 +81,8 @@ def main(argv: list[str]) -> None:
             f"unknown categories: {', '.join(sorted(unknown))} (known: {', '.join(CATEGORIES)})"
         )
 
-    sample = read_tsv(HERE / "sample.tsv")
-    reviews = read_reviews(HERE / "reviews")
-    ids = [row["id"] for row in sample if any(row["id"] in s for s in reviews.values())]
-    sample = [row for row in sample if row["id"] in ids]
-    mean = {i: statistics.fmean(s[i] for s in reviews.values() if i in s) for i in ids}
+    sample, _, mean = reviewed_sample()
+    ids = list(mean)
     cards = nbcoach_scores(sample, args.corpus)
     now = {i: float(cards[i]["score"]) for i in ids}  # type: ignore[arg-type]
     same = {i: rescored(cards[i], asdict(Weights()), NORM, {}) for i in ids}

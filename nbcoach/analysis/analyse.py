@@ -123,7 +123,8 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += structure.function_findings(notebook, functions, limits)
     findings += structure.cell_findings(notebook, facts, limits)
     findings += structure.script_findings(notebook, facts, limits)
-    findings += redefinitions.redefinition_findings(notebook, facts)
+    redefined = redefinitions.redefined(facts)
+    findings += redefinitions.redefinition_findings(notebook, redefined)
     findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)
     findings += duplication.copy_paste_findings(
         notebook, prints, copy_size(limits), _redefined_spans(facts)
@@ -168,7 +169,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
         functions=tuple(functions),
         findings=tuple(sorted(findings, key=_finding_order)),
         fingerprints=prints,
-        candidates=_candidates(functions, facts),
+        candidates=_candidates(functions, facts, redefined),
         suppressions=suppressions,
         cell_lines=notebook.cell_lines,
         magic_bound=_magic_bound(analysed),
@@ -368,7 +369,9 @@ def python2_line(cell: ParsedCell) -> tuple[int, str] | None:
     return None
 
 
-def _candidates(functions: list[Function], facts: list[CellFacts]) -> tuple[str, ...]:
+def _candidates(
+    functions: list[Function], facts: list[CellFacts], redefined: list[redefinitions.Redefinition]
+) -> tuple[str, ...]:
     """Top-level functions ready to move into a module as they are, longest first: they read no
     notebook data, and their name means one thing -- not redefined with another body after
     cells used the old one, not also assigned at the top level (`nbcoach extract` refuses
@@ -377,7 +380,7 @@ def _candidates(functions: list[Function], facts: list[CellFacts]) -> tuple[str,
     for function in functions:
         if "." not in function.name:
             live[function.name] = function  # the last definition is the live one
-    ambiguous = redefinitions.stale_redefinitions(facts) | {
+    ambiguous = {r.name for r in redefined if r.stale} | {
         name for cell in facts for name in (*(a.name for a in cell.assignments), *cell.loop_names)
     }
     ready = [f for f in live.values() if not f.hidden_globals and f.name not in ambiguous]

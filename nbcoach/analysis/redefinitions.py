@@ -8,6 +8,8 @@ between two definitions -- the case where cells above ran code the notebook no l
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase as fnmatch
 from itertools import pairwise
 
@@ -18,39 +20,45 @@ REDEFINITION_DEFICIT = {"used": 8.0, "changed": 4.0, "identical": 2.5}
 REASSIGN_DEFICIT = {"kind": 20.0, "overwrite": 10.0, "chain": 5.0}
 
 
-def _definitions(facts: list[CellFacts]) -> dict[str, list[Definition]]:
+@dataclass(frozen=True, slots=True)
+class Redefinition:
+    """A name defined in more than one place, in order, and the cells that used it between."""
+
+    name: str
+    definitions: tuple[Definition, ...]
+    used_in: tuple[int, ...]
+
+    @property
+    def identical(self) -> bool:
+        return len({d.digest for d in self.definitions}) == 1
+
+    @property
+    def stale(self) -> bool:
+        """Defined again with another body after cells used the older one: which version the
+        notebook means is undecided (`nbcoach extract` will not move it until it is)."""
+        return bool(self.used_in) and not self.identical
+
+
+def redefined(facts: list[CellFacts]) -> list[Redefinition]:
     by_name: dict[str, list[Definition]] = defaultdict(list)
     for cell in facts:
         for definition in cell.definitions:
             by_name[definition.name].append(definition)
-    return by_name
+    twice = {name: found for name, found in by_name.items() if len(found) > 1}
+    loads = _load_positions(facts, set(twice))
+    return [
+        Redefinition(name, tuple(found), tuple(_uses_between(found, loads.get(name, []))))
+        for name, found in twice.items()
+    ]
 
 
-def stale_redefinitions(facts: list[CellFacts]) -> set[str]:
-    """Names defined again with another body after cells used the older one: which version the
-    notebook means is undecided (`nbcoach extract` will not move them until it is)."""
-    loads = _load_positions(facts)
-    return {
-        name
-        for name, definitions in _definitions(facts).items()
-        if len(definitions) > 1
-        and len({d.digest for d in definitions}) > 1
-        and _uses_between(definitions, loads.get(name, []))
-    }
-
-
-def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
-    by_name = _definitions(facts)
-    loads = _load_positions(facts)
+def redefinition_findings(notebook: Notebook, redefinitions: list[Redefinition]) -> list[Finding]:
     findings = []
-    for name, definitions in by_name.items():
-        if len(definitions) < 2:
-            continue
-        used_in = _uses_between(definitions, loads.get(name, []))
-        identical = len({d.digest for d in definitions}) == 1
+    for item in redefinitions:
+        name, definitions, used_in = item.name, item.definitions, item.used_in
         kind = definitions[-1].kind
         cells = ", ".join(str(d.cell) for d in definitions)
-        if identical:  # cells that used it in between ran the same code: no older version
+        if item.identical:  # cells that used it in between ran the same code: no older version
             detail = "the copies are identical"
             deficit = REDEFINITION_DEFICIT["identical"]
         elif used_in:
@@ -81,11 +89,11 @@ def redefinition_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Fi
     return findings
 
 
-def _load_positions(facts: list[CellFacts]) -> dict[str, list[tuple[int, int]]]:
+def _load_positions(facts: list[CellFacts], names: set[str]) -> dict[str, list[tuple[int, int]]]:
     positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for cell in facts:
-        for name, lines in cell.loads.items():
-            positions[name].extend((cell.number, line) for line in lines)
+        for name in names & cell.loads.keys():
+            positions[name].extend((cell.number, line) for line in cell.loads[name])
     return positions
 
 
@@ -101,7 +109,7 @@ def _uses_between(definitions: list[Definition], loads: list[tuple[int, int]]) -
     return sorted(cells)
 
 
-def _join(numbers: list[int]) -> str:
+def _join(numbers: Sequence[int]) -> str:
     if len(numbers) == 1:
         return str(numbers[0])
     return ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"

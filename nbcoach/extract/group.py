@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
 from nbcoach.analysis.magics import mask_cell
+from nbcoach.analysis.parse import parse_cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,28 +407,27 @@ def _imports(sources: Iterable[str], line: str) -> bool:
 
 def _import_cell(cells: Mapping[int, str]) -> int | None:
     """The first cell whose top level imports something: where a reader looks for imports."""
-    for number in sorted(cells):
-        try:
-            tree = ast.parse(mask_cell(number, cells[number]).source)
-        except SyntaxError:
-            continue
-        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
-            return number
-    return None
+    return next(
+        (
+            number
+            for number, tree in _python_cells(cells)
+            if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
+        ),
+        None,
+    )
 
 
 def _first_python_cell(cells: Mapping[int, str]) -> int | None:
     """The first cell that is Python (not `%%bash`, say) and parses."""
+    return next((number for number, _ in _python_cells(cells)), None)
+
+
+def _python_cells(cells: Mapping[int, str]) -> Iterator[tuple[int, ast.Module]]:
+    """The cells that are Python and parse, in order, with their trees (magics masked)."""
     for number in sorted(cells):
-        masked = mask_cell(number, cells[number])
-        if masked.foreign:
-            continue
-        try:
-            ast.parse(masked.source)
-        except SyntaxError:
-            continue
-        return number
-    return None
+        tree = parse_cell(number, cells[number]).tree
+        if tree is not None:
+            yield number, tree
 
 
 def _add_imports(text: str, imports: list[str]) -> str:

@@ -39,7 +39,7 @@ from nbcoach.analysis.scoring import function_subject
 from nbcoach.core import gitindex
 from nbcoach.core.config import ConfigLoader, Weights
 from nbcoach.core.errors import InputError, NbcoachError
-from nbcoach.core.files import shell_word
+from nbcoach.core.files import read_user_file, shell_word
 from nbcoach.core.model import Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
 from nbcoach.workflow import baseline as ledger
@@ -159,8 +159,8 @@ def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_user_file(path)
+    except InputError:
         return None
 
 
@@ -263,7 +263,9 @@ class _Moved:
     donors: tuple[str, ...] = ()
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None
     path: str = ""
-    _old_lines: Counter[str] | None = None
+    # read and parsed once, on the first function that needs them: (old donors' lines, the
+    # judged file's top-level functions' lines)
+    _loaded: tuple[Counter[str], dict[str, list[str]]] | None = None
 
     def take(self, function: Function) -> bool:
         now = {m: _metric(function, m) for m in ledger.METRICS}
@@ -278,19 +280,16 @@ class _Moved:
         return True
 
     def _was_there(self, name: str) -> bool:
-        if self.sources is None:
-            return False
-        before, after = self.sources()
-        if before is None or after is None:
-            return False
-        if self._old_lines is None:
-            self._old_lines = Counter(
-                line
-                for lines in _body_lines(before, self.path, set(self.donors)).values()
-                for line in lines
+        if self._loaded is None:
+            before, after = self.sources() if self.sources is not None else (None, None)
+            donors = _body_lines(before, self.path) if before is not None else {}
+            self._loaded = (
+                Counter(line for n in self.donors for line in donors.get(n, [])),
+                _body_lines(after, self.path) if after is not None else {},
             )
-        new = _body_lines(after, self.path, {name}).get(name, [])
-        found = sum((Counter(new) & self._old_lines).values())
+        old, bodies = self._loaded
+        new = bodies.get(name, [])
+        found = sum((Counter(new) & old).values())
         return bool(new) and found >= MOVED_SHARE * len(new)
 
 
@@ -299,27 +298,22 @@ class _Moved:
 MOVED_SHARE = 0.75
 
 
-def _body_lines(data: bytes, path: str, names: set[str]) -> dict[str, list[str]]:
-    """The stripped, non-blank lines of the last top-level definition of each name."""
-    from nbcoach.analysis.magics import mask_cell
+def _body_lines(data: bytes, path: str) -> dict[str, list[str]]:
+    """The stripped, non-blank body lines of each top-level function (its last definition)."""
     from nbcoach.analysis.notebook import parse_bytes
+    from nbcoach.analysis.parse import parse_cells
 
     try:
         notebook = parse_bytes(data, path)
     except NbcoachError:
         return {}
     found: dict[str, list[str]] = {}
-    for cell in notebook.cells:
-        if cell.kind != "code":
+    for cell in parse_cells(notebook):
+        if cell.tree is None:
             continue
-        source = mask_cell(cell.number, cell.source).source
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        lines = source.split("\n")
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
+        lines = cell.source.split("\n")
+        for node in cell.tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 body = lines[node.body[0].lineno - 1 : node.end_lineno]
                 found[node.name] = [line.strip() for line in body if line.strip()]
     return found
