@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast, get_args
@@ -37,6 +38,26 @@ _DECISION_TYPES = frozenset(
     + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 )
 _PATH_START = ("/", "~", "\\\\")
+# A relative path to a file of data, a model or a figure: no spaces (a sentence naming a file is
+# a message, not a path), no scheme (a URL is a download, not a place on this machine).
+_PATH_BUILDERS = frozenset(
+    (
+        "Path",
+        "PurePath",
+        "PosixPath",
+        "WindowsPath",
+        "join",
+        "joinpath",
+        "abspath",
+        "normpath",
+        "str",
+    )
+)
+_DATA_FILE = re.compile(
+    r"[\w.~/\\-]+\.(?:csv|tsv|txt|jsonl?|xlsx?|parquet|feather|pkl|pickle|joblib|h5|hdf5?|npy|npz"
+    r"|zip|gz|bz2|tar|db|sqlite3?|geojson|shp|dta|sav|xml|html?|png|jpe?g|svg|pdf|ya?ml|pt|pth)",
+    re.I,
+)
 _OPERANDS = frozenset((ast.BinOp, ast.Compare))
 
 
@@ -103,6 +124,8 @@ class CellFacts:
     loop_names: set[str] = field(default_factory=set)
     loads: dict[str, list[int]] = field(default_factory=dict)
     path_strings: list[tuple[int, str]] = field(default_factory=list)
+    # Relative paths to data files written where they are used, not named once.
+    data_paths: list[tuple[int, str]] = field(default_factory=list)
     # Numbers written as operands of a comparison or a calculation (`x > 75`, `t * 1000`), with
     # their lines: repeated ones are constants that want a name.
     numbers: list[tuple[int, int | float]] = field(default_factory=list)
@@ -363,6 +386,44 @@ def digest(node: ast.AST) -> str:
     ).hexdigest()[:16]
 
 
+def _named_strings(node: ast.Assign | ast.AnnAssign) -> Iterator[int]:
+    """The strings an assignment to plain names binds, directly or through one call or
+    operator (`TRAIN = Path("data/train.csv")`, `out = OUT + "x.csv"`): a path named once, where
+    it is used by name, is the fix for a path written inline."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if node.value is None or not all(type(t) is ast.Name for t in targets):
+        return
+    value = node.value
+    parts: list[ast.expr] = [value]
+    if isinstance(value, ast.Call) and _called(value) in _PATH_BUILDERS:
+        parts += value.args
+    elif isinstance(value, ast.BinOp):
+        parts += (value.left, value.right)
+    for part in parts:
+        if type(part) is ast.Constant:
+            yield id(part)
+
+
+def _inline_path(value: str, parent: ast.AST) -> bool:
+    """Whether a path is written where it is used rather than named once: a parameter's default,
+    or a bare file name joined to a named folder (`DATA / "train.csv"`,
+    `os.path.join(DATA, "train.csv")`, an f-string's literal part) is the fix, not the finding."""
+    kind = type(parent)
+    if kind is ast.JoinedStr or kind is ast.arguments:
+        return False
+    if "/" not in value and "\\" not in value:
+        if kind is ast.BinOp:
+            return False
+        if kind is ast.Call and _called(cast(ast.Call, parent)) in ("join", "joinpath"):
+            return False
+    return True
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def _walk(tree: ast.Module, facts: CellFacts) -> None:
     """Loads, path-like strings, every function with its qualified name, and the operations
     radon's Halstead visitor counts.
@@ -374,6 +435,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     the lines of what its complexity visitor counts let it skip the statements holding none.
     """
     loads = facts.loads
+    named: set[int] = set()  # ids of strings a name is bound to: `TRAIN = Path("train.csv")`
     decisions: set[int] = set()
     # (node, qualified name of the enclosing definitions, whether the enclosing one is a class,
     #  the function radon counts an operator in: "" at module level, None where it counts none)
@@ -395,11 +457,18 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 continue
             if type(child) is ast.Constant:
                 value = child.value
-                if type(value) is str and (
-                    value.startswith(_PATH_START)
-                    or (len(value) > 2 and value[1] == ":" and value[2] in "\\/")
-                ):
-                    facts.path_strings.append((child.lineno, value))
+                if type(value) is str:
+                    if value.startswith(_PATH_START) or (
+                        len(value) > 2 and value[1] == ":" and value[2] in "\\/"
+                    ):
+                        facts.path_strings.append((child.lineno, value))
+                    if (
+                        "." in value
+                        and _DATA_FILE.fullmatch(value)
+                        and id(child) not in named
+                        and _inline_path(value, current)
+                    ):
+                        facts.data_paths.append((child.lineno, value))
                 elif (type(value) is int or type(value) is float) and type(current) in _OPERANDS:
                     facts.numbers.append((child.lineno, value))
                 continue
@@ -409,9 +478,10 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.Import or kind is ast.ImportFrom:
                 facts.api_uses.append(ApiUse(facts.number, child, current))
-            elif kind is ast.Assign:
-                if is_call_binding(cast(ast.Assign, child)):  # `df = pd.DataFrame()` anywhere
-                    facts.api_uses.append(ApiUse(facts.number, child, current))
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                if kind is ast.Assign and is_call_binding(cast(ast.Assign, child)):
+                    facts.api_uses.append(ApiUse(facts.number, child, current))  # `df = pd...`
+                named.update(_named_strings(cast(ast.Assign | ast.AnnAssign, child)))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append((cast(ast.List, child), current))
             elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):

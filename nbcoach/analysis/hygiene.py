@@ -24,6 +24,7 @@ STEP = {
     "late-import": 1.0,
     "star-import": 4.0,
     "absolute-path": 1.0,
+    "hard-coded-path": 2.0,
     "error-output": 1.0,
     "large-output": 1.0,
 }
@@ -31,6 +32,7 @@ CAP = {
     "late-import": 14.0,
     "star-import": 25.0,
     "absolute-path": 12.0,
+    "hard-coded-path": 20.0,
     "error-output": 12.0,
     "large-output": 10.0,
 }
@@ -41,6 +43,7 @@ DEFICIT = {
     "late-import": 5.0,
     "star-import": 15.0,
     "absolute-path": 6.0,
+    "hard-coded-path": 6.0,
     "error-output": 6.0,
     "large-output": 5.0,
     "empty-cell": 1.0,
@@ -64,6 +67,7 @@ def hygiene_findings(
         findings += _late_imports(notebook, facts, limits, first_party)
     findings += _star_imports(notebook, facts)
     findings += _absolute_paths(notebook, facts)
+    findings += _inline_paths(notebook, facts)
     findings += _name(notebook)
     return findings
 
@@ -292,6 +296,32 @@ def _absolute_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]
         _finding(
             "absolute-path",
             f"hard-coded absolute path {shown!r}{more}",
+            notebook,
+            cell,
+            line,
+            count=len(found),
+            related_lines=[(c, ln) for c, ln, _ in found[1:]],
+        )
+    ]
+
+
+def _inline_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
+    """Data files named where they are read or written. Reviewers named "hard-coded relative
+    paths repeated inline" in a tenth of their reasons; absolute ones are `absolute-path`'s."""
+    found = sorted(
+        (cell.number, line, value)
+        for cell in facts
+        for line, value in cell.data_paths
+        if not _ABSOLUTE.match(value)
+    )
+    if not found:
+        return []
+    cell, line, value = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return [
+        _finding(
+            "hard-coded-path",
+            f"file path {value!r}{more} written where {'they are' if more else 'it is'} used",
             notebook,
             cell,
             line,

@@ -237,6 +237,15 @@ RULES: tuple[Rule, ...] = (
         "Use a path relative to the project (`pathlib.Path('data') / 'file.csv'`) or a parameter.",
     ),
     Rule(
+        "hard-coded-path",
+        "hygiene",
+        "A data file's path written inline where it is read or written, not named once.",
+        "Moving the data or running from another folder means finding every copy of the path, "
+        "and a reader cannot see at a glance what the notebook reads and writes.",
+        "Name each folder or file once at the top (`DATA = Path('data')`, "
+        "`TRAIN = DATA / 'train.csv'`), or make it a papermill parameter, and use the name.",
+    ),
+    Rule(
         "error-output",
         "hygiene",
         "A cell's saved output is an error traceback.",

@@ -57,6 +57,45 @@ def test_late_star_and_absolute_path_imports() -> None:
     )
 
 
+def test_data_paths_written_where_they_are_used_are_one_habit() -> None:
+    analysis = analyse(
+        [
+            "import pandas as pd\ntrain = pd.read_csv('../data/train.csv')",
+            "test = pd.read_csv('../data/test.csv')\ntest.to_csv('out/submission.csv')",
+        ]
+    )
+    finding = only(analysis, "hard-coded-path")
+    assert finding.message == (
+        "file path '../data/train.csv' and 2 more written where they are used"
+    )
+    assert (finding.location.cell, finding.location.line) == (1, 2)
+    assert [(r.cell, r.line) for r in finding.related] == [(2, 1), (2, 2)]
+    assert finding.deficit == 10.0  # 6, +2 per further path
+
+
+def test_a_path_named_once_is_the_fix_not_the_finding() -> None:
+    named = analyse(
+        [
+            "import os\nfrom pathlib import Path\nDATA = Path('../data')\nTRAIN = '../data/train.csv'\n"
+            "VALID = Path('../data/valid.csv')",
+            "train_path = 'data/train.csv'\nframe = open(DATA / 'test.csv')\n"
+            "other = os.path.join(DATA, 'more.csv')\nlabel = f'{DATA}/labels.csv'",
+            "def load(path='data/train.csv'):\n    return open(path)",
+            "print('Saved to out.csv')\nurl = get('https://example.org/data.csv')",
+        ]
+    )
+    assert "hard-coded-path" not in rules(named)
+    # a folder written into the join is still a path written inline
+    joined = analyse(["import os\nframe = open(os.path.join(ROOT, 'data/test.csv'))"])
+    assert "hard-coded-path" in rules(joined)
+
+
+def test_an_absolute_data_path_is_only_absolute_path() -> None:
+    analysis = analyse(["frame = open('/home/alice/data.csv')"])
+    assert "absolute-path" in rules(analysis)
+    assert "hard-coded-path" not in rules(analysis)
+
+
 def test_empty_cells_except_the_trailing_one_and_little_markdown() -> None:
     analysis = analyse(["a = 1", "", "b = 2", "c = 3", "d = 4", "e = 5", ""])
     assert only(analysis, "empty-cell").message == "cell 2 is empty"
