@@ -387,9 +387,9 @@ def digest(node: ast.AST) -> str:
 
 
 def _named_strings(node: ast.Assign | ast.AnnAssign) -> Iterator[int]:
-    """The strings an assignment to plain names binds, directly or through one call or
-    operator (`TRAIN = Path("data/train.csv")`, `out = OUT + "x.csv"`): a path named once, where
-    it is used by name, is the fix for a path written inline."""
+    """The strings an assignment to plain names binds, directly, through one call or operator
+    or in a table (`TRAIN = Path("data/train.csv")`, `out = OUT + "x.csv"`, `FILES = {...}`):
+    a path named once, where it is used by name, is the fix for a path written inline."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     if node.value is None or not all(type(t) is ast.Name for t in targets):
         return
@@ -399,6 +399,10 @@ def _named_strings(node: ast.Assign | ast.AnnAssign) -> Iterator[int]:
         parts += value.args
     elif isinstance(value, ast.BinOp):
         parts += (value.left, value.right)
+    elif isinstance(value, ast.Dict):  # a table of paths: `FILES = {"train": "train.csv"}`
+        parts += value.values
+    elif isinstance(value, ast.List | ast.Tuple):
+        parts += value.elts
     for part in parts:
         if type(part) is ast.Constant:
             yield id(part)
@@ -411,6 +415,8 @@ def _inline_path(value: str, parent: ast.AST) -> bool:
     kind = type(parent)
     if kind is ast.JoinedStr or kind is ast.arguments:
         return False
+    if kind is ast.keyword and cast(ast.keyword, parent).arg == "default":
+        return False  # a command-line option's default: `add_argument("--data", default=...)`
     if "/" not in value and "\\" not in value:
         if kind is ast.BinOp:
             return False

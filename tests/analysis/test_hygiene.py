@@ -81,6 +81,8 @@ def test_a_path_named_once_is_the_fix_not_the_finding() -> None:
             "train_path = 'data/train.csv'\nframe = open(DATA / 'test.csv')\n"
             "other = os.path.join(DATA, 'more.csv')\nlabel = f'{DATA}/labels.csv'",
             "def load(path='data/train.csv'):\n    return open(path)",
+            "FILES = {'train': 'data/train.csv', 'test': 'data/test.csv'}\n"
+            "parser.add_argument('--data', default='data/train.csv')",
             "print('Saved to out.csv')\nurl = get('https://example.org/data.csv')",
         ]
     )
