@@ -28,7 +28,7 @@ from nbcoach.analysis import (
 )
 from nbcoach.analysis.facts import CellFacts, code_line_count, collect
 from nbcoach.analysis.memo import CellMemo, remembered
-from nbcoach.analysis.names import free_names, hidden_inputs, notebook_bindings
+from nbcoach.analysis.names import free_names, free_names_of, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
 from nbcoach.analysis.scoring import PYTHON2_SUBJECT, syntax_subject
@@ -265,7 +265,7 @@ def _functions(
             if item.top_level:
                 names = work.free.get(index) if work else None
                 if names is None:
-                    names = free_names(item.node)
+                    names = free_names(item.node) if item.uses is None else free_names_of(item.uses)
                     if work:
                         work.free[index] = names
                 hidden = hidden_inputs(names.reads, bindings, star) + tuple(

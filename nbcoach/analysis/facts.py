@@ -107,12 +107,74 @@ class Import:
 
 
 @dataclass(slots=True)
+class NameUse:
+    """The names a definition binds and loads anywhere inside it, as one flat scope: what its
+    free names (`names.free_names`) are made of. Gathered for top-level functions in the walk
+    every cell gets anyway, instead of a second walk over each function."""
+
+    loaded: set[str] = field(default_factory=set)
+    bound: set[str] = field(default_factory=set)
+    declared_global: set[str] = field(default_factory=set)
+
+    def bind_arguments(self, arguments: ast.arguments) -> None:
+        bound = self.bound
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            bound.add(argument.arg)
+        if arguments.vararg:
+            bound.add(arguments.vararg.arg)
+        if arguments.kwarg:
+            bound.add(arguments.kwarg.arg)
+
+    def note(self, node: ast.AST) -> None:
+        """What one node below the definition binds or loads."""
+        kind = type(node)
+        if kind is ast.Name:
+            name = cast(ast.Name, node)
+            (self.loaded if type(name.ctx) is ast.Load else self.bound).add(name.id)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            function = cast(ast.FunctionDef, node)
+            self.bound.add(function.name)
+            self.bind_arguments(function.args)
+        elif kind is ast.ClassDef:
+            self.bound.add(cast(ast.ClassDef, node).name)
+        elif kind is ast.Lambda:
+            self.bind_arguments(cast(ast.Lambda, node).args)
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            for alias in cast(ast.Import, node).names:
+                self.bound.add((alias.asname or alias.name).split(".")[0])
+        elif kind is ast.Global:
+            self.declared_global.update(cast(ast.Global, node).names)
+        elif kind is ast.ExceptHandler or kind is ast.MatchAs or kind is ast.MatchStar:
+            bound = cast(ast.ExceptHandler | ast.MatchAs | ast.MatchStar, node).name
+            if bound:  # `except E as name`, `case [*name]`
+                self.bound.add(bound)
+
+
+# Node types NameUse.note does something with, besides names.
+_BINDERS = frozenset(
+    (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.Lambda,
+        ast.Import,
+        ast.ImportFrom,
+        ast.ExceptHandler,
+        ast.Global,
+        ast.MatchAs,
+        ast.MatchStar,
+    )
+)
+
+
+@dataclass(slots=True)
 class FunctionNode:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     qualname: str
     cell: int
     is_method: bool
     top_level: bool
+    uses: NameUse | None = None  # gathered for top-level functions only
 
 
 @dataclass(slots=True)
@@ -444,11 +506,14 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     named: set[int] = set()  # ids of strings a name is bound to: `TRAIN = Path("train.csv")`
     decisions: set[int] = set()
     # (node, qualified name of the enclosing definitions, whether the enclosing one is a class,
-    #  the function radon counts an operator in: "" at module level, None where it counts none)
-    stack: list[tuple[ast.AST, tuple[str, ...], bool, str | None]] = [(tree, (), False, "")]
+    #  the function radon counts an operator in: "" at module level, None where it counts none,
+    #  and what the top-level function it stands in binds and loads)
+    stack: list[tuple[ast.AST, tuple[str, ...], bool, str | None, NameUse | None]] = [
+        (tree, (), False, "", None)
+    ]
     count = 0
     while stack:
-        current, names, parent_is_class, context = stack.pop()
+        current, names, parent_is_class, context, uses = stack.pop()
         body, name = (
             ({id(item) for item in current.body}, current.name)
             if isinstance(current, _FUNCTIONS)
@@ -460,6 +525,10 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             if type(child) is ast.Name:
                 if type(child.ctx) is ast.Load:
                     loads.setdefault(child.id, []).append(child.lineno)
+                    if uses is not None:
+                        uses.loaded.add(child.id)
+                elif uses is not None:
+                    uses.bound.add(child.id)
                 continue
             if type(child) is ast.Constant:
                 value = child.value
@@ -479,6 +548,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.numbers.append((child.lineno, value))
                 continue
             kind = type(child)
+            if uses is not None and kind in _BINDERS:
+                uses.note(child)
             if kind is ast.Attribute:
                 if cast(ast.Attribute, child).attr in WATCHED_ATTRIBUTES:
                     facts.api_uses.append(ApiUse(facts.number, child, current))
@@ -504,14 +575,24 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 child_context = None  # radon counts what is below it when it visits it
             if isinstance(child, _DEFS):
                 qualified = (*names, child.name)
+                inner = uses
                 if not isinstance(child, ast.ClassDef):
+                    if not names:
+                        inner = NameUse()
+                        inner.bind_arguments(child.args)
                     facts.functions.append(
                         FunctionNode(
-                            child, ".".join(qualified), facts.number, parent_is_class, not names
+                            child,
+                            ".".join(qualified),
+                            facts.number,
+                            parent_is_class,
+                            not names,
+                            inner if not names else None,
                         )
                     )
-                stack.append((child, qualified, isinstance(child, ast.ClassDef), child_context))
+                is_class = isinstance(child, ast.ClassDef)
+                stack.append((child, qualified, is_class, child_context, inner))
                 continue
-            stack.append((child, names, False, child_context))
+            stack.append((child, names, False, child_context, uses))
     facts.nodes = count
     facts.decision_lines = sorted(decisions)

@@ -12,7 +12,7 @@ import builtins
 from dataclasses import dataclass
 
 from nbcoach.analysis.astwalk import descendants
-from nbcoach.analysis.facts import CellFacts
+from nbcoach.analysis.facts import CellFacts, NameUse
 
 PYTHON_BUILTINS = frozenset(dir(builtins))  # what a module sees without importing it
 # ... and what a notebook also sees: IPython's names and the module attributes Jupyter sets
@@ -43,41 +43,20 @@ def free_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> F
     Deliberately one flat scope for the whole definition: a name bound anywhere inside counts as
     bound. That can miss a global read shadowed in a nested function, never invents one.
     """
-    bound: set[str] = set()
-    loaded: set[str] = set()
-    declared_global: set[str] = set()
+    uses = NameUse()
     if not isinstance(node, ast.ClassDef):
-        _bind_arguments(node.args, bound)
+        uses.bind_arguments(node.args)
     for child in descendants(node):
-        if isinstance(child, ast.Name):
-            (loaded if isinstance(child.ctx, ast.Load) else bound).add(child.id)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(child.name)
-            if not isinstance(child, ast.ClassDef):
-                _bind_arguments(child.args, bound)
-        elif isinstance(child, ast.Lambda):
-            _bind_arguments(child.args, bound)
-        elif isinstance(child, (ast.Import, ast.ImportFrom)):
-            for alias in child.names:
-                bound.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(child, ast.ExceptHandler) and child.name:
-            bound.add(child.name)
-        elif isinstance(child, ast.Global):
-            declared_global.update(child.names)
-        elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
-            bound.add(child.name)
-    writes = frozenset(declared_global & bound)
-    reads = (loaded - (bound - declared_global)) - BUILTINS
+        uses.note(child)
+    return free_names_of(uses)
+
+
+def free_names_of(uses: NameUse) -> FreeNames:
+    """The free names of what a definition binds and loads (gathered by `free_names`, or for a
+    top-level function by the walk of its cell)."""
+    writes = frozenset(uses.declared_global & uses.bound)
+    reads = (uses.loaded - (uses.bound - uses.declared_global)) - BUILTINS
     return FreeNames(frozenset(reads), writes)
-
-
-def _bind_arguments(arguments: ast.arguments, bound: set[str]) -> None:
-    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-        bound.add(argument.arg)
-    if arguments.vararg:
-        bound.add(arguments.vararg.arg)
-    if arguments.kwarg:
-        bound.add(arguments.kwarg.arg)
 
 
 def notebook_bindings(cells: list[CellFacts]) -> dict[str, BindingKind]:
