@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nbcoach import __version__
 from nbcoach.core.errors import InputError
 from nbcoach.core.files import write_atomic
 from nbcoach.core.model import ReportCard
 from nbcoach.core.project import state_dir
 
 FILE = "baseline.json"
+GRADER = __version__
 SCHEMA_VERSION = 1
 METRICS = ("lines", "statements", "complexity", "nesting", "parameters")
 
@@ -39,6 +41,10 @@ class FunctionEntry:
 class NotebookEntry:
     score: float
     functions: tuple[tuple[str, FunctionEntry], ...] = ()
+    # The nbcoach version that graded it ("" for entries older than the field): another version
+    # checks other things, so its score is no bar for this one (the gate grades the last commit
+    # again instead, and the upgrade is no wall).
+    graded_by: str = ""
 
     @property
     def by_name(self) -> dict[str, FunctionEntry]:
@@ -64,7 +70,7 @@ def entry_for(card: ReportCard) -> NotebookEntry:
         known = functions.get(f.name)
         if known is None or entry.score < known.score:
             functions[f.name] = entry
-    return NotebookEntry(card.score, tuple(sorted(functions.items())))
+    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADER)
 
 
 def load(root: Path) -> Baseline:
@@ -92,6 +98,7 @@ def loads(text: str, source: str) -> Baseline:
                         for name, fields in value.get("functions", {}).items()
                     )
                 ),
+                str(value.get("graded_by", "")),
             )
             for key, value in notebooks.items()
         }
@@ -116,6 +123,8 @@ def dumps(baseline: Baseline) -> str:
     for index, (key, entry) in enumerate(notebooks):
         lines.append(f"    {json.dumps(key)}: {{")
         lines.append(f'      "score": {entry.score},')
+        if entry.graded_by:
+            lines.append(f'      "graded_by": {json.dumps(entry.graded_by)},')
         if not entry.functions:
             lines.append('      "functions": {}')
         else:
@@ -153,4 +162,7 @@ def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> Notebo
                 **{m: max(getattr(known, m), getattr(other, m)) for m in METRICS},
             )
         )
-    return NotebookEntry(min(first.score, second.score), tuple(sorted(functions.items())))
+    graded_by = first.graded_by if first.graded_by == second.graded_by else ""
+    return NotebookEntry(
+        min(first.score, second.score), tuple(sorted(functions.items())), graded_by
+    )

@@ -123,7 +123,10 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             continue
         weights = asdict(configs.for_file(location).weights)
         sources = partial(_sources, location, options.staged)
-        verdicts.append(judge(key, card, entry, report.fail_under, weights, sources))
+        at_last_commit = partial(_graded_at_head, location, options, weights)
+        verdicts.append(
+            judge(key, card, entry, report.fail_under, weights, sources, at_last_commit)
+        )
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         try:
@@ -155,6 +158,46 @@ def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
     name = gitindex.relative(top, location)
     judged = gitindex.index_blob(top, name) if staged else _read(location)
     return gitindex.head_blob(top, name), judged
+
+
+def _graded_at_head(
+    location: Path, options: GateOptions, weights: Mapping[str, float]
+) -> float | None:
+    """The notebook as last committed, graded by this version with the configuration and
+    `src/` packages as committed: its code score, or None when it was never committed."""
+    top = gitindex.top_level(location.parent)
+    if top is None:
+        return None
+    name = gitindex.relative(top, location)
+    notebook = gitindex.head_blob(top, name)
+    if notebook is None:
+        return None
+    from nbcoach.analysis.review import ReviewOptions, review
+
+    around = [*gitindex.tracked_matching(top, CONFIG_FILES), *gitindex.src_markers(top)]
+    with tempfile.TemporaryDirectory(prefix="nbcoach-head-") as snapshot:
+        base = Path(snapshot)
+        for relative, data in [
+            (name, notebook),
+            *((p, gitindex.head_blob(top, p)) for p in around),
+        ]:
+            if data is not None:
+                (base / relative).parent.mkdir(parents=True, exist_ok=True)
+                (base / relative).write_bytes(data)
+        (base / ".git").mkdir()  # configuration searches stop here, as in the repository
+        previous = Path.cwd()
+        os.chdir(base)
+        try:
+            options_ = ReviewOptions(
+                config_overrides=options.config_overrides, cache_dir=default_cache_dir(top)
+            )
+            report = review([name], options_)
+        finally:
+            os.chdir(previous)
+    card = report.cards[0] if report.cards else None
+    if card is None or card.status != "ok" or card.score is None:
+        return None
+    return code_score(card, weights)
 
 
 def _read(path: Path) -> bytes | None:
@@ -195,9 +238,13 @@ def judge(
     fail_under: float | None,
     weights: Mapping[str, float] | None = None,
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
+    at_last_commit: Callable[[], float | None] | None = None,
 ) -> Verdict:
     """`sources`: the file as committed and as judged, read only when a new function over the
-    limits may be code moved out of known functions (to check that its lines were theirs)."""
+    limits may be code moved out of known functions (to check that its lines were theirs).
+    `at_last_commit`: the committed file's code score graded by this version, asked only when
+    the score fell below an entry another version of nbcoach recorded: a new check in an
+    upgrade lowers every grade, and the commit after the upgrade did not make it worse."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -205,10 +252,21 @@ def judge(
     below_bar = entry is None and fail_under is not None and card.score < fail_under
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
+    same_grader = entry is not None and entry.graded_by == ledger.GRADER
     if entry is not None and round(card.score, 1) < round(entry.score, 1) - TOLERANCE:
         code = code_score(card, weights or asdict(Weights()))
-        if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
-            problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
+        if same_grader or at_last_commit is None:
+            if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
+                problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
+        else:
+            then = at_last_commit()  # None: never committed, nothing graded alike to compare
+            if then is not None and round(code, 1) < round(then, 1) - TOLERANCE:
+                older = f"nbcoach {entry.graded_by}" if entry.graded_by else "an older nbcoach"
+                problems.append(
+                    f"score fell from {then:.1f} to {code:.1f} (the last commit graded again, "
+                    f"how cells were run left out: the baseline's {entry.score:.1f} came from "
+                    f"{older})"
+                )
     known = entry.by_name if entry is not None else {}
     moved = _moved_out(known, card, sources, card.path)
     seen: set[str] = set()
@@ -232,7 +290,8 @@ def judge(
             for m in ledger.METRICS
             if now[m] > getattr(before, m)
         ]
-        if scored.score < before.score or (scored.score < 100 and grown):
+        # Another version's function score is no bar either; its measures still are.
+        if (same_grader and scored.score < before.score) or (scored.score < 100 and grown):
             detail = ", ".join(grown) or f"score {before.score:.1f} -> {scored.score:.1f}"
             problems.append(f"`{f.name}` (cell {f.cell}) got worse: {detail}")
             worst = worst or f

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -485,3 +486,48 @@ def test_a_conflict_being_resolved_under_src_does_not_break_the_staged_gate(
     legacy.git("add", "newcomer.ipynb")
     result = run_cli("gate", "--staged", cwd=legacy.path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _as_an_older_nbcoach_recorded_it(repo: Repo, key: str, score: float) -> None:
+    """The baseline as nbcoach 0.3.0 wrote it: no `graded_by`, and the score it gave before a
+    check it did not have yet."""
+    entries = ledger.load(repo.path)
+    entries[key] = replace(entries[key], score=score, graded_by="")
+    ledger.save(repo.path, entries)
+    assert '"graded_by"' not in (repo.path / ".nbcoach" / "baseline.json").read_text()
+
+
+def test_an_upgrade_that_adds_a_check_is_no_wall(tmp_path: Path) -> None:
+    """After an upgrade a new check lowers the committed notebook's grade: the next commit is
+    held to the last commit graded by the new version, not to the older version's score."""
+    repo = Repo(tmp_path / "repo")
+    notebook = repo.path / "clean.ipynb"
+    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
+    _append_cell(notebook, "summary = open('out/summary.txt').read()")  # hard-coded-path (0.4.0)
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    now = ledger.load(repo.path)["clean.ipynb"]
+    assert now.graded_by == ledger.GRADER and now.score < 100
+    _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
+    repo.git("add", ".")
+    repo.commit("before the upgrade")
+
+    _edit(notebook, "summary = open", "summary_text = open")  # no worse than the last commit
+    repo.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=repo.path)
+    assert result.returncode == 0, result.stdout
+    rewritten = ledger.load(repo.path)["clean.ipynb"]
+    assert (rewritten.score, rewritten.graded_by) == (now.score, ledger.GRADER)
+
+    # still a ratchet: worse than the last commit graded alike is blocked
+    _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
+    for number in range(4):
+        _append_cell(notebook, f"part_{number} = open('out/part{number}.txt').read()")
+    repo.git("add", "clean.ipynb")
+    blocked = run_cli("gate", "--staged", cwd=repo.path)
+    assert blocked.returncode == 1, blocked.stdout
+    fell = re.search(
+        r"score fell from ([\d.]+) to ([\d.]+) \(the last commit graded again", blocked.stdout
+    )
+    assert fell is not None, blocked.stdout
+    assert float(fell[1]) - float(fell[2]) > 0.5
+    assert "the baseline's 100.0 came from an older nbcoach" in blocked.stdout
