@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from nbcoach import __version__
 from nbcoach.core.words import counted
 from nbcoach.render.text import GRADE_STYLE
 from nbcoach.workflow.gate import GateResult, Verdict
@@ -40,11 +41,17 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
     elif result.baseline_updated:
         tightened = [v for v in result.verdicts if v.tightened]
         new = [v.key for v in tightened if v.baseline_score is None]
-        improved = [v.key for v in tightened if v.key not in new and _score_rose(v)]
+        regraded = [v.key for v in tightened if v.regraded and v.key not in new]
+        improved = [v.key for v in tightened if v.key not in new + regraded and _score_rose(v)]
         # the score as shown did not move: only function entries changed (a function got
         # shorter or simpler without changing its grade)
-        entries = [v.key for v in tightened if v.key not in new and v.key not in improved]
+        entries = [v.key for v in tightened if v.key not in new + regraded + improved]
         said = []
+        if regraded:
+            said.append(
+                f"graded again by nbcoach {__version__} for {', '.join(regraded)} (the entries "
+                "came from another version, which checks other things)"
+            )
         if improved:
             said.append(f"improvements recorded for {', '.join(improved)}")
         if entries:

@@ -64,6 +64,7 @@ class Verdict:
     step: NextStep | None = None  # the one next step that would fix the worst problem
     tightened: bool = False
     below_bar: bool = False  # new to the baseline and scoring under `fail-under`
+    regraded: bool = False  # its baseline entry was graded by another version of nbcoach
 
     @property
     def failure(self) -> str:
@@ -303,6 +304,7 @@ def judge(
         tuple(problems),
         _step_for(card, worst) if problems else None,
         below_bar=below_bar,
+        regraded=entry is not None and not same_grader,
     )
 
 

@@ -515,6 +515,8 @@ def test_an_upgrade_that_adds_a_check_is_no_wall(tmp_path: Path) -> None:
     repo.git("add", "clean.ipynb")
     result = run_cli("gate", "--staged", cwd=repo.path)
     assert result.returncode == 0, result.stdout
+    assert f"graded again by nbcoach {ledger.GRADER} for clean.ipynb" in result.stdout
+    assert "function entries updated" not in result.stdout
     rewritten = ledger.load(repo.path)["clean.ipynb"]
     assert (rewritten.score, rewritten.graded_by) == (now.score, ledger.GRADER)
 
