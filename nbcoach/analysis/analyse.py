@@ -129,7 +129,10 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += duplication.copy_paste_findings(
         notebook, prints, copy_size(limits), _redefined_spans(facts)
     )
-    findings += hygiene.hygiene_findings(notebook, facts, limits, frozenset(config.first_party))
+    suppressions = suppress.collect(notebook.cells)
+    findings += hygiene.hygiene_findings(
+        notebook, facts, limits, frozenset(config.first_party), suppressions
+    )
     findings += namespace.namespace_findings(notebook, facts, functions)
     bindings = [(a.name, a.value) for f in facts for a in f.assignments]
     uses = (u for f in facts for u in f.api_uses)
@@ -137,7 +140,6 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += removed_api.duplicate_item_findings(
         notebook, ((f.number, node, parent) for f in facts for node, parent in f.string_lists)
     )
-    suppressions = suppress.collect(notebook.cells)
     findings = suppress.apply(
         findings,
         suppressions,

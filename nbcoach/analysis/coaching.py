@@ -519,9 +519,10 @@ def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
     if rule == "star-import":
         return f"Replace the star import at {where} with the names you use"
     if rule == "absolute-path":
-        return f"Replace {len(group)} hard-coded absolute path{'s' if len(group) > 1 else ''} with paths relative to the project, first at {where}"
+        count = sum(1 + len(f.related) for f in group)
+        return f"Replace {count} hard-coded absolute path{'s' if count > 1 else ''} with paths relative to the project, first at {where}"
     if rule == "hard-coded-path":
-        return f"Name the data folder once at the top and build the file paths from it, first at {where}"
+        return f"Name the file paths once at the top (a folder constant, or a papermill parameter) and use the names, first at {where}"
     if rule == "large-output":
         return f"Shrink the saved output at {where} (print a summary, or strip outputs with nbstripout)"
     if rule == "empty-cell":

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast, get_args
 
+from nbcoach.analysis import datapaths
 from nbcoach.analysis.astwalk import child_nodes
+from nbcoach.analysis.datapaths import looks_like_a_path
 from nbcoach.analysis.parse import ParsedCell
 from nbcoach.analysis.removed_api import (
     WATCHED_ATTRIBUTES,
@@ -38,26 +39,6 @@ _DECISION_TYPES = frozenset(
     + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 )
 _PATH_START = ("/", "~", "\\\\")
-# A relative path to a file of data, a model or a figure: no spaces (a sentence naming a file is
-# a message, not a path), no scheme (a URL is a download, not a place on this machine).
-_PATH_BUILDERS = frozenset(
-    (
-        "Path",
-        "PurePath",
-        "PosixPath",
-        "WindowsPath",
-        "join",
-        "joinpath",
-        "abspath",
-        "normpath",
-        "str",
-    )
-)
-_DATA_FILE = re.compile(
-    r"[\w.~/\\-]+\.(?:csv|tsv|txt|jsonl?|xlsx?|parquet|feather|pkl|pickle|joblib|h5|hdf5?|npy|npz"
-    r"|zip|gz|bz2|tar|db|sqlite3?|geojson|shp|dta|sav|xml|html?|png|jpe?g|svg|pdf|ya?ml|pt|pth)",
-    re.I,
-)
 _OPERANDS = frozenset((ast.BinOp, ast.Compare))
 
 
@@ -186,8 +167,8 @@ class CellFacts:
     loop_names: set[str] = field(default_factory=set)
     loads: dict[str, list[int]] = field(default_factory=dict)
     path_strings: list[tuple[int, str]] = field(default_factory=list)
-    # Relative paths to data files written where they are used, not named once.
-    data_paths: list[tuple[int, str]] = field(default_factory=list)
+    # Paths to data files written where they are used, not named once: (line, column, path).
+    data_paths: list[tuple[int, int, str]] = field(default_factory=list)
     # Numbers written as operands of a comparison or a calculation (`x > 75`, `t * 1000`), with
     # their lines: repeated ones are constants that want a name.
     numbers: list[tuple[int, int | float]] = field(default_factory=list)
@@ -448,50 +429,6 @@ def digest(node: ast.AST) -> str:
     ).hexdigest()[:16]
 
 
-def _named_strings(node: ast.Assign | ast.AnnAssign) -> Iterator[int]:
-    """The strings an assignment to plain names binds, directly, through one call or operator
-    or in a table (`TRAIN = Path("data/train.csv")`, `out = OUT + "x.csv"`, `FILES = {...}`):
-    a path named once, where it is used by name, is the fix for a path written inline."""
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    if node.value is None or not all(type(t) is ast.Name for t in targets):
-        return
-    value = node.value
-    parts: list[ast.expr] = [value]
-    if isinstance(value, ast.Call) and _called(value) in _PATH_BUILDERS:
-        parts += value.args
-    elif isinstance(value, ast.BinOp):
-        parts += (value.left, value.right)
-    elif isinstance(value, ast.Dict):  # a table of paths: `FILES = {"train": "train.csv"}`
-        parts += value.values
-    elif isinstance(value, ast.List | ast.Tuple):
-        parts += value.elts
-    for part in parts:
-        if type(part) is ast.Constant:
-            yield id(part)
-
-
-def _inline_path(value: str, parent: ast.AST) -> bool:
-    """Whether a path is written where it is used rather than named once: a parameter's default,
-    or a bare file name joined to a named folder (`DATA / "train.csv"`,
-    `os.path.join(DATA, "train.csv")`, an f-string's literal part) is the fix, not the finding."""
-    kind = type(parent)
-    if kind is ast.JoinedStr or kind is ast.arguments:
-        return False
-    if kind is ast.keyword and cast(ast.keyword, parent).arg == "default":
-        return False  # a command-line option's default: `add_argument("--data", default=...)`
-    if "/" not in value and "\\" not in value:
-        if kind is ast.BinOp:
-            return False
-        if kind is ast.Call and _called(cast(ast.Call, parent)) in ("join", "joinpath"):
-            return False
-    return True
-
-
-def _called(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 def _walk(tree: ast.Module, facts: CellFacts) -> None:
     """Loads, path-like strings, every function with its qualified name, and the operations
     radon's Halstead visitor counts.
@@ -503,7 +440,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     the lines of what its complexity visitor counts let it skip the statements holding none.
     """
     loads = facts.loads
-    named: set[int] = set()  # ids of strings a name is bound to: `TRAIN = Path("train.csv")`
+    paths: list[tuple[ast.Constant, ast.AST]] = []  # strings shaped like a file path, in place
+    assignments: list[ast.AST] = []  # which may bind them to a name
     decisions: set[int] = set()
     # (node, qualified name of the enclosing definitions, whether the enclosing one is a class,
     #  the function radon counts an operator in: "" at module level, None where it counts none,
@@ -537,13 +475,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                         len(value) > 2 and value[1] == ":" and value[2] in "\\/"
                     ):
                         facts.path_strings.append((child.lineno, value))
-                    if (
-                        "." in value
-                        and _DATA_FILE.fullmatch(value)
-                        and id(child) not in named
-                        and _inline_path(value, current)
-                    ):
-                        facts.data_paths.append((child.lineno, value))
+                    if looks_like_a_path(value):
+                        paths.append((child, current))
                 elif (type(value) is int or type(value) is float) and type(current) in _OPERANDS:
                     facts.numbers.append((child.lineno, value))
                 continue
@@ -558,7 +491,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 if kind is ast.Assign and is_call_binding(cast(ast.Assign, child)):
                     facts.api_uses.append(ApiUse(facts.number, child, current))  # `df = pd...`
-                named.update(_named_strings(cast(ast.Assign | ast.AnnAssign, child)))
+                assignments.append(child)
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append((cast(ast.List, child), current))
             elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):
@@ -595,4 +528,6 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 continue
             stack.append((child, names, False, child_context, uses))
     facts.nodes = count
+    if paths:
+        facts.data_paths = datapaths.inline(paths, assignments)
     facts.decision_lines = sorted(decisions)

@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 from nbcoach.analysis.facts import CellFacts, Import
+from nbcoach.analysis.suppress import silenced
 from nbcoach.core.config import Thresholds
-from nbcoach.core.model import Finding, Notebook
+from nbcoach.core.model import Finding, Notebook, Suppression
 
 _UNTITLED = re.compile(r"^Untitled\d*$|[-_ ]Copy\d*$|^Copy of |\(\d+\)$", re.I)
 _ABSOLUTE = re.compile(
@@ -57,7 +58,10 @@ def hygiene_findings(
     facts: list[CellFacts],
     limits: Thresholds,
     first_party: frozenset[str] = frozenset(),
+    suppressions: tuple[Suppression, ...] = (),
 ) -> list[Finding]:
+    """`suppressions`: the notebook's `# nbcoach: ignore[...]` comments, applied here to each
+    occurrence of a habit reported as one finding (each path), not only to where it is shown."""
     findings: list[Finding] = []
     if notebook.format != "script":
         findings += _execution(notebook)
@@ -66,8 +70,9 @@ def hygiene_findings(
         findings += _narrative(notebook, limits)
         findings += _late_imports(notebook, facts, limits, first_party)
     findings += _star_imports(notebook, facts)
-    findings += _absolute_paths(notebook, facts)
-    findings += _inline_paths(notebook, facts)
+    script = notebook.format == "script"
+    findings += _absolute_paths(notebook, facts, suppressions, script)
+    findings += _inline_paths(notebook, facts, suppressions, script)
     findings += _name(notebook)
     return findings
 
@@ -280,39 +285,15 @@ def _star_imports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
     ]
 
 
-def _absolute_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
-    found = [
+def _absolute_paths(
+    notebook: Notebook, facts: list[CellFacts], suppressions: tuple[Suppression, ...], script: bool
+) -> list[Finding]:
+    found = sorted(
         (cell.number, line, value)
         for cell in facts
         for line, value in cell.path_strings
         if _ABSOLUTE.match(value)
-    ]
-    if not found:
-        return []
-    cell, line, value = found[0]
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    return [
-        _finding(
-            "absolute-path",
-            f"hard-coded absolute path {shown!r}{more}",
-            notebook,
-            cell,
-            line,
-            count=len(found),
-            related_lines=[(c, ln) for c, ln, _ in found[1:]],
-        )
-    ]
-
-
-def _inline_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
-    """Data files named where they are read or written. Reviewers named "hard-coded relative
-    paths repeated inline" in a tenth of their reasons; absolute ones are `absolute-path`'s."""
-    found = sorted(
-        (cell.number, line, value)
-        for cell in facts
-        for line, value in cell.data_paths
-        if not _ABSOLUTE.match(value)
+        and not silenced("absolute-path", cell.number, line, suppressions, script)
     )
     if not found:
         return []
@@ -320,8 +301,8 @@ def _inline_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
     return [
         _finding(
-            "hard-coded-path",
-            f"file path {value!r}{more} written where {'they are' if more else 'it is'} used",
+            "absolute-path",
+            f"hard-coded absolute path {_shown(value)!r}{more}",
             notebook,
             cell,
             line,
@@ -329,6 +310,41 @@ def _inline_paths(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
             related_lines=[(c, ln) for c, ln, _ in found[1:]],
         )
     ]
+
+
+def _inline_paths(
+    notebook: Notebook, facts: list[CellFacts], suppressions: tuple[Suppression, ...], script: bool
+) -> list[Finding]:
+    """Data files named where they are read or written (`datapaths`). Reviewers named
+    "hard-coded relative paths repeated inline" in a tenth of their reasons. An absolute path
+    to one person's machine is also `absolute-path`: naming it and making it relative are two
+    fixes, and each one raises the score."""
+    found = sorted(
+        (cell.number, line, column, value)
+        for cell in facts
+        for line, column, value in cell.data_paths
+        if not silenced("hard-coded-path", cell.number, line, suppressions, script)
+    )
+    if not found:
+        return []
+    cell, line, _, value = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    places = list(dict.fromkeys((c, ln) for c, ln, _, _ in found if (c, ln) != (cell, line)))
+    return [
+        _finding(
+            "hard-coded-path",
+            f"file path {_shown(value)!r}{more} written where {'they are' if more else 'it is'} used",
+            notebook,
+            cell,
+            line,
+            count=len(found),
+            related_lines=places,
+        )
+    ]
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
 
 
 def _name(notebook: Notebook) -> list[Finding]:

@@ -32,13 +32,27 @@ def collect(cells: Iterable[Cell]) -> tuple[Suppression, ...]:
 
 
 def is_suppressed(finding: Finding, suppressions: tuple[Suppression, ...], script: bool) -> bool:
-    cell = 1 if script else finding.location.cell
+    location = finding.location
+    return silenced(finding.rule, location.cell, location.line, suppressions, script)
+
+
+def silenced(
+    rule: str,
+    cell: int | None,
+    line: int | None,
+    suppressions: tuple[Suppression, ...],
+    script: bool,
+) -> bool:
+    """Whether a comment silences `rule` at this place. Asked also for each occurrence of a
+    habit reported as one finding (every path of `hard-coded-path`), so that a comment on one
+    occurrence silences that one, not the notebook's."""
+    cell = 1 if script else cell
     for item in suppressions:
         if item.cell != cell:
             continue
-        if item.line is not None and item.line != finding.location.line:
+        if item.line is not None and item.line != line:
             continue
-        if not item.rules or finding.rule in item.rules:
+        if not item.rules or rule in item.rules:
             return True
     return False
 

@@ -234,12 +234,12 @@ RULES: tuple[Rule, ...] = (
         "hygiene",
         "A hard-coded absolute path to one person's machine.",
         "The notebook only runs on the machine where it was written.",
-        "Use a path relative to the project (`pathlib.Path('data') / 'file.csv'`) or a parameter.",
+        "Use a path relative to the project, named once at the top (`DATA = Path('data')`), or a parameter.",
     ),
     Rule(
         "hard-coded-path",
         "hygiene",
-        "A data file's path written inline where it is read or written, not named once.",
+        "A data, model or figure file's path written where it is read or written, not named once.",
         "Moving the data or running from another folder means finding every copy of the path, "
         "and a reader cannot see at a glance what the notebook reads and writes.",
         "Name each folder or file once at the top (`DATA = Path('data')`, "

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from helpers import analyse, only, rules
+from nbcoach.analysis.scoring import score_findings
+from nbcoach.core.config import Weights
 
 
 def run(
@@ -71,31 +75,94 @@ def test_data_paths_written_where_they_are_used_are_one_habit() -> None:
     assert (finding.location.cell, finding.location.line) == (1, 2)
     assert [(r.cell, r.line) for r in finding.related] == [(2, 1), (2, 2)]
     assert finding.deficit == 10.0  # 6, +2 per further path
+    one = only(analyse(["frame = open('data.csv')"]), "hard-coded-path")
+    assert (one.message, one.deficit) == ("file path 'data.csv' written where it is used", 6.0)
+    many = analyse([f"open('part{n}.csv')" for n in range(12)])
+    assert only(many, "hard-coded-path").deficit == 20.0  # at most 20
+
+
+def test_paths_on_one_line_are_in_order_and_the_place_is_not_listed_twice() -> None:
+    finding = only(analyse(["a, b = open('z/b.csv'), open('a/a.csv')"]), "hard-coded-path")
+    assert finding.message.startswith("file path 'z/b.csv' and 1 more")
+    assert finding.related == ()
 
 
 def test_a_path_named_once_is_the_fix_not_the_finding() -> None:
     named = analyse(
         [
-            "import os\nfrom pathlib import Path\nDATA = Path('../data')\nTRAIN = '../data/train.csv'\n"
-            "VALID = Path('../data/valid.csv')",
+            "import os\nfrom pathlib import Path\nDATA = Path('../data')\n"
+            "TRAIN = '../data/train.csv'\nVALID = Path('../data/valid.csv')\n"
+            "TRAIN_X: str = 'data/x.csv'",
             "train_path = 'data/train.csv'\nframe = open(DATA / 'test.csv')\n"
-            "other = os.path.join(DATA, 'more.csv')\nlabel = f'{DATA}/labels.csv'",
+            "other = os.path.join(DATA, 'more.csv')\nlabel = f'{DATA}/labels.csv'\n"
+            "slashed = open(DATA + '/train.csv')\nback = open(self.root + '\\\\valid.csv')",
             "def load(path='data/train.csv'):\n    return open(path)",
-            "FILES = {'train': 'data/train.csv', 'test': 'data/test.csv'}\n"
+            "FILES = {'train': 'data/train.csv', 'test': Path('data/test.csv')}\n"
+            "SPLITS = ['a.csv', 'b.csv']\nFIRST, SECOND = 'c.csv', 'd.csv'\n"
             "parser.add_argument('--data', default='data/train.csv')",
-            "print('Saved to out.csv')\nurl = get('https://example.org/data.csv')",
+            "RESOLVED = Path('data/r.csv').resolve()\nTEXT = str(Path('data/t.csv'))\n"
+            "FROM_ENV = os.getenv('DATA', 'data/e.csv')\nself.train = 'data/s.csv'\n"
+            "config['train'] = 'data/c.csv'",
         ]
     )
-    assert "hard-coded-path" not in rules(named)
-    # a folder written into the join is still a path written inline
-    joined = analyse(["import os\nframe = open(os.path.join(ROOT, 'data/test.csv'))"])
-    assert "hard-coded-path" in rules(joined)
+    assert [f.message for f in named.findings if f.rule == "hard-coded-path"] == []
 
 
-def test_an_absolute_data_path_is_only_absolute_path() -> None:
-    analysis = analyse(["frame = open('/home/alice/data.csv')"])
-    assert "absolute-path" in rules(analysis)
-    assert "hard-coded-path" not in rules(analysis)
+def test_strings_that_name_a_file_as_data_or_text_are_no_path() -> None:
+    text = analyse(
+        [
+            'def f():\n    """Reads train.csv."""\n    return 1',
+            "sub = df[df.image_id == '0001.jpg']\nok = 'train.csv' in files",
+            "print('out.csv')\nmasks = paths.str.replace('_sat.jpg', '_mask.png')",
+            "raise FileNotFoundError('train.csv')\nprint('Saved to out.csv')",
+            "url = get('https://example.org/data.csv')\nfiles = glob('*.csv')",
+        ]
+    )
+    assert "hard-coded-path" not in rules(text)
+
+
+def test_literal_paths_joined_to_literals_are_still_written_inline() -> None:
+    joined = analyse(
+        [
+            "import os\nframe = open(os.path.join('datasets', 'lifesat', 'lifesat.csv'))",
+            "other = open('../data/' + 'valid.csv')\nplain = open(f'../data/train.csv')",
+            "rooted = open(Path('..') / 'data' / 'x.csv')\nsome = glob('../data/final/*.csv')",
+            "spaced = read('../data/nj/Appeal Outcomes - 2010 to 2020 - Final.xlsx')",
+            "weights = load('model/my_model.ckpt')",
+        ]
+    )
+    finding = only(joined, "hard-coded-path")
+    assert finding.message.startswith("file path 'lifesat.csv' and 6 more")
+    long = "d/" + "x" * 80 + ".csv"
+    shown = only(analyse([f"open('{long}')"]), "hard-coded-path").message
+    assert "..." in shown and len(shown) < 100
+
+
+def test_a_comment_silences_the_path_it_stands_beside_not_the_others() -> None:
+    cells = [
+        "a = open('data/a.csv')  # nbcoach: ignore[hard-coded-path]",
+        "b = open('data/b.csv')\nc = open('data/c.csv')  # nbcoach: ignore[hard-coded-path]",
+        "# nbcoach: ignore[hard-coded-path]\nd = open('data/d.csv')",
+    ]
+    finding = only(analyse(cells), "hard-coded-path")
+    assert (finding.message, finding.deficit) == (
+        "file path 'data/b.csv' written where it is used",
+        6.0,
+    )
+
+
+def test_an_absolute_inline_path_is_both_habits_and_each_fix_raises_the_score() -> None:
+    home = analyse(["frame = open('/home/alice/data.csv')"])
+    assert {"absolute-path", "hard-coded-path"} <= set(rules(home))
+    kaggle = analyse(["frame = open('/kaggle/input/titanic/train.csv')"])
+    assert "hard-coded-path" in rules(kaggle) and "absolute-path" not in rules(kaggle)
+    relative = analyse(["frame = open('data/data.csv')"])
+    named = analyse(["DATA = 'data/data.csv'\nframe = open(DATA)"])
+    weights = asdict(Weights())
+    home_score, relative_score, named_score = (
+        score_findings(a.findings, weights)[0] for a in (home, relative, named)
+    )
+    assert home_score < relative_score < named_score
 
 
 def test_empty_cells_except_the_trailing_one_and_little_markdown() -> None:
