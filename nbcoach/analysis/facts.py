@@ -167,8 +167,9 @@ class CellFacts:
     loop_names: set[str] = field(default_factory=set)
     loads: dict[str, list[int]] = field(default_factory=dict)
     path_strings: list[tuple[int, str]] = field(default_factory=list)
-    # Paths to data files written where they are used, not named once: (line, column, path).
-    data_paths: list[tuple[int, int, str]] = field(default_factory=list)
+    # Paths to data files written where they are used, not named once: (line, column, path,
+    # line of the call or statement it stands in: a comment there silences it too).
+    data_paths: list[tuple[int, int, str, int]] = field(default_factory=list)
     # Numbers written as operands of a comparison or a calculation (`x > 75`, `t * 1000`), with
     # their lines: repeated ones are constants that want a name.
     numbers: list[tuple[int, int | float]] = field(default_factory=list)
@@ -440,8 +441,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     the lines of what its complexity visitor counts let it skip the statements holding none.
     """
     loads = facts.loads
-    paths: list[tuple[ast.Constant, ast.AST]] = []  # strings shaped like a file path, in place
-    assignments: list[ast.AST] = []  # which may bind them to a name
+    paths: list[tuple[ast.expr, str, ast.AST]] = []  # strings shaped like a file path, in place
+    settings: list[ast.AST] = []  # assignments (which may name them) and comparisons (data)
     decisions: set[int] = set()
     # (node, qualified name of the enclosing definitions, whether the enclosing one is a class,
     #  the function radon counts an operator in: "" at module level, None where it counts none,
@@ -476,7 +477,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     ):
                         facts.path_strings.append((child.lineno, value))
                     if looks_like_a_path(value):
-                        paths.append((child, current))
+                        paths.append((child, value, current))
                 elif (type(value) is int or type(value) is float) and type(current) in _OPERANDS:
                     facts.numbers.append((child.lineno, value))
                 continue
@@ -491,7 +492,13 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 if kind is ast.Assign and is_call_binding(cast(ast.Assign, child)):
                     facts.api_uses.append(ApiUse(facts.number, child, current))  # `df = pd...`
-                assignments.append(child)
+                settings.append(child)
+            elif kind is ast.AugAssign or kind is ast.Compare:
+                settings.append(child)
+            elif kind is ast.JoinedStr:
+                template = datapaths.formatted_path(cast(ast.JoinedStr, child))
+                if template is not None:
+                    paths.append((cast(ast.JoinedStr, child), template, current))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append((cast(ast.List, child), current))
             elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):
@@ -529,5 +536,5 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             stack.append((child, names, False, child_context, uses))
     facts.nodes = count
     if paths:
-        facts.data_paths = datapaths.inline(paths, assignments)
+        facts.data_paths = datapaths.inline(paths, settings)
     facts.decision_lines = sorted(decisions)

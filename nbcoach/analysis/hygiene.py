@@ -322,8 +322,9 @@ def _inline_paths(
     found = sorted(
         (cell.number, line, column, value)
         for cell in facts
-        for line, column, value in cell.data_paths
+        for line, column, value, around in cell.data_paths
         if not silenced("hard-coded-path", cell.number, line, suppressions, script)
+        and not silenced("hard-coded-path", cell.number, around, suppressions, script)
     )
     if not found:
         return []

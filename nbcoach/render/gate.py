@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from nbcoach import __version__
 from nbcoach.core.words import counted
 from nbcoach.render.text import GRADE_STYLE
 from nbcoach.workflow.gate import GateResult, Verdict
@@ -49,8 +48,8 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
         said = []
         if regraded:
             said.append(
-                f"graded again by nbcoach {__version__} for {', '.join(regraded)} (the entries "
-                "came from another version, which checks other things)"
+                f"graded again by this nbcoach for {', '.join(regraded)} (the entries came "
+                "from an older one, which checked other things)"
             )
         if improved:
             said.append(f"improvements recorded for {', '.join(improved)}")

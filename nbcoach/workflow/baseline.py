@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbcoach import __version__
 from nbcoach.core.errors import InputError
 from nbcoach.core.files import write_atomic
 from nbcoach.core.model import ReportCard
 from nbcoach.core.project import state_dir
+from nbcoach.core.revision import GRADING
 
 FILE = "baseline.json"
-GRADER = __version__
 SCHEMA_VERSION = 1
 METRICS = ("lines", "statements", "complexity", "nesting", "parameters")
 
@@ -41,10 +40,10 @@ class FunctionEntry:
 class NotebookEntry:
     score: float
     functions: tuple[tuple[str, FunctionEntry], ...] = ()
-    # The nbcoach version that graded it ("" for entries older than the field): another version
-    # checks other things, so its score is no bar for this one (the gate grades the last commit
-    # again instead, and the upgrade is no wall).
-    graded_by: str = ""
+    # The grading revision that scored it (core/revision.py; None in baselines older than the
+    # field): another revision checks other things, so its score is no bar for this one (the
+    # gate grades the notebook as it was when recorded again, and an upgrade is no wall).
+    grading: int | None = None
 
     @property
     def by_name(self) -> dict[str, FunctionEntry]:
@@ -70,7 +69,7 @@ def entry_for(card: ReportCard) -> NotebookEntry:
         known = functions.get(f.name)
         if known is None or entry.score < known.score:
             functions[f.name] = entry
-    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADER)
+    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADING)
 
 
 def load(root: Path) -> Baseline:
@@ -98,7 +97,7 @@ def loads(text: str, source: str) -> Baseline:
                         for name, fields in value.get("functions", {}).items()
                     )
                 ),
-                str(value.get("graded_by", "")),
+                _grading(value.get("grading")),
             )
             for key, value in notebooks.items()
         }
@@ -123,8 +122,8 @@ def dumps(baseline: Baseline) -> str:
     for index, (key, entry) in enumerate(notebooks):
         lines.append(f"    {json.dumps(key)}: {{")
         lines.append(f'      "score": {entry.score},')
-        if entry.graded_by:
-            lines.append(f'      "graded_by": {json.dumps(entry.graded_by)},')
+        if entry.grading is not None:
+            lines.append(f'      "grading": {entry.grading},')
         if not entry.functions:
             lines.append('      "functions": {}')
         else:
@@ -162,7 +161,13 @@ def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> Notebo
                 **{m: max(getattr(known, m), getattr(other, m)) for m in METRICS},
             )
         )
-    graded_by = first.graded_by if first.graded_by == second.graded_by else ""
-    return NotebookEntry(
-        min(first.score, second.score), tuple(sorted(functions.items())), graded_by
-    )
+    grading = first.grading if first.grading == second.grading else None
+    return NotebookEntry(min(first.score, second.score), tuple(sorted(functions.items())), grading)
+
+
+def _grading(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"grading must be a whole number, not {value!r}")
+    return value

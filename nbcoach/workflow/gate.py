@@ -42,6 +42,7 @@ from nbcoach.core.errors import InputError, NbcoachError
 from nbcoach.core.files import read_user_file, shell_word
 from nbcoach.core.model import Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
+from nbcoach.core.revision import GRADING
 from nbcoach.workflow import baseline as ledger
 
 CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml", "jupytext.toml")
@@ -64,7 +65,7 @@ class Verdict:
     step: NextStep | None = None  # the one next step that would fix the worst problem
     tightened: bool = False
     below_bar: bool = False  # new to the baseline and scoring under `fail-under`
-    regraded: bool = False  # its baseline entry was graded by another version of nbcoach
+    regraded: bool = False  # held to its recorded version graded again (another revision's entry)
 
     @property
     def failure(self) -> str:
@@ -108,6 +109,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     committed: dict[Path, ledger.Baseline] = {}
     configs = ConfigLoader(options.config_overrides)
     verdicts = []
+    judged: list[tuple[ReportCard, Path, Path, str, ledger.NotebookEntry | None]] = []
     for card in report.cards:
         location = real(card.path)
         root = project_root(location)
@@ -122,11 +124,18 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             if recorded is not None:
                 verdicts.append(_relabelled(key, card, recorded))
             continue
+        judged.append((card, location, root, key, entry))
+    stale = [
+        (location, root, key, entry)
+        for card, location, root, key, entry in judged
+        if entry is not None and entry.grading != GRADING and card.status == "ok"
+    ]
+    regraded = _graded_as_recorded(stale, options) if stale else {}
+    for card, location, _root, key, entry in judged:
         weights = asdict(configs.for_file(location).weights)
         sources = partial(_sources, location, options.staged)
-        at_last_commit = partial(_graded_at_head, location, options, weights)
         verdicts.append(
-            judge(key, card, entry, report.fail_under, weights, sources, at_last_commit)
+            judge(key, card, entry, report.fail_under, weights, sources, regraded.get(key))
         )
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
@@ -161,44 +170,63 @@ def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
     return gitindex.head_blob(top, name), judged
 
 
-def _graded_at_head(
-    location: Path, options: GateOptions, weights: Mapping[str, float]
-) -> float | None:
-    """The notebook as last committed, graded by this version with the configuration and
-    `src/` packages as committed: its code score, or None when it was never committed."""
-    top = gitindex.top_level(location.parent)
+def _graded_as_recorded(
+    stale: list[tuple[Path, Path, str, ledger.NotebookEntry]], options: GateOptions
+) -> dict[str, float]:
+    """For baseline entries another grading revision recorded: the code score this revision
+    gives the notebook as it was when its entry was recorded (the commit that wrote the entry's
+    score), graded with the configuration and `src/` packages the judged side has, so that only
+    nbcoach changed between the two grades. All such notebooks are graded in one run. A notebook
+    whose recorded version cannot be found or graded is left out: its entry stays the bar."""
+    top = gitindex.top_level(stale[0][0].parent)
     if top is None:
-        return None
-    name = gitindex.relative(top, location)
-    notebook = gitindex.head_blob(top, name)
-    if notebook is None:
-        return None
-    from nbcoach.analysis.review import ReviewOptions, review
+        return {}
+    contents: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    for location, root, key, entry in stale:
+        name = gitindex.relative(top, location)
+        data = _recorded_content(top, gitindex.relative(top, ledger.path(root)), key, name, entry)
+        if data is not None:
+            contents[name], keys[name] = data, key
+    if not contents:
+        return {}
+    around = sorted(
+        set(gitindex.tracked_matching(top, CONFIG_FILES)) | set(gitindex.src_markers(top))
+    )
+    if options.staged:
+        report = _review_snapshot(top, sorted(contents), around, [], contents, options)
+    else:
+        present = [name for name in around if (top / name).is_file()]
+        report = _review_snapshot(top, sorted(contents), [], present, contents, options)
+    configs = ConfigLoader(options.config_overrides)
+    scores = {}
+    for card in report.cards:
+        name = Path(card.path).as_posix()
+        if card.status == "ok" and card.score is not None and name in keys:
+            weights = asdict(configs.for_file(top / name).weights)
+            scores[keys[name]] = code_score(card, weights)
+    return scores
 
-    around = [*gitindex.tracked_matching(top, CONFIG_FILES), *gitindex.src_markers(top)]
-    with tempfile.TemporaryDirectory(prefix="nbcoach-head-") as snapshot:
-        base = Path(snapshot)
-        for relative, data in [
-            (name, notebook),
-            *((p, gitindex.head_blob(top, p)) for p in around),
-        ]:
-            if data is not None:
-                (base / relative).parent.mkdir(parents=True, exist_ok=True)
-                (base / relative).write_bytes(data)
-        (base / ".git").mkdir()  # configuration searches stop here, as in the repository
-        previous = Path.cwd()
-        os.chdir(base)
+
+def _recorded_content(
+    top: Path, baseline: str, key: str, notebook: str, entry: ledger.NotebookEntry
+) -> bytes | None:
+    """The notebook as it was in the commit that recorded the entry's score: the oldest of the
+    newest run of commits whose baseline holds that score for it (the gate writes an entry in
+    the commit it judged). Looked at only once per notebook after an upgrade."""
+    commits = gitindex.run(top, "log", "--format=%H", "-n", "200", "--", baseline).split()
+    recorded = None
+    for commit in commits:
+        text = gitindex.blob(top, f"{commit.decode()}:{baseline}")
         try:
-            options_ = ReviewOptions(
-                config_overrides=options.config_overrides, cache_dir=default_cache_dir(top)
-            )
-            report = review([name], options_)
-        finally:
-            os.chdir(previous)
-    card = report.cards[0] if report.cards else None
-    if card is None or card.status != "ok" or card.score is None:
-        return None
-    return code_score(card, weights)
+            then = ledger.loads(text.decode("utf-8"), baseline).get(key) if text else None
+        except (InputError, UnicodeDecodeError):
+            then = None
+        if then is not None and round(then.score, 1) == round(entry.score, 1):
+            recorded = commit.decode()
+        elif recorded is not None:
+            break
+    return gitindex.blob(top, f"{recorded}:{notebook}") if recorded else None
 
 
 def _read(path: Path) -> bytes | None:
@@ -239,13 +267,13 @@ def judge(
     fail_under: float | None,
     weights: Mapping[str, float] | None = None,
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
-    at_last_commit: Callable[[], float | None] | None = None,
+    regraded: float | None = None,
 ) -> Verdict:
     """`sources`: the file as committed and as judged, read only when a new function over the
     limits may be code moved out of known functions (to check that its lines were theirs).
-    `at_last_commit`: the committed file's code score graded by this version, asked only when
-    the score fell below an entry another version of nbcoach recorded: a new check in an
-    upgrade lowers every grade, and the commit after the upgrade did not make it worse."""
+    `regraded`: for an entry another grading revision recorded, the code score this revision
+    gives the notebook as it was recorded: the bar instead of the entry's score (a new check
+    lowers every grade, and the commit after an upgrade did not make anything worse)."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -253,21 +281,28 @@ def judge(
     below_bar = entry is None and fail_under is not None and card.score < fail_under
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
-    same_grader = entry is not None and entry.graded_by == ledger.GRADER
-    if entry is not None and round(card.score, 1) < round(entry.score, 1) - TOLERANCE:
+    same_grading = entry is not None and entry.grading == GRADING
+    bar = entry.score if entry is not None else None
+    if entry is not None and not same_grading and regraded is not None:
+        bar = regraded
         code = code_score(card, weights or asdict(Weights()))
-        if same_grader or at_last_commit is None:
-            if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
-                problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}")
-        else:
-            then = at_last_commit()  # None: never committed, nothing graded alike to compare
-            if then is not None and round(code, 1) < round(then, 1) - TOLERANCE:
-                older = f"nbcoach {entry.graded_by}" if entry.graded_by else "an older nbcoach"
-                problems.append(
-                    f"score fell from {then:.1f} to {code:.1f} (the last commit graded again, "
-                    f"how cells were run left out: the baseline's {entry.score:.1f} came from "
-                    f"{older})"
-                )
+        if round(code, 1) < round(regraded, 1) - TOLERANCE:
+            problems.append(
+                f"score fell from {regraded:.1f} to {code:.1f} (both graded by this nbcoach, "
+                f"as recorded and now, how cells were run left out; the baseline's "
+                f"{entry.score:.1f} came from an older one)"
+            )
+    elif entry is not None and round(card.score, 1) < round(entry.score, 1) - TOLERANCE:
+        code = code_score(card, weights or asdict(Weights()))
+        if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
+            hint = (
+                ""
+                if same_grading
+                else " (recorded by an older nbcoach, and the notebook as recorded is not in "
+                "the history: if this version's checks explain the fall, record it again with "
+                "`nbcoach baseline PATH`)"
+            )
+            problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}{hint}")
     known = entry.by_name if entry is not None else {}
     moved = _moved_out(known, card, sources, card.path)
     seen: set[str] = set()
@@ -291,8 +326,8 @@ def judge(
             for m in ledger.METRICS
             if now[m] > getattr(before, m)
         ]
-        # Another version's function score is no bar either; its measures still are.
-        if (same_grader and scored.score < before.score) or (scored.score < 100 and grown):
+        # Another grading revision's function score is no bar either; its measures still are.
+        if (same_grading and scored.score < before.score) or (scored.score < 100 and grown):
             detail = ", ".join(grown) or f"score {before.score:.1f} -> {scored.score:.1f}"
             problems.append(f"`{f.name}` (cell {f.cell}) got worse: {detail}")
             worst = worst or f
@@ -300,11 +335,11 @@ def judge(
         key,
         card,
         not problems,
-        entry.score if entry is not None else None,
+        bar,
         tuple(problems),
         _step_for(card, worst) if problems else None,
         below_bar=below_bar,
-        regraded=entry is not None and not same_grader,
+        regraded=entry is not None and not same_grading and regraded is not None,
     )
 
 
@@ -462,8 +497,9 @@ def _tighten(
     the gate held them to (an uncommitted tightening set back is rewritten, not reported)."""
     changed: set[str] = set()
     for root, known in by_root.items():
+        at_head = committed.get(root, {})
         updates = [
-            (v.key, ledger.entry_for(v.card))
+            (v.key, _kept(ledger.entry_for(v.card), known.get(v.key), at_head.get(v.key)))
             for v in verdicts
             if project_root(root / v.key) == root and v.card.score is not None
         ]
@@ -471,7 +507,6 @@ def _tighten(
         if new == known:
             continue
         file = ledger.save(root, new)
-        at_head = committed.get(root, {})
         changed.update(
             key
             for key, entry in updates
@@ -482,6 +517,20 @@ def _tighten(
             if top is not None:
                 gitindex.add(top, [gitindex.relative(top, file)])
     return changed
+
+
+def _kept(
+    entry: ledger.NotebookEntry,
+    working: ledger.NotebookEntry | None,
+    committed: ledger.NotebookEntry | None,
+) -> ledger.NotebookEntry:
+    """The entry a passing notebook leaves: as it is now, but never a lower score than the one
+    it was held to under the same grading. A fall within the tolerance passes; recording it
+    would let the next one start lower, and small falls add up unseen."""
+    held = ledger.lenient(working, committed)
+    if held is not None and held.grading == entry.grading and entry.score < held.score:
+        return replace(entry, score=held.score)
+    return entry
 
 
 def _reviewed(
@@ -517,31 +566,10 @@ def _reviewed(
     files = sorted({_judged_side(top, name) for name in wanted if name in staged} | set(on_disk))
     if not files:
         return Report(cards=()), lambda shown: top / shown, ()
-    from nbcoach.analysis.review import ReviewOptions, review
-
     configs = gitindex.tracked_matching(top, CONFIG_FILES)
-    cache = default_cache_dir(top)  # of the repository, not of the snapshot reviewed
-    with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
-        base = Path(snapshot)
-        markers = gitindex.src_markers(top)  # the project's own packages, as committed
-        indexed = sorted((set(files) - set(on_disk)) | set(configs) | set(markers))
-        gitindex.checkout_index(top, indexed, base)
-        for name in on_disk:
-            (base / name).parent.mkdir(parents=True, exist_ok=True)
-            (base / name).write_bytes((top / name).read_bytes())
-        (base / ".git").mkdir()  # configuration searches stop here, as in the repository
-        previous = Path.cwd()
-        os.chdir(base)
-        try:
-            report = review(
-                files,
-                ReviewOptions(
-                    config_overrides=options.config_overrides,
-                    cache_dir=cache,
-                ),
-            )
-        finally:
-            os.chdir(previous)
+    markers = gitindex.src_markers(top)  # the project's own packages, as committed
+    indexed = sorted((set(files) - set(on_disk)) | set(configs) | set(markers))
+    report = _review_snapshot(top, files, indexed, on_disk, {}, options)
     notes = (
         (
             f"checked as on disk, not as staged: {', '.join(on_disk)} (this is no commit: the "
@@ -551,6 +579,40 @@ def _reviewed(
         else ()
     )
     return report, lambda shown: top / shown, notes
+
+
+def _review_snapshot(
+    top: Path,
+    files: Sequence[str],
+    from_index: Sequence[str],
+    from_disk: Sequence[str],
+    contents: Mapping[str, bytes],
+    options: GateOptions,
+) -> Report:
+    """Review `files` in a copy of the repository made of the staged version of `from_index`,
+    the working copy of `from_disk` and `contents` as given (paths relative to `top`), with
+    the repository's cache."""
+    from nbcoach.analysis.review import ReviewOptions, review
+
+    with tempfile.TemporaryDirectory(prefix="nbcoach-staged-") as snapshot:
+        base = Path(snapshot)
+        gitindex.checkout_index(top, from_index, base)
+        written = {name: (top / name).read_bytes() for name in from_disk} | dict(contents)
+        for name, data in written.items():
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_bytes(data)
+        (base / ".git").mkdir()  # configuration searches stop here, as in the repository
+        previous = Path.cwd()
+        os.chdir(base)
+        try:
+            return review(
+                list(files),
+                ReviewOptions(
+                    config_overrides=options.config_overrides, cache_dir=default_cache_dir(top)
+                ),
+            )
+        finally:
+            os.chdir(previous)
 
 
 def _judged_side(top: Path, name: str) -> str:

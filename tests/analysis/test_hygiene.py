@@ -199,3 +199,35 @@ def test_the_projects_own_packages_are_no_late_import() -> None:
     assert "late-import" not in rules(
         analyse(cells[:2] + cells[3:], Config(first_party=("churn",)))
     )
+
+
+def test_paths_named_through_conditions_joins_and_text_places_cost_nothing() -> None:
+    named = analyse(
+        [
+            "model = load(DATA.joinpath('model.pkl'))\n"
+            "P = os.environ.get('X') or 'data/a.csv'\nQ = 'a.csv' if LOCAL else 'b.csv'\n"
+            "p = DATA\np += '/a.csv'\nr = open(get_root() + '/r.csv')",
+            "x = data['train.csv']\nresults['model.pkl'] = m\n"
+            "if name in ('a.csv', 'b.csv'):\n    pass",
+            "parser.add_argument('--in', help='data/in.csv')\nplot(xs, label='train.csv')\n"
+            "plt.title('results.csv')",
+        ]
+    )
+    assert "hard-coded-path" not in rules(named)
+
+
+def test_literal_folders_formatted_or_built_from_the_working_folder_count() -> None:
+    built = analyse(
+        [
+            "a = pd.read_csv(f'../data/{split}.csv')\nb = open('data/%s.csv' % name)",
+            "c = open(Path.cwd() / 'data' / 'a.csv')\nd = open(os.getcwd() + '/d.csv')",
+        ]
+    )
+    finding = only(built, "hard-coded-path")
+    assert finding.message.startswith("file path '../data/{}.csv' and 3 more")
+    assert "hard-coded-path" not in rules(analyse(["e = open(f'{DATA}/{split}.csv')"]))
+
+
+def test_a_comment_on_a_calls_first_line_silences_the_path_below() -> None:
+    cells = ["frame = pd.read_csv(  # nbcoach: ignore[hard-coded-path]\n    'data/a.csv',\n)"]
+    assert "hard-coded-path" not in rules(analyse(cells))

@@ -13,6 +13,7 @@ import pytest
 
 from gitrepo import Repo
 from helpers import GateLine, gate_lines
+from nbcoach.core.revision import GRADING
 from nbcoach.workflow import baseline as ledger
 from support import EXAMPLES, build_notebook, run_cli
 
@@ -489,47 +490,119 @@ def test_a_conflict_being_resolved_under_src_does_not_break_the_staged_gate(
 
 
 def _as_an_older_nbcoach_recorded_it(repo: Repo, key: str, score: float) -> None:
-    """The baseline as nbcoach 0.3.0 wrote it: no `graded_by`, and the score it gave before a
-    check it did not have yet."""
+    """The baseline as nbcoach before 0.4.0 wrote it: no `grading`, and the score it gave
+    before a check it did not have yet."""
     entries = ledger.load(repo.path)
-    entries[key] = replace(entries[key], score=score, graded_by="")
+    entries[key] = replace(entries[key], score=score, grading=None)
     ledger.save(repo.path, entries)
-    assert '"graded_by"' not in (repo.path / ".nbcoach" / "baseline.json").read_text()
+    assert '"grading"' not in (repo.path / ".nbcoach" / "baseline.json").read_text()
 
 
-def test_an_upgrade_that_adds_a_check_is_no_wall(tmp_path: Path) -> None:
-    """After an upgrade a new check lowers the committed notebook's grade: the next commit is
-    held to the last commit graded by the new version, not to the older version's score."""
+@pytest.fixture
+def upgraded(tmp_path: Path) -> Repo:
+    """A notebook with one inline data path (a check 0.4.0 added), committed with a baseline an
+    older nbcoach wrote: 100, where this version gives less."""
     repo = Repo(tmp_path / "repo")
     notebook = repo.path / "clean.ipynb"
     shutil.copy(EXAMPLES / "clean.ipynb", notebook)
-    _append_cell(notebook, "summary = open('out/summary.txt').read()")  # hard-coded-path (0.4.0)
+    _append_cell(notebook, "summary = open('out/summary.txt').read()")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     now = ledger.load(repo.path)["clean.ipynb"]
-    assert now.graded_by == ledger.GRADER and now.score < 100
+    assert now.grading == GRADING and now.score < 99
     _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
     repo.git("add", ".")
     repo.commit("before the upgrade")
+    return repo
 
-    _edit(notebook, "summary = open", "summary_text = open")  # no worse than the last commit
-    repo.git("add", "clean.ipynb")
-    result = run_cli("gate", "--staged", cwd=repo.path)
+
+def _paths(repo: Repo, count: int) -> None:
+    for number in range(count):
+        _append_cell(repo.path / "clean.ipynb", f"part_{number} = open('out/p{number}.txt').read()")
+
+
+def test_an_upgrade_that_adds_a_check_is_no_wall(upgraded: Repo) -> None:
+    """A new check lowers the committed notebook's grade: the next commit is held to the
+    notebook as recorded, graded by this version, not to the older version's score."""
+    _edit(upgraded.path / "clean.ipynb", "summary = open", "summary_text = open")
+    upgraded.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=upgraded.path)
     assert result.returncode == 0, result.stdout
-    assert f"graded again by nbcoach {ledger.GRADER} for clean.ipynb" in result.stdout
+    assert "graded again by this nbcoach for clean.ipynb" in result.stdout
     assert "function entries updated" not in result.stdout
-    rewritten = ledger.load(repo.path)["clean.ipynb"]
-    assert (rewritten.score, rewritten.graded_by) == (now.score, ledger.GRADER)
+    rewritten = ledger.load(upgraded.path)["clean.ipynb"]
+    assert rewritten.grading == GRADING and rewritten.score < 99
+    assert f'"grading": {GRADING}' in (upgraded.path / ".nbcoach" / "baseline.json").read_text()
 
-    # still a ratchet: worse than the last commit graded alike is blocked
-    _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
-    for number in range(4):
-        _append_cell(notebook, f"part_{number} = open('out/part{number}.txt').read()")
-    repo.git("add", "clean.ipynb")
-    blocked = run_cli("gate", "--staged", cwd=repo.path)
+
+def test_after_an_upgrade_a_worse_notebook_is_still_blocked(upgraded: Repo) -> None:
+    _paths(upgraded, 4)
+    upgraded.git("add", "clean.ipynb")
+    blocked = run_cli("gate", "--staged", cwd=upgraded.path)
     assert blocked.returncode == 1, blocked.stdout
-    fell = re.search(
-        r"score fell from ([\d.]+) to ([\d.]+) \(the last commit graded again", blocked.stdout
-    )
+    fell = re.search(r"score fell from ([\d.]+) to ([\d.]+) \(both graded by this", blocked.stdout)
     assert fell is not None, blocked.stdout
     assert float(fell[1]) - float(fell[2]) > 0.5
-    assert "the baseline's 100.0 came from an older nbcoach" in blocked.stdout
+    assert "the baseline's 100.0 came from an older one" in blocked.stdout
+
+
+def test_a_regression_committed_past_the_hook_is_held_to_the_recorded_notebook(
+    upgraded: Repo,
+) -> None:
+    """The bar is the notebook as its entry was recorded, not the last commit: a worse
+    notebook committed with --no-verify does not become the bar, in the hook or in CI."""
+    _paths(upgraded, 4)
+    upgraded.git("add", "clean.ipynb")
+    upgraded.commit("worse, past the hook")
+    assert run_cli("gate", "--no-tighten", cwd=upgraded.path).returncode == 1  # CI
+    _edit(upgraded.path / "clean.ipynb", "summary = open", "summary_text = open")
+    upgraded.git("add", "clean.ipynb")
+    assert run_cli("gate", "--staged", cwd=upgraded.path).returncode == 1
+
+
+def test_an_upgrade_that_raises_grades_opens_no_gap(upgraded: Repo) -> None:
+    """Held to the notebook as recorded even when the older score was lower than this
+    version's grade of it: a fall from that grade is a fall."""
+    _as_an_older_nbcoach_recorded_it(upgraded, "clean.ipynb", 40.0)
+    upgraded.git("add", ".")
+    upgraded.commit("an older nbcoach gave 40")
+    _paths(upgraded, 4)
+    upgraded.git("add", "clean.ipynb")
+    blocked = run_cli("gate", "--staged", cwd=upgraded.path)
+    assert blocked.returncode == 1, blocked.stdout
+
+
+def test_an_older_entry_with_no_recorded_notebook_stays_the_bar(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
+    _append_cell(repo.path / "clean.ipynb", "summary = open('out/summary.txt').read()")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
+    repo.git("add", "clean.ipynb")  # the baseline itself was never committed
+    repo.commit("notebook only")
+    _edit(repo.path / "clean.ipynb", "summary = open", "summary_text = open")
+    repo.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=repo.path)
+    assert result.returncode == 1, result.stdout
+    assert "record it again with `nbcoach baseline PATH`" in result.stdout
+
+
+def test_a_fall_within_the_tolerance_passes_but_does_not_lower_the_bar(legacy: Repo) -> None:
+    notebook = legacy.path / "newcomer.ipynb"
+    committed = ledger.load(legacy.path)["newcomer.ipynb"]
+    for number in range(3):
+        _append_cell(notebook, f"extra_{number} = {number} + 1\nprint(extra_{number})")
+        legacy.git("add", "newcomer.ipynb")
+        result = run_cli("gate", "--staged", cwd=legacy.path)
+        assert result.returncode == 0, result.stdout
+        legacy.commit(f"a little more script {number}")
+    assert ledger.load(legacy.path)["newcomer.ipynb"].score == committed.score
+
+
+def test_grading_is_kept_in_the_file_and_lenient_entries_of_two_gradings_have_none() -> None:
+    entry = ledger.NotebookEntry(80.0, (), GRADING)
+    text = ledger.dumps({"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)})
+    assert ledger.loads(text, "test") == {"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)}
+    assert ledger.lenient(entry, replace(entry, score=70.0, grading=None)) == replace(
+        entry, score=70.0, grading=None
+    )
+    assert ledger.lenient(entry, replace(entry, score=90.0)) == entry
