@@ -181,13 +181,12 @@ def _graded_as_recorded(
     top = gitindex.top_level(stale[0][0].parent)
     if top is None:
         return {}
-    contents: dict[str, bytes] = {}
-    keys: dict[str, str] = {}
-    for location, root, key, entry in stale:
-        name = gitindex.relative(top, location)
-        data = _recorded_content(top, gitindex.relative(top, ledger.path(root)), key, name, entry)
-        if data is not None:
-            contents[name], keys[name] = data, key
+    wanted = [
+        (gitindex.relative(top, ledger.path(root)), key, gitindex.relative(top, location), entry)
+        for location, root, key, entry in stale
+    ]
+    contents = _recorded_contents(top, wanted)
+    keys = {name: key for _, key, name, _ in wanted}
     if not contents:
         return {}
     around = sorted(
@@ -208,25 +207,44 @@ def _graded_as_recorded(
     return scores
 
 
-def _recorded_content(
-    top: Path, baseline: str, key: str, notebook: str, entry: ledger.NotebookEntry
-) -> bytes | None:
-    """The notebook as it was in the commit that recorded the entry's score: the oldest of the
+def _recorded_contents(
+    top: Path, wanted: list[tuple[str, str, str, ledger.NotebookEntry]]
+) -> dict[str, bytes]:
+    """Each notebook as it was in the commit that recorded its entry's score: the oldest of the
     newest run of commits whose baseline holds that score for it (the gate writes an entry in
-    the commit it judged). Looked at only once per notebook after an upgrade."""
-    commits = gitindex.run(top, "log", "--format=%H", "-n", "200", "--", baseline).split()
-    recorded = None
-    for commit in commits:
-        text = gitindex.blob(top, f"{commit.decode()}:{baseline}")
-        try:
-            then = ledger.loads(text.decode("utf-8"), baseline).get(key) if text else None
-        except (InputError, UnicodeDecodeError):
-            then = None
-        if then is not None and round(then.score, 1) == round(entry.score, 1):
-            recorded = commit.decode()
-        elif recorded is not None:
-            break
-    return gitindex.blob(top, f"{recorded}:{notebook}") if recorded else None
+    the commit it judged). `wanted`: (baseline file, key, notebook, entry), paths relative to
+    `top`. One `git log` per baseline file and two `git cat-file --batch` for all of them: after
+    an upgrade, a CI run over every notebook asks this for each one."""
+    from nbcoach.core.gitrepo import read_blobs
+
+    histories: dict[str, list[ledger.Baseline]] = {}
+    commits: dict[str, list[str]] = {}
+    for baseline in sorted({item[0] for item in wanted}):
+        log = gitindex.run(top, "log", "--format=%H", "-n", "200", "--", baseline)
+        commits[baseline] = log.decode().split()
+        texts = dict(read_blobs(top, (f"{c}:{baseline}" for c in commits[baseline])))
+        histories[baseline] = [
+            _parsed(texts.get(f"{c}:{baseline}"), baseline) for c in commits[baseline]
+        ]
+    at: dict[str, str] = {}
+    for baseline, key, notebook, entry in wanted:
+        recorded = None
+        for commit, then in zip(commits[baseline], histories[baseline], strict=True):
+            held = then.get(key)
+            if held is not None and round(held.score, 1) == round(entry.score, 1):
+                recorded = commit
+            elif recorded is not None:
+                break
+        if recorded is not None:
+            at[f"{recorded}:{notebook}"] = notebook
+    return {at[spec]: data for spec, data in read_blobs(top, at)}
+
+
+def _parsed(text: bytes | None, source: str) -> ledger.Baseline:
+    try:
+        return ledger.loads(text.decode("utf-8"), source) if text else {}
+    except (InputError, UnicodeDecodeError):
+        return {}  # a conflicted or broken copy in the history records nothing
 
 
 def _read(path: Path) -> bytes | None:
