@@ -21,7 +21,8 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
         parts.append(_verdict(verdict))
     quiet = len(result.verdicts) - len(shown)
     if quiet:
-        parts.append(Text(f"{counted(quiet, 'more notebook')} unchanged and passing", style="dim"))
+        others = "more notebook" if shown else "notebook"  # "34 more" only below others
+        parts.append(Text(f"{counted(quiet, others)} unchanged and passing", style="dim"))
     if failed:
         consequence = (
             "the commit is blocked"

@@ -44,6 +44,15 @@ class NotebookEntry:
     # field): another revision checks other things, so its score is no bar for this one (the
     # gate grades the notebook as it was when recorded again, and an upgrade is no wall).
     grading: int | None = None
+    # The score without how the notebook was run and saved (execution order, gaps, cells never
+    # run, saved errors): the bar the gate holds the notebook to, since it guards the code; None
+    # in baselines older than the field. `score`, the card's score, is what people read.
+    code: float | None = None
+
+    @property
+    def fresh(self) -> bool:
+        """Recorded under this grading revision, with the code score the gate compares."""
+        return self.grading == GRADING and self.code is not None
 
     @property
     def by_name(self) -> dict[str, FunctionEntry]:
@@ -57,8 +66,9 @@ def path(root: Path) -> Path:
     return state_dir(root, create=False) / FILE
 
 
-def entry_for(card: ReportCard) -> NotebookEntry:
-    """A card as the baseline keeps it. A name defined twice keeps its worst definition."""
+def entry_for(card: ReportCard, code: float) -> NotebookEntry:
+    """A card as the baseline keeps it, with its code score (`gate.code_score`). A name defined
+    twice keeps its worst definition."""
     assert card.score is not None
     functions: dict[str, FunctionEntry] = {}
     for scored in card.functions:
@@ -69,7 +79,7 @@ def entry_for(card: ReportCard) -> NotebookEntry:
         known = functions.get(f.name)
         if known is None or entry.score < known.score:
             functions[f.name] = entry
-    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADING)
+    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADING, round(code, 1))
 
 
 def load(root: Path) -> Baseline:
@@ -98,6 +108,7 @@ def loads(text: str, source: str) -> Baseline:
                     )
                 ),
                 _grading(value.get("grading")),
+                None if value.get("code") is None else float(value["code"]),
             )
             for key, value in notebooks.items()
         }
@@ -122,6 +133,8 @@ def dumps(baseline: Baseline) -> str:
     for index, (key, entry) in enumerate(notebooks):
         lines.append(f"    {json.dumps(key)}: {{")
         lines.append(f'      "score": {entry.score},')
+        if entry.code is not None:
+            lines.append(f'      "code": {entry.code},')
         if entry.grading is not None:
             lines.append(f'      "grading": {entry.grading},')
         if not entry.functions:
@@ -161,8 +174,16 @@ def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> Notebo
                 **{m: max(getattr(known, m), getattr(other, m)) for m in METRICS},
             )
         )
-    grading = first.grading if first.grading == second.grading else None
-    return NotebookEntry(min(first.score, second.score), tuple(sorted(functions.items())), grading)
+    alike = first.grading == second.grading
+    code = None
+    if alike and first.code is not None and second.code is not None:
+        code = min(first.code, second.code)
+    return NotebookEntry(
+        min(first.score, second.score),
+        tuple(sorted(functions.items())),
+        first.grading if alike else None,
+        code,
+    )
 
 
 def _grading(value: object) -> int | None:

@@ -66,6 +66,7 @@ class Verdict:
     tightened: bool = False
     below_bar: bool = False  # new to the baseline and scoring under `fail-under`
     regraded: bool = False  # held to its recorded version graded again (another revision's entry)
+    bar: float | None = None  # the code score it was held to (see `code_score`)
 
     @property
     def failure(self) -> str:
@@ -128,7 +129,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     stale = [
         (location, root, key, entry)
         for card, location, root, key, entry in judged
-        if entry is not None and entry.grading != GRADING and card.status == "ok"
+        if entry is not None and not entry.fresh and card.status == "ok"
     ]
     regraded = _graded_as_recorded(stale, options) if stale else {}
     for card, location, _root, key, entry in judged:
@@ -140,7 +141,13 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     changed: set[str] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         try:
-            changed = _tighten(verdicts, by_root, committed, options.staged)
+            changed = _tighten(
+                verdicts,
+                by_root,
+                committed,
+                options.staged,
+                lambda path: asdict(configs.for_file(path).weights),
+            )
         except NbcoachError as error:  # a read-only checkout: the verdict stands
             notes = (*notes, f"the improvements were not recorded in the baseline: {error}")
         verdicts = [replace(v, tightened=v.key in changed) for v in verdicts]
@@ -300,27 +307,32 @@ def judge(
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
     same_grading = entry is not None and entry.grading == GRADING
-    bar = entry.score if entry is not None else None
-    if entry is not None and not same_grading and regraded is not None:
+    code = code_score(card, weights or asdict(Weights()))
+    bar: float | None = None
+    if entry is not None and entry.fresh:
+        bar = entry.code
+        if round(code, 1) < round(entry.code or 0.0, 1) - TOLERANCE:
+            problems.append(
+                f"score fell from {entry.score:.1f} to {card.score:.1f} ({entry.code:.1f} to "
+                f"{code:.1f} not counting how cells were run: the gate guards the code)"
+            )
+    elif entry is not None and regraded is not None:
         bar = regraded
-        code = code_score(card, weights or asdict(Weights()))
         if round(code, 1) < round(regraded, 1) - TOLERANCE:
             problems.append(
-                f"score fell from {regraded:.1f} to {code:.1f} (both graded by this nbcoach, "
-                f"as recorded and now, how cells were run left out; the baseline's "
+                f"score fell from {regraded:.1f} to {code:.1f} (not counting how cells were "
+                f"run; both graded by this nbcoach, as recorded and now: the baseline's "
                 f"{entry.score:.1f} came from an older one)"
             )
-    elif entry is not None and round(card.score, 1) < round(entry.score, 1) - TOLERANCE:
-        code = code_score(card, weights or asdict(Weights()))
-        if round(code, 1) < round(entry.score, 1) - TOLERANCE:  # not only how it was saved
-            hint = (
-                ""
-                if same_grading
-                else " (recorded by an older nbcoach, and the notebook as recorded is not in "
-                "the history: if this version's checks explain the fall, record it again with "
+    elif entry is not None:
+        bar = entry.score  # an older entry whose notebook as recorded cannot be found
+        if round(code, 1) < round(entry.score, 1) - TOLERANCE:
+            problems.append(
+                f"score fell from {entry.score:.1f} to {code:.1f} (not counting how cells were "
+                "run; recorded by an older nbcoach, and the notebook as recorded is not in the "
+                "history: if this version's checks explain the fall, record it again with "
                 "`nbcoach baseline PATH`)"
             )
-            problems.append(f"score fell from {entry.score:.1f} to {card.score:.1f}{hint}")
     known = entry.by_name if entry is not None else {}
     moved = _moved_out(known, card, sources, card.path)
     seen: set[str] = set()
@@ -353,11 +365,12 @@ def judge(
         key,
         card,
         not problems,
-        bar,
+        entry.score if entry is not None else None,
         tuple(problems),
         _step_for(card, worst) if problems else None,
         below_bar=below_bar,
-        regraded=entry is not None and not same_grading and regraded is not None,
+        regraded=entry is not None and not entry.fresh and regraded is not None,
+        bar=bar,
     )
 
 
@@ -510,6 +523,7 @@ def _tighten(
     by_root: dict[Path, ledger.Baseline],
     committed: dict[Path, ledger.Baseline],
     staged: bool,
+    weights_of: Callable[[Path], Mapping[str, float]],
 ) -> set[str]:
     """Record the checked notebooks as they are now; the keys whose entries changed from what
     the gate held them to (an uncommitted tightening set back is rewritten, not reported)."""
@@ -517,7 +531,7 @@ def _tighten(
     for root, known in by_root.items():
         at_head = committed.get(root, {})
         updates = [
-            (v.key, _kept(ledger.entry_for(v.card), known.get(v.key), at_head.get(v.key)))
+            (v.key, _kept(v, weights_of(root / v.key)))
             for v in verdicts
             if project_root(root / v.key) == root and v.card.score is not None
         ]
@@ -537,17 +551,17 @@ def _tighten(
     return changed
 
 
-def _kept(
-    entry: ledger.NotebookEntry,
-    working: ledger.NotebookEntry | None,
-    committed: ledger.NotebookEntry | None,
-) -> ledger.NotebookEntry:
-    """The entry a passing notebook leaves: as it is now, but never a lower score than the one
-    it was held to under the same grading. A fall within the tolerance passes; recording it
-    would let the next one start lower, and small falls add up unseen."""
-    held = ledger.lenient(working, committed)
-    if held is not None and held.grading == entry.grading and entry.score < held.score:
-        return replace(entry, score=held.score)
+def _kept(verdict: Verdict, weights: Mapping[str, float]) -> ledger.NotebookEntry:
+    """The entry a passing notebook leaves: as it is now, but never below the code score it was
+    held to (`verdict.bar`: its entry's, or its notebook as recorded, graded again). A fall
+    within the tolerance passes; recording it would let the next one start lower, and small
+    falls add up unseen."""
+    entry = ledger.entry_for(verdict.card, code_score(verdict.card, weights))
+    held = verdict.bar
+    if held is not None and entry.code is not None and entry.code < held:
+        # the card's score too, unless the entry it replaces came from an older grading
+        score = entry.score if verdict.regraded else max(entry.score, verdict.baseline_score or 0)
+        return replace(entry, score=score, code=round(held, 1))
     return entry
 
 
@@ -663,13 +677,15 @@ def record_baseline(paths: Sequence[str]) -> Recorded:
 
     targets = list(paths) or [str(project_root(Path.cwd()))]
     report = review(targets)
+    configs = ConfigLoader()
     root = project_root(Path(targets[0]))
     entries = {}
     dropped = set()  # named, and now skipped (no longer Python): out of the baseline
     for card in report.cards:
         key = Path(card.path).resolve().relative_to(root).as_posix()
         if card.status == "ok" and card.score is not None:
-            entries[key] = ledger.entry_for(card)
+            weights = asdict(configs.for_file(Path(card.path)).weights)
+            entries[key] = ledger.entry_for(card, code_score(card, weights))
         elif card.status == "skipped":
             dropped.add(key)
     if report.input_errors and not entries and not dropped:

@@ -539,7 +539,10 @@ def test_after_an_upgrade_a_worse_notebook_is_still_blocked(upgraded: Repo) -> N
     upgraded.git("add", "clean.ipynb")
     blocked = run_cli("gate", "--staged", cwd=upgraded.path)
     assert blocked.returncode == 1, blocked.stdout
-    fell = re.search(r"score fell from ([\d.]+) to ([\d.]+) \(both graded by this", blocked.stdout)
+    fell = re.search(
+        r"score fell from ([\d.]+) to ([\d.]+) \(not counting how cells were run; both graded",
+        blocked.stdout,
+    )
     assert fell is not None, blocked.stdout
     assert float(fell[1]) - float(fell[2]) > 0.5
     assert "the baseline's 100.0 came from an older one" in blocked.stdout
@@ -599,10 +602,33 @@ def test_a_fall_within_the_tolerance_passes_but_does_not_lower_the_bar(legacy: R
 
 
 def test_grading_is_kept_in_the_file_and_lenient_entries_of_two_gradings_have_none() -> None:
-    entry = ledger.NotebookEntry(80.0, (), GRADING)
+    entry = ledger.NotebookEntry(80.0, (), GRADING, 82.5)
+    assert entry.fresh and not replace(entry, code=None).fresh
     text = ledger.dumps({"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)})
     assert ledger.loads(text, "test") == {"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)}
     assert ledger.lenient(entry, replace(entry, score=70.0, grading=None)) == replace(
-        entry, score=70.0, grading=None
+        entry, score=70.0, grading=None, code=None
     )
+    assert ledger.lenient(entry, replace(entry, code=81.0)) == replace(entry, code=81.0)
     assert ledger.lenient(entry, replace(entry, score=90.0)) == entry
+
+
+def test_the_bar_is_the_code_score_so_a_run_cost_does_not_stretch_the_tolerance(
+    tmp_path: Path,
+) -> None:
+    """A notebook saved with a cell never run scores less than its code does; held to its
+    full score, a fall of its code up to that difference passed unseen."""
+    repo = Repo(tmp_path / "repo")
+    notebook = repo.path / "clean.ipynb"
+    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
+    _append_cell(notebook, "print(len(customers))")  # never run: costs how it was run
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    entry = ledger.load(repo.path)["clean.ipynb"]
+    assert entry.code is not None and entry.code - entry.score > 2
+    repo.git("add", ".")
+    repo.commit("recorded")
+    _append_cell(notebook, "unused_value = 3")  # the code loses a point: less than the run cost
+    repo.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=repo.path)
+    assert result.returncode == 1, result.stdout
+    assert "not counting how cells were run: the gate guards the code" in result.stdout
