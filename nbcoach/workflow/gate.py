@@ -179,9 +179,9 @@ def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
 
 def _graded_as_recorded(
     stale: list[tuple[Path, Path, str, ledger.NotebookEntry]], options: GateOptions
-) -> dict[str, float]:
-    """For baseline entries another grading revision recorded: the code score this revision
-    gives the notebook as it was when its entry was recorded (the commit that wrote the entry's
+) -> dict[str, tuple[float, float]]:
+    """For baseline entries another grading revision recorded: the score and code score this
+    revision gives the notebook as it was when its entry was recorded (the commit that wrote the entry's
     score), graded with the configuration and `src/` packages the judged side has, so that only
     nbcoach changed between the two grades. All such notebooks are graded in one run. A notebook
     whose recorded version cannot be found or graded is left out: its entry stays the bar."""
@@ -210,7 +210,7 @@ def _graded_as_recorded(
         name = Path(card.path).as_posix()
         if card.status == "ok" and card.score is not None and name in keys:
             weights = asdict(configs.for_file(top / name).weights)
-            scores[keys[name]] = code_score(card, weights)
+            scores[keys[name]] = (card.score, code_score(card, weights))
     return scores
 
 
@@ -292,12 +292,12 @@ def judge(
     fail_under: float | None,
     weights: Mapping[str, float] | None = None,
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
-    regraded: float | None = None,
+    regraded: tuple[float, float] | None = None,
 ) -> Verdict:
     """`sources`: the file as committed and as judged, read only when a new function over the
     limits may be code moved out of known functions (to check that its lines were theirs).
-    `regraded`: for an entry another grading revision recorded, the code score this revision
-    gives the notebook as it was recorded: the bar instead of the entry's score (a new check
+    `regraded`: for an entry another grading revision recorded, the score and code score this
+    revision gives the notebook as it was recorded: the bar instead of the entry's (a new check
     lowers every grade, and the commit after an upgrade did not make anything worse)."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
@@ -317,12 +317,12 @@ def judge(
                 f"{code:.1f} not counting how cells were run: the gate guards the code)"
             )
     elif entry is not None and regraded is not None:
-        bar = regraded
-        if round(code, 1) < round(regraded, 1) - TOLERANCE:
+        shown, bar = regraded
+        if round(code, 1) < round(bar, 1) - TOLERANCE:
             problems.append(
-                f"score fell from {regraded:.1f} to {code:.1f} (not counting how cells were "
-                f"run; both graded by this nbcoach, as recorded and now: the baseline's "
-                f"{entry.score:.1f} came from an older one)"
+                f"score fell from {shown:.1f} to {card.score:.1f} ({bar:.1f} to {code:.1f} not "
+                "counting how cells were run; both graded by this nbcoach, as recorded and now: "
+                f"the baseline's {entry.score:.1f} came from an older one)"
             )
     elif entry is not None:
         bar = entry.score  # an older entry whose notebook as recorded cannot be found
@@ -365,7 +365,9 @@ def judge(
         key,
         card,
         not problems,
-        entry.score if entry is not None else None,
+        regraded[0]
+        if regraded is not None and entry is not None and not entry.fresh
+        else (entry.score if entry is not None else None),
         tuple(problems),
         _step_for(card, worst) if problems else None,
         below_bar=below_bar,
