@@ -369,7 +369,7 @@ def judge(
         if regraded is not None and entry is not None and not entry.fresh
         else (entry.score if entry is not None else None),
         tuple(problems),
-        _step_for(card, worst) if problems else None,
+        _step_for(card, worst, sources, weights) if problems else None,
         below_bar=below_bar,
         regraded=entry is not None and not entry.fresh and regraded is not None,
         bar=bar,
@@ -483,9 +483,15 @@ def _over_limits(card: ReportCard, function: Function) -> str:
     return "; ".join(messages[:2]) or "it costs points"
 
 
-def _step_for(card: ReportCard, function: Function | None) -> NextStep | None:
+def _step_for(
+    card: ReportCard,
+    function: Function | None,
+    sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> NextStep | None:
     """The step that fixes the worst problem: about the function that got worse when there is
-    one (it need not be among the card's top steps), else the card's most valuable step."""
+    one (it need not be among the card's top steps), else the most valuable step about the cells
+    this change touched, else the card's most valuable step."""
     if function is not None:
         subject = function_subject(function)
         group = [f for f in card.findings if f.subject == subject and f.deficit > 0]
@@ -497,7 +503,57 @@ def _step_for(card: ReportCard, function: Function | None) -> NextStep | None:
                 subject, group, {subject: function}, card.path, card.format == "script"
             )
             return NextStep(action, 0.0, group[0].location, tuple({f.rule for f in group}), command)
+    if sources is not None and card.analysed_share is None:
+        changed = _step_for_change(card, sources, weights or asdict(Weights()))
+        if changed is not None:
+            return changed
     return card.next_steps[0] if card.next_steps else None
+
+
+def _step_for_change(
+    card: ReportCard,
+    sources: Callable[[], tuple[bytes | None, bytes | None]],
+    weights: Mapping[str, float],
+) -> NextStep | None:
+    """The most valuable step that fixes a finding in (or copied into) a code cell the change
+    added or edited: the card's own first step is often an old habit ("replace the star
+    import") while what got worse is the block just pasted three times."""
+    from nbcoach.analysis.notebook import parse_bytes
+
+    committed, judged = sources()
+    if judged is None:
+        return None
+    try:
+        now = parse_bytes(judged, card.path)
+        before = parse_bytes(committed, card.path).cells if committed is not None else ()
+    except InputError:
+        return None
+    unchanged = Counter(cell.source for cell in before if cell.kind == "code")
+    touched = set()
+    for cell in now.cells:
+        if cell.kind != "code":
+            continue
+        if unchanged[cell.source] > 0:
+            unchanged[cell.source] -= 1
+        else:
+            touched.add(cell.number)
+    keys = {
+        coaching.action_key(f)
+        for f in card.findings
+        if f.deficit > 0
+        and (f.location.cell in touched or any(r.cell in touched for r in f.related))
+    }
+    if not keys:
+        return None
+    steps = coaching.next_steps(
+        card.findings,
+        [scored.function for scored in card.functions],
+        weights,
+        card.path,
+        card.format == "script",
+        limit=len(card.findings),
+    )
+    return next((step for step in steps if set(step.fixes) & keys), None)
 
 
 def _committed_baseline(root: Path) -> ledger.Baseline:

@@ -632,3 +632,24 @@ def test_the_bar_is_the_code_score_so_a_run_cost_does_not_stretch_the_tolerance(
     result = run_cli("gate", "--staged", cwd=repo.path)
     assert result.returncode == 1, result.stdout
     assert "not counting how cells were run: the gate guards the code" in result.stdout
+
+
+def test_the_next_step_of_a_fall_is_about_the_cells_the_change_touched(tmp_path: Path) -> None:
+    """The card's first step is an old habit (a star import, worth more); the gate's step
+    fixes what this commit made worse."""
+    repo = Repo(tmp_path / "repo")
+    notebook = repo.path / "clean.ipynb"
+    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
+    document = nbformat.read(notebook, as_version=4)
+    document.cells.insert(1, nbformat.v4.new_code_cell("from math import *"))
+    nbformat.write(document, notebook)
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("with a star import")
+    _paths(repo, 2)
+    repo.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=repo.path)
+    assert result.returncode == 1, result.stdout
+    card = run_cli("report", "clean.ipynb", cwd=repo.path).stdout
+    assert "1. Replace the star import" in card
+    assert "next step: Name the file paths once at the top" in result.stdout
