@@ -111,6 +111,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     configs = ConfigLoader(options.config_overrides)
     verdicts = []
     judged: list[tuple[ReportCard, Path, Path, str, ledger.NotebookEntry | None]] = []
+    moves = _moves(options.staged)
+    moved_from: dict[str, str] = {}
     for card in report.cards:
         location = real(card.path)
         root = project_root(location)
@@ -118,6 +120,11 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         at_head = committed.setdefault(root, _committed_baseline(root))
         key = location.resolve().relative_to(root).as_posix()
         entry = ledger.lenient(known.get(key), at_head.get(key))
+        old = moves.get(location.resolve())
+        if entry is None and old is not None and old.is_relative_to(root):
+            # `git mv`: the notebook keeps its entry (a move is no way out of the ratchet)
+            moved_from[key] = old.relative_to(root).as_posix()
+            entry = ledger.lenient(known.get(moved_from[key]), at_head.get(moved_from[key]))
         if card.status == "skipped":
             # relabelled (say as R) while the baseline file still knows it: its code would
             # leave the gate. `nbcoach baseline PATH` takes it out, visibly.
@@ -147,6 +154,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
                 committed,
                 options.staged,
                 lambda path: asdict(configs.for_file(path).weights),
+                moved_from,
             )
         except NbcoachError as error:  # a read-only checkout: the verdict stands
             notes = (*notes, f"the improvements were not recorded in the baseline: {error}")
@@ -582,9 +590,12 @@ def _tighten(
     committed: dict[Path, ledger.Baseline],
     staged: bool,
     weights_of: Callable[[Path], Mapping[str, float]],
+    moved_from: Mapping[str, str] | None = None,
 ) -> set[str]:
     """Record the checked notebooks as they are now; the keys whose entries changed from what
-    the gate held them to (an uncommitted tightening set back is rewritten, not reported)."""
+    the gate held them to (an uncommitted tightening set back is rewritten, not reported). A
+    moved notebook's entry moves with it (`moved_from`: new key -> old key)."""
+    moved_from = moved_from or {}
     changed: set[str] = set()
     for root, known in by_root.items():
         at_head = committed.get(root, {})
@@ -593,7 +604,8 @@ def _tighten(
             for v in verdicts
             if project_root(root / v.key) == root and v.card.score is not None
         ]
-        new = ledger.merged(known, updates)
+        gone = {moved_from[key] for key, _ in updates if key in moved_from}
+        new = {k: v for k, v in ledger.merged(known, updates).items() if k not in gone}
         if new == known:
             continue
         file = ledger.save(root, new)
@@ -607,6 +619,22 @@ def _tighten(
             if top is not None:
                 gitindex.add(top, [gitindex.relative(top, file)])
     return changed
+
+
+def _moves(staged: bool) -> dict[Path, Path]:
+    """Notebooks this commit moves (`git mv`, or a delete and an add git pairs as a rename):
+    new path -> old path, both absolute. Only a commit has moves; by hand the gate judges files
+    where they are."""
+    if not staged:
+        return {}
+    top = gitindex.top_level(Path.cwd())
+    if top is None:
+        return {}
+    return {
+        (top / change.path).resolve(): (top / change.old_path).resolve()
+        for change in gitindex.staged_changes(top)
+        if change.status == "R"
+    }
 
 
 def _kept(verdict: Verdict, weights: Mapping[str, float]) -> ledger.NotebookEntry:

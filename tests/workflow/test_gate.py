@@ -653,3 +653,33 @@ def test_the_next_step_of_a_fall_is_about_the_cells_the_change_touched(tmp_path:
     card = run_cli("report", "clean.ipynb", cwd=repo.path).stdout
     assert "1. Replace the star import" in card
     assert "next step: Name the file paths once at the top" in result.stdout
+
+
+def test_a_moved_notebook_keeps_its_entry(tmp_path: Path) -> None:
+    """`git mv` is no way out of the ratchet: the moved notebook is held to its entry, and the
+    entry moves with it."""
+    repo = Repo(tmp_path / "repo")
+    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("recorded")
+    (repo.path / "notebooks").mkdir()
+    repo.git("mv", "clean.ipynb", "notebooks/clean.ipynb")
+    _paths_in(repo.path / "notebooks" / "clean.ipynb", 2)
+    repo.git("add", "notebooks/clean.ipynb")
+    blocked = run_cli("gate", "--staged", cwd=repo.path)
+    assert blocked.returncode == 1, blocked.stdout
+    assert "score fell from 100.0" in blocked.stdout
+
+    repo.git("checkout", "HEAD", "--", ".")
+    repo.git("rm", "-q", "--cached", "notebooks/clean.ipynb")
+    shutil.rmtree(repo.path / "notebooks")
+    repo.git("mv", "clean.ipynb", "moved.ipynb")
+    moved = run_cli("gate", "--staged", cwd=repo.path)
+    assert moved.returncode == 0, moved.stdout
+    assert set(ledger.load(repo.path)) == {"moved.ipynb"}
+
+
+def _paths_in(notebook: Path, count: int) -> None:
+    for number in range(count):
+        _append_cell(notebook, f"part_{number} = open('out/p{number}.txt').read()")
