@@ -41,6 +41,7 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
     elif result.baseline_updated:
         tightened = [v for v in result.verdicts if v.tightened]
         new = [v.key for v in tightened if v.baseline_score is None]
+        moved = [v for v in tightened if v.moved_from is not None and v.key not in new]
         regraded = [v.key for v in tightened if v.regraded and v.key not in new]
         improved = [v.key for v in tightened if v.key not in new + regraded and _score_rose(v)]
         # the score as shown did not move: only function entries changed (a function got
@@ -54,8 +55,15 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
             )
         if improved:
             said.append(f"improvements recorded for {', '.join(improved)}")
+        if moved:
+            said.append(
+                "entries moved with their notebooks: "
+                + ", ".join(f"{v.moved_from[1]} -> {v.key}" for v in moved if v.moved_from)
+            )
+        entries = [key for key in entries if key not in {v.key for v in moved}]
         if entries:
-            said.append(f"function entries updated for {', '.join(entries)}")
+            # the score shown did not rise: its functions, or how its cells were run, changed
+            said.append(f"entries updated for {', '.join(entries)}")
         if new:
             said.append(f"new entries for {', '.join(new)}")
         where = (

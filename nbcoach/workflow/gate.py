@@ -67,6 +67,9 @@ class Verdict:
     below_bar: bool = False  # new to the baseline and scoring under `fail-under`
     regraded: bool = False  # held to its recorded version graded again (another revision's entry)
     bar: float | None = None  # the code score it was held to (see `code_score`)
+    code: float | None = None  # its code score now
+    root: Path | None = None  # the project whose baseline holds it
+    moved_from: tuple[Path, str] | None = None  # (project, key) of its entry before a move
 
     @property
     def failure(self) -> str:
@@ -104,15 +107,28 @@ class GateResult:
         return all(v.passed for v in self.verdicts)
 
 
+@dataclass(slots=True)
+class _Judged:
+    """A graded notebook on its way to a verdict: where it is, the project whose baseline holds
+    it, its key there, the entry it is held to, and for a moved notebook where that entry was."""
+
+    card: ReportCard
+    location: Path
+    root: Path
+    key: str
+    entry: ledger.NotebookEntry | None
+    origin: tuple[Path, str] | None = None  # (project, key) of the entry before a move
+    old_location: Path | None = None  # the file before a move
+
+
 def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
     report, real, notes = _reviewed(paths, options)
     by_root: dict[Path, ledger.Baseline] = {}
     committed: dict[Path, ledger.Baseline] = {}
     configs = ConfigLoader(options.config_overrides)
     verdicts = []
-    judged: list[tuple[ReportCard, Path, Path, str, ledger.NotebookEntry | None]] = []
+    judged: list[_Judged] = []
     moves = _moves(options.staged)
-    moved_from: dict[str, str] = {}
     for card in report.cards:
         location = real(card.path)
         root = project_root(location)
@@ -120,11 +136,6 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
         at_head = committed.setdefault(root, _committed_baseline(root))
         key = location.resolve().relative_to(root).as_posix()
         entry = ledger.lenient(known.get(key), at_head.get(key))
-        old = moves.get(location.resolve())
-        if entry is None and old is not None and old.is_relative_to(root):
-            # `git mv`: the notebook keeps its entry (a move is no way out of the ratchet)
-            moved_from[key] = old.relative_to(root).as_posix()
-            entry = ledger.lenient(known.get(moved_from[key]), at_head.get(moved_from[key]))
         if card.status == "skipped":
             # relabelled (say as R) while the baseline file still knows it: its code would
             # leave the gate. `nbcoach baseline PATH` takes it out, visibly.
@@ -132,33 +143,43 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             if recorded is not None:
                 verdicts.append(_relabelled(key, card, recorded))
             continue
-        judged.append((card, location, root, key, entry))
+        item = _Judged(card, location, root, key, entry)
+        old = moves.get(location.resolve())
+        if entry is None and old is not None:
+            # `git mv`: the notebook keeps its entry, from whichever project it leaves (a move
+            # is no way out of the ratchet)
+            old_root = project_root(old)
+            old_key = old.relative_to(old_root).as_posix()
+            old_known = by_root.setdefault(old_root, ledger.load(old_root))
+            old_head = committed.setdefault(old_root, _committed_baseline(old_root))
+            item.entry = ledger.lenient(old_known.get(old_key), old_head.get(old_key))
+            if item.entry is not None:
+                item.origin, item.old_location = (old_root, old_key), old
+        judged.append(item)
     stale = [
-        (location, root, key, entry)
-        for card, location, root, key, entry in judged
-        if entry is not None and not entry.fresh and card.status == "ok"
+        i for i in judged if i.entry is not None and not i.entry.fresh and i.card.status == "ok"
     ]
     regraded = _graded_as_recorded(stale, options) if stale else {}
-    for card, location, _root, key, entry in judged:
-        weights = asdict(configs.for_file(location).weights)
-        sources = partial(_sources, location, options.staged)
-        verdicts.append(
-            judge(key, card, entry, report.fail_under, weights, sources, regraded.get(key))
+    for item in judged:
+        weights = asdict(configs.for_file(item.location).weights)
+        sources = partial(_sources, item.location, options.staged, item.old_location)
+        verdict = judge(
+            item.key,
+            item.card,
+            item.entry,
+            report.fail_under,
+            weights,
+            sources,
+            regraded.get((item.root, item.key)),
         )
-    changed: set[str] = set()
+        verdicts.append(replace(verdict, root=item.root, moved_from=item.origin))
+    changed: set[tuple[Path | None, str]] = set()
     if options.tighten and verdicts and all(v.passed for v in verdicts):
         try:
-            changed = _tighten(
-                verdicts,
-                by_root,
-                committed,
-                options.staged,
-                lambda path: asdict(configs.for_file(path).weights),
-                moved_from,
-            )
+            changed = _tighten(verdicts, by_root, committed, options.staged)
         except NbcoachError as error:  # a read-only checkout: the verdict stands
             notes = (*notes, f"the improvements were not recorded in the baseline: {error}")
-        verdicts = [replace(v, tightened=v.key in changed) for v in verdicts]
+        verdicts = [replace(v, tightened=(v.root, v.key) in changed) for v in verdicts]
     roots = list(by_root)
     return GateResult(
         tuple(verdicts),
@@ -175,50 +196,59 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
     )
 
 
-def _sources(location: Path, staged: bool) -> tuple[bytes | None, bytes | None]:
-    """The file as last committed, and as judged (the index in a hook, else the disk)."""
+def _sources(
+    location: Path, staged: bool, moved_from: Path | None = None
+) -> tuple[bytes | None, bytes | None]:
+    """The file as last committed (where it was, for a moved one), and as judged (the index in
+    a hook, else the disk)."""
     top = gitindex.top_level(location.parent)
     if top is None:
         return None, None
     name = gitindex.relative(top, location)
     judged = gitindex.index_blob(top, name) if staged else _read(location)
-    return gitindex.head_blob(top, name), judged
+    return gitindex.head_blob(top, gitindex.relative(top, moved_from or location)), judged
 
 
 def _graded_as_recorded(
-    stale: list[tuple[Path, Path, str, ledger.NotebookEntry]], options: GateOptions
-) -> dict[str, tuple[float, float]]:
-    """For baseline entries another grading revision recorded: the score and code score this
-    revision gives the notebook as it was when its entry was recorded (the commit that wrote the entry's
-    score), graded with the configuration and `src/` packages the judged side has, so that only
-    nbcoach changed between the two grades. All such notebooks are graded in one run. A notebook
-    whose recorded version cannot be found or graded is left out: its entry stays the bar."""
-    top = gitindex.top_level(stale[0][0].parent)
+    stale: list[_Judged], options: GateOptions
+) -> dict[tuple[Path, str], tuple[float, float]]:
+    """For baseline entries another grading revision recorded, by (project, key): the score
+    and code score this revision gives the notebook as it was when its entry was recorded (the
+    commit that wrote the entry's score; where it was, for a moved one), graded with the
+    configuration and `src/` packages the judged side has, so that only nbcoach changed
+    between the two grades. All such notebooks are graded in one run. A notebook whose recorded
+    version cannot be found or graded is left out: its entry stays the bar."""
+    top = gitindex.top_level(stale[0].location.parent)
     if top is None:
         return {}
-    wanted = [
-        (gitindex.relative(top, ledger.path(root)), key, gitindex.relative(top, location), entry)
-        for location, root, key, entry in stale
-    ]
-    contents = _recorded_contents(top, wanted)
-    keys = {name: key for _, key, name, _ in wanted}
-    if not contents:
+    wanted = []
+    for item in stale:
+        root, key = item.origin or (item.root, item.key)
+        assert item.entry is not None
+        then = gitindex.relative(top, item.old_location or item.location)
+        baseline = gitindex.relative(top, ledger.path(root))
+        wanted.append((baseline, key, then, item.entry, gitindex.relative(top, item.location)))
+    contents = _recorded_contents(top, [w[:4] for w in wanted])
+    # each graded where the notebook is now, under the configuration that applies there
+    placed = {now: contents[then] for _, _, then, _, now in wanted if then in contents}
+    owners = {gitindex.relative(top, i.location): (i.root, i.key) for i in stale}
+    if not placed:
         return {}
     around = sorted(
         set(gitindex.tracked_matching(top, CONFIG_FILES)) | set(gitindex.src_markers(top))
     )
     if options.staged:
-        report = _review_snapshot(top, sorted(contents), around, [], contents, options)
+        report = _review_snapshot(top, sorted(placed), around, [], placed, options)
     else:
         present = [name for name in around if (top / name).is_file()]
-        report = _review_snapshot(top, sorted(contents), [], present, contents, options)
+        report = _review_snapshot(top, sorted(placed), [], present, placed, options)
     configs = ConfigLoader(options.config_overrides)
     scores = {}
     for card in report.cards:
         name = Path(card.path).as_posix()
-        if card.status == "ok" and card.score is not None and name in keys:
+        if card.status == "ok" and card.score is not None and name in owners:
             weights = asdict(configs.for_file(top / name).weights)
-            scores[keys[name]] = (card.score, code_score(card, weights))
+            scores[owners[name]] = (card.score, code_score(card, weights))
     return scores
 
 
@@ -369,18 +399,20 @@ def judge(
             detail = ", ".join(grown) or f"score {before.score:.1f} -> {scored.score:.1f}"
             problems.append(f"`{f.name}` (cell {f.cell}) got worse: {detail}")
             worst = worst or f
+    # held to its notebook as recorded, graded again: that grade is its baseline
+    again = entry is not None and not entry.fresh and regraded is not None
+    held_to = regraded[0] if again and regraded is not None else None
     return Verdict(
         key,
         card,
         not problems,
-        regraded[0]
-        if regraded is not None and entry is not None and not entry.fresh
-        else (entry.score if entry is not None else None),
+        held_to if held_to is not None else (entry.score if entry is not None else None),
         tuple(problems),
         _step_for(card, worst, sources, weights) if problems else None,
         below_bar=below_bar,
-        regraded=entry is not None and not entry.fresh and regraded is not None,
+        regraded=again,
         bar=bar,
+        code=code,
     )
 
 
@@ -589,28 +621,23 @@ def _tighten(
     by_root: dict[Path, ledger.Baseline],
     committed: dict[Path, ledger.Baseline],
     staged: bool,
-    weights_of: Callable[[Path], Mapping[str, float]],
-    moved_from: Mapping[str, str] | None = None,
-) -> set[str]:
-    """Record the checked notebooks as they are now; the keys whose entries changed from what
-    the gate held them to (an uncommitted tightening set back is rewritten, not reported). A
-    moved notebook's entry moves with it (`moved_from`: new key -> old key)."""
-    moved_from = moved_from or {}
-    changed: set[str] = set()
+) -> set[tuple[Path | None, str]]:
+    """Record each checked notebook as it is now in its project's baseline (a moved one's entry
+    leaves the project it was in); the (project, key) of the entries that changed from what the
+    gate held them to (an uncommitted tightening set back is rewritten, not reported)."""
+    changed: set[tuple[Path | None, str]] = set()
     for root, known in by_root.items():
         at_head = committed.get(root, {})
         updates = [
-            (v.key, _kept(v, weights_of(root / v.key)))
-            for v in verdicts
-            if project_root(root / v.key) == root and v.card.score is not None
+            (v.key, _kept(v)) for v in verdicts if v.root == root and v.card.score is not None
         ]
-        gone = {moved_from[key] for key, _ in updates if key in moved_from}
-        new = {k: v for k, v in ledger.merged(known, updates).items() if k not in gone}
+        gone = {v.moved_from[1] for v in verdicts if v.moved_from and v.moved_from[0] == root}
+        new = {k: e for k, e in ledger.merged(known, updates).items() if k not in gone}
         if new == known:
             continue
         file = ledger.save(root, new)
         changed.update(
-            key
+            (root, key)
             for key, entry in updates
             if ledger.lenient(known.get(key), at_head.get(key)) != entry
         )
@@ -637,12 +664,13 @@ def _moves(staged: bool) -> dict[Path, Path]:
     }
 
 
-def _kept(verdict: Verdict, weights: Mapping[str, float]) -> ledger.NotebookEntry:
+def _kept(verdict: Verdict) -> ledger.NotebookEntry:
     """The entry a passing notebook leaves: as it is now, but never below the code score it was
     held to (`verdict.bar`: its entry's, or its notebook as recorded, graded again). A fall
     within the tolerance passes; recording it would let the next one start lower, and small
     falls add up unseen."""
-    entry = ledger.entry_for(verdict.card, code_score(verdict.card, weights))
+    assert verdict.code is not None  # a notebook that passed was graded
+    entry = ledger.entry_for(verdict.card, verdict.code)
     held = verdict.bar
     if held is not None and entry.code is not None and entry.code < held:
         # the card's score too, unless the entry it replaces came from an older grading

@@ -233,7 +233,7 @@ def test_a_change_to_function_entries_only_is_not_called_an_improvement(legacy: 
     assert result.returncode == 0, result.stdout
     [line] = gate_lines(result.stdout).values()
     assert (line.path, line.delta, line.verdict) == ("newcomer.ipynb", "+0.0", "ok")
-    assert "function entries updated for newcomer.ipynb" in result.stdout
+    assert "entries updated for newcomer.ipynb" in result.stdout
     assert "improvements recorded" not in result.stdout
     assert ledger.load(legacy.path)["newcomer.ipynb"].by_name["parse_date"].lines == 9
 
@@ -528,7 +528,7 @@ def test_an_upgrade_that_adds_a_check_is_no_wall(upgraded: Repo) -> None:
     result = run_cli("gate", "--staged", cwd=upgraded.path)
     assert result.returncode == 0, result.stdout
     assert "graded again by this nbcoach for clean.ipynb" in result.stdout
-    assert "function entries updated" not in result.stdout
+    assert "entries updated" not in result.stdout
     rewritten = ledger.load(upgraded.path)["clean.ipynb"]
     assert rewritten.grading == GRADING and rewritten.score < 99
     assert f'"grading": {GRADING}' in (upgraded.path / ".nbcoach" / "baseline.json").read_text()
@@ -683,3 +683,47 @@ def test_a_moved_notebook_keeps_its_entry(tmp_path: Path) -> None:
 def _paths_in(notebook: Path, count: int) -> None:
     for number in range(count):
         _append_cell(notebook, f"part_{number} = open('out/p{number}.txt').read()")
+
+
+def _two_projects(tmp_path: Path) -> Repo:
+    """Two projects in one repository, each with its own configuration and baseline, holding
+    notebooks of the same name: a clean one and the newcomer's."""
+    repo = Repo(tmp_path / "repo")
+    for folder, example in (("a", "clean.ipynb"), ("z", "newcomer.ipynb")):
+        (repo.path / folder).mkdir()
+        (repo.path / folder / "pyproject.toml").write_text("[tool.nbcoach]\n")
+        shutil.copy(EXAMPLES / example, repo.path / folder / "nb.ipynb")
+        assert run_cli("baseline", cwd=repo.path / folder).returncode == 0
+    repo.git("add", ".")
+    repo.commit("two projects")
+    return repo
+
+
+def test_notebooks_of_one_name_in_two_projects_keep_their_own_entries(tmp_path: Path) -> None:
+    repo = _two_projects(tmp_path)
+    before = {f: ledger.load(repo.path / f)["nb.ipynb"] for f in ("a", "z")}
+    _edit(repo.path / "a" / "nb.ipynb", "# Churn", "# Churn (Q3)")
+    _edit(repo.path / "z" / "nb.ipynb", "# churn analysis", "# churn analysis (Q3)")
+    repo.git("add", ".")
+    assert run_cli("gate", "--staged", cwd=repo.path).returncode == 0
+    assert {f: ledger.load(repo.path / f)["nb.ipynb"].score for f in ("a", "z")} == {
+        f: before[f].score for f in ("a", "z")
+    }
+
+
+def test_a_move_into_another_project_keeps_the_entry(tmp_path: Path) -> None:
+    repo = _two_projects(tmp_path)
+    repo.git("mv", "a/nb.ipynb", "z/clean.ipynb")
+    _paths_in(repo.path / "z" / "clean.ipynb", 2)
+    repo.git("add", "z/clean.ipynb")
+    blocked = run_cli("gate", "--staged", cwd=repo.path)
+    assert blocked.returncode == 1, blocked.stdout
+    assert "score fell from 100.0" in blocked.stdout
+
+
+def test_a_move_right_after_an_upgrade_finds_the_notebook_as_recorded(upgraded: Repo) -> None:
+    upgraded.git("mv", "clean.ipynb", "renamed.ipynb")
+    moved = run_cli("gate", "--staged", cwd=upgraded.path)
+    assert moved.returncode == 0, moved.stdout
+    assert "clean.ipynb -> renamed.ipynb" in moved.stdout
+    assert set(ledger.load(upgraded.path)) == {"renamed.ipynb"}
