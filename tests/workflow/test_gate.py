@@ -516,8 +516,7 @@ def upgraded(tmp_path: Path) -> Repo:
 
 
 def _paths(repo: Repo, count: int) -> None:
-    for number in range(count):
-        _append_cell(repo.path / "clean.ipynb", f"part_{number} = open('out/p{number}.txt').read()")
+    _paths_in(repo.path / "clean.ipynb", count)
 
 
 def test_an_upgrade_that_adds_a_check_is_no_wall(upgraded: Repo) -> None:
