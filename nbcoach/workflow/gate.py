@@ -40,7 +40,7 @@ from nbcoach.core import gitindex
 from nbcoach.core.config import ConfigLoader, Weights
 from nbcoach.core.errors import InputError, NbcoachError
 from nbcoach.core.files import read_user_file, shell_word
-from nbcoach.core.model import Function, NextStep, Report, ReportCard
+from nbcoach.core.model import Finding, Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
 from nbcoach.core.revision import GRADING
 from nbcoach.workflow import baseline as ledger
@@ -577,16 +577,14 @@ def _step_for_change(
             unchanged[cell.source] -= 1
         else:
             touched.add(cell.number)
+    findings = [_shown_in(f, touched) for f in card.findings]
     keys = {
-        coaching.action_key(f)
-        for f in card.findings
-        if f.deficit > 0
-        and (f.location.cell in touched or any(r.cell in touched for r in f.related))
+        coaching.action_key(f) for f in findings if f.deficit > 0 and f.location.cell in touched
     }
     if not keys:
         return None
     steps = coaching.next_steps(
-        card.findings,
+        findings,
         [scored.function for scored in card.functions],
         weights,
         card.path,
@@ -594,6 +592,19 @@ def _step_for_change(
         limit=len(card.findings),
     )
     return next((step for step in steps if set(step.fixes) & keys), None)
+
+
+def _shown_in(finding: Finding, cells: set[int]) -> Finding:
+    """The finding located at its first place in `cells` when it stands elsewhere too: a habit
+    reported once (star imports, inline paths) or a block copied is shown where this change
+    put it, not at its first, older place."""
+    if finding.location.cell in cells:
+        return finding
+    inside = next((place for place in finding.related if place.cell in cells), None)
+    if inside is None:
+        return finding
+    others = tuple(place for place in finding.related if place is not inside)
+    return replace(finding, location=inside, related=(finding.location, *others))
 
 
 def _committed_baseline(root: Path) -> ledger.Baseline:

@@ -726,3 +726,23 @@ def test_a_move_right_after_an_upgrade_finds_the_notebook_as_recorded(upgraded: 
     assert moved.returncode == 0, moved.stdout
     assert "clean.ipynb -> renamed.ipynb" in moved.stdout
     assert set(ledger.load(upgraded.path)) == {"renamed.ipynb"}
+
+
+def test_the_next_step_points_at_the_new_occurrence_of_an_old_habit(tmp_path: Path) -> None:
+    """A habit reported once per notebook (inline paths) stands first in an old cell; the step
+    for this change shows where the change put it."""
+    repo = Repo(tmp_path / "repo")
+    notebook = repo.path / "clean.ipynb"
+    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
+    document = nbformat.read(notebook, as_version=4)
+    document.cells.insert(1, nbformat.v4.new_code_cell("part_a = open('out/a.txt').read()"))
+    nbformat.write(document, notebook)
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("one inline path")
+    _paths(repo, 3)
+    repo.git("add", "clean.ipynb")
+    result = run_cli("gate", "--staged", cwd=repo.path)
+    assert result.returncode == 1, result.stdout
+    new_cell = len(nbformat.read(notebook, as_version=4).cells) - 2
+    assert f"use the names, first at cell {new_cell} line 1" in result.stdout
