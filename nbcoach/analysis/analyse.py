@@ -28,7 +28,7 @@ from nbcoach.analysis import (
 )
 from nbcoach.analysis.facts import CellFacts, code_line_count, collect
 from nbcoach.analysis.memo import CellMemo, remembered
-from nbcoach.analysis.names import free_names, free_names_of, hidden_inputs, notebook_bindings
+from nbcoach.analysis.names import free_names_of, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
 from nbcoach.analysis.scoring import PYTHON2_SUBJECT, syntax_subject
@@ -262,14 +262,11 @@ def _functions(
                 partial(metrics.cell_complexity, tree, cell_facts.decision_lines),
             )
         total_complexity += cell_total
-        for index, item in enumerate(cell_facts.functions):
+        for item in cell_facts.functions:
             function = metrics.measure_function(item, complexity)
             if item.top_level:
-                names = work.free.get(index) if work else None
-                if names is None:
-                    names = free_names(item.node) if item.uses is None else free_names_of(item.uses)
-                    if work:
-                        work.free[index] = names
+                assert item.uses is not None  # the facts walk gathers them for every one
+                names = free_names_of(item.uses)
                 hidden = hidden_inputs(names.reads, bindings, star) + tuple(
                     sorted(names.writes_global)
                 )

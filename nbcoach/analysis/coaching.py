@@ -519,8 +519,7 @@ def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
     if rule == "star-import":
         return f"Replace the star import at {where} with the names you use"
     if rule == "absolute-path":
-        count = sum(1 + len(f.related) for f in group)
-        return f"Replace {count} hard-coded absolute path{'s' if count > 1 else ''} with paths relative to the project, first at {where}"
+        return f"Replace the hard-coded absolute paths with paths relative to the project, first at {where}"
     if rule == "hard-coded-path":
         return f"Name the file paths once at the top (a folder constant, or a papermill parameter) and use the names, first at {where}"
     if rule == "large-output":

@@ -187,9 +187,6 @@ def formatted_path(node: ast.JoinedStr) -> str | None:
     return template if looks_like_a_path(template) else None
 
 
-Setting = ast.Assign | ast.AnnAssign | ast.AugAssign | ast.Compare
-
-
 def inline(
     candidates: Iterable[tuple[ast.expr, str, ast.AST]], settings: Iterable[ast.AST]
 ) -> list[tuple[int, int, str, int]]:
@@ -244,7 +241,7 @@ def _bound_strings(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> Iterator
         elif kind is ast.JoinedStr:
             yield id(part)
             stack.extend(cast(ast.JoinedStr, part).values)
-        elif kind is ast.Call and called(cast(ast.Call, part)) in _BUILDERS:
+        elif kind is ast.Call and _called(cast(ast.Call, part)) in _BUILDERS:
             call = cast(ast.Call, part)
             stack.extend(call.args)
             stack.extend(keyword.value for keyword in call.keywords)
@@ -266,21 +263,21 @@ def _used_here(string: ast.expr, parent: ast.AST) -> bool:
         if type(operation.op) is ast.Mod:
             return True  # `"data/%s.csv" % split`: a literal folder all the same
         other = operation.right if operation.left is string else operation.left
-        return not names_a_place(other)
+        return not _names_a_place(other)
     if kind is ast.Call:
         call = cast(ast.Call, parent)
-        name = called(call)
+        name = _called(call)
         if name in _TEXT_CALLS or name.endswith(("Error", "Exception", "Warning")):
             return False
         if name in ("join", "joinpath"):
             others: list[ast.AST] = [a for a in call.args if a is not string]
             if isinstance(call.func, ast.Attribute):  # `DATA.joinpath("model.pkl")`
                 others.append(call.func.value)
-            return not any(names_a_place(other) for other in others)
+            return not any(_names_a_place(other) for other in others)
     return True
 
 
-def names_a_place(node: ast.AST) -> bool:
+def _names_a_place(node: ast.AST) -> bool:
     """Whether an expression holds a name (`DATA`, `self.root`, `get_root()`): joined to it, a
     literal is a file in a named folder. Path classes and modules name no place
     (`Path("..") / "x.csv"`, `os.getcwd() + "/x.csv"` are literal paths all the same)."""
@@ -311,7 +308,7 @@ def names_a_place(node: ast.AST) -> bool:
     return False
 
 
-def called(call: ast.Call) -> str:
+def _called(call: ast.Call) -> str:
     """The name a call is made by: `pd.read_csv(...)` -> `read_csv`."""
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

@@ -288,28 +288,14 @@ def _star_imports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
 def _absolute_paths(
     notebook: Notebook, facts: list[CellFacts], suppressions: tuple[Suppression, ...], script: bool
 ) -> list[Finding]:
-    found = sorted(
+    found = [
         (cell.number, line, value)
         for cell in facts
-        for line, value in cell.path_strings
+        for line, value in sorted(cell.path_strings)
         if _ABSOLUTE.match(value)
         and not silenced("absolute-path", cell.number, line, suppressions, script)
-    )
-    if not found:
-        return []
-    cell, line, value = found[0]
-    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    return [
-        _finding(
-            "absolute-path",
-            f"hard-coded absolute path {_shown(value)!r}{more}",
-            notebook,
-            cell,
-            line,
-            count=len(found),
-            related_lines=[(c, ln) for c, ln, _ in found[1:]],
-        )
     ]
+    return _paths_habit(notebook, "absolute-path", found, "hard-coded absolute path {path}{more}")
 
 
 def _inline_paths(
@@ -319,29 +305,32 @@ def _inline_paths(
     "hard-coded relative paths repeated inline" in a tenth of their reasons. An absolute path
     to one person's machine is also `absolute-path`: naming it and making it relative are two
     fixes, and each one raises the score."""
-    found = sorted(
-        (cell.number, line, column, value)
+    found = [
+        (cell.number, line, value)
         for cell in facts
-        for line, column, value, around in cell.data_paths
+        for line, _, value, around in sorted(cell.data_paths)
         if not silenced("hard-coded-path", cell.number, line, suppressions, script)
         and not silenced("hard-coded-path", cell.number, around, suppressions, script)
+    ]
+    return _paths_habit(
+        notebook, "hard-coded-path", found, "file path {path}{more} written where {used}"
     )
+
+
+def _paths_habit(
+    notebook: Notebook, rule: str, found: list[tuple[int, int, str]], message: str
+) -> list[Finding]:
+    """One finding for the paths (cell, line, path) of a habit, in the notebook's order: shown
+    at the first, each other place listed once."""
     if not found:
         return []
-    cell, line, _, value = found[0]
+    cell, line, value = found[0]
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    places = list(dict.fromkeys((c, ln) for c, ln, _, _ in found if (c, ln) != (cell, line)))
-    return [
-        _finding(
-            "hard-coded-path",
-            f"file path {_shown(value)!r}{more} written where {'they are' if more else 'it is'} used",
-            notebook,
-            cell,
-            line,
-            count=len(found),
-            related_lines=places,
-        )
-    ]
+    places = list(dict.fromkeys((c, ln) for c, ln, _ in found if (c, ln) != (cell, line)))
+    text = message.format(
+        path=repr(_shown(value)), more=more, used="they are used" if more else "it is used"
+    )
+    return [_finding(rule, text, notebook, cell, line, count=len(found), related_lines=places)]
 
 
 def _shown(value: str) -> str:

@@ -1,9 +1,9 @@
 """What one cell's analysis costs, kept between analyses of the same notebook as it is edited.
 
 The language server grades a notebook on every change, and a change touches one cell. A cell's
-parse, its facts, its functions' complexity and their free names depend on nothing but its
-number and its text, so they are kept here, keyed by both, and only a changed (or moved) cell is
-worked out again. What depends on the whole notebook (redefinitions, hidden inputs, execution
+parse, its facts (with its functions' free names) and its functions' complexity depend on
+nothing but its number and its text, so they are kept here, keyed by both, and only a changed
+(or moved) cell is worked out again. What depends on the whole notebook (redefinitions, hidden inputs, execution
 order, copy-paste, the maintainability index, scores) is always computed afresh from these
 parts: the result is the same as an analysis without a memo (tests/analysis/test_memo.py checks
 it over edits of corpus notebooks).
@@ -14,11 +14,10 @@ Nothing kept here may be changed by its users: the analysis only reads facts and
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from nbcoach.analysis.facts import CellFacts
-from nbcoach.analysis.names import FreeNames
 from nbcoach.analysis.parse import ParsedCell, parse_cell
 
 T = TypeVar("T")
@@ -30,7 +29,6 @@ class CellWork:
     parsed: ParsedCell | None = None
     facts: CellFacts | None = None
     complexity: tuple[dict[int, int], int] | None = None
-    free: dict[int, FreeNames] = field(default_factory=dict)  # function index -> its free names
 
 
 class CellMemo:

@@ -498,15 +498,27 @@ def _as_an_older_nbcoach_recorded_it(repo: Repo, key: str, score: float) -> None
     assert '"grading"' not in (repo.path / ".nbcoach" / "baseline.json").read_text()
 
 
+def _clean(tmp_path: Path, first: str = "", last: str = "") -> Repo:
+    """A repository holding examples/clean.ipynb, with the code cell `first` after its title
+    and `last` at its end when given, and its baseline recorded (not committed)."""
+    repo = Repo(tmp_path / "repo")
+    notebook = repo.path / "clean.ipynb"
+    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
+    document = nbformat.read(notebook, as_version=4)
+    if first:
+        document.cells.insert(1, nbformat.v4.new_code_cell(first))
+    if last:
+        document.cells.append(nbformat.v4.new_code_cell(last))
+    nbformat.write(document, notebook)
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    return repo
+
+
 @pytest.fixture
 def upgraded(tmp_path: Path) -> Repo:
     """A notebook with one inline data path (a check 0.4.0 added), committed with a baseline an
     older nbcoach wrote: 100, where this version gives less."""
-    repo = Repo(tmp_path / "repo")
-    notebook = repo.path / "clean.ipynb"
-    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
-    _append_cell(notebook, "summary = open('out/summary.txt').read()")
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo = _clean(tmp_path, last="summary = open('out/summary.txt').read()")
     now = ledger.load(repo.path)["clean.ipynb"]
     assert now.grading == GRADING and now.score < 99
     _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
@@ -574,10 +586,7 @@ def test_an_upgrade_that_raises_grades_opens_no_gap(upgraded: Repo) -> None:
 
 
 def test_an_older_entry_with_no_recorded_notebook_stays_the_bar(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "repo")
-    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
-    _append_cell(repo.path / "clean.ipynb", "summary = open('out/summary.txt').read()")
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo = _clean(tmp_path, last="summary = open('out/summary.txt').read()")
     _as_an_older_nbcoach_recorded_it(repo, "clean.ipynb", 100.0)
     repo.git("add", "clean.ipynb")  # the baseline itself was never committed
     repo.commit("notebook only")
@@ -617,11 +626,8 @@ def test_the_bar_is_the_code_score_so_a_run_cost_does_not_stretch_the_tolerance(
 ) -> None:
     """A notebook saved with a cell never run scores less than its code does; held to its
     full score, a fall of its code up to that difference passed unseen."""
-    repo = Repo(tmp_path / "repo")
+    repo = _clean(tmp_path, last="print(len(customers))")  # never run: costs how it was run
     notebook = repo.path / "clean.ipynb"
-    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
-    _append_cell(notebook, "print(len(customers))")  # never run: costs how it was run
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
     entry = ledger.load(repo.path)["clean.ipynb"]
     assert entry.code is not None and entry.code - entry.score > 2
     repo.git("add", ".")
@@ -636,13 +642,7 @@ def test_the_bar_is_the_code_score_so_a_run_cost_does_not_stretch_the_tolerance(
 def test_the_next_step_of_a_fall_is_about_the_cells_the_change_touched(tmp_path: Path) -> None:
     """The card's first step is an old habit (a star import, worth more); the gate's step
     fixes what this commit made worse."""
-    repo = Repo(tmp_path / "repo")
-    notebook = repo.path / "clean.ipynb"
-    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
-    document = nbformat.read(notebook, as_version=4)
-    document.cells.insert(1, nbformat.v4.new_code_cell("from math import *"))
-    nbformat.write(document, notebook)
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo = _clean(tmp_path, first="from math import *")
     repo.git("add", ".")
     repo.commit("with a star import")
     _paths(repo, 2)
@@ -657,9 +657,7 @@ def test_the_next_step_of_a_fall_is_about_the_cells_the_change_touched(tmp_path:
 def test_a_moved_notebook_keeps_its_entry(tmp_path: Path) -> None:
     """`git mv` is no way out of the ratchet: the moved notebook is held to its entry, and the
     entry moves with it."""
-    repo = Repo(tmp_path / "repo")
-    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo = _clean(tmp_path)
     repo.git("add", ".")
     repo.commit("recorded")
     (repo.path / "notebooks").mkdir()
@@ -731,13 +729,8 @@ def test_a_move_right_after_an_upgrade_finds_the_notebook_as_recorded(upgraded: 
 def test_the_next_step_points_at_the_new_occurrence_of_an_old_habit(tmp_path: Path) -> None:
     """A habit reported once per notebook (inline paths) stands first in an old cell; the step
     for this change shows where the change put it."""
-    repo = Repo(tmp_path / "repo")
+    repo = _clean(tmp_path, first="part_a = open('out/a.txt').read()")
     notebook = repo.path / "clean.ipynb"
-    shutil.copy(EXAMPLES / "clean.ipynb", notebook)
-    document = nbformat.read(notebook, as_version=4)
-    document.cells.insert(1, nbformat.v4.new_code_cell("part_a = open('out/a.txt').read()"))
-    nbformat.write(document, notebook)
-    assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
     repo.commit("one inline path")
     _paths(repo, 3)
