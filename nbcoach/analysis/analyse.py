@@ -31,7 +31,7 @@ from nbcoach.analysis.memo import CellMemo, remembered
 from nbcoach.analysis.names import free_names_of, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
-from nbcoach.analysis.scoring import PYTHON2_SUBJECT, syntax_subject
+from nbcoach.analysis.scoring import PYTHON2_SUBJECT, duplication_scale, syntax_subject
 from nbcoach.core.config import Config, Thresholds
 from nbcoach.core.errors import InputError
 from nbcoach.core.files import read_user_file
@@ -117,6 +117,8 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
                 facts, total_complexity, code, metrics.comment_lines(analysed)
             )
     limits = config.thresholds
+    code_lines = sum(item.code_lines for item in facts)
+    scale = duplication_scale(code_lines)
     prints = duplication.fingerprints(python_cells)  # text: a cell that does not parse too
     findings: list[Finding] = []
     findings += _syntax_errors(notebook, python_cells, limits)
@@ -124,10 +126,10 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += structure.cell_findings(notebook, facts, limits)
     findings += structure.script_findings(notebook, facts, limits)
     redefined = redefinitions.redefined(facts)
-    findings += redefinitions.redefinition_findings(notebook, redefined)
-    findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)
+    findings += redefinitions.redefinition_findings(notebook, redefined, scale)
+    findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed, scale)
     findings += duplication.copy_paste_findings(
-        notebook, prints, copy_size(limits), _redefined_spans(facts)
+        notebook, prints, copy_size(limits), _redefined_spans(facts), scale
     )
     suppressions = suppress.collect(notebook.cells)
     findings += hygiene.hygiene_findings(
@@ -148,7 +150,6 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
         config.select,
     )
 
-    code_lines = sum(item.code_lines for item in facts)
     measured = Metrics(
         code_cells=sum(1 for cell in notebook.cells if cell.kind == "code" and cell.source.strip()),
         executed_cells=sum(

@@ -278,12 +278,14 @@ def _place(copy: Copy) -> str:
     return f"cell {copy.cell} {span}"
 
 
-def copy_deficit(group: CloneGroup) -> float:
+def copy_deficit(group: CloneGroup, scale: float = 1.0) -> float:
     """What a group costs: more for bigger blocks and for every further copy (each fix must be
-    made that many times), at most 60 per group."""
+    made that many times), times the notebook's `scale` (scoring.duplication_scale: the share
+    of the notebook the copies hold), at most 60 per group. The scale comes before the limit,
+    so a block pasted fifteen times still costs more than one pasted five times."""
     if group.new <= 0:
         return 0.0
-    return round(min(60.0, 6.0 + 2.5 * group.lines * group.new), 1)
+    return round(min(60.0, (6.0 + 2.5 * group.lines * group.new) * scale), 1)
 
 
 def copy_paste_findings(
@@ -291,10 +293,12 @@ def copy_paste_findings(
     prints: tuple[Fingerprint, ...],
     size: Size,
     definitions: dict[str, list[tuple[int, int, int]]],
+    scale: float = 1.0,
 ) -> list[Finding]:
     """Repeated blocks, except copies of a redefined function: its redefinition is the finding.
 
-    `definitions` maps a name defined more than once to its (cell, first line, last line) spans.
+    `definitions` maps a name defined more than once to its (cell, first line, last line) spans;
+    `scale` is the notebook's duplication scale (copy_deficit).
     """
     findings = []
     for group in clone_groups(((notebook.path, p) for p in prints), size, same_key=True):
@@ -308,7 +312,7 @@ def copy_paste_findings(
                 notebook.location(first.cell, first.line, first.end_line),
                 "duplication",
                 "warning",
-                copy_deficit(group),
+                copy_deficit(group, scale),
                 f"copy:{first.cell}:{first.line}",
                 related=tuple(notebook.location(c.cell, c.line, c.end_line) for c in others),
             )

@@ -52,7 +52,11 @@ def redefined(facts: list[CellFacts]) -> list[Redefinition]:
     ]
 
 
-def redefinition_findings(notebook: Notebook, redefinitions: list[Redefinition]) -> list[Finding]:
+def redefinition_findings(
+    notebook: Notebook, redefinitions: list[Redefinition], scale: float = 1.0
+) -> list[Finding]:
+    """One finding per redefined name, its price times the notebook's duplication `scale`
+    (scoring.duplication_scale)."""
     findings = []
     for item in redefinitions:
         name, definitions, used_in = item.name, item.definitions, item.used_in
@@ -79,7 +83,7 @@ def redefinition_findings(notebook: Notebook, redefinitions: list[Redefinition])
                 notebook.location(last.cell, last.line, last.end_line),
                 "duplication",
                 "warning",
-                deficit,
+                round(deficit * scale, 1),
                 f"redefined:{name}",
                 related=tuple(
                     notebook.location(d.cell, d.line, d.end_line) for d in definitions[:-1]
@@ -116,9 +120,10 @@ def _join(numbers: Sequence[int]) -> str:
 
 
 def reassignment_findings(
-    notebook: Notebook, facts: list[CellFacts], allowed: frozenset[str]
+    notebook: Notebook, facts: list[CellFacts], allowed: frozenset[str], scale: float = 1.0
 ) -> list[Finding]:
-    """Variables assigned in more than one cell, classified by what the reassignment does."""
+    """Variables assigned in more than one cell, classified by what the reassignment does, each
+    priced times the notebook's duplication `scale` (scoring.duplication_scale)."""
     loop_names = set().union(*(cell.loop_names for cell in facts)) if facts else set()
     defined = {d.name for cell in facts for d in cell.definitions}
     by_name: dict[str, list[Assignment]] = defaultdict(list)
@@ -148,7 +153,7 @@ def reassignment_findings(
                 notebook.location(later.cell, later.line),
                 "duplication",
                 "warning" if worst != "chain" else "info",
-                REASSIGN_DEFICIT[worst],
+                round(REASSIGN_DEFICIT[worst] * scale, 1),
                 f"reassigned:{name}",
                 related=tuple(
                     notebook.location(a.cell, a.line) for a in assignments if a is not later

@@ -47,6 +47,35 @@ def test_a_block_pasted_seven_times_is_one_group_that_costs_more_per_copy() -> N
     assert seven.deficit > twice.deficit > 0
 
 
+def _clean_lines(count: int) -> str:
+    """Code that copies nothing: each line computes something of its own."""
+    return "\n".join(f"total_{i} = compute_{i}(rows, {i})" for i in range(count))
+
+
+def test_a_copy_costs_its_share_of_the_notebook() -> None:
+    """Up to 100 code lines a copy costs its full price; beyond, the share it holds: the same
+    pasted block costs half as much in a notebook twice that size, and the other checks do
+    not change with size."""
+    pasted = ["lost = {}", BLOCK.replace("{column}", "plan"), BLOCK.replace("{column}", "region")]
+    small = analyse(pasted)
+    large = analyse([*pasted, _clean_lines(200 - small.metrics.code_lines)])
+    assert large.metrics.code_lines == 200
+    assert only(large, "copy-paste").deficit == round(only(small, "copy-paste").deficit / 2, 1)
+    rebound = ["scores = load()", "scores = other()"]
+    assert only(analyse([*rebound, _clean_lines(396)]), "reassigned-variable").deficit == 2.5
+    assert only(analyse(rebound), "reassigned-variable").deficit == 10.0
+
+
+def test_a_block_pasted_more_often_still_costs_more_in_a_long_notebook() -> None:
+    """The share is taken before the limit of a group: fifteen copies of a block in a long
+    notebook cost more than five, though both would reach the limit in a short one."""
+    block = BLOCK.replace("{column}", "plan")
+    five = analyse(["lost = {}", *[block] * 5, _clean_lines(600)])
+    fifteen = analyse(["lost = {}", *[block] * 15, _clean_lines(510)])
+    assert five.metrics.code_lines == fifteen.metrics.code_lines == 646
+    assert only(five, "copy-paste").deficit < only(fifteen, "copy-paste").deficit < 60
+
+
 def test_a_copy_inside_a_bigger_copy_is_not_counted_twice() -> None:
     inner = BLOCK.replace("{column}", "plan")
     outer = "lost = {}\nseen = set()\nfor key in lost:\n    seen.add(key)\n" + inner

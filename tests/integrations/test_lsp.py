@@ -16,6 +16,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from nbcoach.analysis.review import ReviewOptions, review
 from support import EXAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -251,7 +252,9 @@ async def test_a_jupyterlab_virtual_document_is_graded_as_its_notebook(
     assert lines[long.range.start.line].startswith("def analyse_customers(")
     assert "341 lines long" in long.message
     grade = next(d for d in diagnostics if d.code == "grade")
-    assert grade.message.startswith("nbcoach: grade F (7.9/100)")  # the report's grade
+    card = review([str(EXAMPLES / "newcomer.ipynb")], ReviewOptions(use_cache=False)).cards[0]
+    assert card.grade == "F"
+    assert grade.message.startswith(f"nbcoach: grade F ({card.score:.1f}/100)")  # the report's
     move = next(
         d for d in diagnostics if d.code == "move-to-module" and "`parse_date`" in d.message
     )
