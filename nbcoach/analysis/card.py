@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 
 from nbcoach.analysis import coaching, scoring, suppress
-from nbcoach.analysis.lint import without_magic_blind_spots
+from nbcoach.analysis.lint import without_magic_blind_spots, without_own_redefinitions
 from nbcoach.analysis.scoring import PYTHON2_SUBJECT
 from nbcoach.core.config import Config
 from nbcoach.core.model import Analysis, Finding, ReportCard
@@ -27,7 +27,9 @@ def build_card(
         return base
     script = analysis.format == "script"
     lint = suppress.apply(
-        without_magic_blind_spots(lint_findings, analysis.magic_bound),
+        without_own_redefinitions(
+            without_magic_blind_spots(lint_findings, analysis.magic_bound), analysis.findings
+        ),
         analysis.suppressions,
         config.ignored_for(analysis.path),
         script,

@@ -292,6 +292,32 @@ def without_magic_blind_spots(
     return kept
 
 
+_REDEFINED = re.compile(r"Redefinition of unused `([^`]+)`")
+
+
+def without_own_redefinitions(
+    findings: Iterable[Finding], analysis_findings: Iterable[Finding]
+) -> list[Finding]:
+    """ruff's F811 ("redefinition of unused `f`") for a function or class nbcoach reports as
+    `redefined-function`/`redefined-class` is the same defect: counted twice it cost a notebook
+    two findings for one fix, and more than any other redefinition (the blind reviewers named
+    such a notebook's redefinitions once, and graded it B). F811 on anything else (an import
+    written twice, a name bound in one cell) stays."""
+    redefined = {
+        f.subject.removeprefix("redefined:")
+        for f in analysis_findings
+        if f.rule.startswith("redefined-")
+    }
+    if not redefined:
+        return list(findings)
+    kept = []
+    for finding in findings:
+        match = _REDEFINED.match(finding.message) if finding.rule == "F811" else None
+        if match is None or match.group(1) not in redefined:
+            kept.append(finding)
+    return kept
+
+
 def _place(
     fmt: str, cell_lines: tuple[tuple[int, int], ...], item: RuffFinding
 ) -> tuple[int | None, int]:
