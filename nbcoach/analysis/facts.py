@@ -85,6 +85,7 @@ class Import:
     bound: tuple[str, ...]
     modules: tuple[str, ...]
     star: bool
+    written: tuple[str, ...] = ()  # each bound name's import as a statement, for messages
 
 
 @dataclass(slots=True)
@@ -273,18 +274,29 @@ def _note_binding(statement: ast.stmt, facts: CellFacts) -> None:
     elif isinstance(statement, ast.Import):
         bound = tuple((alias.asname or alias.name).split(".")[0] for alias in statement.names)
         facts.imports.append(
-            Import(number, statement.lineno, bound, tuple(a.name for a in statement.names), False)
+            Import(
+                number,
+                statement.lineno,
+                bound,
+                tuple(a.name for a in statement.names),
+                False,
+                tuple(f"import {_alias(a)}" for a in statement.names),
+            )
         )
     elif isinstance(statement, ast.ImportFrom):
         star = any(alias.name == "*" for alias in statement.names)
         bound = tuple(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+        module = "." * statement.level + (statement.module or "")
         facts.imports.append(
             Import(
                 number,
                 statement.lineno,
                 bound,
-                ("." * statement.level + (statement.module or ""),),
+                (module,),
                 star,
+                tuple(
+                    f"from {module} import {_alias(a)}" for a in statement.names if a.name != "*"
+                ),
             )
         )
     elif isinstance(statement, ast.Assign):
@@ -538,3 +550,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     if paths:
         facts.data_paths = datapaths.inline(paths, settings)
     facts.decision_lines = sorted(decisions)
+
+
+def _alias(alias: ast.alias) -> str:
+    return f"{alias.name} as {alias.asname}" if alias.asname else alias.name

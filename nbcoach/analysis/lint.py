@@ -299,21 +299,22 @@ def without_own_redefinitions(
     findings: Iterable[Finding], analysis_findings: Iterable[Finding]
 ) -> list[Finding]:
     """ruff's F811 ("redefinition of unused `f`") for a function or class nbcoach reports as
-    `redefined-function`/`redefined-class` is the same defect: counted twice it cost a notebook
-    two findings for one fix, and more than any other redefinition (the blind reviewers named
-    such a notebook's redefinitions once, and graded it B). F811 on anything else (an import
-    written twice, a name bound in one cell) stays."""
-    redefined = {
-        f.subject.removeprefix("redefined:")
+    `redefined-function`/`redefined-class`, or for an import it reports as `reimported-module`,
+    is the same defect: counted twice it cost a notebook two findings for one fix, and more
+    than any other redefinition (the blind reviewers named such a notebook's redefinitions
+    once, and graded it B). F811 on anything else (a name bound twice in one cell) stays."""
+    covered = {
+        f.subject.partition(":")[2]
         for f in analysis_findings
-        if f.rule.startswith("redefined-")
+        if f.rule.startswith("redefined-") or f.rule == "reimported-module"
     }
-    if not redefined:
+    if not covered:
         return list(findings)
     kept = []
     for finding in findings:
         match = _REDEFINED.match(finding.message) if finding.rule == "F811" else None
-        if match is None or match.group(1) not in redefined:
+        # `import urllib.request` binds `urllib`, which reimported-module names
+        if match is None or not {match.group(1), match.group(1).split(".")[0]} & covered:
             kept.append(finding)
     return kept
 

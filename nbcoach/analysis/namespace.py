@@ -112,24 +112,26 @@ def _unused_names(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
 
 def _reimports(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
     places: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    written: dict[tuple[str, str], str] = {}
     for cell in facts:
         for item in cell.imports:
             if item.star:
                 continue
-            for bound in item.bound:
+            for bound, statement in zip(item.bound, item.written, strict=True):
                 key = (item.modules[0] if len(item.modules) == 1 else bound, bound)
+                written.setdefault(key, statement)
                 if not places[key] or places[key][-1][0] != item.cell:
                     places[key].append((item.cell, item.line))
     findings = []
-    for (module, bound), where in places.items():
+    for key, where in places.items():
         if len(where) < 2:
             continue
-        name = bound if module == bound or module.endswith(f".{bound}") else f"{module} as {bound}"
+        name, bound = written[key], key[1]
         cells = ", ".join(str(cell) for cell, _ in where)
         findings.append(
             _finding(
                 "reimported-module",
-                f"`{name}` is imported in {len(where)} cells ({cells}); import it once, at the top",
+                f"`{name}` appears in {len(where)} cells ({cells}); import it once, at the top",
                 notebook,
                 where[1][0],
                 where[1][1],

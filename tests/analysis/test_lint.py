@@ -105,26 +105,27 @@ def test_a_name_bound_inside_a_timing_magic_is_not_undefined(make_notebook) -> N
     assert "Undefined name `total`" in ruff_says  # what the card leaves out
 
 
-def test_a_redefined_function_is_one_finding_not_also_ruffs_f811(make_notebook) -> None:  # type: ignore[no-untyped-def]
+def test_a_redefinition_nbcoach_reports_is_not_also_ruffs_f811(make_notebook) -> None:  # type: ignore[no-untyped-def]
     # nbcoach's redefined-function says what ruff's F811 says, and more: one defect, one price
     from nbcoach.analysis.review import ReviewOptions, review
 
     path = make_notebook(
         [
-            "import os\nimport os",
+            "import os\nimport os\nimport json",
             "def area(r):\n    return 3 * r * r",
-            "def area(r):\n    return 3.14 * r * r",
-            "print(area(1), os.sep)",
+            "import json\ndef area(r):\n    return 3.14 * r * r",
+            "print(area(1), os.sep, json.dumps)",
         ]
     )
     [card] = review([str(path)], ReviewOptions(use_cache=False)).cards
     assert [f.rule for f in card.findings if f.subject == "redefined:area"] == [
         "redefined-function"
     ]
+    assert [f.rule for f in card.findings if f.subject == "reimport:json"] == ["reimported-module"]
     f811 = [f.message for f in card.findings if f.rule == "F811"]
-    assert len(f811) == 1 and "`os`" in f811[0]  # an import written twice is ruff's alone
+    assert len(f811) == 1 and "`os`" in f811[0]  # written twice in one cell: ruff's alone
     ruff_says = {item.message for item in run([path])[str(path)] if item.code == "F811"}
-    assert any("`area`" in message for message in ruff_says)  # what the card leaves out
+    assert {"`area`", "`json`"} <= {m.split(" from")[0].split("unused ")[1] for m in ruff_says}
 
 
 def test_a_rule_seen_again_is_one_habit_each_repeat_costing_a_fifth() -> None:

@@ -41,10 +41,24 @@ def test_a_module_imported_in_two_cells_is_one_finding_at_the_second() -> None:
         "import numpy as np\nprint(np.e)",
     ]
     finding = only(analyse(cells), "reimported-module")
-    assert (
-        finding.message == "`numpy as np` is imported in 2 cells (1, 3); import it once, at the top"
+    assert finding.message == (
+        "`import numpy as np` appears in 2 cells (1, 3); import it once, at the top"
     )
     assert (finding.location.cell, [r.cell for r in finding.related]) == (3, [1])
+
+
+def test_a_name_imported_twice_is_named_as_its_import_is_written() -> None:
+    cells = [
+        "from collections import Counter\nimport os.path\nfrom sklearn import svm as s",
+        "from collections import Counter\nimport os.path\nfrom sklearn import svm as s",
+        "print(Counter(), os.sep, s)",
+    ]
+    messages = sorted(f.message for f in analyse(cells).findings if f.rule == "reimported-module")
+    assert [m.split("` appears")[0] for m in messages] == [
+        "`from collections import Counter",
+        "`from sklearn import svm as s",
+        "`import os.path",
+    ]
 
 
 def test_a_number_in_three_calculations_is_magic_plain_numbers_are_not() -> None:
