@@ -48,6 +48,11 @@ class NotebookEntry:
     # run, saved errors): the bar the gate holds the notebook to, since it guards the code; None
     # in baselines older than the field. `score`, the card's score, is what people read.
     code: float | None = None
+    # The code lines the notebook had when `code` was recorded (None before the field): copies
+    # are priced as a share of the notebook (docs/scoring.md), so the gate prices them at this
+    # size when the notebook has shrunk since -- deleting clean code or moving functions into
+    # a module makes no copy worse.
+    lines: int | None = None
 
     @property
     def fresh(self) -> bool:
@@ -66,9 +71,10 @@ def path(root: Path) -> Path:
     return state_dir(root, create=False) / FILE
 
 
-def entry_for(card: ReportCard, code: float) -> NotebookEntry:
-    """A card as the baseline keeps it, with its code score (`gate.code_score`). A name defined
-    twice keeps its worst definition."""
+def entry_for(card: ReportCard, code: float, lines: int | None = None) -> NotebookEntry:
+    """A card as the baseline keeps it, with its code score (`gate.code_score`) and the code
+    lines it was priced at (`lines`, else the card's own). A name defined twice keeps its
+    worst definition."""
     assert card.score is not None
     functions: dict[str, FunctionEntry] = {}
     for scored in card.functions:
@@ -79,7 +85,10 @@ def entry_for(card: ReportCard, code: float) -> NotebookEntry:
         known = functions.get(f.name)
         if known is None or entry.score < known.score:
             functions[f.name] = entry
-    return NotebookEntry(card.score, tuple(sorted(functions.items())), GRADING, round(code, 1))
+    size = card.metrics.code_lines if lines is None else lines
+    return NotebookEntry(
+        card.score, tuple(sorted(functions.items())), GRADING, round(code, 1), size
+    )
 
 
 def load(root: Path) -> Baseline:
@@ -109,6 +118,7 @@ def loads(text: str, source: str) -> Baseline:
                 ),
                 _grading(value.get("grading")),
                 None if value.get("code") is None else float(value["code"]),
+                None if value.get("lines") is None else int(value["lines"]),
             )
             for key, value in notebooks.items()
         }
@@ -137,6 +147,8 @@ def dumps(baseline: Baseline) -> str:
             lines.append(f'      "code": {entry.code},')
         if entry.grading is not None:
             lines.append(f'      "grading": {entry.grading},')
+        if entry.lines is not None:
+            lines.append(f'      "lines": {entry.lines},')
         if not entry.functions:
             lines.append('      "functions": {}')
         else:
@@ -159,8 +171,8 @@ def merged(baseline: Baseline, updates: Iterable[tuple[str, NotebookEntry]]) -> 
 
 def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> NotebookEntry | None:
     """The more lenient of two entries for one notebook: the lower score, every function either
-    one knows, and for a function both know its lower score and larger measures. An entry only
-    one of them has is taken as it is."""
+    one knows, for a function both know its lower score and larger measures, and the larger
+    size to price copies at. An entry only one of them has is taken as it is."""
     if first is None or second is None:
         return first if second is None else second
     functions = dict(first.functions)
@@ -178,11 +190,13 @@ def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> Notebo
     code = None
     if alike and first.code is not None and second.code is not None:
         code = min(first.code, second.code)
+    sizes = [entry.lines for entry in (first, second) if entry.lines is not None]
     return NotebookEntry(
         min(first.score, second.score),
         tuple(sorted(functions.items())),
         first.grading if alike else None,
         code,
+        max(sizes) if alike and sizes else None,  # the larger size prices copies lower
     )
 
 

@@ -68,6 +68,7 @@ class Verdict:
     regraded: bool = False  # held to its recorded version graded again (another revision's entry)
     bar: float | None = None  # the code score it was held to (see `code_score`)
     code: float | None = None  # its code score now
+    lines: int | None = None  # the code lines its copies were priced at (see `code_score`)
     root: Path | None = None  # the project whose baseline holds it
     moved_from: tuple[Path, str] | None = None  # (project, key) of its entry before a move
 
@@ -211,12 +212,12 @@ def _sources(
 
 def _graded_as_recorded(
     stale: list[_Judged], options: GateOptions
-) -> dict[tuple[Path, str], tuple[float, float]]:
-    """For baseline entries another grading revision recorded, by (project, key): the score
-    and code score this revision gives the notebook as it was when its entry was recorded (the
-    commit that wrote the entry's score; where it was, for a moved one), graded with the
-    configuration and `src/` packages the judged side has, so that only nbcoach changed
-    between the two grades. All such notebooks are graded in one run. A notebook whose recorded
+) -> dict[tuple[Path, str], tuple[float, float, int]]:
+    """For baseline entries another grading revision recorded, by (project, key): the score,
+    code score and code lines this revision gives the notebook as it was when its entry was
+    recorded (the commit that wrote the entry's score; where it was, for a moved one), graded
+    with the configuration and `src/` packages the judged side has, so that only nbcoach
+    changed between the two grades. All such notebooks are graded in one run. A notebook whose recorded
     version cannot be found or graded is left out: its entry stays the bar."""
     top = gitindex.top_level(stale[0].location.parent)
     if top is None:
@@ -248,7 +249,11 @@ def _graded_as_recorded(
         name = Path(card.path).as_posix()
         if card.status == "ok" and card.score is not None and name in owners:
             weights = asdict(configs.for_file(top / name).weights)
-            scores[owners[name]] = (card.score, code_score(card, weights))
+            scores[owners[name]] = (
+                card.score,
+                code_score(card, weights),
+                card.metrics.code_lines,
+            )
     return scores
 
 
@@ -315,12 +320,30 @@ def _relabelled(key: str, card: ReportCard, entry: ledger.NotebookEntry) -> Verd
 TOLERANCE = 0.5
 
 
-def code_score(card: ReportCard, weights: Mapping[str, float]) -> float:
+def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None = None) -> float:
     """The score without the habits of how the notebook was run and saved (execution order,
     gaps, cells never run, saved errors). A cell added from the .py side has never run; that
-    says nothing about the code, and the gate guards the code."""
+    says nothing about the code, and the gate guards the code.
+
+    `lines`: the size the bar was recorded at. Copies, redefinitions and rebindings cost their
+    share of the notebook (scoring.duplication_scale), so a notebook that shrank -- dead code
+    deleted, a function moved into a module -- would see its copies cost more with none added:
+    they are priced at the recorded size instead."""
     findings = [f for f in card.findings if coaching.action_key(f) != "hygiene:run-all"]
+    now = card.metrics.code_lines
+    if lines is not None and lines > now:
+        factor = scoring.duplication_scale(lines) / scoring.duplication_scale(now)
+        findings = [
+            replace(f, deficit=f.deficit * factor) if f.category == "duplication" else f
+            for f in findings
+        ]
     return scoring.score_findings(findings, weights, card.analysed_share)[0]
+
+
+def priced_at(card: ReportCard, recorded: int | None) -> int | None:
+    """The size a notebook's copies are priced at against a bar recorded at `recorded` lines:
+    the larger of then and now (None when the bar has no size)."""
+    return None if recorded is None else max(recorded, card.metrics.code_lines)
 
 
 def judge(
@@ -330,13 +353,14 @@ def judge(
     fail_under: float | None,
     weights: Mapping[str, float] | None = None,
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
-    regraded: tuple[float, float] | None = None,
+    regraded: tuple[float, float, int] | None = None,
 ) -> Verdict:
     """`sources`: the file as committed and as judged, read only when a new function over the
     limits may be code moved out of known functions (to check that its lines were theirs).
-    `regraded`: for an entry another grading revision recorded, the score and code score this
-    revision gives the notebook as it was recorded: the bar instead of the entry's (a new check
-    lowers every grade, and the commit after an upgrade did not make anything worse)."""
+    `regraded`: for an entry another grading revision recorded, the score, code score and code
+    lines this revision gives the notebook as it was recorded: the bar instead of the entry's (a
+    new check lowers every grade, and the commit after an upgrade did not make anything worse).
+    Copies are priced at the larger of the recorded size and today's (`code_score`)."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -345,7 +369,11 @@ def judge(
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
     same_grading = entry is not None and entry.grading == GRADING
-    code = code_score(card, weights or asdict(Weights()))
+    recorded = None
+    if entry is not None:
+        recorded = entry.lines if entry.fresh else regraded[2] if regraded is not None else None
+    size = priced_at(card, recorded)
+    code = code_score(card, weights or asdict(Weights()), size)
     bar: float | None = None
     if entry is not None and entry.fresh:
         bar = entry.code
@@ -355,7 +383,7 @@ def judge(
                 f"{code:.1f} not counting how cells were run: the gate guards the code)"
             )
     elif entry is not None and regraded is not None:
-        shown, bar = regraded
+        shown, bar, _ = regraded
         if round(code, 1) < round(bar, 1) - TOLERANCE:
             problems.append(
                 f"score fell from {shown:.1f} to {card.score:.1f} ({bar:.1f} to {code:.1f} not "
@@ -413,6 +441,7 @@ def judge(
         regraded=again,
         bar=bar,
         code=code,
+        lines=size,
     )
 
 
@@ -681,7 +710,7 @@ def _kept(verdict: Verdict) -> ledger.NotebookEntry:
     within the tolerance passes; recording it would let the next one start lower, and small
     falls add up unseen."""
     assert verdict.code is not None  # a notebook that passed was graded
-    entry = ledger.entry_for(verdict.card, verdict.code)
+    entry = ledger.entry_for(verdict.card, verdict.code, verdict.lines)
     held = verdict.bar
     if held is not None and entry.code is not None and entry.code < held:
         # the card's score too, unless the entry it replaces came from an older grading

@@ -330,6 +330,79 @@ def test_a_clean_cell_added_from_the_py_side_does_not_fail_the_gate(tmp_path: Pa
     assert run_cli("gate", "--no-tighten", "clean.ipynb", cwd=repo.path).returncode == 1
 
 
+PASTED = """\
+counts = {}
+for row in rows:
+    key = row["COLUMN"]
+    counts[key] = counts.get(key, 0) + 1
+    if row["churned"]:
+        lost[key] = lost.get(key, 0) + 1
+for key in sorted(counts):
+    rate = lost.get(key, 0) / counts[key]
+    print(f"{key:10} {counts[key]:5} {rate:6.1%}")
+"""
+
+
+BUILTINS = ("abs", "len", "sum", "min", "max", "sorted", "list", "set", "tuple", "any", "all")
+
+
+def _helpers() -> str:
+    """Sixty small, documented, distinct functions and one line using them: clean code."""
+    pairs = [(a, b) for a in BUILTINS for b in BUILTINS if a != b][:60]
+    defs = [
+        f'def feature_{i}(values):\n    """Feature {i}."""\n    return {a}({b}(values))\n'
+        for i, (a, b) in enumerate(pairs)
+    ]
+    calls = ", ".join(f"feature_{i}(rows)" for i in range(len(pairs)))
+    return "\n\n".join(defs) + f"\n\nprint([{calls}])"
+
+
+def _copy_deficit(root: Path) -> float:
+    data = json.loads(
+        run_cli("report", "--format", "json", "--no-cache", "churn.ipynb", cwd=root).stdout
+    )
+    [copy] = [f for f in data["notebooks"][0]["findings"] if f["rule"] == "copy-paste"]
+    return float(copy["deficit"])
+
+
+def test_a_notebook_that_shrank_is_not_blocked_for_copies_it_already_had(tmp_path: Path) -> None:
+    """Copies cost their share of the notebook: moving 180 lines of clean helpers out of a
+    200-line notebook (into a module, or away) raises what its one pasted block costs, though
+    nothing was pasted. The gate prices the copies at the size the baseline recorded, so the
+    change passes, and a new paste still fails."""
+    repo = Repo(tmp_path / "repo")
+    cells = [
+        "rows = []\nlost = {}",
+        PASTED.replace("COLUMN", "plan"),
+        PASTED.replace("COLUMN", "region"),
+        _helpers(),
+    ]
+    nbformat.write(build_notebook(cells), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    recorded = json.loads((repo.path / ".nbcoach" / "baseline.json").read_text())
+    lines = recorded["notebooks"]["churn.ipynb"]["lines"]
+    assert lines > 190
+    repo.git("add", ".")
+    repo.commit("churn analysis")
+    copy_before = _copy_deficit(repo.path)
+    document = nbformat.read(repo.path / "churn.ipynb", as_version=4)
+    document.cells = document.cells[:-1]
+    nbformat.write(document, repo.path / "churn.ipynb")
+    assert _copy_deficit(repo.path) > 1.5 * copy_before  # the premise: its share grew
+    judged = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert judged.returncode == 0, judged.stdout
+    # a passing run that writes the baseline keeps the size its bar was priced at, so the
+    # next run (nothing changed) passes too
+    assert run_cli("gate", "churn.ipynb", cwd=repo.path).returncode == 0
+    rewritten = json.loads((repo.path / ".nbcoach" / "baseline.json").read_text())
+    assert rewritten["notebooks"]["churn.ipynb"]["lines"] == lines
+    assert run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path).returncode == 0
+    _append_cell(repo.path / "churn.ipynb", PASTED.replace("COLUMN", "city"))
+    pasted = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert pasted.returncode == 1, pasted.stdout
+    assert "score fell" in pasted.stdout
+
+
 def test_gate_over_a_project_lists_only_what_failed_or_changed(legacy: Repo) -> None:
     for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
         shutil.copy(EXAMPLES / "clean.ipynb", legacy.path / name)
