@@ -1,7 +1,9 @@
 """The data every stage shares: notebook -> cells -> findings -> scores -> card.
 
 Frozen, slotted dataclasses so that stages cannot mutate each other's results and so that
-results can cross process boundaries (pickled by the worker pool) and be cached as JSON.
+results can cross process boundaries (pickled by the worker pool) and be cached as JSON. The
+classes a result holds by the thousand pickle as their constructor's arguments (`__reduce__`):
+a frozen dataclass's default state, set field by field, made unpickling them twice as slow.
 This module imports nothing from nbcoach.
 """
 
@@ -33,6 +35,9 @@ class Location:
     line: int | None = None
     end_line: int | None = None
     column: int | None = None  # 1-based, where known (ruff's findings); SARIF and `concise`
+
+    def __reduce__(self) -> tuple[type[Location], tuple[object, ...]]:
+        return Location, (self.path, self.cell, self.line, self.end_line, self.column)
 
     def __str__(self) -> str:
         parts = [self.path]
@@ -144,6 +149,20 @@ class Finding:
     related: tuple[
         Location, ...
     ] = ()  # the other places involved: earlier definitions, the original copy
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[object, ...]]:
+        return Finding, (
+            self.rule,
+            self.message,
+            self.location,
+            self.category,
+            self.severity,
+            self.deficit,
+            self.subject,
+            self.scored,
+            self.fixable,
+            self.related,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +329,9 @@ class Fingerprint:
     cell: int
     line: int
     tokens: int  # normalised tokens on the line: a block's size
+
+    def __reduce__(self) -> tuple[type[Fingerprint], tuple[int, int, int, int]]:
+        return Fingerprint, (self.digest, self.cell, self.line, self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
