@@ -7,6 +7,18 @@ from __future__ import annotations
 from ast import AST
 
 
+def _subclasses(kind: type[AST]) -> list[type[AST]]:
+    found = []
+    for sub in kind.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+# Node types that hold nothing (contexts, operators, `pass`, `break`...): a quarter of all
+# nodes, as every name, attribute and subscript holds its context.
+LEAVES: frozenset[type[AST]] = frozenset(kind for kind in _subclasses(AST) if not kind._fields)
+
+
 def child_nodes(node: AST) -> list[AST]:
     """What `ast.iter_child_nodes(node)` yields, in the same order, as a list."""
     children: list[AST] = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import cast, get_args
 
 from nbcoach.analysis import datapaths
-from nbcoach.analysis.astwalk import child_nodes
+from nbcoach.analysis.astwalk import LEAVES, child_nodes
 from nbcoach.analysis.datapaths import looks_like_a_path
 from nbcoach.analysis.parse import ParsedCell
 from nbcoach.analysis.removed_api import (
@@ -494,6 +494,8 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.numbers.append((child.lineno, value))
                 continue
             kind = type(child)
+            if kind in LEAVES:
+                continue  # a context, an operator, `pass`: counted, nothing to note or walk
             if uses is not None and kind in _BINDERS:
                 uses.note(child)
             if kind is ast.Attribute:

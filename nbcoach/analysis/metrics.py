@@ -113,6 +113,10 @@ def cell_complexity(
     `assert` does not count (radon's `no_assert`, as McCabe's checker in ruff, C901): a reader
     follows no branch through a row of asserts, and a notebook's test function of thirty checks
     is not a complexity-31 function (blind reviewers praised one that radon ranked E)."""
+    if decisions is not None and not decisions:
+        # Nothing radon counts or lists (three cells in four): its visitor would return no
+        # functions and its starting complexity, 1, as the module's total.
+        return {}, 1
     counted = tree.body if decisions is None else _counted(tree.body, decisions)
     visitor = ComplexityVisitor.from_ast(ast.Module(body=counted, type_ignores=[]), no_assert=True)
     by_line: dict[int, int] = {}
