@@ -84,20 +84,35 @@ def fingerprints(cells: list[ParsedCell]) -> tuple[Fingerprint, ...]:
     from the text, so a cell that does not parse still shows its copies: breaking a pasted
     block must not hide it."""
     prints = []
+    known = _KNOWN
     for cell in cells:
         for number, text in enumerate(cell.source.split("\n"), start=1):
-            shape = normalise(text)
-            if shape:
-                digest = hashlib.blake2b(shape.encode(), digest_size=8).digest()
-                prints.append(
-                    Fingerprint(
-                        int.from_bytes(digest, "big") >> 4,
-                        cell.number,
-                        number,
-                        len(_COUNT.findall(shape)),
-                    )
-                )
+            measured = known.get(text, _UNKNOWN)
+            if measured is _UNKNOWN:
+                measured = _measure(text)
+                if len(known) >= _KNOWN_MAX:
+                    known.clear()
+                known[text] = measured
+            if measured is not None:
+                prints.append(Fingerprint(measured[0], cell.number, number, measured[1]))
     return tuple(prints)
+
+
+# A line's digest and tokens, by its text, for the lines this process met last: a third of
+# a corpus's lines stand more than once (imports, `plt.show()`, `df.head()`, pasted blocks),
+# and normalising a line costs a regular expression's substitution with a call per token.
+_KNOWN: dict[str, tuple[int, int] | None] = {}
+_KNOWN_MAX = 10_000  # under 2 MB per worker
+_UNKNOWN = (0, 0)
+
+
+def _measure(text: str) -> tuple[int, int] | None:
+    """A line's shape's digest and normalised tokens; None for a line of no significance."""
+    shape = normalise(text)
+    if not shape:
+        return None
+    digest = hashlib.blake2b(shape.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 4, len(_COUNT.findall(shape))
 
 
 @dataclass(frozen=True, slots=True)
