@@ -105,7 +105,8 @@ RULES: tuple[Rule, ...] = (
         "duplication",
         "A block of code is repeated, with the same shape (other names and values count).",
         "A fix made to one copy is missed in the others; the copies drift apart. Copies that "
-        "differ only in column names or constants are still copies.",
+        "differ only in column names or constants are still copies. A copy costs the share of "
+        "the notebook it holds: its full price up to 100 code lines, less in a longer notebook.",
         "Turn the block into a function of the parts that differ, and call it from each place.",
     ),
     Rule(
