@@ -87,12 +87,15 @@ def fingerprints(cells: list[ParsedCell]) -> tuple[Fingerprint, ...]:
     known = _KNOWN
     for cell in cells:
         for number, text in enumerate(cell.source.split("\n"), start=1):
-            measured = known.get(text, _UNKNOWN)
-            if measured is _UNKNOWN:
+            if len(text) > _KNOWN_LINE:  # rare, and its key would cost more than it saves
                 measured = _measure(text)
-                if len(known) >= _KNOWN_MAX:
-                    known.clear()
-                known[text] = measured
+            else:
+                measured = known.get(text, _UNKNOWN)
+                if measured is _UNKNOWN:
+                    measured = _measure(text)
+                    if len(known) >= _KNOWN_MAX:
+                        known.clear()
+                    known[text] = measured
             if measured is not None:
                 prints.append(Fingerprint(measured[0], cell.number, number, measured[1]))
     return tuple(prints)
@@ -102,7 +105,8 @@ def fingerprints(cells: list[ParsedCell]) -> tuple[Fingerprint, ...]:
 # a corpus's lines stand more than once (imports, `plt.show()`, `df.head()`, pasted blocks),
 # and normalising a line costs a regular expression's substitution with a call per token.
 _KNOWN: dict[str, tuple[int, int] | None] = {}
-_KNOWN_MAX = 10_000  # under 2 MB per worker
+_KNOWN_MAX = 10_000  # lines of at most _KNOWN_LINE characters: a few MB per process at most
+_KNOWN_LINE = 200
 _UNKNOWN = (0, 0)
 
 
@@ -295,12 +299,13 @@ def _place(copy: Copy) -> str:
 
 def copy_deficit(group: CloneGroup, scale: float = 1.0) -> float:
     """What a group costs: more for bigger blocks and for every further copy (each fix must be
-    made that many times), times the notebook's `scale` (scoring.duplication_scale: the share
-    of the notebook the copies hold), at most 60 per group. The scale comes before the limit,
-    so a block pasted fifteen times still costs more than one pasted five times."""
+    made that many times), at most 60 per group, times the notebook's `scale`
+    (scoring.duplication_scale: the share of the notebook the copies hold). The limit comes
+    first, so every duplication finding's price is its fixed price times the scale: the gate
+    can price the same findings at another size exactly (`gate.code_score`)."""
     if group.new <= 0:
         return 0.0
-    return round(min(60.0, (6.0 + 2.5 * group.lines * group.new) * scale), 1)
+    return round(min(60.0, 6.0 + 2.5 * group.lines * group.new) * scale, 1)
 
 
 def copy_paste_findings(

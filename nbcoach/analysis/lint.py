@@ -292,31 +292,25 @@ def without_magic_blind_spots(
     return kept
 
 
-_REDEFINED = re.compile(r"Redefinition of unused `([^`]+)`")
-
-
 def without_own_redefinitions(
     findings: Iterable[Finding], analysis_findings: Iterable[Finding]
 ) -> list[Finding]:
-    """ruff's F811 ("redefinition of unused `f`") for a function or class nbcoach reports as
-    `redefined-function`/`redefined-class`, or for an import it reports as `reimported-module`,
+    """ruff's F811 ("redefinition of unused `f`") at a definition nbcoach reports as
+    `redefined-function`/`redefined-class`, or at an import it reports as `reimported-module`,
     is the same defect: counted twice it cost a notebook two findings for one fix, and more
     than any other redefinition (the blind reviewers named such a notebook's redefinitions
-    once, and graded it B). F811 on anything else (a name bound twice in one cell) stays."""
-    covered = {
-        f.subject.partition(":")[2]
+    once, and graded it B). Matched by place, not name: F811 on a method defined twice, an
+    import repeated inside a function or a local class of the same name is another defect and
+    stays."""
+    places = {
+        (place.cell, place.line)
         for f in analysis_findings
         if f.rule.startswith("redefined-") or f.rule == "reimported-module"
+        for place in (f.location, *f.related)
     }
-    if not covered:
-        return list(findings)
-    kept = []
-    for finding in findings:
-        match = _REDEFINED.match(finding.message) if finding.rule == "F811" else None
-        # `import urllib.request` binds `urllib`, which reimported-module names
-        if match is None or not {match.group(1), match.group(1).split(".")[0]} & covered:
-            kept.append(finding)
-    return kept
+    return [
+        f for f in findings if f.rule != "F811" or (f.location.cell, f.location.line) not in places
+    ]
 
 
 def _place(

@@ -148,6 +148,16 @@ def _verdict(verdict: Verdict) -> RenderableType:
     )
     lines: list[RenderableType] = [title]
     lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
+    before = verdict.baseline_score
+    if verdict.passed and verdict.priced is not None and before is not None and card.score < before:
+        lines.append(
+            Text(
+                f"  compared as at its {verdict.priced} code lines then "
+                f"({card.metrics.code_lines} now): the copies it already had cost their share "
+                "of the notebook, more of a smaller one",
+                style="dim",
+            )
+        )
     if verdict.step is not None:
         step = Text.assemble("  next step: ", verdict.step.action)
         if verdict.step.gain > 0:

@@ -49,9 +49,9 @@ class NotebookEntry:
     # in baselines older than the field. `score`, the card's score, is what people read.
     code: float | None = None
     # The code lines the notebook had when `code` was recorded (None before the field): copies
-    # are priced as a share of the notebook (docs/scoring.md), so the gate prices them at this
-    # size when the notebook has shrunk since -- deleting clean code or moving functions into
-    # a module makes no copy worse.
+    # are priced as a share of the notebook (docs/scoring.md), so the gate compares the code
+    # score with `code` priced at this size -- code deleted or moved into a module makes no
+    # copy worse, and clean code added with a new paste makes no copy cheaper.
     lines: int | None = None
 
     @property
@@ -71,10 +71,10 @@ def path(root: Path) -> Path:
     return state_dir(root, create=False) / FILE
 
 
-def entry_for(card: ReportCard, code: float, lines: int | None = None) -> NotebookEntry:
-    """A card as the baseline keeps it, with its code score (`gate.code_score`) and the code
-    lines it was priced at (`lines`, else the card's own). A name defined twice keeps its
-    worst definition."""
+def entry_for(card: ReportCard, code: float) -> NotebookEntry:
+    """A card as the baseline keeps it, with its code score (`gate.code_score`) and its code
+    lines, the size that score priced copies at. A name defined twice keeps its worst
+    definition."""
     assert card.score is not None
     functions: dict[str, FunctionEntry] = {}
     for scored in card.functions:
@@ -85,9 +85,12 @@ def entry_for(card: ReportCard, code: float, lines: int | None = None) -> Notebo
         known = functions.get(f.name)
         if known is None or entry.score < known.score:
             functions[f.name] = entry
-    size = card.metrics.code_lines if lines is None else lines
     return NotebookEntry(
-        card.score, tuple(sorted(functions.items())), GRADING, round(code, 1), size
+        card.score,
+        tuple(sorted(functions.items())),
+        GRADING,
+        round(code, 1),
+        card.metrics.code_lines,
     )
 
 
@@ -122,7 +125,7 @@ def loads(text: str, source: str) -> Baseline:
             )
             for key, value in notebooks.items()
         }
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
         raise InputError(
             source,
             f"not a valid nbcoach baseline ({type(error).__name__}: {error}); "
@@ -171,8 +174,8 @@ def merged(baseline: Baseline, updates: Iterable[tuple[str, NotebookEntry]]) -> 
 
 def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> NotebookEntry | None:
     """The more lenient of two entries for one notebook: the lower score, every function either
-    one knows, for a function both know its lower score and larger measures, and the larger
-    size to price copies at. An entry only one of them has is taken as it is."""
+    one knows, for a function both know its lower score and larger measures, and the lower code
+    score with the size it was priced at. An entry only one of them has is taken as it is."""
     if first is None or second is None:
         return first if second is None else second
     functions = dict(first.functions)
@@ -187,16 +190,16 @@ def lenient(first: NotebookEntry | None, second: NotebookEntry | None) -> Notebo
             )
         )
     alike = first.grading == second.grading
-    code = None
+    code, lines = None, None
     if alike and first.code is not None and second.code is not None:
-        code = min(first.code, second.code)
-    sizes = [entry.lines for entry in (first, second) if entry.lines is not None]
+        lower = first if first.code <= second.code else second
+        code, lines = lower.code, lower.lines
     return NotebookEntry(
         min(first.score, second.score),
         tuple(sorted(functions.items())),
         first.grading if alike else None,
         code,
-        max(sizes) if alike and sizes else None,  # the larger size prices copies lower
+        lines,
     )
 
 

@@ -67,8 +67,9 @@ class Verdict:
     below_bar: bool = False  # new to the baseline and scoring under `fail-under`
     regraded: bool = False  # held to its recorded version graded again (another revision's entry)
     bar: float | None = None  # the code score it was held to (see `code_score`)
-    code: float | None = None  # its code score now
-    lines: int | None = None  # the code lines its copies were priced at (see `code_score`)
+    code: float | None = None  # its code score now, priced at the size of its bar (`code_score`)
+    today: float | None = None  # its code score now, priced at its size now
+    priced: int | None = None  # the code lines it was compared at, when not its size now
     root: Path | None = None  # the project whose baseline holds it
     moved_from: tuple[Path, str] | None = None  # (project, key) of its entry before a move
 
@@ -325,25 +326,22 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     gaps, cells never run, saved errors). A cell added from the .py side has never run; that
     says nothing about the code, and the gate guards the code.
 
-    `lines`: the size the bar was recorded at. Copies, redefinitions and rebindings cost their
-    share of the notebook (scoring.duplication_scale), so a notebook that shrank -- dead code
-    deleted, a function moved into a module -- would see its copies cost more with none added:
-    they are priced at the recorded size instead."""
+    `lines`: price the copies, redefinitions and rebindings as in a notebook of that many code
+    lines -- the size its bar was recorded at. They cost their share of the notebook
+    (scoring.duplication_scale), so without this, code deleted or moved into a module would
+    make the copies already there cost more, and clean code added in the same commit as a new
+    paste would make every copy cheaper: compared at one size, only the findings count. Every
+    duplication price is its fixed price times the scale (`duplication.copy_deficit`), so
+    pricing at another size is exact."""
     findings = [f for f in card.findings if coaching.action_key(f) != "hygiene:run-all"]
     now = card.metrics.code_lines
-    if lines is not None and lines > now:
+    if lines is not None and lines != now:
         factor = scoring.duplication_scale(lines) / scoring.duplication_scale(now)
         findings = [
             replace(f, deficit=f.deficit * factor) if f.category == "duplication" else f
             for f in findings
         ]
     return scoring.score_findings(findings, weights, card.analysed_share)[0]
-
-
-def priced_at(card: ReportCard, recorded: int | None) -> int | None:
-    """The size a notebook's copies are priced at against a bar recorded at `recorded` lines:
-    the larger of then and now (None when the bar has no size)."""
-    return None if recorded is None else max(recorded, card.metrics.code_lines)
 
 
 def judge(
@@ -360,7 +358,8 @@ def judge(
     `regraded`: for an entry another grading revision recorded, the score, code score and code
     lines this revision gives the notebook as it was recorded: the bar instead of the entry's (a
     new check lowers every grade, and the commit after an upgrade did not make anything worse).
-    Copies are priced at the larger of the recorded size and today's (`code_score`)."""
+    The notebook's code score is compared with its bar at the size the bar was recorded at
+    (`code_score`); the verdict also carries today's, which a passing notebook records."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -372,23 +371,31 @@ def judge(
     recorded = None
     if entry is not None:
         recorded = entry.lines if entry.fresh else regraded[2] if regraded is not None else None
-    size = priced_at(card, recorded)
-    code = code_score(card, weights or asdict(Weights()), size)
+    weights = weights or asdict(Weights())
+    today = code_score(card, weights)
+    code = code_score(card, weights, recorded)
+    lines = card.metrics.code_lines
+    repriced = recorded is not None and code != today  # a size the copies cost otherwise at
+    priced = (
+        f", copies priced as in its {recorded} code lines then (it has {lines} now)"
+        if repriced
+        else ""
+    )
     bar: float | None = None
     if entry is not None and entry.fresh:
         bar = entry.code
         if round(code, 1) < round(entry.code or 0.0, 1) - TOLERANCE:
             problems.append(
                 f"score fell from {entry.score:.1f} to {card.score:.1f} ({entry.code:.1f} to "
-                f"{code:.1f} not counting how cells were run: the gate guards the code)"
+                f"{code:.1f} not counting how cells were run{priced}: the gate guards the code)"
             )
     elif entry is not None and regraded is not None:
         shown, bar, _ = regraded
         if round(code, 1) < round(bar, 1) - TOLERANCE:
             problems.append(
                 f"score fell from {shown:.1f} to {card.score:.1f} ({bar:.1f} to {code:.1f} not "
-                "counting how cells were run; both graded by this nbcoach, as recorded and now: "
-                f"the baseline's {entry.score:.1f} came from an older one)"
+                f"counting how cells were run{priced}; both graded by this nbcoach, as recorded "
+                f"and now: the baseline's {entry.score:.1f} came from an older one)"
             )
     elif entry is not None:
         bar = entry.score  # an older entry whose notebook as recorded cannot be found
@@ -441,7 +448,8 @@ def judge(
         regraded=again,
         bar=bar,
         code=code,
-        lines=size,
+        today=today,
+        priced=recorded if repriced else None,
     )
 
 
@@ -705,17 +713,19 @@ def _moves(staged: bool) -> dict[Path, Path]:
 
 
 def _kept(verdict: Verdict) -> ledger.NotebookEntry:
-    """The entry a passing notebook leaves: as it is now, but never below the code score it was
-    held to (`verdict.bar`: its entry's, or its notebook as recorded, graded again). A fall
-    within the tolerance passes; recording it would let the next one start lower, and small
-    falls add up unseen."""
-    assert verdict.code is not None  # a notebook that passed was graded
-    entry = ledger.entry_for(verdict.card, verdict.code, verdict.lines)
+    """The entry a passing notebook leaves: as it is now, at its size now, but never below the
+    code score it was held to (`verdict.bar`: its entry's, or its notebook as recorded, graded
+    again). A fall within the tolerance passes; recording it would let the next one start
+    lower, and small falls add up unseen. The bar was compared at the size it was recorded at
+    (`code_score`); moved to today's size it is today's code score plus what the notebook was
+    let off, so the next commit is compared at today's size and nothing is given away."""
+    assert verdict.code is not None and verdict.today is not None  # a passing one was graded
+    entry = ledger.entry_for(verdict.card, verdict.today)
     held = verdict.bar
-    if held is not None and entry.code is not None and entry.code < held:
+    if held is not None and verdict.code < held:
         # the card's score too, unless the entry it replaces came from an older grading
         score = entry.score if verdict.regraded else max(entry.score, verdict.baseline_score or 0)
-        return replace(entry, score=score, code=round(held, 1))
+        return replace(entry, score=score, code=round(verdict.today + held - verdict.code, 1))
     return entry
 
 

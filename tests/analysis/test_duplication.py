@@ -66,14 +66,16 @@ def test_a_copy_costs_its_share_of_the_notebook() -> None:
     assert only(analyse(rebound), "reassigned-variable").deficit == 10.0
 
 
-def test_a_block_pasted_more_often_still_costs_more_in_a_long_notebook() -> None:
-    """The share is taken before the limit of a group: fifteen copies of a block in a long
-    notebook cost more than five, though both would reach the limit in a short one."""
+def test_a_copy_group_reaches_its_limit_before_the_share_is_taken() -> None:
+    """Every duplication price is its fixed price times the share, so the gate can price the
+    same findings at another size exactly: five and fifteen copies of a block both reach the
+    limit of 60, and in a 646-line notebook both cost 60 x 100 / 646."""
     block = BLOCK.replace("{column}", "plan")
     five = analyse(["lost = {}", *[block] * 5, _clean_lines(600)])
     fifteen = analyse(["lost = {}", *[block] * 15, _clean_lines(510)])
     assert five.metrics.code_lines == fifteen.metrics.code_lines == 646
-    assert only(five, "copy-paste").deficit < only(fifteen, "copy-paste").deficit < 60
+    expected = round(60 * 100 / 646, 1)
+    assert only(five, "copy-paste").deficit == only(fifteen, "copy-paste").deficit == expected
 
 
 def test_a_copy_inside_a_bigger_copy_is_not_counted_twice() -> None:

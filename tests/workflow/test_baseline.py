@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from nbcoach.workflow.baseline import FunctionEntry, NotebookEntry, lenient
+import pytest
+
+from nbcoach.core.errors import InputError
+from nbcoach.core.revision import GRADING
+from nbcoach.workflow.baseline import FunctionEntry, NotebookEntry, lenient, loads
 
 
 def test_the_more_lenient_entry_takes_the_lower_score_and_the_larger_measures() -> None:
@@ -30,3 +34,20 @@ def test_the_more_lenient_entry_takes_the_lower_score_and_the_larger_measures() 
     }
     assert lenient(tight, None) == tight and lenient(None, loose) == loose
     assert lenient(None, None) is None
+
+
+def test_the_more_lenient_code_score_keeps_the_size_it_was_priced_at() -> None:
+    """A code score means something only at the size its copies were priced at: the lower
+    one is taken with its own size, never with the other entry's (90 at 1000 lines and 85 at
+    100 must not become 85 at 1000, looser than either)."""
+    big = NotebookEntry(90.0, (), GRADING, 90.0, 1000)
+    small = NotebookEntry(85.0, (), GRADING, 85.0, 100)
+    merged = lenient(big, small)
+    assert merged is not None and (merged.code, merged.lines) == (85.0, 100)
+    assert lenient(small, big) == merged
+
+
+def test_a_baseline_with_an_impossible_size_is_a_clear_error() -> None:
+    text = '{"schema_version": 1, "notebooks": {"a.ipynb": {"score": 1, "lines": 1e400}}}'
+    with pytest.raises(InputError, match="not a valid nbcoach baseline"):
+        loads(text, "baseline.json")

@@ -7,6 +7,7 @@ import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -357,11 +358,16 @@ def _helpers() -> str:
     return "\n\n".join(defs) + f"\n\nprint([{calls}])"
 
 
-def _copy_deficit(root: Path) -> float:
+def _card(root: Path) -> dict[str, Any]:
     data = json.loads(
         run_cli("report", "--format", "json", "--no-cache", "churn.ipynb", cwd=root).stdout
     )
-    [copy] = [f for f in data["notebooks"][0]["findings"] if f["rule"] == "copy-paste"]
+    card: dict[str, Any] = data["notebooks"][0]
+    return card
+
+
+def _copy_deficit(root: Path) -> float:
+    [copy] = [f for f in _card(root)["findings"] if f["rule"] == "copy-paste"]
     return float(copy["deficit"])
 
 
@@ -391,16 +397,61 @@ def test_a_notebook_that_shrank_is_not_blocked_for_copies_it_already_had(tmp_pat
     assert _copy_deficit(repo.path) > 1.5 * copy_before  # the premise: its share grew
     judged = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
     assert judged.returncode == 0, judged.stdout
-    # a passing run that writes the baseline keeps the size its bar was priced at, so the
-    # next run (nothing changed) passes too
+    assert f"compared as at its {lines} code lines then" in judged.stdout  # why the card fell
+    # a passing run that writes the baseline records the bar at today's size, so the next
+    # commit is compared at that size (the old, larger one would price a new paste cheaply)
     assert run_cli("gate", "churn.ipynb", cwd=repo.path).returncode == 0
     rewritten = json.loads((repo.path / ".nbcoach" / "baseline.json").read_text())
-    assert rewritten["notebooks"]["churn.ipynb"]["lines"] == lines
+    assert rewritten["notebooks"]["churn.ipynb"]["lines"] < lines - 150
     assert run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path).returncode == 0
     _append_cell(repo.path / "churn.ipynb", PASTED.replace("COLUMN", "city"))
     pasted = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
     assert pasted.returncode == 1, pasted.stdout
     assert "score fell" in pasted.stdout
+
+
+def test_clean_code_added_with_a_new_paste_does_not_hide_it(tmp_path: Path) -> None:
+    """The other direction: 180 lines of clean helpers added in the commit that pastes a block
+    once more would make every copy cheaper, and the notebook's score rise. Compared at the
+    size its bar was recorded at, the new copy counts in full."""
+    repo = Repo(tmp_path / "repo")
+    cells = ["rows = []\nlost = {}", PASTED.replace("COLUMN", "plan")]
+    cells.append(PASTED.replace("COLUMN", "region"))
+    nbformat.write(build_notebook(cells), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("churn analysis")
+    score_before = _card(repo.path)["score"]
+    more = [PASTED.replace("COLUMN", "city"), _helpers()]
+    nbformat.write(build_notebook(cells + more), repo.path / "churn.ipynb")
+    assert _card(repo.path)["score"] > score_before  # the premise: diluted, the card rises
+    gated = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert gated.returncode == 1, gated.stdout
+    assert "copies priced as in its" in gated.stdout
+    # the helpers alone are fine, and raise the bar by what they dilute, recorded at the new size
+    nbformat.write(build_notebook([*cells, _helpers()]), repo.path / "churn.ipynb")
+    assert run_cli("gate", "churn.ipynb", cwd=repo.path).returncode == 0
+    entry = json.loads((repo.path / ".nbcoach" / "baseline.json").read_text())
+    assert entry["notebooks"]["churn.ipynb"]["lines"] > 190
+
+
+def test_a_copy_group_at_its_limit_is_priced_exactly_at_the_recorded_size(
+    tmp_path: Path,
+) -> None:
+    """A block pasted eight times reaches the limit of 60 per group. Deleting the clean code
+    around it and pasting a new block in the same commit must not pass on a group repriced
+    below what it cost when recorded."""
+    repo = Repo(tmp_path / "repo")
+    cells = ["rows = []\nlost = {}", *[PASTED.replace("COLUMN", f"c{i}") for i in range(8)]]
+    nbformat.write(build_notebook([*cells, _helpers()]), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("churn analysis")
+    other = "total = 0\nfor row in rows:\n    if row['C'] > 0:\n        total += row['C'] * 2\n"
+    new = [other.replace("'C'", f"'x{i}'") for i in range(3)]
+    nbformat.write(build_notebook(cells + new), repo.path / "churn.ipynb")
+    gated = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert gated.returncode == 1, gated.stdout
 
 
 def test_gate_over_a_project_lists_only_what_failed_or_changed(legacy: Repo) -> None:
