@@ -25,6 +25,20 @@ REPOS = Path(os.environ.get("NBCOACH_REPOS", ROOT.parent / "shared" / "repos"))
 Cells = Sequence[str | tuple[str, str] | dict[str, Any]]
 
 
+# A block a notebook pastes with another column name each time: the copy-paste fixture.
+PASTED_BLOCK = """\
+counts = {}
+for row in rows:
+    key = row["{column}"]
+    counts[key] = counts.get(key, 0) + 1
+    if row["churned"]:
+        lost[key] = lost.get(key, 0) + 1
+for key in sorted(counts):
+    rate = lost.get(key, 0) / counts[key]
+    print(f"{key:10} {counts[key]:5} {rate:6.1%}")
+"""
+
+
 def build_notebook(
     cells: Cells, language: str | None = "python", **metadata: Any
 ) -> nbformat.NotebookNode:

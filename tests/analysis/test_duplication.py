@@ -5,18 +5,9 @@ from __future__ import annotations
 from helpers import analyse, only, rules
 from nbcoach.analysis.duplication import Size
 from nbcoach.analysis.review import cross_notebook_copies
+from support import PASTED_BLOCK
 
-BLOCK = """\
-counts = {}
-for row in rows:
-    key = row["{column}"]
-    counts[key] = counts.get(key, 0) + 1
-    if row["churned"]:
-        lost[key] = lost.get(key, 0) + 1
-for key in sorted(counts):
-    rate = lost.get(key, 0) / counts[key]
-    print(f"{key:10} {counts[key]:5} {rate:6.1%}")
-"""
+BLOCK = PASTED_BLOCK
 
 
 def test_a_block_pasted_with_another_column_name_is_found() -> None:

@@ -16,7 +16,7 @@ from gitrepo import Repo
 from helpers import GateLine, gate_lines
 from nbcoach.core.revision import GRADING
 from nbcoach.workflow import baseline as ledger
-from support import EXAMPLES, build_notebook, run_cli
+from support import EXAMPLES, PASTED_BLOCK, build_notebook, run_cli
 
 LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
@@ -331,19 +331,6 @@ def test_a_clean_cell_added_from_the_py_side_does_not_fail_the_gate(tmp_path: Pa
     assert run_cli("gate", "--no-tighten", "clean.ipynb", cwd=repo.path).returncode == 1
 
 
-PASTED = """\
-counts = {}
-for row in rows:
-    key = row["COLUMN"]
-    counts[key] = counts.get(key, 0) + 1
-    if row["churned"]:
-        lost[key] = lost.get(key, 0) + 1
-for key in sorted(counts):
-    rate = lost.get(key, 0) / counts[key]
-    print(f"{key:10} {counts[key]:5} {rate:6.1%}")
-"""
-
-
 BUILTINS = ("abs", "len", "sum", "min", "max", "sorted", "list", "set", "tuple", "any", "all")
 
 
@@ -379,8 +366,8 @@ def test_a_notebook_that_shrank_is_not_blocked_for_copies_it_already_had(tmp_pat
     repo = Repo(tmp_path / "repo")
     cells = [
         "rows = []\nlost = {}",
-        PASTED.replace("COLUMN", "plan"),
-        PASTED.replace("COLUMN", "region"),
+        PASTED_BLOCK.replace("{column}", "plan"),
+        PASTED_BLOCK.replace("{column}", "region"),
         _helpers(),
     ]
     nbformat.write(build_notebook(cells), repo.path / "churn.ipynb")
@@ -404,7 +391,7 @@ def test_a_notebook_that_shrank_is_not_blocked_for_copies_it_already_had(tmp_pat
     rewritten = json.loads((repo.path / ".nbcoach" / "baseline.json").read_text())
     assert rewritten["notebooks"]["churn.ipynb"]["lines"] < lines - 150
     assert run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path).returncode == 0
-    _append_cell(repo.path / "churn.ipynb", PASTED.replace("COLUMN", "city"))
+    _append_cell(repo.path / "churn.ipynb", PASTED_BLOCK.replace("{column}", "city"))
     pasted = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
     assert pasted.returncode == 1, pasted.stdout
     assert "score fell" in pasted.stdout
@@ -415,14 +402,14 @@ def test_clean_code_added_with_a_new_paste_does_not_hide_it(tmp_path: Path) -> N
     once more would make every copy cheaper, and the notebook's score rise. Compared at the
     size its bar was recorded at, the new copy counts in full."""
     repo = Repo(tmp_path / "repo")
-    cells = ["rows = []\nlost = {}", PASTED.replace("COLUMN", "plan")]
-    cells.append(PASTED.replace("COLUMN", "region"))
+    cells = ["rows = []\nlost = {}", PASTED_BLOCK.replace("{column}", "plan")]
+    cells.append(PASTED_BLOCK.replace("{column}", "region"))
     nbformat.write(build_notebook(cells), repo.path / "churn.ipynb")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
     repo.commit("churn analysis")
     score_before = _card(repo.path)["score"]
-    more = [PASTED.replace("COLUMN", "city"), _helpers()]
+    more = [PASTED_BLOCK.replace("{column}", "city"), _helpers()]
     nbformat.write(build_notebook(cells + more), repo.path / "churn.ipynb")
     assert _card(repo.path)["score"] > score_before  # the premise: diluted, the card rises
     gated = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
@@ -442,7 +429,7 @@ def test_a_copy_group_at_its_limit_is_priced_exactly_at_the_recorded_size(
     around it and pasting a new block in the same commit must not pass on a group repriced
     below what it cost when recorded."""
     repo = Repo(tmp_path / "repo")
-    cells = ["rows = []\nlost = {}", *[PASTED.replace("COLUMN", f"c{i}") for i in range(8)]]
+    cells = ["rows = []\nlost = {}", *[PASTED_BLOCK.replace("{column}", f"c{i}") for i in range(8)]]
     nbformat.write(build_notebook([*cells, _helpers()]), repo.path / "churn.ipynb")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
