@@ -723,8 +723,11 @@ def _kept(verdict: Verdict) -> ledger.NotebookEntry:
     entry = ledger.entry_for(verdict.card, verdict.today)
     held = verdict.bar
     if held is not None and verdict.code < held:
-        # the card's score too, unless the entry it replaces came from an older grading
-        score = entry.score if verdict.regraded else max(entry.score, verdict.baseline_score or 0)
+        # the card's score too (moved to today's size alike), unless the entry it replaces
+        # came from an older grading
+        repriced = verdict.today - verdict.code
+        held_score = (verdict.baseline_score or 0.0) + repriced
+        score = entry.score if verdict.regraded else round(max(entry.score, held_score), 1)
         return replace(entry, score=score, code=round(verdict.today + held - verdict.code, 1))
     return entry
 
