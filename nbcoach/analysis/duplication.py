@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nbcoach.analysis.scoring import scaled
 from nbcoach.core.model import Finding, Fingerprint, Location, Notebook
 
 if TYPE_CHECKING:
@@ -305,7 +306,7 @@ def copy_deficit(group: CloneGroup, scale: float = 1.0) -> float:
     can price the same findings at another size exactly (`gate.code_score`)."""
     if group.new <= 0:
         return 0.0
-    return round(min(60.0, 6.0 + 2.5 * group.lines * group.new) * scale, 1)
+    return scaled(min(60.0, 6.0 + 2.5 * group.lines * group.new), scale)
 
 
 def copy_paste_findings(

@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase as fnmatch
 from itertools import pairwise
 
 from nbcoach.analysis.facts import Assignment, CellFacts, Definition
+from nbcoach.analysis.scoring import scaled
 from nbcoach.core.model import Finding, Notebook
 
 REDEFINITION_DEFICIT = {"used": 8.0, "changed": 4.0, "identical": 2.5}
@@ -83,7 +84,7 @@ def redefinition_findings(
                 notebook.location(last.cell, last.line, last.end_line),
                 "duplication",
                 "warning",
-                round(deficit * scale, 1),
+                scaled(deficit, scale),
                 f"redefined:{name}",
                 related=tuple(
                     notebook.location(d.cell, d.line, d.end_line) for d in definitions[:-1]
@@ -153,7 +154,7 @@ def reassignment_findings(
                 notebook.location(later.cell, later.line),
                 "duplication",
                 "warning" if worst != "chain" else "info",
-                round(REASSIGN_DEFICIT[worst] * scale, 1),
+                scaled(REASSIGN_DEFICIT[worst], scale),
                 f"reassigned:{name}",
                 related=tuple(
                     notebook.location(a.cell, a.line) for a in assignments if a is not later

@@ -149,7 +149,8 @@ def _verdict(verdict: Verdict) -> RenderableType:
     lines: list[RenderableType] = [title]
     lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
     before = verdict.baseline_score
-    if verdict.passed and verdict.priced is not None and before is not None and card.score < before:
+    shrank = verdict.priced is not None and card.metrics.code_lines < verdict.priced
+    if verdict.passed and shrank and before is not None and card.score < before:
         lines.append(
             Text(
                 f"  compared as at its {verdict.priced} code lines then "

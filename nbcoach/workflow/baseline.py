@@ -56,8 +56,9 @@ class NotebookEntry:
 
     @property
     def fresh(self) -> bool:
-        """Recorded under this grading revision, with the code score the gate compares."""
-        return self.grading == GRADING and self.code is not None
+        """Recorded under this grading revision, with the code score the gate compares and the
+        size it priced copies at (this version writes both; an entry without is another's)."""
+        return self.grading == GRADING and self.code is not None and self.lines is not None
 
     @property
     def by_name(self) -> dict[str, FunctionEntry]:

@@ -121,6 +121,9 @@ class _Judged:
     entry: ledger.NotebookEntry | None
     origin: tuple[Path, str] | None = None  # (project, key) of the entry before a move
     old_location: Path | None = None  # the file before a move
+    # the entries `entry` was made of (the working file's and HEAD's): each bar is a code
+    # score at its own size, so the gate asks whether either holds rather than mixing them
+    sources: tuple[ledger.NotebookEntry, ...] = ()
 
 
 def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
@@ -145,7 +148,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             if recorded is not None:
                 verdicts.append(_relabelled(key, card, recorded))
             continue
-        item = _Judged(card, location, root, key, entry)
+        sides = tuple(e for e in (known.get(key), at_head.get(key)) if e is not None)
+        item = _Judged(card, location, root, key, entry, sources=sides)
         old = moves.get(location.resolve())
         if entry is None and old is not None:
             # `git mv`: the notebook keeps its entry, from whichever project it leaves (a move
@@ -155,6 +159,8 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             old_known = by_root.setdefault(old_root, ledger.load(old_root))
             old_head = committed.setdefault(old_root, _committed_baseline(old_root))
             item.entry = ledger.lenient(old_known.get(old_key), old_head.get(old_key))
+            old_sides = (old_known.get(old_key), old_head.get(old_key))
+            item.sources = tuple(e for e in old_sides if e is not None)
             if item.entry is not None:
                 item.origin, item.old_location = (old_root, old_key), old
         judged.append(item)
@@ -173,6 +179,11 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             weights,
             sources,
             regraded.get((item.root, item.key)),
+            tuple(
+                (e.code, e.lines)
+                for e in item.sources
+                if e.fresh and e.code is not None and e.lines is not None
+            ),
         )
         verdicts.append(replace(verdict, root=item.root, moved_from=item.origin))
     changed: set[tuple[Path | None, str]] = set()
@@ -352,6 +363,7 @@ def judge(
     weights: Mapping[str, float] | None = None,
     sources: Callable[[], tuple[bytes | None, bytes | None]] | None = None,
     regraded: tuple[float, float, int] | None = None,
+    bars: Sequence[tuple[float, int]] = (),
 ) -> Verdict:
     """`sources`: the file as committed and as judged, read only when a new function over the
     limits may be code moved out of known functions (to check that its lines were theirs).
@@ -359,7 +371,11 @@ def judge(
     lines this revision gives the notebook as it was recorded: the bar instead of the entry's (a
     new check lowers every grade, and the commit after an upgrade did not make anything worse).
     The notebook's code score is compared with its bar at the size the bar was recorded at
-    (`code_score`); the verdict also carries today's, which a passing notebook records."""
+    (`code_score`); the verdict also carries today's, which a passing notebook records.
+    `bars`: (code score, size) of each entry `entry` was made of, when they are this
+    revision's: scores at different sizes cannot be merged into one, so the notebook is held
+    to the one it meets best (a tightening left behind by a blocked commit, at another size,
+    must not block the notebook as committed)."""
     if card.status != "ok" or card.score is None:
         return Verdict(key, card, False, problems=(f"cannot be graded: {card.reason}",))
     problems: list[str] = []
@@ -374,6 +390,12 @@ def judge(
     weights = weights or asdict(Weights())
     today = code_score(card, weights)
     code = code_score(card, weights, recorded)
+    held_to = entry.code if entry is not None else None
+    if entry is not None and entry.fresh and bars:
+        held_to, recorded, code = max(
+            ((bar, size, code_score(card, weights, size)) for bar, size in bars),
+            key=lambda option: option[2] - option[0],
+        )
     lines = card.metrics.code_lines
     repriced = recorded is not None and code != today  # a size the copies cost otherwise at
     priced = (
@@ -382,11 +404,11 @@ def judge(
         else ""
     )
     bar: float | None = None
-    if entry is not None and entry.fresh:
-        bar = entry.code
-        if round(code, 1) < round(entry.code or 0.0, 1) - TOLERANCE:
+    if entry is not None and entry.fresh and held_to is not None:
+        bar = held_to
+        if round(code, 1) < round(held_to, 1) - TOLERANCE:
             problems.append(
-                f"score fell from {entry.score:.1f} to {card.score:.1f} ({entry.code:.1f} to "
+                f"score fell from {entry.score:.1f} to {card.score:.1f} ({held_to:.1f} to "
                 f"{code:.1f} not counting how cells were run{priced}: the gate guards the code)"
             )
     elif entry is not None and regraded is not None:

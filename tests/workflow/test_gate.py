@@ -441,6 +441,71 @@ def test_a_copy_group_at_its_limit_is_priced_exactly_at_the_recorded_size(
     assert gated.returncode == 1, gated.stdout
 
 
+def _padding(functions: int) -> list[str | tuple[str, str]]:
+    """Small documented functions, each using the one before (none unused), thirty a cell, a
+    markdown cell before each: clean code that raises no finding of its own."""
+    cells: list[str | tuple[str, str]] = []
+    for start in range(0, functions, 30):
+        defs = [
+            f'def pad_{i}(values):\n    """Pad {i}."""\n    return '
+            + ("values" if i == 0 else f"pad_{i - 1}(values) + {i}")
+            + "\n"
+            for i in range(start, min(functions, start + 30))
+        ]
+        cells += [("markdown", f"Helpers {start}"), "\n\n".join(defs)]
+    return [*cells, ("markdown", "All"), f"print(pad_{functions - 1}(1))"]
+
+
+def test_clean_code_added_is_not_blocked_by_rounding_at_another_size(tmp_path: Path) -> None:
+    """Eight names rebound in a 17-line notebook; 600 clean functions added (about 1,800
+    lines). A price rounded to a tenth at that size (10 x 100 / 1818 = 0.55 -> 0.6) came back
+    10.9 at the recorded size, and the commit was blocked for adding clean code."""
+    repo = Repo(tmp_path / "repo")
+    first = "\n".join(f"v{i} = len(rows) + {i}" for i in range(8))
+    second = "\n".join(f"v{i} = rows[{i}] * 2" for i in range(8))
+    base: list[str | tuple[str, str]] = ["rows = [3, 1, 2]", first, ("markdown", "later"), second]
+    nbformat.write(build_notebook(base), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("start")
+    nbformat.write(build_notebook([*base, *_padding(600)]), repo.path / "churn.ipynb")
+    assert _card(repo.path)["metrics"]["code_lines"] > 1800
+    gated = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert gated.returncode == 0, gated.stdout
+
+
+def test_a_tightening_left_by_a_blocked_commit_at_another_size_does_not_block(
+    tmp_path: Path,
+) -> None:
+    """A commit deletes the helpers and a copy; the gate records the notebook at its new size
+    and stages the baseline; another hook blocks the commit and the notebook goes back as
+    committed. The two entries' bars stand at different sizes: the notebook as committed meets
+    HEAD's, and must not be held to the other one priced at HEAD's size."""
+    repo = Repo(tmp_path / "repo")
+    pasted = [PASTED_BLOCK.replace("{column}", c) for c in ("plan", "region", "city")]
+    committed: list[str | tuple[str, str]] = [
+        "rows = []\nlost = {}",
+        ("markdown", "Q3"),
+        *pasted,
+        _helpers(),
+    ]
+    nbformat.write(build_notebook(committed), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("churn analysis")
+    shorter = build_notebook(["rows = []\nlost = {}", ("markdown", "Q3"), *pasted[:2]])
+    nbformat.write(shorter, repo.path / "churn.ipynb")
+    repo.git("add", "-A")
+    assert run_cli("gate", "--staged", cwd=repo.path).returncode == 0  # tightened, staged
+    repo.git("checkout", "HEAD", "--", "churn.ipynb")  # the commit was blocked and dropped
+    edited = committed.copy()
+    edited[1] = ("markdown", "Q3 (final)")
+    nbformat.write(build_notebook(edited), repo.path / "churn.ipynb")
+    repo.git("add", "churn.ipynb")
+    gated = run_cli("gate", "--staged", cwd=repo.path)
+    assert gated.returncode == 0, gated.stdout
+
+
 def test_gate_over_a_project_lists_only_what_failed_or_changed(legacy: Repo) -> None:
     for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
         shutil.copy(EXAMPLES / "clean.ipynb", legacy.path / name)
@@ -721,12 +786,13 @@ def test_a_fall_within_the_tolerance_passes_but_does_not_lower_the_bar(legacy: R
 
 
 def test_grading_is_kept_in_the_file_and_lenient_entries_of_two_gradings_have_none() -> None:
-    entry = ledger.NotebookEntry(80.0, (), GRADING, 82.5)
+    entry = ledger.NotebookEntry(80.0, (), GRADING, 82.5, 120)
     assert entry.fresh and not replace(entry, code=None).fresh
+    assert not replace(entry, lines=None).fresh  # this version always records the size
     text = ledger.dumps({"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)})
     assert ledger.loads(text, "test") == {"a.ipynb": entry, "b.ipynb": replace(entry, grading=None)}
     assert ledger.lenient(entry, replace(entry, score=70.0, grading=None)) == replace(
-        entry, score=70.0, grading=None, code=None
+        entry, score=70.0, grading=None, code=None, lines=None
     )
     assert ledger.lenient(entry, replace(entry, code=81.0)) == replace(entry, code=81.0)
     assert ledger.lenient(entry, replace(entry, score=90.0)) == entry
