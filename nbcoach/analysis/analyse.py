@@ -31,7 +31,12 @@ from nbcoach.analysis.memo import CellMemo, remembered
 from nbcoach.analysis.names import free_names_of, hidden_inputs, notebook_bindings
 from nbcoach.analysis.notebook import parse_bytes
 from nbcoach.analysis.parse import ParsedCell, parse_cells
-from nbcoach.analysis.scoring import PYTHON2_SUBJECT, duplication_scale, syntax_subject
+from nbcoach.analysis.scoring import (
+    PYTHON2_SUBJECT,
+    duplication_priced,
+    duplication_scale,
+    syntax_subject,
+)
 from nbcoach.core.config import Config, Thresholds
 from nbcoach.core.errors import InputError
 from nbcoach.core.files import read_user_file
@@ -118,7 +123,6 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
             )
     limits = config.thresholds
     code_lines = sum(item.code_lines for item in facts)
-    scale = duplication_scale(code_lines)
     prints = duplication.fingerprints(python_cells)  # text: a cell that does not parse too
     findings: list[Finding] = []
     findings += _syntax_errors(notebook, python_cells, limits)
@@ -126,11 +130,13 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += structure.cell_findings(notebook, facts, limits)
     findings += structure.script_findings(notebook, facts, limits)
     redefined = redefinitions.redefined(facts)
-    findings += redefinitions.redefinition_findings(notebook, redefined, scale)
-    findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed, scale)
+    findings += redefinitions.redefinition_findings(notebook, redefined)
+    findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)
     findings += duplication.copy_paste_findings(
-        notebook, prints, copy_size(limits), _redefined_spans(facts), scale
+        notebook, prints, copy_size(limits), _redefined_spans(facts)
     )
+    # copies, redefinitions and rebindings cost the share of the notebook they hold
+    findings = duplication_priced(findings, duplication_scale(code_lines))
     suppressions = suppress.collect(notebook.cells)
     findings += hygiene.hygiene_findings(
         notebook, facts, limits, frozenset(config.first_party), suppressions

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nbcoach.analysis.scoring import scaled
 from nbcoach.core.model import Finding, Fingerprint, Location, Notebook
 
 if TYPE_CHECKING:
@@ -298,15 +297,13 @@ def _place(copy: Copy) -> str:
     return f"cell {copy.cell} {span}"
 
 
-def copy_deficit(group: CloneGroup, scale: float = 1.0) -> float:
+def copy_deficit(group: CloneGroup) -> float:
     """What a group costs: more for bigger blocks and for every further copy (each fix must be
-    made that many times), at most 60 per group, times the notebook's `scale`
-    (scoring.duplication_scale: the share of the notebook the copies hold). The limit comes
-    first, so every duplication finding's price is its fixed price times the scale: the gate
-    can price the same findings at another size exactly (`gate.code_score`)."""
+    made that many times), at most 60 per group, before the notebook's size is taken into
+    account (scoring.duplication_priced)."""
     if group.new <= 0:
         return 0.0
-    return scaled(min(60.0, 6.0 + 2.5 * group.lines * group.new), scale)
+    return round(min(60.0, 6.0 + 2.5 * group.lines * group.new), 1)
 
 
 def copy_paste_findings(
@@ -314,12 +311,10 @@ def copy_paste_findings(
     prints: tuple[Fingerprint, ...],
     size: Size,
     definitions: dict[str, list[tuple[int, int, int]]],
-    scale: float = 1.0,
 ) -> list[Finding]:
     """Repeated blocks, except copies of a redefined function: its redefinition is the finding.
 
-    `definitions` maps a name defined more than once to its (cell, first line, last line) spans;
-    `scale` is the notebook's duplication scale (copy_deficit).
+    `definitions` maps a name defined more than once to its (cell, first line, last line) spans.
     """
     findings = []
     for group in clone_groups(((notebook.path, p) for p in prints), size, same_key=True):
@@ -333,7 +328,7 @@ def copy_paste_findings(
                 notebook.location(first.cell, first.line, first.end_line),
                 "duplication",
                 "warning",
-                copy_deficit(group, scale),
+                copy_deficit(group),
                 f"copy:{first.cell}:{first.line}",
                 related=tuple(notebook.location(c.cell, c.line, c.end_line) for c in others),
             )

@@ -14,7 +14,6 @@ from fnmatch import fnmatchcase as fnmatch
 from itertools import pairwise
 
 from nbcoach.analysis.facts import Assignment, CellFacts, Definition
-from nbcoach.analysis.scoring import scaled
 from nbcoach.core.model import Finding, Notebook
 
 REDEFINITION_DEFICIT = {"used": 8.0, "changed": 4.0, "identical": 2.5}
@@ -53,11 +52,7 @@ def redefined(facts: list[CellFacts]) -> list[Redefinition]:
     ]
 
 
-def redefinition_findings(
-    notebook: Notebook, redefinitions: list[Redefinition], scale: float = 1.0
-) -> list[Finding]:
-    """One finding per redefined name, its price times the notebook's duplication `scale`
-    (scoring.duplication_scale)."""
+def redefinition_findings(notebook: Notebook, redefinitions: list[Redefinition]) -> list[Finding]:
     findings = []
     for item in redefinitions:
         name, definitions, used_in = item.name, item.definitions, item.used_in
@@ -84,7 +79,7 @@ def redefinition_findings(
                 notebook.location(last.cell, last.line, last.end_line),
                 "duplication",
                 "warning",
-                scaled(deficit, scale),
+                deficit,
                 f"redefined:{name}",
                 related=tuple(
                     notebook.location(d.cell, d.line, d.end_line) for d in definitions[:-1]
@@ -121,10 +116,9 @@ def _join(numbers: Sequence[int]) -> str:
 
 
 def reassignment_findings(
-    notebook: Notebook, facts: list[CellFacts], allowed: frozenset[str], scale: float = 1.0
+    notebook: Notebook, facts: list[CellFacts], allowed: frozenset[str]
 ) -> list[Finding]:
-    """Variables assigned in more than one cell, classified by what the reassignment does, each
-    priced times the notebook's duplication `scale` (scoring.duplication_scale)."""
+    """Variables assigned in more than one cell, classified by what the reassignment does."""
     loop_names = set().union(*(cell.loop_names for cell in facts)) if facts else set()
     defined = {d.name for cell in facts for d in cell.definitions}
     by_name: dict[str, list[Assignment]] = defaultdict(list)
@@ -154,7 +148,7 @@ def reassignment_findings(
                 notebook.location(later.cell, later.line),
                 "duplication",
                 "warning" if worst != "chain" else "info",
-                scaled(REASSIGN_DEFICIT[worst], scale),
+                REASSIGN_DEFICIT[worst],
                 f"reassigned:{name}",
                 related=tuple(
                     notebook.location(a.cell, a.line) for a in assignments if a is not later

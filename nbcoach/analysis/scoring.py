@@ -60,11 +60,19 @@ def duplication_scale(code_lines: int) -> float:
     return min(1.0, DUPLICATION_LINES / code_lines) if code_lines > 0 else 1.0
 
 
-def scaled(price: float, scale: float) -> float:
-    """A duplication price times the notebook's scale, kept to six decimals, not one: the gate
-    prices the same findings at another size by dividing by this scale, and a price rounded to
-    a tenth in an 1,800-line notebook (0.55 -> 0.6) came back 10.9 instead of 10."""
-    return round(round(price, 1) * scale, 6)
+def duplication_priced(findings: Iterable[Finding], factor: float) -> list[Finding]:
+    """The findings with every duplication price times `factor`: the analysis prices them at
+    the notebook's size (factor = duplication_scale), the gate at the size a bar was recorded
+    at (the ratio of two scales). Each check sets a fixed price (a copy group's limit of 60
+    included), so scaling them all here is exact. Kept to six decimals, not one: a price
+    rounded to a tenth in an 1,800-line notebook (0.55 -> 0.6) came back 10.9 instead of 10
+    at another size."""
+    if factor == 1.0:
+        return list(findings)
+    return [
+        replace(f, deficit=round(f.deficit * factor, 6)) if f.category == "duplication" else f
+        for f in findings
+    ]
 
 
 def grade(score: float) -> str:

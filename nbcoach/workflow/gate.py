@@ -123,7 +123,7 @@ class _Judged:
     old_location: Path | None = None  # the file before a move
     # the entries `entry` was made of (the working file's and HEAD's): each bar is a code
     # score at its own size, so the gate asks whether either holds rather than mixing them
-    sources: tuple[ledger.NotebookEntry, ...] = ()
+    sides: tuple[ledger.NotebookEntry, ...] = ()
 
 
 def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResult:
@@ -149,7 +149,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
                 verdicts.append(_relabelled(key, card, recorded))
             continue
         sides = tuple(e for e in (known.get(key), at_head.get(key)) if e is not None)
-        item = _Judged(card, location, root, key, entry, sources=sides)
+        item = _Judged(card, location, root, key, entry, sides=sides)
         old = moves.get(location.resolve())
         if entry is None and old is not None:
             # `git mv`: the notebook keeps its entry, from whichever project it leaves (a move
@@ -160,7 +160,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             old_head = committed.setdefault(old_root, _committed_baseline(old_root))
             item.entry = ledger.lenient(old_known.get(old_key), old_head.get(old_key))
             old_sides = (old_known.get(old_key), old_head.get(old_key))
-            item.sources = tuple(e for e in old_sides if e is not None)
+            item.sides = tuple(e for e in old_sides if e is not None)
             if item.entry is not None:
                 item.origin, item.old_location = (old_root, old_key), old
         judged.append(item)
@@ -181,7 +181,7 @@ def gate(paths: Sequence[str], options: GateOptions = GateOptions()) -> GateResu
             regraded.get((item.root, item.key)),
             tuple(
                 (e.code, e.lines)
-                for e in item.sources
+                for e in item.sides
                 if e.fresh and e.code is not None and e.lines is not None
             ),
         )
@@ -229,8 +229,8 @@ def _graded_as_recorded(
     code score and code lines this revision gives the notebook as it was when its entry was
     recorded (the commit that wrote the entry's score; where it was, for a moved one), graded
     with the configuration and `src/` packages the judged side has, so that only nbcoach
-    changed between the two grades. All such notebooks are graded in one run. A notebook whose recorded
-    version cannot be found or graded is left out: its entry stays the bar."""
+    changed between the two grades. All such notebooks are graded in one run. A notebook whose
+    recorded version cannot be found or graded is left out: its entry stays the bar."""
     top = gitindex.top_level(stale[0].location.parent)
     if top is None:
         return {}
@@ -342,16 +342,12 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     (scoring.duplication_scale), so without this, code deleted or moved into a module would
     make the copies already there cost more, and clean code added in the same commit as a new
     paste would make every copy cheaper: compared at one size, only the findings count. Every
-    duplication price is its fixed price times the scale (`duplication.copy_deficit`), so
+    duplication price is its fixed price times the scale (`scoring.duplication_priced`), so
     pricing at another size is exact."""
     findings = [f for f in card.findings if coaching.action_key(f) != "hygiene:run-all"]
-    now = card.metrics.code_lines
-    if lines is not None and lines != now:
-        factor = scoring.duplication_scale(lines) / scoring.duplication_scale(now)
-        findings = [
-            replace(f, deficit=f.deficit * factor) if f.category == "duplication" else f
-            for f in findings
-        ]
+    if lines is not None:
+        now = scoring.duplication_scale(card.metrics.code_lines)
+        findings = scoring.duplication_priced(findings, scoring.duplication_scale(lines) / now)
     return scoring.score_findings(findings, weights, card.analysed_share)[0]
 
 
@@ -384,18 +380,21 @@ def judge(
     if below_bar:
         problems.append(f"scores {card.score:.1f}, below fail-under {fail_under:g}")
     same_grading = entry is not None and entry.grading == GRADING
-    recorded = None
-    if entry is not None:
-        recorded = entry.lines if entry.fresh else regraded[2] if regraded is not None else None
     weights = weights or asdict(Weights())
     today = code_score(card, weights)
-    code = code_score(card, weights, recorded)
-    held_to = entry.code if entry is not None else None
-    if entry is not None and entry.fresh and bars:
+    held_to: float | None = None
+    recorded = regraded[2] if regraded is not None else None
+    if entry is not None and entry.fresh:
+        assert entry.code is not None and entry.lines is not None  # what `fresh` means
         held_to, recorded, code = max(
-            ((bar, size, code_score(card, weights, size)) for bar, size in bars),
+            (
+                (bar, size, code_score(card, weights, size))
+                for bar, size in bars or [(entry.code, entry.lines)]
+            ),
             key=lambda option: option[2] - option[0],
         )
+    else:
+        code = code_score(card, weights, recorded)
     lines = card.metrics.code_lines
     repriced = recorded is not None and code != today  # a size the copies cost otherwise at
     priced = (
@@ -404,7 +403,7 @@ def judge(
         else ""
     )
     bar: float | None = None
-    if entry is not None and entry.fresh and held_to is not None:
+    if entry is not None and held_to is not None:
         bar = held_to
         if round(code, 1) < round(held_to, 1) - TOLERANCE:
             problems.append(
