@@ -26,6 +26,7 @@ from nbcoach.analysis.removed_api import (
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_IMPORTS = (ast.Import, ast.ImportFrom)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # What radon's Halstead visitor counts as operators (its `visit_*` methods that count).
 _Operation = ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare | ast.AugAssign
@@ -200,7 +201,11 @@ def collect(cell: ParsedCell) -> CellFacts:
     top_level: set[int] = set()
     for statement in top_level_statements(cell.tree.body):
         _note_binding(statement, facts)
-        if not isinstance(statement, _DEFS) and not isinstance(statement, _COMPOUND):
+        if isinstance(statement, _IMPORTS):
+            # one declaration however it is wrapped: `nbcoach extract` writes the names it
+            # moved one per line, and sixty of them are not sixty lines of script
+            top_level.add(statement.lineno)
+        elif not isinstance(statement, _DEFS) and not isinstance(statement, _COMPOUND):
             top_level.update(
                 range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
             )

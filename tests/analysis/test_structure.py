@@ -62,3 +62,11 @@ def test_a_long_top_level_script_costs_however_short_each_cell() -> None:
     assert rules(analyse(cells[:4]), "functions") == []  # 80 lines: at the limit
     longer = only(analyse(cells * 3), "long-script")
     assert finding.deficit < longer.deficit <= 50.0
+
+
+def test_an_import_wrapped_over_many_lines_is_one_line_of_script() -> None:
+    names = [f"helper_{i}" for i in range(60)]
+    wrapped = "from src.helpers import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+    steps = "\n".join(f"value_{i} = helper_{i}({i})" for i in range(39))
+    assert "long-cell" not in rules(analyse([wrapped + "\n" + steps]))  # 1 + 39 lines
+    assert "long-cell" in rules(analyse([wrapped + "\n" + steps + "\nlast = 1\nmore = 2"]))
