@@ -111,10 +111,19 @@ def write_atomic(
     before the rename the target is checked again; if anything else is there now (a save from
     Jupyter while nbcoach worked), nothing is written and ChangedMeanwhileError says so. A
     target that is a symlink is written through: the link stays, its file gets the content.
-    Errors of the file system (read-only, full) are one line naming the file."""
-    if path.is_symlink():
+    Errors of the file system (read-only, full) are one line naming the file. A target that is
+    no regular file (`-o /dev/null`, `/dev/stdout`, a named pipe) is written into: renaming over
+    it would put a file where the device was, and the next program writing to /dev/null would
+    fill a file."""
+    special = _is_special(path)
+    if path.is_symlink() and not special:
         path = path.resolve()
     try:
+        if special:
+            with open(path, "wb") as stream:
+                for piece in _pieces(content):
+                    stream.write(piece)
+            return
         _write(path, content, unchanged_since)
     except PermissionError as error:
         raise NbcoachError(f"{path}: cannot write: permission denied; nothing written") from error
@@ -124,16 +133,26 @@ def write_atomic(
         ) from error
 
 
+def _is_special(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _pieces(content: str | bytes | Iterable[str]) -> Iterable[bytes]:
+    if isinstance(content, bytes):
+        return (content,)
+    if isinstance(content, str):
+        return (content.encode("utf-8"),)
+    return (piece.encode("utf-8") for piece in content)
+
+
 def _write(path: Path, content: str | bytes | Iterable[str], unchanged_since: Stamp | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
-    pieces: Iterable[bytes]
-    if isinstance(content, bytes):
-        pieces = (content,)
-    elif isinstance(content, str):
-        pieces = (content.encode("utf-8"),)
-    else:
-        pieces = (piece.encode("utf-8") for piece in content)
+    pieces = _pieces(content)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -325,3 +325,20 @@ def test_json_output_of_the_report_is_still_json_next_to_errors(tmp_path: Path) 
     done = run_cli("report", ".", "--format", "json", cwd=tmp_path)
     assert done.returncode == 2
     json.loads(done.stdout)
+
+
+def test_an_output_that_is_no_regular_file_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # `report -o /dev/null` renamed a file over /dev/null: the device became a file that every
+    # later `> /dev/null` filled. A named pipe stands in for the device here.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+    try:
+        run = run_cli("report", str(EXAMPLES / "clean.ipynb"), "-f", "json", "-o", str(pipe))
+        assert run.returncode == 0, run.stderr
+        received, _ = reader.communicate(timeout=20)
+    finally:
+        reader.kill()
+    assert json.loads(received)["notebooks"][0]["grade"] == "A"
+    assert pipe.is_fifo()
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary left beside it
