@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from nbcoach.core.model import Cell, Finding, Suppression
+from nbcoach.core.rules import RUFF_CODE
 
 _COMMENT = re.compile(r"#\s*nbcoach:\s*ignore(?:\[([^\]]*)\])?")
 
@@ -78,15 +79,12 @@ def apply(
     ]
 
 
-_CODE = re.compile(r"[A-Z]+[0-9]*")
-
-
 def rule_matches(rule: str, patterns: Iterable[str]) -> bool:
     """Whether a pattern names the rule: its id (`long-function`, `F841`), `ALL`, or for ruff's
     codes a prefix as ruff reads one (`F`, `E7`, `N8`)."""
     for pattern in patterns:
         if pattern == rule or pattern == "ALL":
             return True
-        if _CODE.fullmatch(pattern) and _CODE.fullmatch(rule) and rule.startswith(pattern):
+        if RUFF_CODE.fullmatch(pattern) and RUFF_CODE.fullmatch(rule) and rule.startswith(pattern):
             return True
     return False

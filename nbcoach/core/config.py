@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,9 @@ class ConfigLoader:
         self._by_directory: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
         self._by_folder: dict[Path, Config] = {}  # as given, before resolving
+        self._ruff_codes: list[frozenset[str] | None] = []  # asked once per run, if at all
+        for option in ("select", "ignore"):
+            self._check_rules(f"--{option}", self.overrides.get(option) or ())
 
     def for_path(self, start: Path) -> Config:
         return self._for_directory((start if start.is_dir() else start.parent).resolve())
@@ -276,13 +279,40 @@ class ConfigLoader:
             if pyproject is None:
                 config = Config(root=str(directory))
             else:
-                config = self._by_file.get(pyproject) or _read(pyproject)
-                self._by_file[pyproject] = config
+                config = self._by_file.get(pyproject)
+                if config is None:
+                    config = self._by_file[pyproject] = _read(pyproject)
+                    self._check_rules(f"{pyproject}: 'select'", config.select)
+                    self._check_rules(f"{pyproject}: 'ignore'", config.ignore)
+                    for pattern, rules in config.per_file_ignores:
+                        self._check_rules(f"{pyproject}: 'per-file-ignores' {pattern!r}", rules)
             if self.overrides:
                 config = _overridden(config, self.overrides)
             config = replace(config, first_party=_first_party(directory))
             self._by_directory[directory] = config
         return config
+
+    def _check_rules(self, where: str, patterns: Iterable[str]) -> None:
+        """Refuse a rule list naming a rule that does not exist: a typo in `select` would
+        select nothing and grade every notebook 100, one in `ignore` would leave the rule on."""
+        from nbcoach.core.rules import closest, unknown_patterns
+
+        unknown = unknown_patterns(patterns, self._codes)
+        if unknown:
+            near = closest(unknown[0])
+            hint = f" (did you mean {near!r}?)" if near else ""
+            names = ", ".join(repr(name) for name in unknown)
+            raise ConfigError(
+                f"{where}: unknown rule {names}{hint}; `nbcoach rules` lists nbcoach's ids, "
+                "`ruff rule --all` ruff's codes"
+            )
+
+    def _codes(self) -> frozenset[str] | None:
+        from nbcoach.core.tools import ruff_codes
+
+        if not self._ruff_codes:
+            self._ruff_codes.append(ruff_codes())
+        return self._ruff_codes[0]
 
 
 def _overridden(config: Config, overrides: Mapping[str, Any]) -> Config:

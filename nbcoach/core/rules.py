@@ -6,6 +6,8 @@ Lint findings carry ruff's own codes (F401, N802, ...); `nbcoach rules F401` han
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from nbcoach.core.model import Category
@@ -292,6 +294,32 @@ def rule_help(rule_id: str) -> str:
     if rule is not None:
         return rule.fix
     return f"see `ruff rule {rule_id}`"
+
+
+# How a ruff code or prefix is written (`F`, `E7`, `PLR0913`); nbcoach's ids are lower case.
+RUFF_CODE = re.compile(r"[A-Z]+[0-9]*")
+
+
+def unknown_patterns(
+    patterns: Iterable[str], ruff_codes: Callable[[], frozenset[str] | None]
+) -> list[str]:
+    """The `select` / `ignore` entries that name no rule. A typo there is no small thing:
+    `select = ["nosuchrule"]` selects nothing, and every notebook would grade 100. Known: `ALL`,
+    nbcoach's ids, and ruff's codes or their prefixes as ruff reads them (`F`, `E7`, `PLR0913`);
+    ruff is asked (`ruff_codes`) only when an entry looks like a code."""
+    unknown: list[str] = []
+    codes: frozenset[str] | None = None
+    asked = False
+    for pattern in dict.fromkeys(patterns):
+        if pattern == "ALL" or pattern in RULES_BY_ID:
+            continue
+        if RUFF_CODE.fullmatch(pattern):
+            if not asked:
+                codes, asked = ruff_codes(), True
+            if codes is None or any(code.startswith(pattern) for code in codes):
+                continue
+        unknown.append(pattern)
+    return unknown
 
 
 def closest(text: str) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 
 
 def ruff_binary() -> str:
@@ -28,3 +30,20 @@ def ruff_identity() -> str:
     except OSError:
         return "unknown"
     return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def ruff_codes() -> frozenset[str] | None:
+    """Every rule code the installed ruff knows, or None when it cannot say (then no ruff code
+    or prefix is refused): what tells a typo in `select` from a ruff prefix such as `E7`."""
+    try:
+        completed = subprocess.run(
+            [ruff_binary(), "rule", "--all", "--output-format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            return None
+        return frozenset(str(rule["code"]) for rule in json.loads(completed.stdout))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

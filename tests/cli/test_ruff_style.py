@@ -39,6 +39,19 @@ def test_old_and_ruff_style_flags_give_the_same_report(project: Path) -> None:
     assert _rules(env.stdout) == _rules((project / "a.json").read_text())
 
 
+def test_a_mistyped_rule_fails_loudly_instead_of_grading_100(project: Path) -> None:
+    graded = run_cli("report", "notebooks/newcomer.ipynb", "-f", "json", cwd=project)
+    assert json.loads(graded.stdout)["notebooks"][0]["grade"] == "F"
+    typo = run_cli("report", "notebooks/newcomer.ipynb", "--select", "nosuchrule", cwd=project)
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert "--select: unknown rule 'nosuchrule'" in typo.stderr
+    (project / "pyproject.toml").write_text('[tool.nbcoach]\nselect = ["F4O1"]\n')
+    for command in ("report", "gate"):
+        refused = run_cli(command, "notebooks/newcomer.ipynb", cwd=project)
+        assert refused.returncode == 2, command
+        assert "'select': unknown rule 'F4O1'" in refused.stderr, command
+
+
 def test_select_ignore_and_extend_select_on_the_command_line(project: Path) -> None:
     only = _rules(
         run_cli(

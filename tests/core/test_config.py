@@ -76,6 +76,31 @@ def test_bad_config_names_the_key_and_the_file(tmp_path: Path, body: str, messag
     assert str(path) in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("body", "unknown"),
+    [
+        ('select = ["nosuchrule"]', "'select': unknown rule 'nosuchrule'"),
+        ('select = ["long-functon"]', "(did you mean 'long-function'?)"),
+        ('select = ["F", "FOO123"]', "unknown rule 'FOO123'"),
+        ('ignore = ["E9999"]', "'ignore': unknown rule 'E9999'"),
+        ('[tool.nbcoach.per-file-ignores]\n"*.ipynb" = ["D10x"]', "'*.ipynb': unknown rule 'D10x'"),
+    ],
+)
+def test_a_rule_list_naming_no_rule_is_refused(tmp_path: Path, body: str, unknown: str) -> None:
+    path = write_pyproject(tmp_path, "[tool.nbcoach]\n" + body + "\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path)
+    assert unknown in str(raised.value) and str(path) in str(raised.value)
+
+
+def test_ids_ruff_codes_and_their_prefixes_are_known(tmp_path: Path) -> None:
+    selection = ["ALL", "long-function", "F", "E7", "PLR0913", "N8", "D103"]
+    write_pyproject(tmp_path, f"[tool.nbcoach]\nselect = {selection!r}\nignore = ['E501']\n")
+    assert load_config(tmp_path).select == tuple(selection)
+    with pytest.raises(ConfigError, match="--select: unknown rule 'nosuch'"):
+        load_config(tmp_path, {"select": ("F401", "nosuch")})
+
+
 def test_flags_win_over_the_file(tmp_path: Path) -> None:
     write_pyproject(tmp_path, "[tool.nbcoach]\nfail-under = 50\n")
     assert load_config(tmp_path, {"fail_under": 80.0}).fail_under == 80.0
