@@ -124,6 +124,20 @@ def head_blob(root: Path, path: str) -> bytes | None:
     return blob(root, f"HEAD:{path}")
 
 
+def deleted_by(root: Path, path: Path) -> str | None:
+    """The (short) commit that last deleted `path`, if git holds it in no index and some commit
+    removed it; None for a path git never had, or when git cannot say."""
+    try:
+        name = relative(root, path)
+    except ValueError:  # outside the repository
+        return None
+    if is_tracked(root, name):
+        return None
+    done = completed(root, "log", "-1", "--format=%h", "--diff-filter=D", "--", name)
+    commit = done.stdout.decode(errors="replace").strip()
+    return commit if done.returncode == 0 and commit else None
+
+
 def is_tracked(root: Path, path: str) -> bool:
     """In the index (committed before or staged now)."""
     return bool(run(root, "ls-files", "-z", "--", path).strip(b"\0"))

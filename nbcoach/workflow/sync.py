@@ -11,8 +11,8 @@ never staged, and a side with unstaged edits is never overwritten.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -70,6 +70,9 @@ class SyncOptions:
     dry_run: bool = False
     staged: bool = False
     show_diff: bool = False
+    # Text files named on the command line: their notebook is written even if it was deleted
+    # (naming the .py says so); found in a folder, a pair whose notebook was deleted is left.
+    named: frozenset[Path] = frozenset()
 
 
 @dataclass(slots=True)
@@ -85,6 +88,10 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
     """Sync every pair the inputs belong to (folders are searched); one result per pair."""
     inputs, errors, excluded = _inputs(paths, options.staged)
     results = [SyncResult(Path(path), "error", error) for path, error in errors] + excluded
+    if options.staged:
+        results += _left_behind(paths)
+    else:
+        options = replace(options, named=frozenset(_resolved_files(paths)))
     seen: set[Path] = set()
     for path in inputs:
         pair = find_pair(path)
@@ -159,6 +166,10 @@ def _sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
             _remember(pair, sides.notebook_digest)
         return SyncResult(pair.notebook, "in-sync", f"in sync with {shown(pair.text)}", status)
     state = status.state
+    if state == "text-newer" and sides.notebook_digest is None:
+        gone = _deleted(pair, sides) if pair.text.resolve() not in options.named else None
+        if gone is not None:
+            return SyncResult(pair.notebook, "skipped", gone, status)
     if state == "both-changed":
         if options.prefer is None:
             return SyncResult(
@@ -194,6 +205,74 @@ def _sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
         staged=staged,
         diff=plan.diff if options.show_diff else "",
     )
+
+
+def _resolved_files(paths: Sequence[str]) -> Iterator[Path]:
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            yield path.resolve()
+
+
+def _deleted(pair: Pair, sides: Sides) -> str | None:
+    """Why a pair's missing notebook is not written again from its text, or None when it was
+    never there (a clone that holds only the .py files: writing the notebook is the point). A
+    notebook this copy synced before, or one a commit deleted, was deleted or moved on
+    purpose; writing it back would bring a renamed notebook back as a second copy."""
+    if sides.base is None:
+        root = gitindex.top_level(pair.notebook.parent)
+        commit = None if root is None else gitindex.deleted_by(root, pair.notebook)
+        if commit is None:
+            return None
+        why = f"commit {commit} deleted it"
+    else:
+        why = "it was there when the pair was last synced"
+    text = shown(pair.text)
+    return (
+        f"not written again from {text}: the notebook was deleted or moved ({why}). Delete "
+        f"{text} too (`git rm {text}`), or name it to write the notebook back: "
+        f"`nbcoach sync {text}`"
+    )
+
+
+def _left_behind(paths: Sequence[str]) -> list[SyncResult]:
+    """In a commit that deletes or moves a paired notebook: its text twin, if it stays, said
+    (not moved: the user decides where it goes)."""
+    if paths:
+        return []
+    root = gitindex.top_level(Path.cwd())
+    if root is None:
+        return []
+    changes = gitindex.staged_changes(root)
+    leaving = {change.path for change in changes if change.status == "D"}
+    leaving |= {change.old_path for change in changes if change.status == "R"}
+    results = []
+    for change in changes:
+        old = change.old_path if change.status == "R" else change.path
+        if change.status not in ("D", "R") or not old.endswith(".ipynb"):
+            continue
+        pair = find_pair(root / old)
+        if pair is None or not pair.text.is_file():
+            continue
+        twin = gitindex.relative(root, pair.text)
+        if twin in leaving:
+            continue
+        if change.status == "R" and find_pair(root / change.path) is None:
+            moved = Path(change.path).with_suffix(pair.text.suffix).as_posix()
+            advice = f"move it with the notebook: `git mv {twin} {moved}`"
+        elif change.status == "R":  # the moved notebook is paired anew (a jupytext config)
+            advice = f"delete it, {change.path} has a pair of its own: `git rm {twin}`"
+        else:
+            advice = f"delete it too: `git rm {twin}`"
+        results.append(
+            SyncResult(
+                root / old,
+                "skipped",
+                f"this commit {'moves' if change.status == 'R' else 'deletes'} the notebook "
+                f"but not its pair {twin}; {advice}",
+            )
+        )
+    return results
 
 
 def _plan(sides: Sides, notebook_wins: bool) -> _Plan:

@@ -366,3 +366,54 @@ def test_pair_takes_a_folder_and_pairs_every_notebook_in_it(tmp_path: Path) -> N
     assert (tmp_path / "notebooks" / "a.py").is_file()
     assert not (tmp_path / "notebooks" / "deep" / "b.py").exists()
     assert "excluded" in done.stdout + done.stderr
+
+
+def test_a_deleted_or_moved_notebook_is_not_written_back_from_the_pair_it_left(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo, notebook, text = _paired_repo(tmp_path, make_notebook)
+    repo.git("mv", "analysis.ipynb", "renamed.ipynb")
+    hook = run_cli("sync", "--staged", cwd=repo.path)
+    assert hook.returncode == 0, hook.stderr
+    assert "moves the notebook but not its pair analysis.py" in hook.stdout
+    assert "`git mv analysis.py renamed.py`" in hook.stdout
+    repo.commit("renamed, the pair left behind")
+    # a folder sync here (where the pair was synced) and in a teammate's fresh clone
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", str(repo.path), str(clone))
+    for where, why in ((repo.path, "last synced"), (clone, "deleted it")):
+        folder = run_cli("sync", ".", cwd=where)
+        assert folder.returncode == 0, folder.stderr
+        assert "analysis.ipynb: not written again from analysis.py" in folder.stdout, where
+        assert why in folder.stdout
+        assert not (where / "analysis.ipynb").exists()
+    named = run_cli("sync", "analysis.py", cwd=clone)  # naming the .py writes it on purpose
+    assert named.returncode == 0, named.stderr
+    assert (clone / "analysis.ipynb").is_file()
+    assert text.is_file() and not notebook.exists()
+
+
+def test_a_pair_whose_notebook_was_never_there_gets_its_notebook(tmp_path: Path) -> None:
+    # the .py-only clone: jupytext's own workflow, writing the notebook is the point
+    repo = Repo(tmp_path / "repo")
+    (repo.path / "analysis.py").write_text(
+        "# ---\n# jupyter:\n#   jupytext:\n#     formats: ipynb,py:percent\n"
+        "#     text_representation:\n#       extension: .py\n#       format_name: percent\n"
+        "# ---\n\n# %%\nx = 1\n"
+    )
+    synced = run_cli("sync", ".", cwd=repo.path)
+    assert synced.returncode == 0, synced.stderr
+    assert "wrote analysis.ipynb from analysis.py" in synced.stdout
+    assert (repo.path / "analysis.ipynb").is_file()
+
+
+def test_a_commit_deleting_a_paired_notebook_says_its_pair_stays(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    repo, _notebook, _text = _paired_repo(tmp_path, make_notebook)
+    repo.git("rm", "-q", "analysis.ipynb")
+    hook = run_cli("sync", "--staged", cwd=repo.path)
+    assert hook.returncode == 0, hook.stderr
+    assert "deletes the notebook but not its pair analysis.py" in hook.stdout
+    repo.git("rm", "-q", "analysis.py")
+    assert "analysis" not in run_cli("sync", "--staged", cwd=repo.path).stdout
