@@ -109,6 +109,15 @@ def hidden_inputs(
     hidden = []
     for name in sorted(reads):
         kind = bindings.get(name)
-        if kind == "data" or (kind is None and not star_imports):
+        # a lower-case literal (`nx = 41`) is a setting of the notebook, not a constant: the
+        # function computes on whatever a later cell sets it to (extract makes it a parameter)
+        setting = kind == "constant" and not constant_name(name)
+        if kind == "data" or setting or (kind is None and not star_imports):
             hidden.append(name)
     return tuple(hidden)
+
+
+def constant_name(name: str) -> bool:
+    """`MAX_ROWS`, `_SEED`: named as a constant, so it may stay global (PEP 8)."""
+    stripped = name.strip("_")
+    return bool(stripped) and stripped.upper() == stripped and any(c.isalpha() for c in stripped)

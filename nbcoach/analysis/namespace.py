@@ -214,7 +214,7 @@ def _reads_globals(
         names = [
             name
             for name in function.hidden_globals
-            if bindings.get(name) == "data"
+            if bindings.get(name) in ("data", "constant")  # a lower-case literal is a setting
             and not name.isupper()
             and not (name[0].isupper() and "_" not in name)
         ]

@@ -13,7 +13,7 @@ import ast
 import symtable
 from dataclasses import dataclass, field
 
-from nbcoach.analysis.names import BUILTINS, PYTHON_BUILTINS, free_names
+from nbcoach.analysis.names import BUILTINS, PYTHON_BUILTINS, constant_name, free_names
 from nbcoach.core.model import Location, Refusal
 from nbcoach.extract.copies import constant, import_for, star_module, type_alias
 from nbcoach.extract.source import Def, Node, Source
@@ -161,11 +161,6 @@ def _dynamic_namespace(node: ast.AST, bound: set[str]) -> tuple[int, str] | None
     return None
 
 
-def _constant_name(name: str) -> bool:
-    stripped = name.strip("_")
-    return bool(stripped) and stripped.upper() == stripped and any(c.isalpha() for c in stripped)
-
-
 def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None:
     """File one name the definition reads; a (code, reason) refusal when it cannot be had."""
     kind = source.bindings.get(read)
@@ -189,7 +184,7 @@ def _classify(source: Source, needs: Needs, read: str) -> tuple[str, str] | None
         # Only a constant by name (`MAX_ROWS`) is copied into the module. A lower-case literal
         # is a setting of the notebook (`nx = 41`): a copy would go stale the day the notebook
         # changes it, so it becomes a keyword parameter and each call passes the notebook's.
-        copy = constant(source, read) if _constant_name(read) else None
+        copy = constant(source, read) if constant_name(read) else None
         if copy is None:
             needs.data.add(read)
         else:

@@ -99,3 +99,20 @@ def test_functions_reading_notebook_data_are_one_habit_naming_each() -> None:
         analyse([*cells[:2], cells[4].replace(", count(), pure(rows)", "")]), "reads-globals"
     )
     assert finding.deficit > one.deficit > 0
+
+
+def test_a_lower_case_name_bound_to_a_literal_is_notebook_data_to_a_function() -> None:
+    # report called `a` and `c` "ready to move (no hidden inputs)" while extract gave them
+    # `limit` and `rows` as parameters: only UPPER_CASE literals are constants (docs/rules.md)
+    cells = [
+        "limit = 1920\nrows = [1, 2, 3]\nLIMIT = 5",
+        "def a():\n    return limit + 1",
+        "def c():\n    return rows[0]",
+        "def d():\n    return LIMIT",
+        "print(a(), c(), d())",
+    ]
+    analysis = analyse(cells)
+    assert only(analysis, "reads-globals").message == (
+        "2 functions read notebook variables instead of parameters: `a` (limit); `c` (rows)"
+    )
+    assert analysis.candidates == ("d",)
