@@ -344,7 +344,7 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     paste would make every copy cheaper: compared at one size, only the findings count. Every
     duplication price is its fixed price times the scale (`scoring.duplication_priced`), so
     pricing at another size is exact."""
-    findings = [f for f in card.findings if coaching.action_key(f) != "hygiene:run-all"]
+    findings = [f for f in card.findings if coaching.action_key(f) != _RUN_ALL]
     if lines is not None:
         now = scoring.duplication_scale(card.metrics.code_lines)
         findings = scoring.duplication_priced(findings, scoring.duplication_scale(lines) / now)
@@ -605,7 +605,16 @@ def _step_for(
         changed = _step_for_change(card, sources, weights or asdict(Weights()))
         if changed is not None:
             return changed
-    return card.next_steps[0] if card.next_steps else None
+    return next((step for step in card.next_steps if _about_code(step)), None)
+
+
+def _about_code(step: NextStep) -> bool:
+    """Whether the step can lift the code score the gate compares: "restart and run all" cannot
+    (code_score leaves how cells were run out), so it is never the gate's step."""
+    return step.fixes != (_RUN_ALL,)
+
+
+_RUN_ALL = "hygiene:run-all"
 
 
 def _step_for_change(
@@ -638,7 +647,7 @@ def _step_for_change(
     findings = [_shown_in(f, touched) for f in card.findings]
     keys = {
         coaching.action_key(f) for f in findings if f.deficit > 0 and f.location.cell in touched
-    }
+    } - {_RUN_ALL}
     if not keys:
         return None
     steps = coaching.next_steps(

@@ -916,3 +916,21 @@ def test_the_next_step_points_at_the_new_occurrence_of_an_old_habit(tmp_path: Pa
     assert result.returncode == 1, result.stdout
     new_cell = len(nbformat.read(notebook, as_version=4).cells) - 2
     assert f"use the names, first at cell {new_cell} line 1" in result.stdout
+
+
+def test_the_gates_step_is_never_restart_and_run_all_which_cannot_unblock_it(
+    tmp_path: Path,
+) -> None:
+    # A new cell never run, with a late import: "restart and run all" was worth the most on
+    # the card, but the gate leaves how cells were run out of the code score it compares.
+    repo = Repo(tmp_path / "repo")
+    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("clean")
+    _append_cell(repo.path / "clean.ipynb", "import math\n\nprint(math.pi)")
+    card = run_cli("report", "clean.ipynb", cwd=repo.path).stdout
+    assert "1. Restart the kernel and run all cells" in card
+    result = run_cli("gate", "clean.ipynb", cwd=repo.path)
+    assert result.returncode == 1
+    assert "next step: Move the imports of cell 17 into the first code cell" in result.stdout
