@@ -341,6 +341,8 @@ def _cells(raw_cells: Any, path: str, notes: list[str]) -> tuple[Cell, ...]:
             kind = "code" if "outputs" in raw or "execution_count" in raw else "markdown"
             notes.append(f"cell {number} has no valid cell_type; read as {kind}")
         source = _text(raw.get("source"))
+        if not _is_text(raw.get("source", "")):
+            notes.append(f"cell {number}: its source is not text; read what text it holds")
         if kind != "code":
             markdown_outputs += bool(raw.get("outputs"))
             cells.append(Cell(number=number, kind=_kind(kind), source=source))
@@ -365,6 +367,13 @@ def _cells(raw_cells: Any, path: str, notes: list[str]) -> tuple[Cell, ...]:
 
 def _kind(kind: str) -> CellKind:
     return "markdown" if kind == "markdown" else "raw" if kind == "raw" else "code"
+
+
+def _is_text(value: Any) -> bool:
+    """A string, or a list of strings: nbformat's two spellings of a cell's source."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
 
 
 def _text(value: Any) -> str:

@@ -29,12 +29,17 @@ def gate_renderable(result: GateResult, everything: bool = True) -> RenderableTy
             if result.staged
             else "this would block a commit; nothing was written"
         )
+        # a file that cannot be read cannot be recorded either: only fixing it helps
+        remedy = (
+            "Fix the file so that it reads as a notebook, or leave it out of the commit."
+            if all(v.failure == "error" for v in failed)
+            else "Fix the above, or accept it on purpose with `nbcoach baseline PATH` (a visible "
+            "change to .nbcoach/baseline.json)."
+        )
         parts.append(
             Text(
                 f"nbcoach: {_failures(failed, result.fail_under)} "
-                f"(of {len(result.verdicts)} checked); {consequence}. Fix the above, or accept "
-                "it on purpose with `nbcoach baseline PATH` (a visible change to "
-                ".nbcoach/baseline.json).",
+                f"(of {len(result.verdicts)} checked); {consequence}. {remedy}",
                 style="bold red",
             )
         )

@@ -878,6 +878,10 @@ def record_baseline(paths: Sequence[str]) -> Recorded:
     root = project_root(Path(targets[0]))
     entries = {}
     dropped = set()  # named, and now skipped (no longer Python): out of the baseline
+    # a notebook that cannot be read is said, never recorded in silence ("recorded 0
+    # notebooks" for `nbcoach baseline broken.ipynb`, which the gate's message had suggested)
+    unreadable = tuple(f"{c.path}: {c.reason}" for c in report.cards if c.status == "error")
+    errors = report.input_errors + unreadable
     for card in report.cards:
         key = Path(card.path).resolve().relative_to(root).as_posix()
         if card.status == "ok" and card.score is not None:
@@ -885,8 +889,8 @@ def record_baseline(paths: Sequence[str]) -> Recorded:
             entries[key] = ledger.entry_for(card, code_score(card, weights))
         elif card.status == "skipped":
             dropped.add(key)
-    if report.input_errors and not entries and not dropped:
-        return Recorded(ledger.path(root), 0, report.input_errors, written=False)
+    if errors and not entries and not dropped:
+        return Recorded(ledger.path(root), 0, errors, written=False)
     known = {k: v for k, v in (ledger.load(root) if paths else {}).items() if k not in dropped}
     file = ledger.save(root, ledger.merged(known, entries.items()))
-    return Recorded(file, len(entries), report.input_errors)
+    return Recorded(file, len(entries), errors)

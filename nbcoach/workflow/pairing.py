@@ -48,7 +48,13 @@ def notebook_text(data: bytes, pair: Pair) -> str:
     config = jupytext_config(config_of(pair))
     document = read_ipynb(data, pair.notebook)
     if pair.origin == "text header":  # the header is what declares this pair: always write it
-        document.metadata.setdefault("jupytext", {})["formats"] = f"ipynb,{pair.format}"
+        settings = document.metadata.setdefault("jupytext", {})
+        settings["formats"] = f"ipynb,{pair.format}"
+        # `jupytext --to ipynb script.py` leaves `notebook_metadata_filter: -all`, which drops
+        # the header too: the .py would be written, and never be found as the pair again
+        kept = settings.get("notebook_metadata_filter")
+        if isinstance(kept, str) and "-all" in kept.split(",") and "jupytext" not in kept:
+            settings["notebook_metadata_filter"] = f"jupytext,{kept}"
     return str(jupytext.writes(document, pair.format, config=config))
 
 
@@ -251,8 +257,24 @@ def read_ipynb(data: bytes, path: Path) -> Any:
             warnings.simplefilter("ignore")
             return nbformat.reads(data.decode("utf-8-sig"), as_version=4)  # type: ignore[no-untyped-call]
     except Exception as error:  # invalid JSON, unknown nbformat, ...
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(str(path), f"cannot read the notebook: {reason}") from error
+        raise InputError(str(path), _unreadable_because(data, path, error)) from error
+
+
+def _unreadable_because(data: bytes, path: Path, error: Exception) -> str:
+    """What `report` says of the file (its reader names the line, the cell or the encoding),
+    else nbformat's first line: "Notebook does not appear to be JSON: '{\\n \"cells\"..." is
+    no help."""
+    from nbcoach.analysis.notebook import parse_bytes
+
+    try:
+        notes = parse_bytes(data, str(path)).notes
+    except InputError as unreadable:
+        return unreadable.reason
+    for note in notes:
+        if note.startswith("cell "):
+            return f"cannot read the notebook: {note.split(';')[0]}"
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"cannot read the notebook: {reason}"
 
 
 def _read_text(text: str, pair: Pair) -> Any:

@@ -19,7 +19,7 @@ from typing import Literal
 from nbcoach.analysis.discover import discover, excluded_by, project_scope
 from nbcoach.analysis.pairs import Pair, find_pair, other_language
 from nbcoach.core import gitindex
-from nbcoach.core.errors import NbcoachError, UsageError
+from nbcoach.core.errors import InputError, NbcoachError, UsageError
 from nbcoach.core.files import (
     Stamp,
     exclusive,
@@ -97,7 +97,13 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
         pair = find_pair(path)
         if pair is None:
             if path.suffix == ".ipynb" and not options.staged:
-                results.append(SyncResult(path, "unpaired", "not paired; `nbcoach pair` pairs it"))
+                unreadable = _unreadable(path)
+                if unreadable is not None:  # `nbcoach pair` could not pair it either
+                    results.append(SyncResult(path, "error", unreadable))
+                else:
+                    results.append(
+                        SyncResult(path, "unpaired", "not paired; `nbcoach pair` pairs it")
+                    )
             continue
         key = pair.notebook.resolve()
         if key in seen:
@@ -205,6 +211,17 @@ def _sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
         staged=staged,
         diff=plan.diff if options.show_diff else "",
     )
+
+
+def _unreadable(path: Path) -> str | None:
+    """What `report` would say of a notebook that cannot be read, else None."""
+    from nbcoach.analysis.notebook import parse_bytes
+
+    try:
+        parse_bytes(read_user_file(path), shown(path))
+    except InputError as error:
+        return str(error)
+    return None
 
 
 def _resolved_files(paths: Sequence[str]) -> Iterator[Path]:

@@ -115,6 +115,21 @@ def test_markdown_cells_with_outputs_and_no_metadata_are_read() -> None:
     assert "no notebook metadata" in notebook.notes
 
 
+def test_a_cell_whose_source_is_not_text_is_read_with_a_note() -> None:
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "source": [1, None, "x = 1"], "outputs": []},
+            {"cell_type": "code", "source": "y = 2", "outputs": []},
+        ],
+    }
+    notebook = parse_bytes(json.dumps(document).encode(), "odd.ipynb")
+    assert [cell.source for cell in notebook.cells] == ["x = 1", "y = 2"]
+    assert notebook.notes == ("cell 1: its source is not text; read what text it holds",)
+
+
 def test_python_source_decodes_as_python_does() -> None:
     declared = "# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1")
     assert "café" in parse_bytes(declared, "a.py").cells[0].source

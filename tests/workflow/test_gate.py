@@ -934,3 +934,21 @@ def test_the_gates_step_is_never_restart_and_run_all_which_cannot_unblock_it(
     result = run_cli("gate", "clean.ipynb", cwd=repo.path)
     assert result.returncode == 1
     assert "next step: Move the imports of cell 17 into the first code cell" in result.stdout
+
+
+def test_an_unreadable_notebook_is_said_by_baseline_and_gate_never_loops(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    shutil.copy(EXAMPLES / "clean.ipynb", repo.path / "clean.ipynb")
+    (repo.path / "cut.ipynb").write_bytes((EXAMPLES / "clean.ipynb").read_bytes()[:700])
+    recorded = run_cli("baseline", "cut.ipynb", "clean.ipynb", cwd=repo.path)
+    assert recorded.returncode == 2
+    assert "nbcoach: error: cut.ipynb: truncated: the JSON ends unexpectedly" in recorded.stderr
+    assert "recorded 1 notebook" in recorded.stdout  # the readable one all the same
+    alone = run_cli("baseline", "cut.ipynb", cwd=repo.path)
+    assert alone.returncode == 2 and "recorded" not in alone.stdout
+    gated = run_cli("gate", "cut.ipynb", cwd=repo.path)
+    assert gated.returncode == 1
+    assert "could not be graded" in gated.stdout
+    # recording it would not help: the gate does not send the user to `nbcoach baseline`
+    assert "nbcoach baseline" not in gated.stdout
+    assert "Fix the file so that it reads as a notebook" in gated.stdout

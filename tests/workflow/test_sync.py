@@ -3,6 +3,7 @@ result, so a commit carries a consistent pair in one go."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -231,6 +232,17 @@ def test_pair_names_a_missing_file_and_refuses_an_unknown_format_in_one_line(
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.startswith("nbcoach: error: --format foo:bar: bar is not a valid format")
     assert len(bad.stderr.splitlines()) == 1  # no traceback
+    # what report says of an unreadable notebook, not nbformat's words
+    (tmp_path / "cut.ipynb").write_bytes((tmp_path / "c.ipynb").read_bytes()[:40])
+    odd = json.loads((tmp_path / "c.ipynb").read_text())
+    odd["cells"][0]["source"] = [1, None]
+    (tmp_path / "odd.ipynb").write_text(json.dumps(odd))
+    unreadable = run_cli("pair", "cut.ipynb", "odd.ipynb", cwd=tmp_path)
+    assert unreadable.returncode == 2
+    assert unreadable.stderr.splitlines() == [
+        "nbcoach: error: cut.ipynb: truncated: the JSON ends unexpectedly at line 4",
+        "nbcoach: error: odd.ipynb: cannot read the notebook: cell 1: its source is not text",
+    ]
 
 
 def test_pair_with_another_format_says_it_keeps_the_pairing_and_force_changes_it(
@@ -417,3 +429,29 @@ def test_a_commit_deleting_a_paired_notebook_says_its_pair_stays(
     assert "deletes the notebook but not its pair analysis.py" in hook.stdout
     repo.git("rm", "-q", "analysis.py")
     assert "analysis" not in run_cli("sync", "--staged", cwd=repo.path).stdout
+
+
+def test_a_notebook_made_by_jupytext_from_a_script_pairs_with_a_header(tmp_path: Path) -> None:
+    # `jupytext --to ipynb script.py` leaves notebook_metadata_filter: -all, which dropped the
+    # header from the .py nbcoach wrote: `pair` said "paired", `sync` then "not paired"
+    document = nbformat.v4.new_notebook()
+    document.cells = [nbformat.v4.new_code_cell("x = 1")]
+    document.metadata["jupytext"] = {
+        "cell_metadata_filter": "-all",
+        "notebook_metadata_filter": "-all",
+    }
+    nbformat.write(document, tmp_path / "made.ipynb")
+    assert run_cli("pair", "made.ipynb", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "made.py").read_text().startswith("# ---\n# jupyter:\n")
+    synced = run_cli("sync", ".", cwd=tmp_path)
+    assert synced.stdout == "made.ipynb: in sync with made.py\n", synced.stdout + synced.stderr
+
+
+def test_sync_says_why_a_notebook_it_cannot_read_is_not_paired(tmp_path: Path) -> None:
+    (tmp_path / "cut.ipynb").write_bytes((EXAMPLES / "clean.ipynb").read_bytes()[:700])
+    shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / "clean.ipynb")
+    synced = run_cli("sync", ".", cwd=tmp_path)
+    assert synced.returncode == 2
+    assert "cut.ipynb: truncated: the JSON ends unexpectedly" in synced.stderr
+    assert "cut.ipynb" not in synced.stdout  # not "not paired; `nbcoach pair` pairs it"
+    assert "clean.ipynb: not paired; `nbcoach pair` pairs it" in synced.stdout
