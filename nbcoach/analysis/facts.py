@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import cast, get_args
 
 from nbcoach.analysis import datapaths
-from nbcoach.analysis.astwalk import LEAVES, child_nodes
+from nbcoach.analysis.astwalk import LEAVES, WALK_FIELDS
 from nbcoach.analysis.datapaths import looks_like_a_path
 from nbcoach.analysis.parse import ParsedCell
 from nbcoach.analysis.removed_api import (
@@ -28,6 +28,8 @@ _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _IMPORTS = (ast.Import, ast.ImportFrom)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEF_TYPES: frozenset[type[ast.AST]] = frozenset(_DEFS)
+_FUNCTION_TYPES: frozenset[type[ast.AST]] = frozenset(_FUNCTIONS)
 # What radon's Halstead visitor counts as operators (its `visit_*` methods that count).
 _Operation = ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare | ast.AugAssign
 _OPERATOR_TYPES = frozenset(get_args(_Operation))
@@ -41,6 +43,10 @@ _DECISION_TYPES = frozenset(
 )
 _PATH_START = ("/", "~", "\\\\")
 _OPERANDS = frozenset((ast.BinOp, ast.Compare))
+# What the walk notes about a node of its own kind (besides names, constants and decisions).
+_NOTED = frozenset(
+    (ast.Attribute, ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign)
+) | frozenset((ast.Compare, ast.JoinedStr, ast.List, ast.Call))
 
 
 @dataclass(slots=True)
@@ -470,13 +476,29 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     count = 0
     while stack:
         current, names, parent_is_class, context, uses = stack.pop()
+        current_kind = type(current)
         body, name = (
-            ({id(item) for item in current.body}, current.name)
-            if isinstance(current, _FUNCTIONS)
+            (
+                {id(item) for item in cast(ast.FunctionDef, current).body},
+                cast(ast.FunctionDef, current).name,
+            )
+            if current_kind in _FUNCTION_TYPES
             else (None, "")
         )
-        for child in child_nodes(current):
-            count += 1
+        # The node's children but its leaves (contexts, operators), which are only counted.
+        fields, count_leaves, leaf_lists = WALK_FIELDS[current_kind]
+        count += count_leaves
+        for leaf_list in leaf_lists:
+            count += len(getattr(current, leaf_list))
+        children: list[ast.AST] = []
+        for field_name, many in fields:
+            value = getattr(current, field_name, None)
+            if many and type(value) is list:
+                children += [item for item in value if item is not None]
+            elif value is not None:
+                children.append(value)
+        count += len(children)
+        for child in children:
             # Types compared by identity: cheaper than isinstance, and ast has no node subclasses.
             if type(child) is ast.Name:
                 if type(child.ctx) is ast.Load:
@@ -495,15 +517,17 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                         facts.path_strings.append((child.lineno, value))
                     if looks_like_a_path(value):
                         paths.append((child, value, current))
-                elif (type(value) is int or type(value) is float) and type(current) in _OPERANDS:
+                elif (type(value) is int or type(value) is float) and current_kind in _OPERANDS:
                     facts.numbers.append((child.lineno, value))
                 continue
             kind = type(child)
             if kind in LEAVES:
-                continue  # a context, an operator, `pass`: counted, nothing to note or walk
+                continue  # `pass`, `break`: counted, nothing to note or walk
             if uses is not None and kind in _BINDERS:
                 uses.note(child)
-            if kind is ast.Attribute:
+            if kind not in _NOTED:
+                pass
+            elif kind is ast.Attribute:
                 if cast(ast.Attribute, child).attr in WATCHED_ATTRIBUTES:
                     facts.api_uses.append(ApiUse(facts.number, child, current))
             elif kind is ast.Import or kind is ast.ImportFrom:
@@ -532,16 +556,18 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             if child_context is not None and kind in _OPERATOR_TYPES:
                 facts.operations.append((child_context, cast(_Operation, child)))
                 child_context = None  # radon counts what is below it when it visits it
-            if isinstance(child, _DEFS):
-                qualified = (*names, child.name)
+            if kind in _DEF_TYPES:
+                definition = cast(ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, child)
+                qualified = (*names, definition.name)
                 inner = uses
-                if not isinstance(child, ast.ClassDef):
+                if kind is not ast.ClassDef:
+                    function = cast(ast.FunctionDef | ast.AsyncFunctionDef, definition)
                     if not names:
                         inner = NameUse()
-                        inner.bind_arguments(child.args)
+                        inner.bind_arguments(function.args)
                     facts.functions.append(
                         FunctionNode(
-                            child,
+                            function,
                             ".".join(qualified),
                             facts.number,
                             parent_is_class,
@@ -549,8 +575,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                             inner if not names else None,
                         )
                     )
-                is_class = isinstance(child, ast.ClassDef)
-                stack.append((child, qualified, is_class, child_context, inner))
+                stack.append((child, qualified, kind is ast.ClassDef, child_context, inner))
                 continue
             stack.append((child, names, False, child_context, uses))
     facts.nodes = count

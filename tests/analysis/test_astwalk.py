@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from nbcoach.analysis.astwalk import child_nodes, descendants
+from nbcoach.analysis.astwalk import WALK_FIELDS, child_nodes, descendants
 from nbcoach.analysis.notebook import read
 from nbcoach.analysis.parse import parse_cells
 from support import EXAMPLES
@@ -51,3 +51,23 @@ def test_descendants_are_what_ast_walk_visits_below_the_node() -> None:
             below = [id(n) for n in ast.walk(node)][1:]
             found = [id(n) for n in descendants(node)]
             assert len(found) == len(below) and set(found) == set(below)
+
+
+_LEAF_KINDS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+
+
+def test_walk_fields_give_the_children_but_contexts_and_operators_and_count_those() -> None:
+    for tree in _trees():
+        for node in ast.walk(tree):
+            fields, single, lists = WALK_FIELDS[type(node)]
+            children: list[ast.AST] = []
+            for name, many in fields:
+                value = getattr(node, name, None)
+                if many and type(value) is list:
+                    children += [item for item in value if item is not None]
+                elif value is not None:
+                    children.append(value)
+            every = list(ast.iter_child_nodes(node))
+            assert children == [child for child in every if not isinstance(child, _LEAF_KINDS)]
+            leaves = single + sum(len(getattr(node, name)) for name in lists)
+            assert leaves == len(every) - len(children)
