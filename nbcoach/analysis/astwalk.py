@@ -34,18 +34,16 @@ _FIELD = re.compile(r"(\w+)([*?]?) (\w+)")
 Field = tuple[str, bool, bool]
 
 
-def _fields(kind: type[AST]) -> tuple[Field, ...]:
-    """The fields of a node type that can hold a node, in order. A type whose signature does not
-    read as expected keeps every field as one that may hold a list of any node: the loops below
-    check what they find, so nothing is missed, only looked at for nothing."""
-    anything = tuple((name, True, False) for name in kind._fields)
+def _signature(kind: type[AST]) -> tuple[Field, ...] | None:
+    """The fields of a node type that can hold a node, in order, read from its signature; None
+    when the signature does not read as expected (another Python's docstrings)."""
     match = _SIGNATURE.fullmatch((kind.__doc__ or "").strip())
     if match is None:
-        return anything
+        return None
     parts = [_FIELD.fullmatch(part.strip()) for part in match.group(1).split(",") if part.strip()]
     read = [part.groups() for part in parts if part is not None]
     if len(read) != len(parts) or tuple(name for _, _, name in read) != kind._fields:
-        return anything
+        return None
     return tuple(
         (name, mark == "*", category in _LEAF_CATEGORIES)
         for category, mark, name in read
@@ -53,7 +51,17 @@ def _fields(kind: type[AST]) -> tuple[Field, ...]:
     )
 
 
-FIELDS: dict[type[AST], tuple[Field, ...]] = {kind: _fields(kind) for kind in _KINDS}
+_SIGNATURES = {kind: _signature(kind) for kind in _KINDS}
+# Types whose signature did not read keep every field as one that may hold a list of any node:
+# `child_nodes` checks what it finds, so nothing is missed, only looked at for nothing; the
+# facts walk, which trusts `WALK_FIELDS`, walks them with `child_nodes` instead.
+UNREAD: frozenset[type[AST]] = frozenset(
+    kind for kind, read in _SIGNATURES.items() if read is None and kind._fields
+)
+FIELDS: dict[type[AST], tuple[Field, ...]] = {
+    kind: read if read is not None else tuple((name, True, False) for name in kind._fields)
+    for kind, read in _SIGNATURES.items()
+}
 
 
 def child_nodes(node: AST) -> list[AST]:

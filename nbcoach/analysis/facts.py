@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import cast, get_args
 
 from nbcoach.analysis import datapaths
-from nbcoach.analysis.astwalk import LEAVES, WALK_FIELDS
+from nbcoach.analysis.astwalk import LEAVES, UNREAD, WALK_FIELDS, child_nodes
 from nbcoach.analysis.datapaths import looks_like_a_path
 from nbcoach.analysis.parse import ParsedCell
 from nbcoach.analysis.removed_api import (
@@ -486,17 +486,20 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
             else (None, "")
         )
         # The node's children but its leaves (contexts, operators), which are only counted.
-        fields, count_leaves, leaf_lists = WALK_FIELDS[current_kind]
-        count += count_leaves
-        for leaf_list in leaf_lists:
-            count += len(getattr(current, leaf_list))
         children: list[ast.AST] = []
-        for field_name, many in fields:
-            value = getattr(current, field_name, None)
-            if many and type(value) is list:
-                children += [item for item in value if item is not None]
-            elif value is not None:
-                children.append(value)
+        if current_kind in UNREAD:  # leaves and all: each is counted below, and passed over
+            children = child_nodes(current)
+        else:
+            fields, count_leaves, leaf_lists = WALK_FIELDS[current_kind]
+            count += count_leaves
+            for leaf_list in leaf_lists:
+                count += len(getattr(current, leaf_list))
+            for field_name, many in fields:
+                value = getattr(current, field_name, None)
+                if many and type(value) is list:
+                    children += [item for item in value if item is not None]
+                elif value is not None:
+                    children.append(value)
         count += len(children)
         for child in children:
             # Types compared by identity: cheaper than isinstance, and ast has no node subclasses.
