@@ -108,12 +108,32 @@ def say_what_was_skipped(
     excluded: Sequence[tuple[str, str]],
     ignored: int,
     errors: Sequence[str] = (),
+    covered: Sequence[str] = (),
 ) -> None:
     """On stderr: which named or found files `exclude` left out, and why a run that covers
-    nothing (`found` inputs) covers nothing: a silent empty run looks like a pass."""
+    nothing (`found` inputs) covers nothing: a silent empty run looks like a pass. `covered`:
+    the files the run did cover, so that a folder named beside them that held none is said
+    too (`report notebooks/ typo/ one.ipynb`)."""
     from nbcoach.analysis.discover import excluded_note, nothing_found
 
     if excluded:
         typer.echo(f"nbcoach: {excluded_note(excluded)}", err=True)
     if not found and not errors:
         typer.echo(f"nbcoach: {nothing_found(paths, excluded, ignored)}", err=True)
+        return
+    if ignored or not covered:
+        return
+    left_out = [Path(path) for path, _ in excluded]
+    for given in paths:
+        folder = Path(given)
+        if not folder.is_dir():
+            continue
+        if any(_under(Path(file), folder) for file in covered) or any(
+            _under(file, folder) for file in left_out
+        ):
+            continue
+        typer.echo(f"nbcoach: {nothing_found([given], (), 0)}", err=True)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())

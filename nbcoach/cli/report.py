@@ -205,7 +205,12 @@ def _emit(
     for line in result.input_errors:
         typer.echo(f"nbcoach: error: {line}", err=True)
     say_what_was_skipped(
-        targets, len(result.cards), result.excluded, result.ignored, result.input_errors
+        targets,
+        len(result.cards),
+        result.excluded,
+        result.ignored,
+        result.input_errors,
+        [card.path for card in result.cards],
     )
     for card in result.cards:
         if card.status == "error":

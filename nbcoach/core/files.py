@@ -64,6 +64,16 @@ def read_user_file(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> byte
         os.close(handle)
 
 
+def not_a_file(path: Path, takes: str) -> str:
+    """Why a command that takes one file (`takes`: "extract takes one notebook") cannot take
+    `path`: "no such file" for a folder sent the user looking for a typo."""
+    if path.is_dir():
+        return f"a folder; {takes}"
+    if path.exists() or path.is_symlink():
+        return f"not a regular file ({irregular_kind(path) or 'a broken link'})"
+    return "no such file"
+
+
 def irregular_kind(path: Path) -> str | None:
     """What `path` is when it is not a regular file (or a symlink to one): a folder search
     reports it instead of reading it. None: a regular file, or gone (the read will say)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
 from nbcoach.core.errors import InputError, UsageError
-from nbcoach.core.files import read_user_file, shown
+from nbcoach.core.files import not_a_file, read_user_file, shown
 from nbcoach.core.model import (
     Analysis,
     CandidateStatus,
@@ -63,7 +63,9 @@ def open_notebook(path: Path) -> Source:
                 f"{path}: extract works on .ipynb notebooks; this .py has no paired notebook"
             )
     if not path.is_file():
-        raise InputError(str(path), "no such file")
+        raise InputError(
+            str(path), not_a_file(path, "extract takes one notebook (.ipynb) or its paired .py")
+        )
     from nbcoach.analysis.discover import excluded_by, project_scope
 
     pattern = excluded_by(path, project_scope([str(path)]))

@@ -20,7 +20,7 @@ from nbcoach.analysis.notebook import parse_bytes, read_bytes
 from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
 from nbcoach.core.config import Thresholds, load_config
 from nbcoach.core.errors import InputError, UsageError
-from nbcoach.core.files import shown
+from nbcoach.core.files import not_a_file, shown
 from nbcoach.core.model import CellChange, Notebook, SplitHelper, SplitPlan
 from nbcoach.extract.cut import Cut, check_cut, cut_function, measure, over_limits
 from nbcoach.extract.group import Grouping, group_parameters, names_in
@@ -95,7 +95,9 @@ def load_names(path: Path, function: str) -> dict[str, str]:
 def _target(path: Path) -> tuple[Path, bytes]:
     """The file to edit: the notebook, the notebook paired with a given `.py`, or the `.py`."""
     if not path.is_file():
-        raise InputError(str(path), "no such file")
+        raise InputError(
+            str(path), not_a_file(path, "split takes one notebook (.ipynb) or Python file (.py)")
+        )
     if path.suffix not in (".ipynb", ".py"):
         raise UsageError(f"{path}: split works on notebooks (.ipynb) and Python files (.py)")
     if path.suffix == ".py":

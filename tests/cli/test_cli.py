@@ -312,6 +312,15 @@ def test_a_run_that_finds_nothing_says_why_and_a_named_ignored_folder_is_searche
     assert "data/clean.ipynb   A" in unignored.stdout
 
 
+def test_a_folder_named_beside_other_inputs_that_holds_nothing_is_said(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / "notebooks" / "clean.ipynb")
+    run = run_cli("report", "--compact", "empty", "notebooks", cwd=tmp_path)
+    assert run.returncode == 0 and "notebooks/clean.ipynb   A" in run.stdout
+    assert run.stderr == "nbcoach: no notebooks or Python files under empty\n"
+
+
 def test_the_summary_in_a_pipe_or_a_file_keeps_every_path_whole_on_its_row(
     tmp_path: Path,
 ) -> None:

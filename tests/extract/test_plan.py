@@ -417,6 +417,9 @@ def test_candidates_list_every_top_level_definition(tmp_path: Path) -> None:
 def test_inputs_extract_cannot_work_on(tmp_path: Path, make_notebook: MakeNotebook) -> None:
     with pytest.raises(InputError, match="no such file"):
         open_notebook(tmp_path / "missing.ipynb")
+    (tmp_path / "notebooks.ipynb").mkdir()  # a folder is no typo: said as a folder
+    with pytest.raises(InputError, match=r"notebooks\.ipynb: a folder; extract takes one notebook"):
+        open_notebook(tmp_path / "notebooks.ipynb")
     script = tmp_path / "script.py"
     script.write_text("x = 1\n")
     with pytest.raises(UsageError, match="has no paired notebook"):
