@@ -156,11 +156,15 @@ def _verdict(verdict: Verdict) -> RenderableType:
     before = verdict.baseline_score
     shrank = verdict.priced is not None and card.metrics.code_lines < verdict.priced
     if verdict.passed and shrank and before is not None and card.score < before:
+        why = (
+            "the cells that do not parse are a larger share of a smaller one"
+            if card.analysed_share is not None
+            else "the copies it already had cost their share of the notebook, more of a smaller one"
+        )
         lines.append(
             Text(
                 f"  compared as at its {verdict.priced} code lines then "
-                f"({card.metrics.code_lines} now): the copies it already had cost their share "
-                "of the notebook, more of a smaller one",
+                f"({card.metrics.code_lines} now): {why}",
                 style="dim",
             )
         )

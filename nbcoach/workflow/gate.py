@@ -348,7 +348,20 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     if lines is not None:
         now = scoring.duplication_scale(card.metrics.code_lines)
         findings = scoring.duplication_priced(findings, scoring.duplication_scale(lines) / now)
-    return scoring.score_findings(findings, weights, card.analysed_share)[0]
+    return scoring.score_findings(findings, weights, _share_at(card, lines))[0]
+
+
+def _share_at(card: ReportCard, lines: int | None) -> float | None:
+    """The share of code that parsed, as if the notebook still held the `lines` code lines
+    its bar was recorded at when it holds fewer now. Unparsed code scores zero for its lines
+    (scoring.by_coverage), so moving clean functions into a module, or deleting them, leaves
+    the unparsed cells a larger share of what stays and lowered the score: `nbcoach extract`
+    on a notebook with Python 2 cells was blocked. More unparsed lines still count in full."""
+    share, now = card.analysed_share, card.metrics.code_lines
+    if share is None or lines is None or lines <= now or share <= 0:
+        return share
+    unparsed = now * (1 - share) / share  # the card keeps the share to three decimals
+    return lines / (lines + unparsed)
 
 
 def judge(
@@ -398,17 +411,24 @@ def judge(
     lines = card.metrics.code_lines
     repriced = recorded is not None and code != today  # a size the copies cost otherwise at
     priced = (
-        f", copies priced as in its {recorded} code lines then (it has {lines} now)"
+        f", copies and unparsed cells priced as in its {recorded} code lines then "
+        f"(it has {lines} now)"
         if repriced
         else ""
     )
     bar: float | None = None
     if entry is not None and held_to is not None:
         bar = held_to
-        if round(code, 1) < round(held_to, 1) - TOLERANCE:
+        if round(code, 1) < round(held_to, 1) - TOLERANCE and card.score < entry.score:
             problems.append(
                 f"score fell from {entry.score:.1f} to {card.score:.1f} ({held_to:.1f} to "
                 f"{code:.1f} not counting how cells were run{priced}: the gate guards the code)"
+            )
+        elif round(code, 1) < round(held_to, 1) - TOLERANCE:  # the card rose on how cells ran
+            problems.append(
+                f"the code's score fell from {held_to:.1f} to {code:.1f}{priced} (the card's "
+                f"{entry.score:.1f} to {card.score:.1f} counts how cells were run: the gate "
+                "guards the code)"
             )
     elif entry is not None and regraded is not None:
         shown, bar, _ = regraded

@@ -414,7 +414,7 @@ def test_clean_code_added_with_a_new_paste_does_not_hide_it(tmp_path: Path) -> N
     assert _card(repo.path)["score"] > score_before  # the premise: diluted, the card rises
     gated = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
     assert gated.returncode == 1, gated.stdout
-    assert "copies priced as in its" in gated.stdout
+    assert "copies and unparsed cells priced as in its" in gated.stdout
     # the helpers alone are fine, and raise the bar by what they dilute, recorded at the new size
     nbformat.write(build_notebook([*cells, _helpers()]), repo.path / "churn.ipynb")
     assert run_cli("gate", "churn.ipynb", cwd=repo.path).returncode == 0
@@ -952,3 +952,29 @@ def test_an_unreadable_notebook_is_said_by_baseline_and_gate_never_loops(tmp_pat
     # recording it would not help: the gate does not send the user to `nbcoach baseline`
     assert "nbcoach baseline" not in gated.stdout
     assert "Fix the file so that it reads as a notebook" in gated.stdout
+
+
+def test_moving_clean_code_out_of_a_notebook_with_python_2_cells_is_no_fall(
+    tmp_path: Path,
+) -> None:
+    # Unparsed code scores zero for its lines: taking clean lines away left the Python 2 cells
+    # a larger share, the score fell 0.8, and the extraction the card recommends was blocked.
+    repo = Repo(tmp_path / "repo")
+    cells = [
+        "\n".join(f"print 'step {i}'" for i in range(30)),
+        "def powers(x):\n    return [x, x * x, x * x * x]",
+        "\n".join(f"value_{i} = powers({i})" for i in range(12)),
+    ]
+    nbformat.write(build_notebook(cells), repo.path / "old.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("old")
+    moved = run_cli("extract", "old.ipynb", "-f", "powers", "--apply", cwd=repo.path)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    gated = run_cli("gate", "old.ipynb", cwd=repo.path)
+    assert gated.returncode == 0, gated.stdout
+    assert "the cells that do not parse are a larger share of a smaller one" in gated.stdout
+    # more unparsed code is still a fall, however many lines left with it
+    _append_cell(repo.path / "old.ipynb", "print 'one more'\nprint 'and another'")
+    worse = run_cli("gate", "old.ipynb", cwd=repo.path)
+    assert worse.returncode == 1, worse.stdout
