@@ -7,6 +7,7 @@ Lint findings carry ruff's own codes (F401, N802, ...); `nbcoach rules F401` han
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -289,11 +290,59 @@ RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
 def rule_help(rule_id: str) -> str:
-    """The one-line how-to-fix shown under a finding."""
+    """The one-line why and how-to-fix shown under a finding: for a ruff code, the first
+    sentence of ruff's own "Why is this bad?" and whether `ruff check --fix` fixes it."""
     rule = RULES_BY_ID.get(rule_id)
     if rule is not None:
         return rule.fix
-    return f"see `ruff rule {rule_id}`"
+    more = f"`ruff rule {rule_id}` says more"
+    known = _ruff_help().get(rule_id)
+    if known is None:
+        return f"see `ruff rule {rule_id}`"
+    why, fixable = known
+    fix = "`ruff check --fix` fixes it; " if fixable == "Always" else ""
+    fix = "`ruff check --fix` may fix it; " if fixable == "Sometimes" else fix
+    return f"{why} {fix}{more}." if why else f"{fix}{more}."
+
+
+def _ruff_help() -> dict[str, tuple[str, str]]:
+    """code -> (why, fix availability) from `ruff rule --all`, asked once per process; empty
+    when ruff cannot say (each finding then points at `ruff rule CODE`)."""
+    with _LOCK:
+        if _RUFF_HELP:
+            return _RUFF_HELP[0]
+        from nbcoach.core.tools import ruff_rules
+
+        table = {
+            str(rule.get("code")): (
+                _first_reason(str(rule.get("explanation") or "")),
+                str(rule.get("fix_availability") or ""),
+            )
+            for rule in ruff_rules()
+        }
+        _RUFF_HELP.append(table)
+        return table
+
+
+def _first_reason(explanation: str) -> str:
+    """The first sentence of ruff's "Why is this bad?" (else of "What it does"), as plain text."""
+    for heading in ("Why is this bad?", "What it does"):
+        found = re.search(
+            rf"^## {re.escape(heading)}\n(.+?)(?:\n\n|\n#|\Z)", explanation, re.S | re.M
+        )
+        if found is None:
+            continue
+        text = re.sub(
+            r"\[([^\]]+)\](?:\[[^\]]*\]|\([^)]*\))?", r"\1", " ".join(found.group(1).split())
+        )
+        sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", text)[0]
+        if sentence.endswith(".") and sentence.count('"') % 2 == 0:
+            return sentence
+    return ""
+
+
+_LOCK = threading.Lock()  # the LSP server renders from more than one thread
+_RUFF_HELP: list[dict[str, tuple[str, str]]] = []  # filled once per process
 
 
 # How a ruff code or prefix is written (`F`, `E7`, `PLR0913`); nbcoach's ids are lower case.

@@ -35,6 +35,13 @@ def ruff_identity() -> str:
 def ruff_codes() -> frozenset[str] | None:
     """Every rule code the installed ruff knows, or None when it cannot say (then no ruff code
     or prefix is refused): what tells a typo in `select` from a ruff prefix such as `E7`."""
+    rules = ruff_rules()
+    return frozenset(str(rule.get("code")) for rule in rules) if rules else None
+
+
+def ruff_rules() -> list[dict[str, object]]:
+    """`ruff rule --all`: each rule's code, explanation and fix availability; empty when ruff
+    cannot say."""
     try:
         completed = subprocess.run(
             [ruff_binary(), "rule", "--all", "--output-format", "json"],
@@ -42,8 +49,7 @@ def ruff_codes() -> frozenset[str] | None:
             text=True,
             check=False,
         )
-        if completed.returncode != 0:
-            return None
-        return frozenset(str(rule["code"]) for rule in json.loads(completed.stdout))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        rules = json.loads(completed.stdout) if completed.returncode == 0 else []
+    except (OSError, ValueError):
+        return []
+    return [rule for rule in rules if isinstance(rule, dict)] if isinstance(rules, list) else []

@@ -5,3 +5,20 @@ def test_docs_rules_md_is_the_catalogue_as_it_is() -> None:
     from support import ROOT
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+def test_a_ruff_finding_says_why_in_ruffs_words_and_whether_ruff_fixes_it() -> None:
+    from nbcoach.core.rules import _first_reason, rule_help
+
+    unused = rule_help("F401")  # in ruff's words: "Unused imports add a performance overhead"
+    assert unused.startswith("Unused imports ") and unused.count(". ") >= 1
+    assert unused.endswith("`ruff check --fix` may fix it; `ruff rule F401` says more.")
+    assert rule_help("D103").endswith(". `ruff rule D103` says more.")  # no fix to offer
+    assert rule_help("ZZZ999") == "see `ruff rule ZZZ999`"  # a code this ruff does not know
+    explained = (
+        "## What it does\nChecks for `== True`.\n\n## Why is this bad?\n"
+        "[PEP 8] recommends against it. Another sentence.\n\n## Example\n..."
+    )
+    assert _first_reason(explained) == "PEP 8 recommends against it."
+    assert _first_reason("## What it does\nChecks for things.\n") == "Checks for things."
+    assert _first_reason("no headings") == ""
