@@ -810,7 +810,10 @@ def _reviewed(
         for name in (wanted if paths else [])
         if name.endswith((".ipynb", ".py"))
         and (top / name).is_file()
-        and (name not in staged or gitindex.worktree_differs(top, name))
+        and (
+            name not in staged
+            or (gitindex.worktree_differs(top, name) and not _same_cells(top, name))
+        )
     )
     files = sorted({_judged_side(top, name) for name in wanted if name in staged} | set(on_disk))
     if not files:
@@ -828,6 +831,25 @@ def _reviewed(
         else ()
     )
     return report, lambda shown: top / shown, notes
+
+
+def _same_cells(top: Path, name: str) -> bool:
+    """Whether a notebook on disk holds the same cells as its staged copy, only other outputs,
+    counts or metadata: what nbstripout leaves when it strips a staged notebook earlier in the
+    same commit. That is still a commit, and the staged copy is what it commits."""
+    if not name.endswith(".ipynb"):
+        return False
+    from nbcoach.analysis.notebook import parse_bytes
+
+    staged = gitindex.index_blob(top, name)
+    try:
+        disk = (top / name).read_bytes()
+        if staged is None:
+            return False
+        before, after = parse_bytes(staged, name).cells, parse_bytes(disk, name).cells
+    except (OSError, InputError):
+        return False
+    return [(c.kind, c.source) for c in before] == [(c.kind, c.source) for c in after]
 
 
 def _review_snapshot(

@@ -186,6 +186,8 @@ def _sync_pair(pair: Pair, options: SyncOptions) -> SyncResult:
                 diff=_sides_diff(sides) if options.show_diff else "",
             )
         state = "notebook-newer" if options.prefer == "notebook" else "text-newer"
+    if options.staged and state == "text-newer":
+        sides = _stripped_by_a_hook(sides)
     plan = _plan(sides, state == "notebook-newer")
     if options.dry_run:
         return SyncResult(
@@ -290,6 +292,29 @@ def _left_behind(paths: Sequence[str]) -> list[SyncResult]:
             )
         )
     return results
+
+
+def _stripped_by_a_hook(sides: Sides) -> Sides:
+    """The notebook to rebuild from the text, in a commit under pre-commit: the working copy
+    when it holds the staged cells with other outputs. pre-commit set unstaged changes aside,
+    so such a difference is an earlier hook's (nbstripout stripped the staged notebook): built
+    on the staged copy instead, the notebook would get its outputs back, pre-commit would
+    fail this hook too for modifying the file, and the next attempt nbstripout again."""
+    pair = sides.pair
+    hidden = gitindex.unstaged_under_precommit()
+    root = gitindex.top_level(pair.notebook.parent)
+    if sides.notebook is None or hidden is None or root is None:
+        return sides
+    if gitindex.relative(root, pair.notebook) in hidden:
+        return sides  # the user's own unstaged edits: _write refuses, as ever
+    try:
+        disk = pair.notebook.read_bytes()
+        same = disk != sides.notebook and notebook_cells(disk, pair) == notebook_cells(
+            sides.notebook, pair
+        )
+    except (OSError, InputError):
+        return sides
+    return replace(sides, notebook=disk) if same else sides
 
 
 def _plan(sides: Sides, notebook_wins: bool) -> _Plan:
