@@ -285,3 +285,37 @@ def test_pre_commit_run_on_files_with_unstaged_edits_judges_them_as_on_disk(team
     assert result.returncode != 0, text
     assert "checked as on disk, not as staged: notebooks/churn.ipynb" in text
     assert "new function `load_all`" in text
+
+
+def test_a_notebook_committed_with_outputs_is_stripped_after_a_blocked_edit_from_the_py(
+    team: Repo,
+) -> None:
+    """A notebook still committed with outputs, edited through its .py: the commit the gate
+    blocks leaves the notebook (with outputs) staged by the sync hook; on the next attempt
+    nbstripout strips it. The sync hook must build on the stripped copy (it gave the outputs
+    back, failed for modifying the file, and nbstripout failed again on every attempt after),
+    and the gate must judge the staged copy, not call the commit "no commit"."""
+    notebook = team.path / "notebooks" / "churn.ipynb"
+    document = nbformat.read(notebook, as_version=4)
+    for cell in document.cells:  # committed before the team stripped outputs
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", text="saved output\n")]
+    nbformat.write(document, notebook)
+    assert run_cli("sync", cwd=team.path).returncode == 0  # writes notebooks/churn.py
+    team.git("add", "-A")
+    team.git("commit", "-qm", "adopt, outputs and all", "--no-verify")  # as repositories hold them
+    text = team.path / "notebooks" / "churn.py"
+    text.write_text(text.read_text() + "\n# %%\n" + LONG_FUNCTION + "\n")
+    team.git("add", "notebooks/churn.py")
+    blocked = commit(team, "a long function")
+    assert blocked.returncode != 0 and "new function `load_all`" in output(blocked)
+    text.write_text(text.read_text().replace(LONG_FUNCTION, "total = 1"))
+    team.git("add", "notebooks/churn.py")
+    stripped = commit(team, "a short step")  # nbstripout strips the staged notebook: stops once
+    assert stripped.returncode != 0
+    assert "checked as on disk" not in output(stripped)
+    result = commit(team, "a short step")
+    assert result.returncode == 0, output(result)
+    committed = team.show("HEAD:notebooks/churn.ipynb")
+    assert "total = 1" in committed and "saved output" not in committed
+    assert team.git("status", "--porcelain") == ""
