@@ -18,11 +18,16 @@ def place(finding: Finding) -> str:
     return ":".join(parts)
 
 
+def _position(finding: Finding) -> tuple[int, int, int, str]:
+    location = finding.location
+    return (location.cell or 0, location.line or 1, location.column or 1, finding.rule)
+
+
 def render_concise(report: Report) -> str:
     lines = []
     findings = 0
     for card in report.cards:
-        for finding in card.findings:
+        for finding in sorted(card.findings, key=_position):  # as ruff: by line, then column
             lines.append(f"{place(finding)}: {finding.rule} {finding.message}")
         findings += len(card.findings)
     for finding in report.cross_findings:

@@ -5,6 +5,7 @@ do), ruff's concise lines and `--statistics`."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -64,6 +65,12 @@ def test_concise_prints_ruffs_place_form(project: Path) -> None:
     lint = next(line for line in lines if ": D103 " in line)
     assert lint.startswith("newcomer.ipynb:cell 4:1:5: D103")  # ruff's column: the name
     assert lines[-1].startswith("Found ") and lines[-1].endswith(" in 1 graded file.")
+    places = [
+        tuple(int(part) for part in re.findall(r"cell (\d+):(\d+):(\d+):", line)[0])
+        for line in lines
+        if line.startswith("newcomer.ipynb:cell ")
+    ]
+    assert places == sorted(places)  # as ruff lists them: by cell, line, then column
 
 
 def test_statistics_count_findings_per_rule(project: Path) -> None:
