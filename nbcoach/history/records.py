@@ -169,3 +169,9 @@ class History:
             self.blobs,
             self.stats,
         )
+
+
+def never_graded(version: Version, standing: BlobFacts | None) -> bool:
+    """A file skipped (markdown only, another language) with no graded version before it lost
+    no comparison: listing each of its versions as "not compared" is noise."""
+    return version.mark == "skipped" and (standing is None or standing.score is None)

@@ -18,6 +18,7 @@ from nbcoach.history.records import (
     CommitRecord,
     History,
     Version,
+    never_graded,
 )
 
 LENGTH_BUCKETS = ((1, 20), (21, 50), (51, 100), (101, None))  # 50: the long-function threshold
@@ -132,7 +133,7 @@ def team_series(history: History) -> list[TeamPoint]:
                 vector = vectors.setdefault(facts.key, _vector(facts))
                 standing[version.lineage] = vector
                 totals = [a + b for a, b in zip(totals, vector, strict=True)]
-            if version.mark in NOT_COMPARABLE and not _never_graded(version, facts):
+            if version.mark in NOT_COMPARABLE and not never_graded(version, facts):
                 marks.append(f"{version.path}: {version.mark}")
         points.append(_team_point(commit, totals, tuple(marks)))
     return points
@@ -285,12 +286,6 @@ def author_stats(history: History) -> list[AuthorStats]:
     return sorted(stats.values(), key=lambda a: (-a.score_change, a.name))
 
 
-def _never_graded(version: Version, standing: BlobFacts | None) -> bool:
-    """A file skipped (markdown only, another language) with no graded version before it lost
-    no comparison: listing each of its versions as "not compared" is noise."""
-    return version.mark == "skipped" and (standing is None or standing.score is None)
-
-
 def marked_versions(history: History) -> list[Change]:
     """Versions that were not compared: each says why (coverage dropped, unreadable, ...)."""
     commits = {c.seq: c for c in history.commits}
@@ -300,7 +295,7 @@ def marked_versions(history: History) -> list[Change]:
         if version.mark in NOT_COMPARABLE:
             own = history.blobs.get(version.key)
             standing = history.blobs.get(version.effective)
-            if _never_graded(version, standing):
+            if never_graded(version, standing):
                 continue
             found.append(
                 Change(

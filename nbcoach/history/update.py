@@ -28,7 +28,7 @@ from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
-from nbcoach.history.records import NOT_COMPARABLE, TWIN, BlobFacts, Version
+from nbcoach.history.records import NOT_COMPARABLE, TWIN, BlobFacts, Version, never_graded
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.workflow import commitsize
 
@@ -126,7 +126,11 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         seconds=round(time.perf_counter() - started, 3),
         notes=tuple(notes),
         marked=tuple(
-            (v, shas[v.seq]) for v in versions if v.mark in NOT_COMPARABLE and v.change != "="
+            (v, shas[v.seq])
+            for v in versions
+            if v.mark in NOT_COMPARABLE
+            and v.change != "="
+            and not never_graded(v, facts.get(v.effective))
         ),
     )
 

@@ -219,6 +219,19 @@ def test_unreadable_version_is_marked(repo: GitRepo) -> None:
     assert conflict.effective == first.key
 
 
+def test_a_notebook_never_graded_is_not_listed_as_not_compared(repo: GitRepo) -> None:
+    # a markdown-only notebook (a book's introduction) edited in many commits listed each
+    # version "not compared (skipped)", as if a comparison had been lost
+    repo.notebook("intro.ipynb", [("markdown", "# Intro")])
+    repo.notebook("a.ipynb", MESSY)
+    repo.commit("add")
+    repo.notebook("intro.ipynb", [("markdown", "# Introduction")])
+    repo.write("b.ipynb", "{not json")
+    repo.commit("retitle, and a broken notebook")
+    result = update_history(repo.path)
+    assert [(v.path, v.mark) for v, _ in result.marked] == [("b.ipynb", "unreadable")]
+
+
 def test_repository_without_notebooks(repo: GitRepo) -> None:
     repo.write("README.md", "# nothing to grade\n")
     repo.commit("readme")
