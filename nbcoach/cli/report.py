@@ -270,8 +270,11 @@ def _emit(
         renderable = report_renderable(result, full, max_findings=0 if show_all else 15)
         if output is None:
             out = console(no_color)
-            if out.is_terminal:
+            if out.is_terminal and sys.stdout.isatty():
                 out.print(renderable)
+            elif out.is_terminal:  # colour forced into a pipe (CI logs): as wide as the text
+                out = console(no_color, width=_text_width(result))
+                out.print(renderable, soft_wrap=True)
             else:  # a pipe or a file: the same text without the padding rich adds to lines
                 sys.stdout.write(capture(renderable, _text_width(result)))
                 sys.stdout.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,11 @@ def test_colour_follows_no_color_and_force_color() -> None:
     assert "\x1b[" in _colour({"FORCE_COLOR": "1", "NO_COLOR": ""})  # empty: not set (no-color.org)
     assert "\x1b[" not in _colour({"FORCE_COLOR": ""})  # empty: not set
     assert "\x1b[" not in _colour({"FORCE_COLOR": "1"}, "--no-color")
+    # forced colour into a pipe is the piped text, coloured: not wrapped at the 100 columns of
+    # an imagined terminal (a next step broke in the middle of its command)
+    forced = re.sub(r"\x1b\[[0-9;]*m", "", _colour({"FORCE_COLOR": "1"}))
+    plain = _colour({})
+    assert [line.rstrip() for line in forced.splitlines()] == plain.splitlines()
 
 
 def test_shell_completion_is_offered() -> None:
