@@ -255,12 +255,24 @@ def _authors(stats: list[AuthorStats]) -> RenderableType:
         "med.lines",
     ):
         table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    # authors of merged branches whose versions moved no score: a row of zeros says nothing
+    shown = [
+        a
+        for a in stats
+        if a.commits or a.improvements or a.regressions or a.added or a.coverage_drops
+    ]
+    hidden = len(stats) - len(shown)
     table.caption = (
         "change: sum of comparable score changes; cov.drops: versions that hid cells from "
         "analysis; med.lines: median code lines per commit"
+        + (
+            f"; {counted(hidden, 'more author')} of merged changes that moved no score"
+            if hidden
+            else ""
+        )
     )
     table.caption_justify = "left"
-    for author in stats:
+    for author in shown:
         table.add_row(
             author.name,
             str(author.commits),

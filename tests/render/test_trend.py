@@ -135,3 +135,18 @@ def test_trend_of_named_files_lists_every_change_with_its_commit_and_date(tmp_pa
     assert float(rows[0][0]) > 0 > float(rows[1][0])
     assert rows[1][1:4] == ["nb/churn.ipynb", inlined[:10], "2024-01-04"]
     assert "Biggest improvements" not in shown.stdout
+
+
+def test_authors_whose_merged_changes_moved_nothing_are_counted_not_listed() -> None:
+    from nbcoach.cli.console import capture
+    from nbcoach.history.series import AuthorStats
+    from nbcoach.render.trend import _authors
+
+    stats = [
+        AuthorStats("Jake", "jake@example.org", commits=20, added=22),
+        AuthorStats("Merged Only", "merged@example.org"),  # a branch merged with no change
+        AuthorStats("Broke Parsing", "drop@example.org", coverage_drops=1),
+    ]
+    text = capture(_authors(stats))
+    assert "Jake" in text and "Broke Parsing" in text and "Merged Only" not in text
+    assert "1 more author of merged changes that moved no score" in text
