@@ -118,6 +118,9 @@ def hidden_inputs(
 
 
 def constant_name(name: str) -> bool:
-    """`MAX_ROWS`, `_SEED`: named as a constant, so it may stay global (PEP 8)."""
+    """`MAX_ROWS`, `_SEED`: named as a constant, so it may stay global (PEP 8); `__version__`
+    and the other module dunders are metadata, constants by convention."""
+    if len(name) > 4 and name.startswith("__") and name.endswith("__"):
+        return True
     stripped = name.strip("_")
     return bool(stripped) and stripped.upper() == stripped and any(c.isalpha() for c in stripped)

@@ -291,33 +291,26 @@ RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 def rule_help(rule_id: str) -> str:
     """The one-line why and how-to-fix shown under a finding: for a ruff code, the first
-    sentence of ruff's own "Why is this bad?" and whether `ruff check --fix` fixes it."""
+    sentence of ruff's own "Why is this bad?" and where ruff says more."""
     rule = RULES_BY_ID.get(rule_id)
     if rule is not None:
         return rule.fix
-    more = f"`ruff rule {rule_id}` says more"
-    known = _ruff_help().get(rule_id)
-    if known is None:
-        return f"see `ruff rule {rule_id}`"
-    why, fixable = known
-    fix = "`ruff check --fix` fixes it; " if fixable == "Always" else ""
-    fix = "`ruff check --fix` may fix it; " if fixable == "Sometimes" else fix
-    return f"{why} {fix}{more}." if why else f"{fix}{more}."
+    why = _ruff_help().get(rule_id, "")
+    # Not whether `ruff check --fix` fixes it: that depends on the finding (E712's fix is
+    # unsafe, applied only with --unsafe-fixes); the card's next step counts what it fixes.
+    return f"{why} `ruff rule {rule_id}` says more." if why else f"see `ruff rule {rule_id}`"
 
 
-def _ruff_help() -> dict[str, tuple[str, str]]:
-    """code -> (why, fix availability) from `ruff rule --all`, asked once per process; empty
-    when ruff cannot say (each finding then points at `ruff rule CODE`)."""
+def _ruff_help() -> dict[str, str]:
+    """code -> why, from `ruff rule --all`, asked once per process; empty when ruff cannot say
+    (each finding then points at `ruff rule CODE`)."""
     with _LOCK:
         if _RUFF_HELP:
             return _RUFF_HELP[0]
         from nbcoach.core.tools import ruff_rules
 
         table = {
-            str(rule.get("code")): (
-                _first_reason(str(rule.get("explanation") or "")),
-                str(rule.get("fix_availability") or ""),
-            )
+            str(rule.get("code")): _first_reason(str(rule.get("explanation") or ""))
             for rule in ruff_rules()
         }
         _RUFF_HELP.append(table)
@@ -335,14 +328,14 @@ def _first_reason(explanation: str) -> str:
         text = re.sub(
             r"\[([^\]]+)\](?:\[[^\]]*\]|\([^)]*\))?", r"\1", " ".join(found.group(1).split())
         )
-        sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", text)[0]
+        sentence = re.split(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`])", text)[0]
         if sentence.endswith(".") and sentence.count('"') % 2 == 0:
             return sentence
     return ""
 
 
 _LOCK = threading.Lock()  # the LSP server renders from more than one thread
-_RUFF_HELP: list[dict[str, tuple[str, str]]] = []  # filled once per process
+_RUFF_HELP: list[dict[str, str]] = []  # filled once per process
 
 
 # How a ruff code or prefix is written (`F`, `E7`, `PLR0913`); nbcoach's ids are lower case.

@@ -105,10 +105,10 @@ def test_a_lower_case_name_bound_to_a_literal_is_notebook_data_to_a_function() -
     # report called `a` and `c` "ready to move (no hidden inputs)" while extract gave them
     # `limit` and `rows` as parameters: only UPPER_CASE literals are constants (docs/rules.md)
     cells = [
-        "limit = 1920\nrows = [1, 2, 3]\nLIMIT = 5",
+        "limit = 1920\nrows = [1, 2, 3]\nLIMIT = 5\n__version__ = '1.2.0'",
         "def a():\n    return limit + 1",
         "def c():\n    return rows[0]",
-        "def d():\n    return LIMIT",
+        "def d():\n    return LIMIT, __version__",  # a module dunder is metadata
         "print(a(), c(), d())",
     ]
     analysis = analyse(cells)

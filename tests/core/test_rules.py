@@ -12,8 +12,10 @@ def test_a_ruff_finding_says_why_in_ruffs_words_and_whether_ruff_fixes_it() -> N
 
     unused = rule_help("F401")  # in ruff's words: "Unused imports add a performance overhead"
     assert unused.startswith("Unused imports ") and unused.count(". ") >= 1
-    assert unused.endswith("`ruff check --fix` may fix it; `ruff rule F401` says more.")
-    assert rule_help("D103").endswith(". `ruff rule D103` says more.")  # no fix to offer
+    assert unused.endswith(". `ruff rule F401` says more.")
+    # whether `ruff check --fix` fixes it depends on the finding (E712's fix is unsafe)
+    assert "--fix" not in rule_help("E712") and rule_help("E712").endswith("says more.")
+    assert rule_help("RUF015").startswith("Calling ") and "e.g. " in rule_help("RUF015")
     assert rule_help("ZZZ999") == "see `ruff rule ZZZ999`"  # a code this ruff does not know
     explained = (
         "## What it does\nChecks for `== True`.\n\n## Why is this bad?\n"
@@ -22,3 +24,4 @@ def test_a_ruff_finding_says_why_in_ruffs_words_and_whether_ruff_fixes_it() -> N
     assert _first_reason(explained) == "PEP 8 recommends against it."
     assert _first_reason("## What it does\nChecks for things.\n") == "Checks for things."
     assert _first_reason("no headings") == ""
+    assert _first_reason("## What it does\nCalls e.g. `f()`. Then more.\n") == "Calls e.g. `f()`."
