@@ -89,7 +89,7 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
     inputs, errors, excluded = _inputs(paths, options.staged)
     results = [SyncResult(Path(path), "error", error) for path, error in errors] + excluded
     if options.staged:
-        results += _left_behind(paths)
+        results += _left_behind()
     else:
         options = replace(options, named=frozenset(_resolved_files(paths)))
     seen: set[Path] = set()
@@ -238,8 +238,10 @@ def _deleted(pair: Pair, sides: Sides) -> str | None:
     never there (a clone that holds only the .py files: writing the notebook is the point). A
     notebook this copy synced before, or one a commit deleted, was deleted or moved on
     purpose; writing it back would bring a renamed notebook back as a second copy."""
+    root = gitindex.top_level(pair.notebook.parent)
+    if root is not None and gitindex.is_ignored(root, gitindex.relative(root, pair.notebook)):
+        return None  # the team keeps the .py files only: writing the notebook is the point
     if sides.base is None:
-        root = gitindex.top_level(pair.notebook.parent)
         commit = None if root is None else gitindex.deleted_by(root, pair.notebook)
         if commit is None:
             return None
@@ -248,17 +250,16 @@ def _deleted(pair: Pair, sides: Sides) -> str | None:
         why = "it was there when the pair was last synced"
     text = shown(pair.text)
     return (
-        f"not written again from {text}: the notebook was deleted or moved ({why}). Delete "
-        f"{text} too (`git rm {text}`), or name it to write the notebook back: "
-        f"`nbcoach sync {text}`"
+        f"not written again from {text}: the notebook was deleted or moved ({why}). To write "
+        f"it back, name the .py: `nbcoach sync {text}`; if it went on purpose, {text} is left "
+        f"over (`git rm {text}`)"
     )
 
 
-def _left_behind(paths: Sequence[str]) -> list[SyncResult]:
+def _left_behind() -> list[SyncResult]:
     """In a commit that deletes or moves a paired notebook: its text twin, if it stays, said
-    (not moved: the user decides where it goes)."""
-    if paths:
-        return []
+    (not moved: the user decides where it goes). A notebook only taken out of the index (`git
+    rm --cached`, git-ignored from now on: the team keeps the .py files only) is no deletion."""
     root = gitindex.top_level(Path.cwd())
     if root is None:
         return []
@@ -269,6 +270,8 @@ def _left_behind(paths: Sequence[str]) -> list[SyncResult]:
     for change in changes:
         old = change.old_path if change.status == "R" else change.path
         if change.status not in ("D", "R") or not old.endswith(".ipynb"):
+            continue
+        if change.status == "D" and ((root / old).exists() or gitindex.is_ignored(root, old)):
             continue
         pair = find_pair(root / old)
         if pair is None or not pair.text.is_file():

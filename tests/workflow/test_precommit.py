@@ -319,3 +319,12 @@ def test_a_notebook_committed_with_outputs_is_stripped_after_a_blocked_edit_from
     committed = team.show("HEAD:notebooks/churn.ipynb")
     assert "total = 1" in committed and "saved output" not in committed
     assert team.git("status", "--porcelain") == ""
+
+
+def test_a_commit_that_only_deletes_a_paired_notebook_says_its_py_stays(team: Repo) -> None:
+    assert commit(team, "adopt").returncode == 0
+    team.git("rm", "-q", "notebooks/churn.ipynb")
+    result = commit(team, "drop the notebook")  # pre-commit passes the sync hook no file
+    assert result.returncode == 0, output(result)
+    assert "deletes the notebook but not its pair notebooks/churn.py" in output(result)
+    assert "`git rm notebooks/churn.py`" in output(result)

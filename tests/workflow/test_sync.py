@@ -455,3 +455,22 @@ def test_sync_says_why_a_notebook_it_cannot_read_is_not_paired(tmp_path: Path) -
     assert "cut.ipynb: truncated: the JSON ends unexpectedly" in synced.stderr
     assert "cut.ipynb" not in synced.stdout  # not "not paired; `nbcoach pair` pairs it"
     assert "clean.ipynb: not paired; `nbcoach pair` pairs it" in synced.stdout
+
+
+def test_a_team_that_keeps_only_the_py_files_gets_its_notebooks_written(
+    tmp_path: Path, make_notebook: Callable[..., Path]
+) -> None:
+    # jupytext's migration: the notebooks leave the index and .gitignore, the .py stay. That
+    # commit deletes no notebook, and a fresh clone must get every notebook from its .py.
+    repo, _notebook, _text = _paired_repo(tmp_path, make_notebook)
+    repo.git("rm", "-q", "--cached", "analysis.ipynb")
+    repo.write(".gitignore", "*.ipynb\n")
+    repo.git("add", ".gitignore")
+    hook = run_cli("sync", "--staged", cwd=repo.path)
+    assert hook.returncode == 0 and "git rm" not in hook.stdout, hook.stdout
+    repo.commit("keep the .py files only")
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", str(repo.path), str(clone))
+    synced = run_cli("sync", ".", cwd=clone)
+    assert "wrote analysis.ipynb from analysis.py" in synced.stdout, synced.stdout
+    assert (clone / "analysis.ipynb").is_file()
