@@ -112,11 +112,7 @@ def classify(
             return "", round(current.score - previous.score, 1), True
         return "coverage-drop", None, False
     if current.unanalysed < reference.unanalysed:
-        # More code can be read (Python 2 ported, a cell fixed): the card promised points for
-        # that, so a rise is credited. A fall is not debited: the findings the newly read cells
-        # show were there before, out of view.
-        gained = round(current.score - reference.score, 1)
-        return "coverage-rise", gained if gained > 0 else None, True
+        return "coverage-rise", None, True
     return "", round(current.score - reference.score, 1), True
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from nbcoach import __version__
 from nbcoach.core.config import load_config
-from nbcoach.history.records import NOT_COMPARABLE, CommitRecord, History
+from nbcoach.history.records import CommitRecord, History
 from nbcoach.history.runs import Runs
 from nbcoach.history.series import (
     COMPLEXITY_BUCKETS,
@@ -55,6 +55,7 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
     labels = legend_labels([t.path for t in trends[:CHARTED_FILES]])
     ups, downs = biggest_changes(history, 8)
     authors = author_stats(history)
+    marked = marked_versions(history)
     return {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "nbcoach_version": __version__,
@@ -62,7 +63,7 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "big_bang_lines": limits.max_lines,
         "big_bang_functions": limits.max_functions,
         "big_bang_files": limits.max_notebooks,
-        "summary": _summary(history, team, len(authors)),
+        "summary": _summary(history, team, len(authors), len(marked)),
         "team": _team(history, kept),
         "distributions": _distributions(kept),
         "files": [_file(t, labels[i] if i < len(labels) else None) for i, t in enumerate(trends)],
@@ -71,12 +72,14 @@ def dashboard_data(history: History, runs: Runs) -> dict[str, Any]:
         "commits": [_commit(c) for c in history.commits if c.touched and not c.base],
         "improvements": [_change(c) for c in ups],
         "regressions": [_change(c) for c in downs],
-        "not_compared": [_change(c) for c in marked_versions(history)[-50:]],
+        "not_compared": [_change(c) for c in marked[-50:]],
         "runs": _runs(runs, {t.path for t in trends if t.alive}),
     }
 
 
-def _summary(history: History, team: list[TeamPoint], authors: int) -> dict[str, Any]:
+def _summary(
+    history: History, team: list[TeamPoint], authors: int, not_compared: int
+) -> dict[str, Any]:
     scores = [p.score for p in team if p.score is not None]
     return {
         "commits": len(history.commits),
@@ -87,7 +90,7 @@ def _summary(history: History, team: list[TeamPoint], authors: int) -> dict[str,
         "team_last": scores[-1] if scores else None,
         "authors": authors,
         "big_bang": sum(c.big_bang for c in history.commits),
-        "not_compared": sum(v.mark in NOT_COMPARABLE for v in history.versions),
+        "not_compared": not_compared,  # as listed: never-graded files are no lost comparison
     }
 
 

@@ -225,6 +225,9 @@ def _not_compared(history: History) -> RenderableType:
         detail = {
             "coverage-drop": f"{own.coverage if own else '?'} cells parsed; "
             f"{_score(change.after)} not counted",
+            # crediting it would pay twice for a cell broken (never debited) and then fixed
+            "coverage-rise": f"{own.coverage if own else '?'} cells parsed, more than before; "
+            f"{_score(change.after)} is the new reference, not counted as a change",
             "unreadable": f"unreadable: {own.reason if own else ''}",
             "skipped": f"not graded: {own.reason if own else ''}",
         }.get(change.version.mark, change.version.mark)

@@ -13,7 +13,7 @@ import pytest
 from history_helpers import ADA, BOB, CAROL, CLEAN, MESSY, GitRepo, long_function
 from nbcoach.core.errors import UsageError
 from nbcoach.history import HistoryOptions, load_history, update_history
-from nbcoach.history.series import author_stats, team_series
+from nbcoach.history.series import author_stats, marked_versions, team_series
 from nbcoach.history.store import FILE_NAME, SCHEMA_VERSION
 from nbcoach.workflow.commitsize import measure_staged
 from nbcoach.workflow.sync import pair_notebooks, sync
@@ -230,6 +230,24 @@ def test_a_notebook_never_graded_is_not_listed_as_not_compared(repo: GitRepo) ->
     repo.commit("retitle, and a broken notebook")
     result = update_history(repo.path)
     assert [(v.path, v.mark) for v, _ in result.marked] == [("b.ipynb", "unreadable")]
+
+
+def test_a_coverage_rise_is_listed_as_not_compared_and_never_credited(repo: GitRepo) -> None:
+    # break a cell, edit, fix it: crediting the fix would pay for a breakage never debited
+    repo.notebook("a.ipynb", CLEAN)
+    repo.commit("clean")
+    repo.notebook("a.ipynb", [*CLEAN, "print 'debug'"])
+    repo.commit("a Python 2 line")
+    edited = [CLEAN[0] + "\n# a note", *CLEAN[1:]]
+    repo.notebook("a.ipynb", [*edited, "print 'debug'"])
+    repo.commit("an edit, the same cells")  # coverage as before: the comparison point moves on
+    repo.notebook("a.ipynb", [*edited, "print('debug')"])
+    repo.commit("fixed")
+    update_history(repo.path)
+    history = load_history(repo.path)
+    assert [v.mark for v in versions_of(history, "a.ipynb")][-1] == "coverage-rise"
+    assert sum(a.score_change for a in author_stats(history)) == 0
+    assert [c.version.mark for c in marked_versions(history)] == ["coverage-drop", "coverage-rise"]
 
 
 def test_repository_without_notebooks(repo: GitRepo) -> None:
