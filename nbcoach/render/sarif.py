@@ -47,6 +47,16 @@ def sarif_log(report: Report) -> dict[str, Any]:
         },
         "results": [_result(f, index, sources) for f in findings],
         "columnKind": "unicodeCodePoints",
+        # paths that are no notebook at all (missing, not .ipynb or .py): what SARIF calls the
+        # tool's notifications about its own run, so that no input disappears from the log
+        "invocations": [
+            {
+                "executionSuccessful": not report.input_errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": error}} for error in report.input_errors
+                ],
+            }
+        ],
         "properties": {"notebooks": [_card_summary(card) for card in report.cards]},
     }
     if report.source_root:

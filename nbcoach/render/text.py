@@ -217,7 +217,13 @@ def summary_table(report: Report) -> Table:
         score = f"{card.score:.1f}" if card.score is not None else "-"
         status = card.status if card.status == "ok" else f"{card.status}: {card.reason}"
         table.add_row(card.path, grade, score, status)
+    for error in report.input_errors:  # a path that is no notebook at all: listed too
+        path, _, reason = error.partition(": ")
+        table.add_row(path, Text("-"), "-", f"error: {reason}")
     scored = [c.score for c in report.cards if c.score is not None]
+    inputs = len(report.cards) + len(report.input_errors)
     if scored:
-        table.caption = f"{len(report.cards)} inputs · {len(scored)} graded · mean score {sum(scored) / len(scored):.1f}"
+        table.caption = (
+            f"{inputs} inputs · {len(scored)} graded · mean score {sum(scored) / len(scored):.1f}"
+        )
     return table

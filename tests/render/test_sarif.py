@@ -133,6 +133,22 @@ def test_a_clean_notebook_gives_a_valid_log_without_results() -> None:
     assert log["runs"][0]["results"] == []
 
 
+def test_a_path_that_is_no_notebook_is_a_notification_of_the_run(repo: Path) -> None:
+    done = run_cli(
+        "report", "--format", "sarif", "--no-cache", "examples/clean.ipynb", "gone.ipynb", cwd=repo
+    )
+    assert done.returncode == 2  # an input error, and the log still written
+    log = json.loads(done.stdout)
+    validate(log)
+    [invocation] = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note == {"level": "error", "message": {"text": "gone.ipynb: no such file or directory"}}
+    assert [n["path"] for n in log["runs"][0]["properties"]["notebooks"]] == [
+        "examples/clean.ipynb"
+    ]
+
+
 def test_the_tool_and_every_rule_link_to_their_documentation(repo: Path) -> None:
     run = sarif("examples/newcomer.ipynb", cwd=repo)["runs"][0]
     validate({"version": "2.1.0", "runs": [run]})
