@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbcoach.core import gitindex
-from nbcoach.core.errors import InputError, UsageError
+from nbcoach.core.errors import NO_SUCH_FILE, NOT_A_NOTEBOOK, NOT_REGULAR, InputError, UsageError
 from nbcoach.core.files import irregular_kind, read_user_file
 
 SUFFIXES = (".ipynb", ".py")
@@ -81,14 +81,12 @@ def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
             for file, real in walked:
                 kind = irregular_kind(file)
                 if kind is not None:  # a FIFO would hang the read, a device never end
-                    errors.append(f"{file}: not a regular file ({kind}); skipped")
+                    errors.append(f"{file}: {NOT_REGULAR} ({kind}); skipped")
                     continue
                 found.setdefault(real, Target(file, str(file), real))
         elif path.is_file():
             if path.suffix not in SUFFIXES:
-                errors.append(
-                    f"{given}: not a notebook or Python file (nbcoach reads .ipynb and .py)"
-                )
+                errors.append(f"{given}: {NOT_A_NOTEBOOK} (nbcoach reads .ipynb and .py)")
                 continue
             pattern = excluded_by(path, scope)
             if pattern is not None:
@@ -97,9 +95,9 @@ def discover(paths: Sequence[str], scope: Scope | None = None) -> Discovery:
             real = path.resolve()
             found.setdefault(real, Target(path, given, real))
         elif path.exists():
-            errors.append(f"{given}: not a regular file ({irregular_kind(path)}); skipped")
+            errors.append(f"{given}: {NOT_REGULAR} ({irregular_kind(path)}); skipped")
         else:
-            errors.append(f"{given}: no such file or directory")
+            errors.append(f"{given}: {NO_SUCH_FILE}")
     targets = _mark_pairs(list(found.values()))
     targets.sort(key=lambda t: t.display)
     return Discovery(tuple(targets), tuple(errors), tuple(excluded), ignored)

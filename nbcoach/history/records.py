@@ -28,6 +28,10 @@ Mark = Literal[
 # says why. A twin (`paired`) is not one of them: it is no file of its own, its notebook's
 # versions stand for it, so it is never listed or marked as not compared.
 NOT_COMPARABLE: frozenset[str] = frozenset({"coverage-drop", "unreadable", "skipped"})
+# What `history`, `trend` and the dashboard list as not compared: those, and a coverage rise,
+# whose score is graded and becomes the reference but is never counted as a change (crediting
+# it would pay for fixing a cell whose breakage was never debited).
+NOT_COUNTED: frozenset[str] = NOT_COMPARABLE | {"coverage-rise"}
 TWIN: Mark = "paired"
 
 

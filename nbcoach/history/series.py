@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from nbcoach.history.records import (
-    NOT_COMPARABLE,
+    NOT_COUNTED,
     TWIN,
     BlobFacts,
     CommitRecord,
@@ -133,7 +133,7 @@ def team_series(history: History) -> list[TeamPoint]:
                 vector = vectors.setdefault(facts.key, _vector(facts))
                 standing[version.lineage] = vector
                 totals = [a + b for a, b in zip(totals, vector, strict=True)]
-            if version.mark in NOT_COMPARABLE and not never_graded(version, facts):
+            if version.mark in NOT_COUNTED and not never_graded(version, facts):
                 marks.append(f"{version.path}: {version.mark}")
         points.append(_team_point(commit, totals, tuple(marks)))
     return points
@@ -292,9 +292,7 @@ def marked_versions(history: History) -> list[Change]:
     paths = history.latest_paths()
     found = []
     for version in history.versions:
-        # a coverage rise becomes the reference, uncompared: listed, or the summary would say
-        # every version was compared (a notebook ported from Python 2 moved 66.9 -> 92.5)
-        if version.mark in NOT_COMPARABLE or version.mark == "coverage-rise":
+        if version.mark in NOT_COUNTED:
             own = history.blobs.get(version.key)
             standing = history.blobs.get(version.effective)
             if never_graded(version, standing):

@@ -28,7 +28,7 @@ from nbcoach.history.blobs import BlobJob, analyse_versions, paired_facts
 from nbcoach.history.changes import Shape
 from nbcoach.history.compare import compare, fill_shapes
 from nbcoach.history.plan import plan_commits
-from nbcoach.history.records import NOT_COMPARABLE, TWIN, BlobFacts, Version, never_graded
+from nbcoach.history.records import NOT_COUNTED, TWIN, BlobFacts, Version, never_graded
 from nbcoach.history.store import FILE_NAME, Store
 from nbcoach.workflow import commitsize
 
@@ -128,7 +128,7 @@ def _update(root: Path, store: Store, options: HistoryOptions, started: float) -
         marked=tuple(
             (v, shas[v.seq])
             for v in versions
-            if v.mark in NOT_COMPARABLE
+            if v.mark in NOT_COUNTED
             and v.change != "="
             and not never_graded(v, facts.get(v.effective))
         ),

@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nbcoach.core.errors import input_error_parts
 from nbcoach.core.model import CategoryScore, Finding, Report, ReportCard
 from nbcoach.core.rules import rule_help
 from nbcoach.render import phrases
@@ -218,7 +219,7 @@ def summary_table(report: Report) -> Table:
         status = card.status if card.status == "ok" else f"{card.status}: {card.reason}"
         table.add_row(card.path, grade, score, status)
     for error in report.input_errors:  # a path that is no notebook at all: listed too
-        path, _, reason = error.partition(": ")
+        path, reason = input_error_parts(error)
         table.add_row(path, Text("-"), "-", f"error: {reason}")
     scored = [c.score for c in report.cards if c.score is not None]
     inputs = len(report.cards) + len(report.input_errors)

@@ -11,6 +11,7 @@ never staged, and a side with unstaged edits is never overwritten.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -86,6 +87,11 @@ class _Plan:
 
 def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[SyncResult]:
     """Sync every pair the inputs belong to (folders are searched); one result per pair."""
+    if options.staged and not paths and os.environ.get("PRE_COMMIT") == "1":
+        # pre-commit runs the hook with no file names when no staged file is one it handles
+        # (`always_run`, for the pair-left-behind check): syncing every staged pair here would
+        # pass over the config's `exclude`/`files` and a merge's "conflicted files only"
+        return _left_behind()
     inputs, errors, excluded = _inputs(paths, options.staged)
     results = [SyncResult(Path(path), "error", error) for path, error in errors] + excluded
     if options.staged:

@@ -324,11 +324,12 @@ def test_a_folder_named_beside_other_inputs_that_holds_nothing_is_said(tmp_path:
 def test_a_missing_path_has_its_row_in_the_summary(tmp_path: Path) -> None:
     for name in ("a.ipynb", "b.ipynb"):
         shutil.copy(EXAMPLES / "clean.ipynb", tmp_path / name)
-    run = run_cli("report", "a.ipynb", "b.ipynb", "gone.ipynb", cwd=tmp_path)
+    run = run_cli("report", "a.ipynb", "b.ipynb", "gone.ipynb", "we: ird.ipynb", cwd=tmp_path)
     assert run.returncode == 2
     summary = run.stdout.split("Summary\n", 1)[1]
     assert re.search(r"^gone\.ipynb +- +- +error: no such file or directory$", summary, re.M)
-    assert "3 inputs · 2 graded" in summary
+    assert re.search(r"^we: ird\.ipynb +- +- +error: no such file or directory$", summary, re.M)
+    assert "4 inputs · 2 graded" in summary
 
 
 def test_the_summary_in_a_pipe_or_a_file_keeps_every_path_whole_on_its_row(

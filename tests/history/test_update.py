@@ -243,7 +243,8 @@ def test_a_coverage_rise_is_listed_as_not_compared_and_never_credited(repo: GitR
     repo.commit("an edit, the same cells")  # coverage as before: the comparison point moves on
     repo.notebook("a.ipynb", [*edited, "print('debug')"])
     repo.commit("fixed")
-    update_history(repo.path)
+    result = update_history(repo.path)  # `history` lists what `trend` lists
+    assert [v.mark for v, _ in result.marked] == ["coverage-drop", "coverage-rise"]
     history = load_history(repo.path)
     assert [v.mark for v in versions_of(history, "a.ipynb")][-1] == "coverage-rise"
     assert sum(a.score_change for a in author_stats(history)) == 0

@@ -328,3 +328,39 @@ def test_a_commit_that_only_deletes_a_paired_notebook_says_its_py_stays(team: Re
     assert result.returncode == 0, output(result)
     assert "deletes the notebook but not its pair notebooks/churn.py" in output(result)
     assert "`git rm notebooks/churn.py`" in output(result)
+
+
+def test_the_sync_hook_leaves_alone_what_the_pre_commit_config_excludes(team: Repo) -> None:
+    # `always_run`: pre-commit runs the hook with no file names when it passes over every
+    # staged file; syncing each staged pair then rewrote and staged an excluded notebook
+    assert commit(team, "adopt").returncode == 0
+    config = team.path / ".pre-commit-config.yaml"
+    config.write_text("exclude: ^legacy/\n" + config.read_text())
+    (team.path / "legacy").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), team.path / "legacy" / "old.ipynb")
+    assert run_cli("pair", "legacy/old.ipynb", cwd=team.path).returncode == 0
+    team.git("add", "-A")
+    team.git("commit", "-qm", "a legacy folder the hooks leave alone", "--no-verify")
+    notebook = (team.path / "legacy" / "old.ipynb").read_bytes()
+    text = team.path / "legacy" / "old.py"
+    text.write_text(text.read_text() + "\n# %%\nx = 1\n")
+    team.git("add", "legacy/old.py")
+    result = commit(team, "an edit in the excluded folder")
+    assert result.returncode == 0, output(result)
+    assert "legacy/old.ipynb" not in output(result)
+    assert (team.path / "legacy" / "old.ipynb").read_bytes() == notebook
+
+
+def test_a_new_notebook_stripped_by_nbstripout_is_judged_as_staged(team: Repo) -> None:
+    """nbstripout strips the staged notebook, and nothing rewrites it after: the gate must
+    still judge the commit's copy, not call the commit "no commit" and judge the stripped
+    file on disk."""
+    assert commit(team, "adopt").returncode == 0
+    fresh = nbformat.v4.new_notebook()
+    fresh.cells = [nbformat.v4.new_code_cell("total = 1 + 1\nprint(total)", execution_count=1)]
+    fresh.cells[0].outputs = [nbformat.v4.new_output("stream", text="2\n")]
+    nbformat.write(fresh, team.path / "notebooks" / "fresh.ipynb")
+    team.git("add", "notebooks/fresh.ipynb")
+    first = commit(team, "a new notebook")  # nbstripout strips it: stops once
+    assert first.returncode != 0 and "nbstripout" in output(first)
+    assert "checked as on disk" not in output(first)
