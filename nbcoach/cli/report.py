@@ -120,6 +120,10 @@ def report(
         config_file=config_file,
     )
     prepared = prepare(targets, options)
+    if prepared.cache is not None:
+        from nbcoach.core.rules import keep_ruff_help_in
+
+        keep_ruff_help_in(prepared.cache.directory)
     # A run whose inputs, configuration and options are all as in a run before prints what
     # that run printed (to a pipe or a file; sarif and the CI formats read sources besides)
     key = None

@@ -295,6 +295,8 @@ class ConfigLoader:
     def _check_rules(self, where: str, patterns: Iterable[str]) -> None:
         """Refuse a rule list naming a rule that does not exist: a typo in `select` would
         select nothing and grade every notebook 100, one in `ignore` would leave the rule on."""
+        if not patterns:
+            return
         from nbcoach.core.rules import closest, unknown_patterns
 
         unknown = unknown_patterns(patterns, self._codes)

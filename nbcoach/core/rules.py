@@ -6,12 +6,19 @@ Lint findings carry ruff's own codes (F401, N802, ...); `nbcoach rules F401` han
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nbcoach.core.model import Category
+from nbcoach.core.errors import NbcoachError
+
+if TYPE_CHECKING:  # the model's classes are not needed to name rules (a warm run never loads them)
+    from nbcoach.core.model import Category
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,20 +308,44 @@ def rule_help(rule_id: str) -> str:
     return f"{why} `ruff rule {rule_id}` says more." if why else f"see `ruff rule {rule_id}`"
 
 
+def keep_ruff_help_in(folder: Path) -> None:
+    """Keep ruff's explanations in `folder` (the run's cache): asking `ruff rule --all` costs a
+    warm report 20 ms of its 100, reading them back 1 ms. Keyed by which ruff runs."""
+    with _LOCK:
+        _KEPT_IN[:] = [folder]
+
+
 def _ruff_help() -> dict[str, str]:
-    """code -> why, from `ruff rule --all`, asked once per process; empty when ruff cannot say
-    (each finding then points at `ruff rule CODE`)."""
+    """code -> why, from `ruff rule --all`, asked once per process (or read where a run kept
+    it); empty when ruff cannot say (each finding then points at `ruff rule CODE`)."""
     with _LOCK:
         if _RUFF_HELP:
             return _RUFF_HELP[0]
-        from nbcoach.core.tools import ruff_rules
+        from nbcoach.core.tools import ruff_identity, ruff_rules
 
-        table = {
-            str(rule.get("code")): _first_reason(str(rule.get("explanation") or ""))
-            for rule in ruff_rules()
-        }
+        kept = _KEPT_IN[0] / f"ruff-help-{ruff_identity()}.json" if _KEPT_IN else None
+        table: dict[str, str] = {}
+        try:
+            if kept is not None:
+                table = json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            table = {}
+        if not isinstance(table, dict) or not table:
+            table = {
+                str(rule.get("code")): _first_reason(str(rule.get("explanation") or ""))
+                for rule in ruff_rules()
+            }
+            if kept is not None and table:
+                _keep(kept, table)
         _RUFF_HELP.append(table)
         return table
+
+
+def _keep(path: Path, table: dict[str, str]) -> None:
+    from nbcoach.core.files import write_atomic
+
+    with contextlib.suppress(NbcoachError):  # a cache that cannot be written is not used
+        write_atomic(path, json.dumps(table, ensure_ascii=False))
 
 
 def _first_reason(explanation: str) -> str:
@@ -336,6 +367,7 @@ def _first_reason(explanation: str) -> str:
 
 _LOCK = threading.Lock()  # the LSP server renders from more than one thread
 _RUFF_HELP: list[dict[str, str]] = []  # filled once per process
+_KEPT_IN: list[Path] = []  # where a run keeps the table (its cache folder), if anywhere
 
 
 # How a ruff code or prefix is written (`F`, `E7`, `PLR0913`); nbcoach's ids are lower case.
