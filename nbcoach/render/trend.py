@@ -75,13 +75,20 @@ def _size(count: float) -> str:
     return f"{count / 1024 / 1024:.1f} MB"
 
 
+MIN_SPAN = 10.0  # points: one letter grade
+
+
 def sparkline(values: Sequence[float | None]) -> str:
-    """One character per value, scaled to the series' own range ("·": not graded/compared)."""
+    """One character per value, scaled to the series' own range but never to less than a
+    letter's band ("·": not graded/compared): 87.5 -> 87.4 scaled to its own 0.1 points drew
+    the full height of the chart, as if the team's score had swung."""
     known = [v for v in values if v is not None]
     if not known:
         return NOT_GRADED * len(values)
     low, high = min(known), max(known)
     span = high - low
+    if 0.05 <= span < MIN_SPAN:  # widened around the middle of what moved
+        low, span = (low + high - MIN_SPAN) / 2, MIN_SPAN
     out = []
     for value in values:
         if value is None:

@@ -121,6 +121,9 @@ def test_sparkline_scales_to_the_series_and_marks_gaps() -> None:
     assert sparkline([10.0, 20.0, None, 30.0]) == "▁▅·█"
     assert sparkline([50.0, 50.0]) == "▄▄"
     assert sparkline([None]) == "·"
+    # a tenth of a point is no swing: drawn within a letter's band, not the chart's height
+    small = sparkline([87.5, 87.4, 87.5, 87.45])
+    assert len(set(small)) <= 2 and "▁" not in small and "█" not in small
 
 
 def test_trend_of_named_files_lists_every_change_with_its_commit_and_date(tmp_path: Path) -> None:
