@@ -44,6 +44,14 @@ def parse_bytes(data: bytes, path: str) -> Notebook:
     return parse_ipynb(decode_notebook(data, path), path)
 
 
+def same_cells(first: bytes, second: bytes, path: str) -> bool:
+    """Whether two versions of a notebook hold the same cells (kinds and sources) and differ
+    only in outputs, counts or metadata -- what nbstripout changes. InputError if one cannot
+    be read."""
+    before, after = parse_bytes(first, path).cells, parse_bytes(second, path).cells
+    return [(c.kind, c.source) for c in before] == [(c.kind, c.source) for c in after]
+
+
 def decode_notebook(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError(path, "empty file, not a notebook")

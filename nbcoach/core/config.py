@@ -255,7 +255,6 @@ class ConfigLoader:
         self._by_directory: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
         self._by_folder: dict[Path, Config] = {}  # as given, before resolving
-        self._ruff_codes: list[frozenset[str] | None] = []  # asked once per run, if at all
         for option in ("select", "ignore"):
             self._check_rules(f"--{option}", self.overrides.get(option) or ())
 
@@ -298,8 +297,9 @@ class ConfigLoader:
         if not patterns:
             return
         from nbcoach.core.rules import closest, unknown_patterns
+        from nbcoach.core.tools import ruff_codes
 
-        unknown = unknown_patterns(patterns, self._codes)
+        unknown = unknown_patterns(patterns, ruff_codes)
         if unknown:
             near = closest(unknown[0])
             hint = f" (did you mean {near!r}?)" if near else ""
@@ -308,13 +308,6 @@ class ConfigLoader:
                 f"{where}: unknown rule {names}{hint}; `nbcoach rules` lists nbcoach's ids, "
                 "`ruff rule --all` ruff's codes"
             )
-
-    def _codes(self) -> frozenset[str] | None:
-        from nbcoach.core.tools import ruff_codes
-
-        if not self._ruff_codes:
-            self._ruff_codes.append(ruff_codes())
-        return self._ruff_codes[0]
 
 
 def _overridden(config: Config, overrides: Mapping[str, Any]) -> Config:

@@ -20,8 +20,9 @@ from pathlib import Path
 from nbcoach.core.errors import InputError, NbcoachError
 
 MAX_BYTES = 256 * 1024 * 1024  # a notebook with 50 MB of outputs reads; a runaway file does not
+DIRECTORY = "a directory"
 _KINDS = (
-    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISDIR, DIRECTORY),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
@@ -125,7 +126,7 @@ def write_atomic(
     no regular file (`-o /dev/null`, `/dev/stdout`, a named pipe) is written into: renaming over
     it would put a file where the device was, and the next program writing to /dev/null would
     fill a file."""
-    special = _is_special(path)
+    special = irregular_kind(path) not in (None, DIRECTORY)  # a device, a pipe, a socket
     if path.is_symlink() and not special:
         path = path.resolve()
     try:
@@ -141,14 +142,6 @@ def write_atomic(
         raise NbcoachError(
             f"{path}: cannot write: {error.strerror or error}; nothing written"
         ) from error
-
-
-def _is_special(path: Path) -> bool:
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _pieces(content: str | bytes | Iterable[str]) -> Iterable[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -39,9 +40,15 @@ def ruff_codes() -> frozenset[str] | None:
     return frozenset(str(rule.get("code")) for rule in rules) if rules else None
 
 
-def ruff_rules() -> list[dict[str, object]]:
+def ruff_rules() -> tuple[dict[str, object], ...]:
     """`ruff rule --all`: each rule's code, explanation and fix availability; empty when ruff
-    cannot say."""
+    cannot say. Asked once per process and ruff binary (20 ms): a run that checks `select` and
+    explains its findings asks once."""
+    return _ruff_rules(ruff_identity())
+
+
+@functools.cache
+def _ruff_rules(identity: str) -> tuple[dict[str, object], ...]:
     try:
         completed = subprocess.run(
             [ruff_binary(), "rule", "--all", "--output-format", "json"],
@@ -51,5 +58,7 @@ def ruff_rules() -> list[dict[str, object]]:
         )
         rules = json.loads(completed.stdout) if completed.returncode == 0 else []
     except (OSError, ValueError):
-        return []
-    return [rule for rule in rules if isinstance(rule, dict)] if isinstance(rules, list) else []
+        return ()
+    return (
+        tuple(rule for rule in rules if isinstance(rule, dict)) if isinstance(rules, list) else ()
+    )

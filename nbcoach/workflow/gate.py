@@ -839,17 +839,13 @@ def _same_cells(top: Path, name: str) -> bool:
     same commit. That is still a commit, and the staged copy is what it commits."""
     if not name.endswith(".ipynb"):
         return False
-    from nbcoach.analysis.notebook import parse_bytes
+    from nbcoach.analysis.notebook import same_cells
 
     staged = gitindex.index_blob(top, name)
     try:
-        disk = (top / name).read_bytes()
-        if staged is None:
-            return False
-        before, after = parse_bytes(staged, name).cells, parse_bytes(disk, name).cells
+        return staged is not None and same_cells(staged, (top / name).read_bytes(), name)
     except (OSError, InputError):
         return False
-    return [(c.kind, c.source) for c in before] == [(c.kind, c.source) for c in after]
 
 
 def _review_snapshot(

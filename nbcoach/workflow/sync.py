@@ -316,11 +316,11 @@ def _stripped_by_a_hook(sides: Sides) -> Sides:
         return sides
     if gitindex.relative(root, pair.notebook) in hidden:
         return sides  # the user's own unstaged edits: _write refuses, as ever
+    from nbcoach.analysis.notebook import same_cells
+
     try:
         disk = pair.notebook.read_bytes()
-        same = disk != sides.notebook and notebook_cells(disk, pair) == notebook_cells(
-            sides.notebook, pair
-        )
+        same = disk != sides.notebook and same_cells(sides.notebook, disk, shown(pair.notebook))
     except (OSError, InputError):
         return sides
     return replace(sides, notebook=disk) if same else sides
