@@ -3,7 +3,7 @@
 Kept import-free so `nbcoach --version` starts fast; the engine lives in submodules.
 """
 
-__version__ = "0.5.1"
+__version__ = "0.6.0"
 
 
 def load_ipython_extension(ipython: object) -> None:

@@ -129,6 +129,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
     findings += structure.function_findings(notebook, functions, limits)
     findings += structure.cell_findings(notebook, facts, limits)
     findings += structure.script_findings(notebook, facts, limits)
+    findings += structure.checks_findings(notebook, facts)
     redefined = redefinitions.redefined(facts)
     findings += redefinitions.redefinition_findings(notebook, redefined)
     findings += redefinitions.reassignment_findings(notebook, facts, config.reassign_allowed)

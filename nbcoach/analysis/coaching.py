@@ -345,11 +345,16 @@ def extraction_step(
         return None
     live = {f.name: f for f in functions if "." not in f.name}
     flagged = {f.subject for f in findings if f.scored}
-    # A missing docstring does not hold a move back (the module is a fine place to add it).
+    # A missing docstring does not hold a move back (the module is a fine place to add it), nor
+    # does `no-checks`, shown beside the first function: it is about the whole notebook, and a
+    # function in a module is the easier one to test.
     spans = [
         f.location
         for f in findings
-        if f.scored and f.location.cell is not None and not f.rule.startswith("D1")
+        if f.scored
+        and f.location.cell is not None
+        and not f.rule.startswith("D1")
+        and f.rule != "no-checks"
     ]
     for name in candidates:
         function = live.get(name)
@@ -446,6 +451,12 @@ def describe(
         return (
             f"Port the code written for Python 2 to Python 3 ({ported}, first at {where}): "
             "until it parses, its lines score zero",
+            "",
+        )
+    if kind == "checks":
+        return (
+            f"Add a check at {where}: an `assert` on what the next step relies on (the row count, "
+            "unique keys, no missing values after a merge), or a test cell for the functions",
             "",
         )
     if kind == "syntax":

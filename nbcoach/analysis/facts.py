@@ -46,7 +46,7 @@ _OPERANDS = frozenset((ast.BinOp, ast.Compare))
 # What the walk notes about a node of its own kind (besides names, constants and decisions).
 _NOTED = frozenset(
     (ast.Attribute, ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign)
-) | frozenset((ast.Compare, ast.JoinedStr, ast.List, ast.Call))
+) | frozenset((ast.Compare, ast.JoinedStr, ast.List, ast.Call, ast.Assert, ast.Raise))
 
 
 @dataclass(slots=True)
@@ -195,6 +195,9 @@ class CellFacts:
     # and lists of three or more strings (a column list naming one twice).
     api_uses: list[ApiUse] = field(default_factory=list)
     string_lists: list[tuple[ast.List, ast.AST]] = field(default_factory=list)  # (list, parent)
+    # Statements that stop the notebook when a result is wrong: `assert`, a test library's
+    # `assert_*` call, `doctest.testmod()`, a `raise` guarded by an `if` (structure.checks_findings).
+    checks: int = 0
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -547,8 +550,13 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     paths.append((cast(ast.JoinedStr, child), template, current))
             elif kind is ast.List and is_string_list(cast(ast.List, child)):
                 facts.string_lists.append((cast(ast.List, child), current))
-            elif kind is ast.Call and passes_watched_keyword(cast(ast.Call, child)):
-                facts.api_uses.append(ApiUse(facts.number, child, current))
+            elif kind is ast.Call:
+                if passes_watched_keyword(cast(ast.Call, child)):
+                    facts.api_uses.append(ApiUse(facts.number, child, current))
+                if _is_check_call(cast(ast.Call, child)):
+                    facts.checks += 1
+            elif kind is ast.Assert or (kind is ast.Raise and current_kind is ast.If):
+                facts.checks += 1
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
             elif kind is ast.comprehension and isinstance(current, ast.expr):
@@ -585,6 +593,20 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
     if paths:
         facts.data_paths = datapaths.inline(paths, settings)
     facts.decision_lines = sorted(decisions)
+
+
+def _is_check_call(call: ast.Call) -> bool:
+    """`np.testing.assert_allclose(...)`, `pd.testing.assert_frame_equal(...)`,
+    `self.assertEqual(...)`, `doctest.testmod()`: a check written as a call."""
+    function = call.func
+    name = (
+        function.id
+        if type(function) is ast.Name
+        else function.attr
+        if type(function) is ast.Attribute
+        else ""
+    )
+    return name.startswith("assert") or name == "testmod"
 
 
 def _alias(alias: ast.alias) -> str:

@@ -75,6 +75,31 @@ def duplication_priced(findings: Iterable[Finding], factor: float) -> list[Findi
     ]
 
 
+# A notebook that checks nothing (`no-checks`) costs CHECKS_PRICE from DUPLICATION_LINES code
+# lines on, a shorter one its share of it, one under CHECKS_FROM lines nothing: fitted to blind
+# review on the calibration's tune half (benchmarks/calibration, docs/scoring.md).
+CHECKS_PRICE = 12.0
+CHECKS_FROM = 30
+
+
+def checks_price(code_lines: int) -> float:
+    """What checking nothing costs in a notebook of this size: the more code, the more a
+    check is owed, up to a full price at DUPLICATION_LINES lines. Nothing under CHECKS_FROM."""
+    if code_lines < CHECKS_FROM:
+        return 0.0
+    return round(CHECKS_PRICE * min(1.0, code_lines / DUPLICATION_LINES), 1)
+
+
+def checks_priced(findings: Iterable[Finding], code_lines: int) -> list[Finding]:
+    """The findings with `no-checks` priced as in a notebook of `code_lines` lines: the gate
+    compares a notebook with its bar at the size the bar was recorded at, so clean code added
+    to a notebook that checks nothing does not raise the price of what was there."""
+    return [
+        replace(f, deficit=checks_price(code_lines)) if f.rule == "no-checks" else f
+        for f in findings
+    ]
+
+
 def grade(score: float) -> str:
     for floor, letter in GRADE_BANDS:
         if score >= floor:

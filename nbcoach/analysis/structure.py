@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nbcoach.analysis.facts import CellFacts
-from nbcoach.analysis.scoring import function_subject, ramp
+from nbcoach.analysis.scoring import checks_price, function_subject, ramp
 from nbcoach.core.config import Thresholds
 from nbcoach.core.model import Category, Finding, Function, Notebook
 
@@ -126,6 +126,37 @@ def script_findings(
             "warning",
             round(deficit, 1),
             "script",
+        )
+    ]
+
+
+def checks_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]:
+    """A notebook that never checks anything: no assert, test or guard stops it when a result
+    is wrong, so the next person learns of a broken step from a wrong number downstream. Blind
+    reviewers praised "small functions with tests" and "a clean pipeline with an assert", and
+    graded notebooks without either lower than anything else nbcoach counted explained."""
+    lines = sum(cell.code_lines for cell in facts)
+    price = checks_price(lines)
+    if not price or any(cell.checks for cell in facts):
+        return []
+    # where a check is due: beside the first function (its test), else after the last step
+    first = next((cell for cell in facts if cell.functions), None)
+    if first is not None:
+        node = min((function.node for function in first.functions), key=lambda n: n.lineno)
+        where = notebook.location(first.number, node.lineno)
+    else:
+        last = next((cell for cell in reversed(facts) if cell.code_lines), facts[-1])
+        where = notebook.location(last.number, 1)
+    return [
+        Finding(
+            "no-checks",
+            f"nothing in the notebook checks a result: {lines} lines of code without an "
+            "`assert`, a test or a guard",
+            where,
+            "functions",
+            "warning",
+            price,
+            "checks",
         )
     ]
 

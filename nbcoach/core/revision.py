@@ -10,4 +10,4 @@ SCORING = 3
 # Bumped whenever a notebook's grade can change at all: a new check, a check finding more or
 # less, a changed price, limit or aggregation (SCORING covers only the last two). The baseline
 # records it in every entry: a grade recorded under another revision is no bar for this one.
-GRADING = 7
+GRADING = 8

@@ -102,6 +102,19 @@ RULES: tuple[Rule, ...] = (
         "parameters; keep the top level to short calls that read like the analysis.",
     ),
     Rule(
+        "no-checks",
+        "functions",
+        "Nothing in the notebook checks a result: no `assert`, test or guard (from 30 code lines).",
+        "A notebook that checks nothing fails silently: a join that drops rows or a function "
+        "broken by an edit shows up, if ever, as a wrong number downstream, and whoever builds "
+        "on it cannot tell what it promises. It costs up to 12 points of the functions "
+        "category, its full price from 100 code lines.",
+        "Add an `assert` where a later step relies on something (`assert df.index.is_unique`, "
+        "no missing keys after a merge, the row count you expect), and a small test cell with "
+        "asserts for each function others will reuse. `np.testing` / `pd.testing` asserts and "
+        "`if ...: raise` guards count too.",
+    ),
+    Rule(
         "reassigned-variable",
         "duplication",
         "A variable is assigned again in a later cell.",

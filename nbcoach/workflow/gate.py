@@ -343,11 +343,13 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     make the copies already there cost more, and clean code added in the same commit as a new
     paste would make every copy cheaper: compared at one size, only the findings count. Every
     duplication price is its fixed price times the scale (`scoring.duplication_priced`), so
-    pricing at another size is exact."""
+    pricing at another size is exact; so is `no-checks`, whose price grows with the code up to
+    100 lines (`scoring.checks_priced`)."""
     findings = [f for f in card.findings if coaching.action_key(f) != _RUN_ALL]
     if lines is not None:
         now = scoring.duplication_scale(card.metrics.code_lines)
         findings = scoring.duplication_priced(findings, scoring.duplication_scale(lines) / now)
+        findings = scoring.checks_priced(findings, lines)
     return scoring.score_findings(findings, weights, _share_at(card, lines))[0]
 
 

@@ -54,14 +54,15 @@ def test_steps_are_concrete_and_ordered_by_gain() -> None:
             "def clean(x):\n    return x + 1\n\n\nprint(train([clean(1)]))",
         ]
     )
-    assert len(card.next_steps) == 2
-    first, second = card.next_steps
-    assert first.gain >= second.gain
+    assert len(card.next_steps) == 3
+    first, second, third = card.next_steps
+    assert first.gain >= second.gain >= third.gain
     assert (
         first.action
         == "Split `train` (73 lines, complexity 42, cell 1): start with the loop at lines 62-72"
     )
     assert second.action == "Keep one definition of `clean` (cells 2, 4) and delete the others"
+    assert third.action.startswith("Add a check at cell 1 line 1: an `assert` on what the next")
 
 
 def test_a_clean_notebook_gets_praise_and_no_steps() -> None:

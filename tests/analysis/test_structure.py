@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from helpers import analyse, only, rules
 from nbcoach.core.config import Config, Thresholds
+from nbcoach.core.model import Analysis
+
+
+def sized(analysis: Analysis) -> list[str]:
+    """The functions category's findings about size: `no-checks` (nothing asserted) aside."""
+    return [rule for rule in rules(analysis, "functions") if rule != "no-checks"]
 
 
 def long_function(lines: int) -> str:
@@ -13,7 +19,7 @@ def long_function(lines: int) -> str:
 
 
 def test_limits_are_exclusive_and_cost_grows_with_the_excess() -> None:
-    assert rules(analyse([long_function(50)]), "functions") == []
+    assert sized(analyse([long_function(50)])) == []
     at_60 = only(analyse([long_function(60)]), "long-function")
     at_200 = only(analyse([long_function(200)]), "long-function")
     assert at_60.message == "`big` is 60 lines long (limit 50)"
@@ -23,7 +29,7 @@ def test_limits_are_exclusive_and_cost_grows_with_the_excess() -> None:
 
 def test_thresholds_come_from_config() -> None:
     config = Config(thresholds=Thresholds(function_lines=100, function_statements=100))
-    assert rules(analyse([long_function(60)], config), "functions") == []
+    assert sized(analyse([long_function(60)], config)) == []
 
 
 def test_complexity_cites_radons_rank() -> None:
@@ -59,7 +65,7 @@ def test_a_long_top_level_script_costs_however_short_each_cell() -> None:
     finding = only(analyse(cells), "long-script")
     assert finding.message.startswith("100 lines of code run outside any function (limit 80)")
     assert "long-cell" not in rules(analyse(cells))  # each cell is short
-    assert rules(analyse(cells[:4]), "functions") == []  # 80 lines: at the limit
+    assert sized(analyse(cells[:4])) == []  # 80 lines: at the limit
     longer = only(analyse(cells * 3), "long-script")
     assert finding.deficit < longer.deficit <= 50.0
 
@@ -70,3 +76,43 @@ def test_an_import_wrapped_over_many_lines_is_one_line_of_script() -> None:
     steps = "\n".join(f"value_{i} = helper_{i}({i})" for i in range(39))
     assert "long-cell" not in rules(analyse([wrapped + "\n" + steps]))  # 1 + 39 lines
     assert "long-cell" in rules(analyse([wrapped + "\n" + steps + "\nlast = 1\nmore = 2"]))
+
+
+def script(lines: int) -> str:
+    return "\n".join(f"value_{i} = {i} * 2" for i in range(lines))
+
+
+def test_a_notebook_that_checks_nothing_is_told_where_a_check_is_due() -> None:
+    steps = [script(20), "def double(x):\n    return x * 2", script(20)]
+    finding = only(analyse(steps), "no-checks")
+    assert finding.message.startswith("nothing in the notebook checks a result: 42 lines")
+    assert (finding.location.cell, finding.location.line) == (2, 1)  # beside the function
+    assert finding.category == "functions"
+    # without a function the check is due after the last step
+    assert only(analyse([script(40), script(20)]), "no-checks").location.cell == 2
+
+
+def test_its_price_grows_with_the_code_up_to_100_lines_and_small_notebooks_owe_none() -> None:
+    assert "no-checks" not in rules(analyse([script(29)]))
+    at_50 = only(analyse([script(50)]), "no-checks").deficit
+    at_100 = only(analyse([script(30), script(70)]), "no-checks").deficit
+    at_300 = only(analyse([script(30)] * 10), "no-checks").deficit
+    assert at_50 == 6.0 and at_100 == at_300 == 12.0
+
+
+def test_an_assert_a_test_library_call_or_a_guard_is_a_check() -> None:
+    checks = [
+        "assert value_1 == 2",
+        "def test_double():\n    assert 2 * 2 == 4",
+        "np.testing.assert_allclose(value_1, 2)",
+        "pd.testing.assert_frame_equal(value_1, value_2)",
+        "self.assertEqual(value_1, 2)",
+        "doctest.testmod()",
+        "if value_1 != 2:\n    raise ValueError('value_1')",
+        "def load(x):\n    if not x:\n        raise ValueError('empty')\n    return x",
+    ]
+    for check in checks:
+        assert "no-checks" not in rules(analyse([script(60), check])), check
+    # a raise that guards nothing, a name that merely mentions asserting, are no checks
+    for not_a_check in ("raise SystemExit", "assertion_count = 3", "testmode = True"):
+        assert "no-checks" in rules(analyse([script(60), not_a_check])), not_a_check

@@ -22,6 +22,10 @@ LONG_FUNCTION = (
     "def load_all(x):\n" + "\n".join(f"    v{i} = x + {i}" for i in range(60)) + "\n    return v0"
 )
 
+# The notebooks of the copy tests check something, so that `no-checks` (priced by size, as
+# copies are) stays out of what they compare.
+CHECKED_START = "rows = []\nlost = {}\nassert not lost"
+
 
 @pytest.fixture
 def legacy(tmp_path: Path) -> Repo:
@@ -365,7 +369,7 @@ def test_a_notebook_that_shrank_is_not_blocked_for_copies_it_already_had(tmp_pat
     change passes, and a new paste still fails."""
     repo = Repo(tmp_path / "repo")
     cells = [
-        "rows = []\nlost = {}",
+        CHECKED_START,
         PASTED_BLOCK.replace("{column}", "plan"),
         PASTED_BLOCK.replace("{column}", "region"),
         _helpers(),
@@ -402,7 +406,7 @@ def test_clean_code_added_with_a_new_paste_does_not_hide_it(tmp_path: Path) -> N
     once more would make every copy cheaper, and the notebook's score rise. Compared at the
     size its bar was recorded at, the new copy counts in full."""
     repo = Repo(tmp_path / "repo")
-    cells = ["rows = []\nlost = {}", PASTED_BLOCK.replace("{column}", "plan")]
+    cells = [CHECKED_START, PASTED_BLOCK.replace("{column}", "plan")]
     cells.append(PASTED_BLOCK.replace("{column}", "region"))
     nbformat.write(build_notebook(cells), repo.path / "churn.ipynb")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
@@ -429,7 +433,7 @@ def test_a_copy_group_at_its_limit_is_priced_exactly_at_the_recorded_size(
     around it and pasting a new block in the same commit must not pass on a group repriced
     below what it cost when recorded."""
     repo = Repo(tmp_path / "repo")
-    cells = ["rows = []\nlost = {}", *[PASTED_BLOCK.replace("{column}", f"c{i}") for i in range(8)]]
+    cells = [CHECKED_START, *[PASTED_BLOCK.replace("{column}", f"c{i}") for i in range(8)]]
     nbformat.write(build_notebook([*cells, _helpers()]), repo.path / "churn.ipynb")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
@@ -463,7 +467,12 @@ def test_clean_code_added_is_not_blocked_by_rounding_at_another_size(tmp_path: P
     repo = Repo(tmp_path / "repo")
     first = "\n".join(f"v{i} = len(rows) + {i}" for i in range(8))
     second = "\n".join(f"v{i} = rows[{i}] * 2" for i in range(8))
-    base: list[str | tuple[str, str]] = ["rows = [3, 1, 2]", first, ("markdown", "later"), second]
+    base: list[str | tuple[str, str]] = [
+        "rows = [3, 1, 2]\nassert rows",
+        first,
+        ("markdown", "later"),
+        second,
+    ]
     nbformat.write(build_notebook(base), repo.path / "churn.ipynb")
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
@@ -484,7 +493,7 @@ def test_a_tightening_left_by_a_blocked_commit_at_another_size_does_not_block(
     repo = Repo(tmp_path / "repo")
     pasted = [PASTED_BLOCK.replace("{column}", c) for c in ("plan", "region", "city")]
     committed: list[str | tuple[str, str]] = [
-        "rows = []\nlost = {}",
+        CHECKED_START,
         ("markdown", "Q3"),
         *pasted,
         _helpers(),
@@ -493,7 +502,7 @@ def test_a_tightening_left_by_a_blocked_commit_at_another_size_does_not_block(
     assert run_cli("baseline", cwd=repo.path).returncode == 0
     repo.git("add", ".")
     repo.commit("churn analysis")
-    shorter = build_notebook(["rows = []\nlost = {}", ("markdown", "Q3"), *pasted[:2]])
+    shorter = build_notebook([CHECKED_START, ("markdown", "Q3"), *pasted[:2]])
     nbformat.write(shorter, repo.path / "churn.ipynb")
     repo.git("add", "-A")
     assert run_cli("gate", "--staged", cwd=repo.path).returncode == 0  # tightened, staged
@@ -978,3 +987,34 @@ def test_moving_clean_code_out_of_a_notebook_with_python_2_cells_is_no_fall(
     _append_cell(repo.path / "old.ipynb", "print 'one more'\nprint 'and another'")
     worse = run_cli("gate", "old.ipynb", cwd=repo.path)
     assert worse.returncode == 1, worse.stdout
+
+
+def test_code_added_to_a_notebook_that_checks_nothing_is_no_wall_but_a_lost_check_is(
+    tmp_path: Path,
+) -> None:
+    """`no-checks` costs more the more code goes unchecked, up to 100 lines. The gate prices it
+    at the size the bar was recorded at, as it does copies: adding clean code to a 40-line
+    notebook that checks nothing is no worse than it was, while deleting the only assert of a
+    notebook that had one is."""
+    repo = Repo(tmp_path / "repo")
+    steps = "\n".join(f"total_{i} = sum(rows) + {i}" for i in range(40))
+    nbformat.write(build_notebook(["rows = [3, 1, 2]", steps]), repo.path / "churn.ipynb")
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("unchecked")
+    before = next(f for f in _card(repo.path)["findings"] if f["rule"] == "no-checks")
+    _append_cell(repo.path / "churn.ipynb", _helpers())
+    grown = next(f for f in _card(repo.path)["findings"] if f["rule"] == "no-checks")
+    assert grown["deficit"] > before["deficit"]  # the premise: more code, more owed
+    judged = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert judged.returncode == 0, judged.stdout
+
+    checked = Repo(tmp_path / "checked")
+    nbformat.write(
+        build_notebook(["rows = [3, 1, 2]\nassert rows", steps]), checked.path / "churn.ipynb"
+    )
+    assert run_cli("baseline", cwd=checked.path).returncode == 0
+    nbformat.write(build_notebook(["rows = [3, 1, 2]", steps]), checked.path / "churn.ipynb")
+    lost = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=checked.path)
+    assert lost.returncode == 1, lost.stdout
+    assert "next step: Add a check at cell 2 line 1: an `assert`" in lost.stdout
