@@ -143,6 +143,12 @@ def report(
             raise typer.Exit(replay.exit_code)
     with progress_bar(err, "Analysing notebooks") as advance:
         result = complete(prepared, replace(options, progress=advance))
+    # The report lives until the process ends, and holds no garbage to collect: frozen, it is
+    # never scanned again, by a collection while rendering nor by the one at exit (15 ms of a
+    # cold run over 273 notebooks). Only the CLI, which exits next, may freeze its heap.
+    import gc
+
+    gc.freeze()
     with _recorded(key is not None) as recorded:
         _emit(result, targets, output_format, output, statistics, show_all, full, no_color)
         code = _exit_code(result, exit_zero)
