@@ -124,6 +124,10 @@ def report(
         from nbcoach.core.rules import keep_ruff_help_in
 
         keep_ruff_help_in(prepared.cache.directory)
+    else:  # no cache to read ruff's explanations from: asked now, they are ready to render
+        from nbcoach.core.tools import ask_ruff_rules_early
+
+        ask_ruff_rules_early()
     # A run whose inputs, configuration and options are all as in a run before prints what
     # that run printed (to a pipe or a file; sarif and the CI formats read sources besides)
     key = None
