@@ -198,6 +198,7 @@ class CellFacts:
     # Statements that stop the notebook when a result is wrong: `assert`, a test library's
     # `assert_*` call, `doctest.testmod()`, a `raise` guarded by an `if` (structure.checks_findings).
     checks: int = 0
+    last_code_line: int = 1  # where a check of the cell's results would go
 
 
 def collect(cell: ParsedCell) -> CellFacts:
@@ -207,6 +208,7 @@ def collect(cell: ParsedCell) -> CellFacts:
     source_lines = cell.source.split("\n")
     code = {i for i, text in enumerate(source_lines, start=1) if _is_code(text)}
     facts.code_lines = len(code)
+    facts.last_code_line = max(code, default=1)
     top_level: set[int] = set()
     for statement in top_level_statements(cell.tree.body):
         _note_binding(statement, facts)
@@ -555,7 +557,7 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                     facts.api_uses.append(ApiUse(facts.number, child, current))
                 if _is_check_call(cast(ast.Call, child)):
                     facts.checks += 1
-            elif kind is ast.Assert or (kind is ast.Raise and current_kind is ast.If):
+            elif kind is ast.Assert or _is_guard(cast(ast.Raise, child), current):
                 facts.checks += 1
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
@@ -597,16 +599,38 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
 
 def _is_check_call(call: ast.Call) -> bool:
     """`np.testing.assert_allclose(...)`, `pd.testing.assert_frame_equal(...)`,
-    `self.assertEqual(...)`, `doctest.testmod()`: a check written as a call."""
+    `self.assertEqual(...)`, `pytest.raises(...)`, `doctest.testmod()`: a check written as a
+    call. typing's `assert_type` and `assert_never` check nothing when the code runs."""
     function = call.func
-    name = (
-        function.id
-        if type(function) is ast.Name
-        else function.attr
-        if type(function) is ast.Attribute
-        else ""
+    if type(function) is ast.Name:
+        name = function.id
+    elif type(function) is ast.Attribute:
+        name = function.attr
+        if name in _PYTEST_CHECKS:
+            owner = function.value
+            return type(owner) is ast.Name and owner.id == "pytest"
+    else:
+        return False
+    if name.startswith("assert_"):
+        return name not in _STATIC_ASSERTS
+    return name == "testmod" or (name.startswith("assert") and name[6:7].isupper())
+
+
+_PYTEST_CHECKS = frozenset(("raises", "warns", "approx"))
+_STATIC_ASSERTS = frozenset(("assert_type", "assert_never"))
+
+
+def _is_guard(raised: ast.Raise, parent: ast.AST) -> bool:
+    """`if ...: raise ValueError(...)`, or a `raise` as a `match` case: the notebook stops
+    where a result is wrong. `raise SystemExit(main())` under `if __name__ == "__main__":` is
+    how a script starts, not a check."""
+    if type(parent) is not ast.If and type(parent) is not ast.match_case:
+        return False
+    test = parent.test if type(parent) is ast.If else None
+    mentions_main = (
+        type(test) is ast.Compare and type(test.left) is ast.Name and test.left.id == "__name__"
     )
-    return name.startswith("assert") or name == "testmod"
+    return not mentions_main
 
 
 def _alias(alias: ast.alias) -> str:

@@ -139,14 +139,15 @@ def checks_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]
     price = checks_price(lines)
     if not price or any(cell.checks for cell in facts):
         return []
-    # where a check is due: beside the first function (its test), else after the last step
+    # where a check is due: beside the first function (its test), else at the last step. A
+    # comment naming the rule in any cell silences it (suppress.NOTEBOOK_WIDE): it moves.
     first = next((cell for cell in facts if cell.functions), None)
     if first is not None:
         node = min((function.node for function in first.functions), key=lambda n: n.lineno)
         where = notebook.location(first.number, node.lineno)
     else:
         last = next((cell for cell in reversed(facts) if cell.code_lines), facts[-1])
-        where = notebook.location(last.number, 1)
+        where = notebook.location(last.number, last.last_code_line)
     return [
         Finding(
             "no-checks",

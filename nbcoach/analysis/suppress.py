@@ -32,7 +32,15 @@ def collect(cells: Iterable[Cell]) -> tuple[Suppression, ...]:
     return tuple(found)
 
 
+# Findings about the whole notebook, placed where the fix would start (the longest stretch of
+# script, the first function): a place that moves with every edit. A comment naming one of
+# them anywhere in the notebook silences it; a bare `# nbcoach: ignore` stays local.
+NOTEBOOK_WIDE = frozenset(("long-script", "no-checks"))
+
+
 def is_suppressed(finding: Finding, suppressions: tuple[Suppression, ...], script: bool) -> bool:
+    if finding.rule in NOTEBOOK_WIDE and any(finding.rule in s.rules for s in suppressions):
+        return True
     location = finding.location
     return silenced(finding.rule, location.cell, location.line, suppressions, script)
 

@@ -124,7 +124,8 @@ def report(
         from nbcoach.core.rules import keep_ruff_help_in
 
         keep_ruff_help_in(prepared.cache.directory)
-    else:  # no cache to read ruff's explanations from: asked now, they are ready to render
+    elif output_format != "concise":  # no cache to keep ruff's explanations: asked now, in
+        # the background, they are ready to render (every format but concise shows them)
         from nbcoach.core.tools import ask_ruff_rules_early
 
         ask_ruff_rules_early()

@@ -104,15 +104,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "no-checks",
         "functions",
-        "Nothing in the notebook checks a result: no `assert`, test or guard (from 30 code lines).",
+        "Nothing in the notebook checks a result: no `assert`, test or guard (from 30 code "
+        "lines). Shown beside the first function, or at the last line of code.",
         "A notebook that checks nothing fails silently: a join that drops rows or a function "
         "broken by an edit shows up, if ever, as a wrong number downstream, and whoever builds "
         "on it cannot tell what it promises. It costs up to 12 points of the functions "
         "category, its full price from 100 code lines.",
         "Add an `assert` where a later step relies on something (`assert df.index.is_unique`, "
         "no missing keys after a merge, the row count you expect), and a small test cell with "
-        "asserts for each function others will reuse. `np.testing` / `pd.testing` asserts and "
-        "`if ...: raise` guards count too.",
+        "asserts for each function others will reuse. `np.testing` / `pd.testing` / unittest "
+        "asserts, `pytest.raises`, `doctest.testmod()` and `if ...: raise` guards count too.",
     ),
     Rule(
         "reassigned-variable",
@@ -446,8 +447,9 @@ def rules_markdown() -> str:
         "# Rules",
         "",
         "Every rule nbcoach reports, by category. `nbcoach rules ID` prints the same text;",
-        "`# nbcoach: ignore[ID]` on a line or at the top of a cell silences one; `ignore`,",
-        "`select` and `per-file-ignores` in `[tool.nbcoach]` choose them for a project. Lint",
+        "`# nbcoach: ignore[ID]` on a line or at the top of a cell silences one (one about",
+        "the whole notebook, `long-script` or `no-checks`, in any cell); `ignore`, `select`",
+        "and `per-file-ignores` in `[tool.nbcoach]` choose them for a project. Lint",
         f"findings carry ruff's codes, explained at <{RUFF_RULES_URL}>.",
         "",
     ]

@@ -154,17 +154,24 @@ def _verdict(verdict: Verdict) -> RenderableType:
     lines: list[RenderableType] = [title]
     lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
     before = verdict.baseline_score
-    shrank = verdict.priced is not None and card.metrics.code_lines < verdict.priced
-    if verdict.passed and shrank and before is not None and card.score < before:
+    lines_now = card.metrics.code_lines
+    resized = verdict.priced is not None and lines_now != verdict.priced
+    if verdict.passed and resized and before is not None and card.score < before:
+        assert verdict.priced is not None
+        unchecked = any(f.rule == "no-checks" and f.scored for f in card.findings)
+        grown = lines_now > verdict.priced
         why = (
-            "the cells that do not parse are a larger share of a smaller one"
+            "a notebook that checks nothing owes more checks the more code it holds"
+            if grown and unchecked
+            else "what costs by the notebook's size is compared at that size"
+            if grown
+            else "the cells that do not parse are a larger share of a smaller one"
             if card.analysed_share is not None
             else "the copies it already had cost their share of the notebook, more of a smaller one"
         )
         lines.append(
             Text(
-                f"  compared as at its {verdict.priced} code lines then "
-                f"({card.metrics.code_lines} now): {why}",
+                f"  compared as at its {verdict.priced} code lines then ({lines_now} now): {why}",
                 style="dim",
             )
         )

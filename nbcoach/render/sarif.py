@@ -98,23 +98,15 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 def ruff_rule_names() -> dict[str, str]:
-    """ruff's code -> rule name (`F401` -> `unused-import`), the slug of its rule's web page;
-    one `ruff rule --all` call (about 25 ms), only when lint findings are in the log."""
-    import subprocess
+    """ruff's code -> rule name (`F401` -> `unused-import`), the slug of its rule's web page:
+    from the rule list the findings' help reads too (`ruff rule --all`, asked once a run)."""
+    from nbcoach.core.tools import ruff_rules
 
-    from nbcoach.core.tools import ruff_binary
-
-    try:
-        completed = subprocess.run(
-            [ruff_binary(), "rule", "--all", "--output-format", "json"],
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-        items = json.loads(completed.stdout or b"[]")
-    except (OSError, ValueError, subprocess.TimeoutExpired):
-        return {}
-    return {item["code"]: item["name"] for item in items if item.get("code") and item.get("name")}
+    return {
+        str(item["code"]): str(item["name"])
+        for item in ruff_rules()
+        if item.get("code") and item.get("name")
+    }
 
 
 def _camel(rule_id: str) -> str:

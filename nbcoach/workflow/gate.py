@@ -353,6 +353,19 @@ def code_score(card: ReportCard, weights: Mapping[str, float], lines: int | None
     return scoring.score_findings(findings, weights, _share_at(card, lines))[0]
 
 
+def _priced_by_size(card: ReportCard) -> str:
+    """What of this card costs by the notebook's size (code_score), to say what was priced
+    at the size its bar was recorded at."""
+    parts = []
+    if any(f.category == "duplication" and f.scored for f in card.findings):
+        parts.append("copies")
+    if card.analysed_share is not None:
+        parts.append("unparsed cells")
+    if any(f.rule == "no-checks" and f.scored for f in card.findings):
+        parts.append("the missing checks")
+    return " and ".join(parts) or "what costs by size"
+
+
 def _share_at(card: ReportCard, lines: int | None) -> float | None:
     """The share of code that parsed, as if the notebook still held the `lines` code lines
     its bar was recorded at when it holds fewer now. Unparsed code scores zero for its lines
@@ -413,7 +426,7 @@ def judge(
     lines = card.metrics.code_lines
     repriced = recorded is not None and code != today  # a size the copies cost otherwise at
     priced = (
-        f", copies and unparsed cells priced as in its {recorded} code lines then "
+        f", {_priced_by_size(card)} priced as in its {recorded} code lines then "
         f"(it has {lines} now)"
         if repriced
         else ""

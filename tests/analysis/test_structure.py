@@ -83,13 +83,14 @@ def script(lines: int) -> str:
 
 
 def test_a_notebook_that_checks_nothing_is_told_where_a_check_is_due() -> None:
-    steps = [script(20), "def double(x):\n    return x * 2", script(20)]
+    steps = [script(20), "rows = [1, 2]\n\ndef double(x):\n    return x * 2", script(20)]
     finding = only(analyse(steps), "no-checks")
-    assert finding.message.startswith("nothing in the notebook checks a result: 42 lines")
-    assert (finding.location.cell, finding.location.line) == (2, 1)  # beside the function
+    assert finding.message.startswith("nothing in the notebook checks a result: 43 lines")
+    assert (finding.location.cell, finding.location.line) == (2, 3)  # beside the function
     assert finding.category == "functions"
     # without a function the check is due after the last step
-    assert only(analyse([script(40), script(20)]), "no-checks").location.cell == 2
+    last = only(analyse([script(40), script(20) + "\n\n# done"]), "no-checks")
+    assert (last.location.cell, last.location.line) == (2, 20)
 
 
 def test_its_price_grows_with_the_code_up_to_100_lines_and_small_notebooks_owe_none() -> None:
@@ -107,12 +108,35 @@ def test_an_assert_a_test_library_call_or_a_guard_is_a_check() -> None:
         "np.testing.assert_allclose(value_1, 2)",
         "pd.testing.assert_frame_equal(value_1, value_2)",
         "self.assertEqual(value_1, 2)",
+        "with pytest.raises(ZeroDivisionError):\n    print(1 / 0)",
         "doctest.testmod()",
         "if value_1 != 2:\n    raise ValueError('value_1')",
         "def load(x):\n    if not x:\n        raise ValueError('empty')\n    return x",
+        "match value_1:\n    case 2:\n        pass\n    case _:\n        raise ValueError(value_1)",
+        "%%time\nassert value_1 == 2",
     ]
     for check in checks:
         assert "no-checks" not in rules(analyse([script(60), check])), check
-    # a raise that guards nothing, a name that merely mentions asserting, are no checks
-    for not_a_check in ("raise SystemExit", "assertion_count = 3", "testmode = True"):
+    # a raise that guards nothing, a script's entry point, a call or a name that merely
+    # mentions asserting, and typing's static asserts are no checks
+    for not_a_check in (
+        "raise SystemExit",
+        'if __name__ == "__main__":\n    raise SystemExit(main())',
+        "assertion_count = 3",
+        "count = assertion_count(value_1)",
+        "typing.assert_type(value_1, int)",
+        "testmode = True",
+        "other.raises(ValueError)",
+    ):
         assert "no-checks" in rules(analyse([script(60), not_a_check])), not_a_check
+
+
+def test_naming_it_in_any_cell_silences_it_wherever_it_is_placed() -> None:
+    """It is placed where a check is due, a place every edit can move: a comment naming the
+    rule in any cell silences it, as `long-script`; a bare `# nbcoach: ignore` stays local."""
+    steps = [script(30), "def double(x):\n    return x * 2", script(30)]
+    named = ["# nbcoach: ignore[no-checks]\n" + steps[0], *steps[1:]]
+    assert "no-checks" not in rules(analyse(named))
+    assert "no-checks" not in rules(analyse([*named, "def halve(x):\n    return x / 2"]))
+    bare = ["# nbcoach: ignore\n" + steps[0], *steps[1:]]
+    assert "no-checks" in rules(analyse(bare))
