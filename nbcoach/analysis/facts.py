@@ -196,7 +196,8 @@ class CellFacts:
     api_uses: list[ApiUse] = field(default_factory=list)
     string_lists: list[tuple[ast.List, ast.AST]] = field(default_factory=list)  # (list, parent)
     # Statements that stop the notebook when a result is wrong: `assert`, a test library's
-    # `assert_*` call, `doctest.testmod()`, a `raise` guarded by an `if` (structure.checks_findings).
+    # `assert_*` call, `pytest.raises`, `doctest.testmod()`, a `raise` under an `if` or a `case`
+    # (structure.checks_findings).
     checks: int = 0
     last_code_line: int = 1  # where a check of the cell's results would go
 

@@ -134,7 +134,7 @@ def checks_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]
     """A notebook that never checks anything: no assert, test or guard stops it when a result
     is wrong, so the next person learns of a broken step from a wrong number downstream. Blind
     reviewers praised "small functions with tests" and "a clean pipeline with an assert", and
-    graded notebooks without either lower than anything else nbcoach counted explained."""
+    graded the notebooks with neither lower than nbcoach's other counts did."""
     lines = sum(cell.code_lines for cell in facts)
     price = checks_price(lines)
     if not price or any(cell.checks for cell in facts):
