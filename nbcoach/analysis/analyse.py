@@ -180,6 +180,7 @@ def analyse_notebook(notebook: Notebook, config: Config, memo: CellMemo | None =
         findings=tuple(sorted(findings, key=_finding_order)),
         fingerprints=prints,
         candidates=_candidates(functions, facts, redefined),
+        checks=tuple((cell.number, line) for cell in facts for line in sorted(cell.checks)),
         suppressions=suppressions,
         cell_lines=notebook.cell_lines,
         magic_bound=_magic_bound(analysed),

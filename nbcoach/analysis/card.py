@@ -59,7 +59,12 @@ def build_card(
             coaching.Coverage(analysis.metrics.code_lines, unanalysed),
         ),
         extraction=coaching.extraction_step(
-            analysis.candidates, findings, analysis.functions, analysis.path, script
+            analysis.candidates,
+            findings,
+            analysis.functions,
+            analysis.path,
+            script,
+            analysis.checks,
         ),
         strengths=coaching.strengths(
             findings,

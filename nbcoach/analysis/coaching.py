@@ -335,12 +335,15 @@ def extraction_step(
     functions: Sequence[Function],
     notebook_path: str,
     script: bool,
+    checks: Sequence[tuple[int, int]] = (),
 ) -> NextStep | None:
     """Name one function ready to move into a module, with the exact command. It earns no
     points by itself (the same code is graded wherever it lives) but it is the step that makes
     the function testable and reusable. Chosen among the report's candidates (no hidden
     inputs), longest first, skipping any a finding is about: a function to split or a name
-    defined twice should be fixed before it moves."""
+    defined twice should be fixed before it moves. Nor one holding every check of the
+    notebook (`checks`: cell, line): moved, it would leave the notebook checking nothing,
+    and the gate would block the step the card gave."""
     if script or not candidates:
         return None
     live = {f.name: f for f in functions if "." not in f.name}
@@ -365,6 +368,11 @@ def extraction_step(
         if any(
             where.cell == function.cell and function.line <= (where.line or 0) <= function.end_line
             for where in spans
+        ):
+            continue
+        if checks and all(
+            cell == function.cell and function.line <= line <= function.end_line
+            for cell, line in checks
         ):
             continue
         path = shell_word(notebook_path)
@@ -543,7 +551,8 @@ def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
         return "Rename the notebook after what it does"
     if rule == "reads-globals":
         return f"Pass the notebook variables that functions read in as parameters, first at {where}"
-    return f"Fix {rule} at {where}"
+    # the finding's own words say what to change (`normed=` was removed ...: use `density=`)
+    return f"Fix {rule} at {where}: {_clip(group[0].message, 120)}"
 
 
 def _where(finding: Finding, script: bool) -> str:

@@ -197,8 +197,8 @@ class CellFacts:
     string_lists: list[tuple[ast.List, ast.AST]] = field(default_factory=list)  # (list, parent)
     # Statements that stop the notebook when a result is wrong: `assert`, a test library's
     # `assert_*` call, `pytest.raises`, `doctest.testmod()`, a `raise` under an `if` or a `case`
-    # (structure.checks_findings).
-    checks: int = 0
+    # (structure.checks_findings): their lines.
+    checks: list[int] = field(default_factory=list)
     last_code_line: int = 1  # where a check of the cell's results would go
 
 
@@ -557,9 +557,9 @@ def _walk(tree: ast.Module, facts: CellFacts) -> None:
                 if passes_watched_keyword(cast(ast.Call, child)):
                     facts.api_uses.append(ApiUse(facts.number, child, current))
                 if _is_check_call(cast(ast.Call, child)):
-                    facts.checks += 1
+                    facts.checks.append(cast(ast.Call, child).lineno)
             elif kind is ast.Assert or _is_guard(cast(ast.Raise, child), current):
-                facts.checks += 1
+                facts.checks.append(cast(ast.stmt, child).lineno)
             if kind in _DECISION_TYPES and isinstance(child, ast.stmt | ast.expr):
                 decisions.add(child.lineno)
             elif kind is ast.comprehension and isinstance(current, ast.expr):
@@ -615,6 +615,21 @@ def _is_check_call(call: ast.Call) -> bool:
     if name.startswith("assert_"):
         return name not in _STATIC_ASSERTS
     return name == "testmod" or (name.startswith("assert") and name[6:7].isupper())
+
+
+def holds_check(tree: ast.AST) -> bool:
+    """Whether code holds a check as `collect` counts them: for the gate, to tell that a
+    change took the notebook's only check away."""
+    for parent in ast.walk(tree):
+        for child in ast.iter_child_nodes(parent):
+            kind = type(child)
+            if kind is ast.Assert:
+                return True
+            if kind is ast.Call and _is_check_call(cast(ast.Call, child)):
+                return True
+            if kind is ast.Raise and _is_guard(cast(ast.Raise, child), parent):
+                return True
+    return False
 
 
 _PYTEST_CHECKS = frozenset(("raises", "warns", "approx"))

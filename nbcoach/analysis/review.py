@@ -24,7 +24,6 @@ from nbcoach.core.errors import ConfigError, InputError
 from nbcoach.core.files import read_user_file
 
 if TYPE_CHECKING:  # the model is imported where built: a replayed run never needs it
-    from nbcoach.analysis.duplication import Size
     from nbcoach.analysis.lint import LintRun
     from nbcoach.core.model import Analysis, Finding, Report, ReportCard
 
@@ -143,7 +142,6 @@ def complete(prepared: Prepared, options: ReviewOptions = ReviewOptions()) -> Re
 
 
 def _complete(prepared: Prepared, options: ReviewOptions) -> Report:
-    from nbcoach.analysis.analyse import copy_size
     from nbcoach.core.model import Report
 
     cache, items, root_config = prepared.cache, prepared.items, prepared.root_config
@@ -165,7 +163,7 @@ def _complete(prepared: Prepared, options: ReviewOptions) -> Report:
     }
     return Report(
         cards=cards,
-        cross_findings=tuple(cross_notebook_copies(analyses, copy_size(root_config.thresholds))),
+        cross_findings=tuple(cross_notebook_copies(analyses, root_config)),
         input_errors=found.errors,
         fail_under=root_config.fail_under,
         stats=stats,
@@ -384,12 +382,28 @@ def _card(item: _Item, lint_error: str) -> ReportCard:
     return build_card(item.analysis, item.lint or (), item.config, notes)
 
 
-def cross_notebook_copies(analyses: Sequence[Analysis], size: Size) -> list[Finding]:
-    """Blocks copied between notebooks of this run: reported, never scored (see rules.py)."""
+def cross_notebook_copies(analyses: Sequence[Analysis], config: Config) -> list[Finding]:
+    """Blocks copied between notebooks of this run: reported, never scored (see rules.py), and
+    chosen as every finding is: `select`, `ignore`, `per-file-ignores` and the comments of the
+    notebook each is shown in."""
+    from nbcoach.analysis import suppress
+    from nbcoach.analysis.analyse import copy_size
     from nbcoach.analysis.duplication import cross_notebook_findings
 
-    return cross_notebook_findings(
+    found = cross_notebook_findings(
         ((a.path, p) for a in analyses for p in a.fingerprints),
-        size,
+        copy_size(config.thresholds),
         frozenset(a.path for a in analyses if a.format == "script"),
     )
+    by_path = {a.path: a for a in analyses}
+    kept = []
+    for finding in found:
+        shown_in = by_path[finding.location.path]
+        kept += suppress.apply(
+            [finding],
+            shown_in.suppressions,
+            config.ignored_for(finding.location.path),
+            shown_in.format == "script",
+            config.select,
+        )
+    return kept

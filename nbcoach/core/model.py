@@ -349,6 +349,7 @@ class Analysis:
     findings: tuple[Finding, ...] = ()
     fingerprints: tuple[Fingerprint, ...] = ()
     candidates: tuple[str, ...] = ()
+    checks: tuple[tuple[int, int], ...] = ()  # (cell, line) of each check (`no-checks`)
     lint_targets: tuple[str, ...] = ()  # extra files ruff must read for this input (see lint.py)
     suppressions: tuple[Suppression, ...] = ()
     cell_lines: tuple[tuple[int, int], ...] = ()  # (cell number, first line in the file) for .py

@@ -244,6 +244,7 @@ def _plan(
         f"`{n}` is already in {target.path.name} with the same code" for n in code if n in bound
     ]
     notes += ruff_notes(target, existing, module_text)
+    notes += _checks_moved(source, moved)
     return replace(
         base,
         moved=moved,
@@ -259,6 +260,29 @@ def _plan(
         notebook_diff=notebook_diff(source.path, source.data, notebook_text) if diffs else "",
         module_diff=_diff(existing or "", module_text, shown(target.path)) if diffs else "",
     )
+
+
+def _checks_moved(source: Source, moved: tuple[MovedDefinition, ...]) -> list[str]:
+    """Said when every check of the notebook moves with its functions: the notebook then checks
+    nothing, which `report` and the gate count (`no-checks`), though the check still runs."""
+
+    def holder(cell: int, line: int) -> str | None:
+        for definition in moved:
+            where = definition.location
+            first = where.line or 0
+            if where.cell == cell and first <= line <= (where.end_line or first):
+                return definition.name
+        return None
+
+    holders = [holder(cell, line) for cell, facts in source.facts.items() for line in facts.checks]
+    if not holders or None in holders:
+        return []
+    names = ", ".join(f"`{name}`" for name in sorted({h for h in holders if h}))
+    return [
+        f"every check of the notebook is in {names}: moved, the notebook checks nothing "
+        "(`no-checks`, which the gate counts); add an `assert` in the notebook on what its next "
+        "step relies on"
+    ]
 
 
 def _moved(

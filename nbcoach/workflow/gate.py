@@ -40,7 +40,7 @@ from nbcoach.core import gitindex
 from nbcoach.core.config import ConfigLoader, Weights
 from nbcoach.core.errors import InputError, NbcoachError
 from nbcoach.core.files import read_user_file, shell_word
-from nbcoach.core.model import Finding, Function, NextStep, Report, ReportCard
+from nbcoach.core.model import Cell, Finding, Function, NextStep, Report, ReportCard
 from nbcoach.core.project import project_root
 from nbcoach.core.revision import GRADING
 from nbcoach.workflow import baseline as ledger
@@ -273,7 +273,8 @@ def _recorded_contents(
     top: Path, wanted: list[tuple[str, str, str, ledger.NotebookEntry]]
 ) -> dict[str, bytes]:
     """Each notebook as it was in the commit that recorded its entry's score: the oldest of the
-    newest run of commits whose baseline holds that score for it (the gate writes an entry in
+    newest run of commits whose baseline holds that score, code score and size for it (one
+    score can stand in several entries in a row, for other code; the gate writes an entry in
     the commit it judged). `wanted`: (baseline file, key, notebook, entry), paths relative to
     `top`. One `git log` per baseline file and two `git cat-file --batch` for all of them: after
     an upgrade, a CI run over every notebook asks this for each one."""
@@ -293,7 +294,11 @@ def _recorded_contents(
         recorded = None
         for commit, then in zip(commits[baseline], histories[baseline], strict=True):
             held = then.get(key)
-            if held is not None and round(held.score, 1) == round(entry.score, 1):
+            if held is not None and (round(held.score, 1), held.code, held.lines) == (
+                round(entry.score, 1),
+                entry.code,
+                entry.lines,
+            ):
                 recorded = commit
             elif recorded is not None:
                 break
@@ -683,6 +688,9 @@ def _step_for_change(
     keys = {
         coaching.action_key(f) for f in findings if f.deficit > 0 and f.location.cell in touched
     } - {_RUN_ALL}
+    lost_check = _lost_check(before, now.cells, card)
+    if lost_check is not None:
+        keys.add(_CHECKS)
     if not keys:
         return None
     steps = coaching.next_steps(
@@ -693,7 +701,41 @@ def _step_for_change(
         card.format == "script",
         limit=len(card.findings),
     )
-    return next((step for step in steps if set(step.fixes) & keys), None)
+    wanted = {_CHECKS} if lost_check is not None else keys  # a check taken out comes first
+    step = next((step for step in steps if set(step.fixes) & wanted), None)
+    if step is not None and lost_check is not None:
+        return replace(
+            step,
+            action=f"Put back the check this change took out of cell {lost_check}, or add "
+            f"another: the notebook checks nothing now ({step.action[0].lower()}{step.action[1:]})",
+        )
+    return step
+
+
+_CHECKS = "checks"  # the action key of `no-checks` (its subject)
+
+
+def _lost_check(before: Sequence[Cell], now: Sequence[Cell], card: ReportCard) -> int | None:
+    """The committed cell whose check this change took away, when the notebook now checks
+    nothing: the step is to put it back, not the card's most valuable habit. Found in the
+    cells edited or deleted, before their edit (cells that do not parse hold none that
+    counts)."""
+    if not any(f.rule == "no-checks" and f.deficit > 0 for f in card.findings):
+        return None
+    from nbcoach.analysis.facts import holds_check
+    from nbcoach.analysis.parse import parse_cell
+
+    kept = Counter(cell.source for cell in now if cell.kind == "code")
+    for cell in before:
+        if cell.kind != "code":
+            continue
+        if kept[cell.source] > 0:
+            kept[cell.source] -= 1
+            continue
+        tree = parse_cell(cell.number, cell.source).tree  # magics masked, as the report reads it
+        if tree is not None and holds_check(tree):
+            return cell.number
+    return None
 
 
 def _shown_in(finding: Finding, cells: set[int]) -> Finding:

@@ -111,6 +111,31 @@ def test_no_extraction_step_for_tiny_redefined_or_flagged_functions() -> None:
     assert [step.rules for step in flagged.next_steps] == [("too-many-parameters",)]
 
 
+def test_a_step_without_a_phrase_of_its_own_says_what_to_change() -> None:
+    """ "Fix removed-api at cell 2 line 1" did not say what to write instead; the finding does."""
+    card = card_for(
+        ["import pandas as pd", "frame = pd.read_csv('x.csv')\nvalues = frame.as_matrix()"]
+    )
+    [step] = [s for s in card.next_steps if s.rules == ("removed-api",)]
+    assert step.action.startswith("Fix removed-api at cell 2 line 2: `.as_matrix()` was removed")
+    assert "`.to_numpy()`" in step.action
+
+
+def test_no_extraction_step_for_the_function_holding_every_check_of_the_notebook() -> None:
+    """Moved into a module, it would leave the notebook checking nothing: the gate would block
+    the step the card gave. With a check elsewhere too, it may move."""
+    guarded = (
+        "def parse(text):\n    text = text.strip()\n    if not text:\n"
+        "        raise ValueError('empty')\n    return int(text)"
+    )
+    steps = "\n".join(f"value_{i} = parse(' {i} ')" for i in range(35))
+    alone = card_for([guarded, steps])
+    assert "no-checks" not in {f.rule for f in alone.findings}
+    assert alone.extraction is None
+    checked = card_for([guarded, steps + "\nassert value_1 == 1"])
+    assert checked.extraction is not None and "`parse`" in checked.extraction.action
+
+
 def test_a_perfect_card_with_a_function_to_move_still_says_nothing_costs_points() -> None:
     from nbcoach.cli.console import capture
     from nbcoach.render.text import card_renderable

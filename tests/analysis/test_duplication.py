@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from helpers import analyse, only, rules
-from nbcoach.analysis.duplication import Size
 from nbcoach.analysis.review import cross_notebook_copies
+from nbcoach.core.config import Config
 from support import PASTED_BLOCK
 
 BLOCK = PASTED_BLOCK
@@ -107,22 +107,37 @@ def test_a_redefined_function_is_reported_once_not_also_as_a_copy() -> None:
 def test_copies_across_notebooks_are_reported_without_score() -> None:
     first = analyse(["lost = {}", BLOCK.replace("{column}", "plan")], name="a.ipynb")
     second = analyse(["lost = {}", BLOCK.replace("{column}", "region")], name="b.ipynb")
-    found = cross_notebook_copies([first, second], Size(tokens=25, lines=3))
+    found = cross_notebook_copies([first, second], Config())
     assert len(found) == 1
     assert not found[0].scored and found[0].rule == "copy-paste-across"
     assert str(found[0].location) == "b.ipynb:cell 2:line 1"
     assert "a.ipynb:cell 2:line 1" in found[0].message
 
 
+def test_copies_across_notebooks_obey_select_ignore_and_comments() -> None:
+    """`--select removed-api` listed every copy between notebooks, `--ignore
+    copy-paste-across` silenced none of them: they are chosen as every finding is."""
+    first = analyse(["lost = {}", BLOCK.replace("{column}", "plan")], name="a.ipynb")
+    second = analyse(["lost = {}", BLOCK.replace("{column}", "region")], name="b.ipynb")
+    assert cross_notebook_copies([first, second], Config(ignore=("copy-paste-across",))) == []
+    assert cross_notebook_copies([first, second], Config(select=("removed-api",))) == []
+    per_file = Config(per_file_ignores=(("b.ipynb", ("copy-paste-across",)),))
+    assert cross_notebook_copies([first, second], per_file) == []
+    quiet = analyse(
+        ["lost = {}", "# nbcoach: ignore[copy-paste-across]\n" + BLOCK.replace("{column}", "x")],
+        name="b.ipynb",
+    )
+    assert cross_notebook_copies([first, quiet], Config()) == []
+
+
 def test_a_copy_in_a_plain_script_is_placed_by_line_alone() -> None:
     from nbcoach.analysis.analyse import analyse_bytes
-    from nbcoach.core.config import Config
 
     script = analyse_bytes(
         ("lost = {}\n" + BLOCK.replace("{column}", "plan")).encode(), "a.py", Config()
     )
     notebook = analyse(["lost = {}", BLOCK.replace("{column}", "region")], name="b.ipynb")
-    found = cross_notebook_copies([notebook, script], Size(tokens=25, lines=3))
+    found = cross_notebook_copies([notebook, script], Config())
     assert len(found) == 1
     assert str(found[0].location) == "a.py:line 2"  # a script has no cells
     assert "b.ipynb:cell 2:line 1" in found[0].message

@@ -6,10 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers import assert_golden
-from support import EXAMPLES, run_cli, run_cli_ok
+from support import EXAMPLES, build_notebook, run_cli, run_cli_ok
 
 
 @pytest.fixture
@@ -74,3 +75,26 @@ def test_verify_transcript(project: Path) -> None:
     assert "verified: all 19 code cells print the same before and after" in lines
     assert any(line.startswith("  papermill runs: before ok in ") for line in lines)
     assert "  tests: tests/test_newcomer_characterization.py" in lines
+
+
+def test_moving_every_check_of_the_notebook_is_said_before_it_is_done(project: Path) -> None:
+    """The guard still runs from the module, but the notebook itself then checks nothing, which
+    the report and the gate count: the plan says so, and a check left in the notebook is
+    enough."""
+    guarded = (
+        "def parse(text):\n    text = text.strip()\n    if not text:\n"
+        "        raise ValueError('empty')\n    return int(text)"
+    )
+    steps = "\n".join(f"value_{i} = parse(' {i} ')" for i in range(35))
+    nbformat.write(build_notebook([guarded, steps]), project / "guarded.ipynb")
+    alone = run_cli("extract", "guarded.ipynb", "-f", "parse", cwd=project)
+    assert alone.returncode == 0, alone.stderr
+    assert "note: every check of the notebook is in `parse`: moved, the notebook checks" in (
+        alone.stdout
+    )
+    nbformat.write(
+        build_notebook([guarded, steps + "\nassert value_1 == 1"]), project / "guarded.ipynb"
+    )
+    kept = run_cli("extract", "guarded.ipynb", "-f", "parse", cwd=project)
+    assert kept.returncode == 0, kept.stderr
+    assert "every check of the notebook" not in kept.stdout

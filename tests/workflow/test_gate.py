@@ -1015,7 +1015,42 @@ def test_code_added_to_a_notebook_that_checks_nothing_is_no_wall_but_a_lost_chec
         build_notebook(["rows = [3, 1, 2]\nassert rows", steps]), checked.path / "churn.ipynb"
     )
     assert run_cli("baseline", cwd=checked.path).returncode == 0
+    checked.git("add", ".")
+    checked.commit("checked")
     nbformat.write(build_notebook(["rows = [3, 1, 2]", steps]), checked.path / "churn.ipynb")
     lost = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=checked.path)
     assert lost.returncode == 1, lost.stdout
-    assert "next step: Add a check at cell 2 line 40: an `assert`" in lost.stdout
+    # the step names what the change did, not the card's most valuable habit
+    assert (
+        "next step: Put back the check this change took out of cell 1, or add another: the "
+        "notebook checks nothing now (add a check at cell 2 line 40: an `assert`"
+    ) in " ".join(lost.stdout.split())
+
+
+def test_a_bar_from_an_older_grading_is_regraded_from_the_commit_that_recorded_it(
+    tmp_path: Path,
+) -> None:
+    """After an upgrade the gate grades each notebook as it was when its entry was recorded.
+    One score can stand in several entries in a row for other code: the commit is the one
+    whose entry matches in score, code score and size, not the oldest with the same score."""
+    repo = Repo(tmp_path / "repo")
+
+    def record(lines: int) -> None:
+        steps = "\n".join(f"total_{i} = sum(rows) + {i}" for i in range(lines - 2))
+        nbformat.write(
+            build_notebook(["rows = [3, 1, 2]\nassert rows", steps]), repo.path / "churn.ipynb"
+        )
+        entry = {"score": 90.0, "code": 90.0, "grading": GRADING - 1, "lines": lines}
+        repo.write(
+            ".nbcoach/baseline.json",
+            json.dumps({"schema_version": 1, "notebooks": {"churn.ipynb": entry}}),
+        )
+        repo.git("add", ".")
+        repo.commit(f"{lines} lines")
+
+    record(54)
+    record(56)
+    judged = run_cli("gate", "--no-tighten", "churn.ipynb", cwd=repo.path)
+    assert judged.returncode == 0, judged.stdout
+    # unchanged since the commit that recorded its entry: regraded, that version scores the same
+    assert "+0.0)  ok" in judged.stdout, judged.stdout  # the 54-line version gave 90.4, -0.4
