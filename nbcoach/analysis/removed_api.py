@@ -440,12 +440,7 @@ def _pandas_names(
         for use in uses
         if isinstance(use.node, ast.Attribute) and use.node.attr in PANDAS_EVIDENCE
     }
-    made = {
-        name
-        for name, value in bindings
-        if isinstance(value, ast.Call)
-        and (_dotted(value.func, aliases) or "").startswith("pandas.")
-    }
+    made = {name for name, value in bindings if _made_by_pandas(value, aliases)}
     pandas |= made
     for _ in range(len(bindings)):  # chains of names computed from names, to a fixed point
         derived = {
@@ -456,6 +451,24 @@ def _pandas_names(
         pandas |= derived
     pandas.discard("")
     return pandas
+
+
+def _made_by_pandas(value: ast.expr | None, aliases: Mapping[str, str]) -> bool:
+    """`pd.read_csv(...)`, and the methods called on what it made, rows or columns taken:
+    `pd.read_csv(path).fillna('')` is a DataFrame as much as the frame it was read into."""
+    node = value
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Call | ast.Subscript)
+        ):
+            node = node.func.value
+        else:
+            break
+    return isinstance(node, ast.Call) and (_dotted(node.func, aliases) or "").startswith("pandas.")
 
 
 def _frame_root(node: ast.expr) -> str:

@@ -23,6 +23,10 @@ def removed(cells: list[str]) -> list[str]:
     [
         ("import pandas as pd\ndf = pd.DataFrame()\ndf = df.append(df)", "`df = df.append(...)`"),
         (f"{FRAME}m = frame[['a']].as_matrix()", "`.as_matrix()`"),
+        (  # a frame read and cleaned in one chain is a frame (seen in the quora repository)
+            "import pandas as pd\ndf = pd.read_csv('t.csv').fillna('')\nm = df[['q']].as_matrix()",
+            "`.as_matrix()`",
+        ),
         (f"{FRAME}row = frame.ix[0]", "`.ix[]`"),
         ("for k, v in frame.iteritems():\n    pass", "`.iteritems()`"),
         (f"{FRAME}frame.sort(columns='total', ascending=False)", "`.sort(columns=...)`"),
@@ -69,6 +73,8 @@ def test_each_kind_of_removed_call_is_named_with_its_release_and_replacement(
         "import numpy as np\nx = np.zeros(2)\nx = np.append(x, 1)",  # NumPy's append
         "idx = make_index()\nidx = idx.append(other)",  # pandas' Index.append still exists
         "r = Rotation.from_euler('z', 90)\nm = r.as_matrix()",  # SciPy's
+        "from scipy.spatial.transform import Rotation\nr = Rotation.from_euler('z', 90).inv()"
+        "\nm = r.as_matrix()",  # a chain from another library is not a frame
         "df = pl.read_csv('x')\ndf = df.sort(by='a')",  # polars
         "import polars as pl\ns = pl.Series('a', [1])\ns = s.append(pl.Series('b', [2]))",
         "import polars as pl\nframe = pl.read_csv('x')\nframe = frame.append(frame)",
