@@ -110,6 +110,15 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
                     results.append(
                         SyncResult(path, "unpaired", "not paired; `nbcoach pair` pairs it")
                     )
+            elif path.suffix == ".py" and path.resolve() in options.named:
+                # named on purpose, so said: a plain script, not a side of a pair
+                results.append(
+                    SyncResult(
+                        path,
+                        "unpaired",
+                        "not paired: no notebook of its name beside it and no jupytext header",
+                    )
+                )
             continue
         key = pair.notebook.resolve()
         if key in seen:

@@ -457,6 +457,18 @@ def test_sync_says_why_a_notebook_it_cannot_read_is_not_paired(tmp_path: Path) -
     assert "clean.ipynb: not paired; `nbcoach pair` pairs it" in synced.stdout
 
 
+def test_a_plain_script_named_to_sync_is_said_to_be_no_pair(tmp_path: Path) -> None:
+    """`nbcoach sync new.py` on a script without a jupytext header printed nothing at all;
+    found in a folder it stays unmentioned (a project holds many plain modules)."""
+    (tmp_path / "new.py").write_text("x = 1\nprint(x)\n")
+    named = run_cli("sync", "new.py", cwd=tmp_path)
+    assert named.returncode == 0
+    assert named.stdout == (
+        "new.py: not paired: no notebook of its name beside it and no jupytext header\n"
+    )
+    assert run_cli("sync", ".", cwd=tmp_path).stdout == ""
+
+
 def test_a_team_that_keeps_only_the_py_files_gets_its_notebooks_written(
     tmp_path: Path, make_notebook: Callable[..., Path]
 ) -> None:
