@@ -153,6 +153,14 @@ def _verdict(verdict: Verdict) -> RenderableType:
     )
     lines: list[RenderableType] = [title]
     lines.extend(Text(f"  - {problem}", style="red") for problem in verdict.problems)
+    if verdict.regraded and not verdict.problems:  # a problem says so itself ("both graded...")
+        lines.append(
+            Text(
+                "  baseline graded again by this nbcoach, as the notebook was when it was "
+                "recorded: the entry came from another version",
+                style="dim",
+            )
+        )
     before = verdict.baseline_score
     lines_now = card.metrics.code_lines
     resized = verdict.priced is not None and lines_now != verdict.priced

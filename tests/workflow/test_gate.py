@@ -1054,3 +1054,5 @@ def test_a_bar_from_an_older_grading_is_regraded_from_the_commit_that_recorded_i
     assert judged.returncode == 0, judged.stdout
     # unchanged since the commit that recorded its entry: regraded, that version scores the same
     assert "+0.0)  ok" in judged.stdout, judged.stdout  # the 54-line version gave 90.4, -0.4
+    # the number shown is not the file's: said, also when nothing is written
+    assert "baseline graded again by this nbcoach" in " ".join(judged.stdout.split())
