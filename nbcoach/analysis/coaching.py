@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nbcoach.analysis.scoring import (
+    CHECKS_SUBJECT,
     NORM,
     PYTHON2_SUBJECT,
     analysed_share,
@@ -461,7 +462,7 @@ def describe(
             "until it parses, its lines score zero",
             "",
         )
-    if kind == "checks":
+    if key == CHECKS_SUBJECT:
         return (
             f"Add a check at {where}: an `assert` on what the next step relies on (the row count, "
             "unique keys, no missing values after a merge), or a test cell for the functions",

@@ -225,6 +225,7 @@ def held_by(
     return f"held at {grade} by {worst.name} (-{worst.cost:.1f} points){detail}"
 
 
+CHECKS_SUBJECT = "checks"  # the subject (and action key) of `no-checks`: one per notebook
 PYTHON2_SUBJECT = "syntax:python2"  # one finding for every cell written for Python 2
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nbcoach.analysis.facts import CellFacts
-from nbcoach.analysis.scoring import checks_price, function_subject, ramp
+from nbcoach.analysis.scoring import CHECKS_SUBJECT, checks_price, function_subject, ramp
 from nbcoach.core.config import Thresholds
 from nbcoach.core.model import Category, Finding, Function, Notebook
 
@@ -157,7 +157,7 @@ def checks_findings(notebook: Notebook, facts: list[CellFacts]) -> list[Finding]
             "functions",
             "warning",
             price,
-            "checks",
+            CHECKS_SUBJECT,
         )
     ]
 

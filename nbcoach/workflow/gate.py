@@ -690,7 +690,7 @@ def _step_for_change(
     } - {_RUN_ALL}
     lost_check = _lost_check(before, now.cells, card)
     if lost_check is not None:
-        keys.add(_CHECKS)
+        keys.add(scoring.CHECKS_SUBJECT)
     if not keys:
         return None
     steps = coaching.next_steps(
@@ -701,7 +701,8 @@ def _step_for_change(
         card.format == "script",
         limit=len(card.findings),
     )
-    wanted = {_CHECKS} if lost_check is not None else keys  # a check taken out comes first
+    # a check taken out comes first
+    wanted = {scoring.CHECKS_SUBJECT} if lost_check is not None else keys
     step = next((step for step in steps if set(step.fixes) & wanted), None)
     if step is not None and lost_check is not None:
         return replace(
@@ -710,9 +711,6 @@ def _step_for_change(
             f"another: the notebook checks nothing now ({step.action[0].lower()}{step.action[1:]})",
         )
     return step
-
-
-_CHECKS = "checks"  # the action key of `no-checks` (its subject)
 
 
 def _lost_check(before: Sequence[Cell], now: Sequence[Cell], card: ReportCard) -> int | None:
