@@ -65,6 +65,7 @@ def build_card(
             analysis.path,
             script,
             analysis.checks,
+            analysis.metrics.code_lines,
         ),
         strengths=coaching.strengths(
             findings,

@@ -23,6 +23,7 @@ from nbcoach.analysis.scoring import (
     analysed_share,
     by_coverage,
     category_scores,
+    checks_price,
     combine,
     combine_categories,
     function_subject,
@@ -337,14 +338,15 @@ def extraction_step(
     notebook_path: str,
     script: bool,
     checks: Sequence[tuple[int, int]] = (),
+    code_lines: int = 0,
 ) -> NextStep | None:
     """Name one function ready to move into a module, with the exact command. It earns no
     points by itself (the same code is graded wherever it lives) but it is the step that makes
     the function testable and reusable. Chosen among the report's candidates (no hidden
     inputs), longest first, skipping any a finding is about: a function to split or a name
     defined twice should be fixed before it moves. Nor one holding every check of the
-    notebook (`checks`: cell, line): moved, it would leave the notebook checking nothing,
-    and the gate would block the step the card gave."""
+    notebook (`checks`: cell, line) when the `code_lines` left would owe one: moved, it would
+    leave the notebook checking nothing, and the gate would block the step the card gave."""
     if script or not candidates:
         return None
     live = {f.name: f for f in functions if "." not in f.name}
@@ -371,9 +373,13 @@ def extraction_step(
             for where in spans
         ):
             continue
-        if checks and all(
-            cell == function.cell and function.line <= line <= function.end_line
-            for cell, line in checks
+        if (
+            checks
+            and checks_price(code_lines - function.length) > 0
+            and all(
+                cell == function.cell and function.line <= line <= function.end_line
+                for cell, line in checks
+            )
         ):
             continue
         path = shell_word(notebook_path)
@@ -553,7 +559,7 @@ def _hygiene_action(key: str, group: list[Finding], where: str) -> str:
     if rule == "reads-globals":
         return f"Pass the notebook variables that functions read in as parameters, first at {where}"
     # the finding's own words say what to change (`normed=` was removed ...: use `density=`)
-    return f"Fix {rule} at {where}: {_clip(group[0].message, 120)}"
+    return f"Fix {rule} at {where}: {group[0].message}"
 
 
 def _where(finding: Finding, script: bool) -> str:

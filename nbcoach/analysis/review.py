@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,7 +163,11 @@ def _complete(prepared: Prepared, options: ReviewOptions) -> Report:
     }
     return Report(
         cards=cards,
-        cross_findings=tuple(cross_notebook_copies(analyses, root_config)),
+        cross_findings=tuple(
+            cross_notebook_copies(
+                analyses, root_config, {i.target.display: i.config for i in items}
+            )
+        ),
         input_errors=found.errors,
         fail_under=root_config.fail_under,
         stats=stats,
@@ -382,10 +386,12 @@ def _card(item: _Item, lint_error: str) -> ReportCard:
     return build_card(item.analysis, item.lint or (), item.config, notes)
 
 
-def cross_notebook_copies(analyses: Sequence[Analysis], config: Config) -> list[Finding]:
+def cross_notebook_copies(
+    analyses: Sequence[Analysis], config: Config, configs: Mapping[str, Config] | None = None
+) -> list[Finding]:
     """Blocks copied between notebooks of this run: reported, never scored (see rules.py), and
-    chosen as every finding is: `select`, `ignore`, `per-file-ignores` and the comments of the
-    notebook each is shown in."""
+    chosen as every finding is: by the `select`, `ignore`, `per-file-ignores` and comments of
+    the notebook each is shown in (`configs`, by path; `config`, the run's, otherwise)."""
     from nbcoach.analysis import suppress
     from nbcoach.analysis.analyse import copy_size
     from nbcoach.analysis.duplication import cross_notebook_findings
@@ -399,11 +405,12 @@ def cross_notebook_copies(analyses: Sequence[Analysis], config: Config) -> list[
     kept = []
     for finding in found:
         shown_in = by_path[finding.location.path]
+        own = (configs or {}).get(finding.location.path, config)
         kept += suppress.apply(
             [finding],
             shown_in.suppressions,
-            config.ignored_for(finding.location.path),
+            own.ignored_for(finding.location.path),
             shown_in.format == "script",
-            config.select,
+            own.select,
         )
     return kept

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nbcoach.analysis.notebook_json import NotebookTextError, splice_cells
+from nbcoach.analysis.scoring import checks_price
 from nbcoach.core.errors import InputError, UsageError
 from nbcoach.core.files import not_a_file, read_user_file, shown
 from nbcoach.core.model import (
@@ -277,6 +278,11 @@ def _checks_moved(source: Source, moved: tuple[MovedDefinition, ...]) -> list[st
     holders = [holder(cell, line) for cell, facts in source.facts.items() for line in facts.checks]
     if not holders or None in holders:
         return []
+    left = sum(facts.code_lines for facts in source.facts.values()) - sum(
+        (m.location.end_line or m.location.line or 0) - (m.location.line or 0) + 1 for m in moved
+    )
+    if not checks_price(left):
+        return []  # too little code stays for a check to be owed
     names = ", ".join(f"`{name}`" for name in sorted({h for h in holders if h}))
     return [
         f"every check of the notebook is in {names}: moved, the notebook checks nothing "

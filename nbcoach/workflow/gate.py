@@ -705,10 +705,13 @@ def _step_for_change(
     wanted = {scoring.CHECKS_SUBJECT} if lost_check is not None else keys
     step = next((step for step in steps if set(step.fixes) & wanted), None)
     if step is not None and lost_check is not None:
+        script = card.format == "script"
+        where = "" if script else f" of cell {lost_check}"
         return replace(
             step,
-            action=f"Put back the check this change took out of cell {lost_check}, or add "
-            f"another: the notebook checks nothing now ({step.action[0].lower()}{step.action[1:]})",
+            action=f"Put back the check this change took out{where}, or add another: the "
+            f"{'script' if script else 'notebook'} checks nothing now "
+            f"({step.action[0].lower()}{step.action[1:]})",
         )
     return step
 

@@ -116,7 +116,8 @@ def sync(paths: Sequence[str], options: SyncOptions = SyncOptions()) -> list[Syn
                     SyncResult(
                         path,
                         "unpaired",
-                        "not paired: no notebook of its name beside it and no jupytext header",
+                        "not paired: no notebook of its name beside it, and no pairing "
+                        "(`formats:`) in a jupytext header or jupytext.toml",
                     )
                 )
             continue

@@ -134,6 +134,9 @@ def test_no_extraction_step_for_the_function_holding_every_check_of_the_notebook
     assert alone.extraction is None
     checked = card_for([guarded, steps + "\nassert value_1 == 1"])
     assert checked.extraction is not None and "`parse`" in checked.extraction.action
+    # a notebook too small to owe a check once it moves: the step stays
+    small = card_for([guarded, "value = parse(' 1 ')"])
+    assert small.extraction is not None and "`parse`" in small.extraction.action
 
 
 def test_a_perfect_card_with_a_function_to_move_still_says_nothing_costs_points() -> None:

@@ -128,6 +128,10 @@ def test_copies_across_notebooks_obey_select_ignore_and_comments() -> None:
         name="b.ipynb",
     )
     assert cross_notebook_copies([first, quiet], Config()) == []
+    # each is chosen by the configuration of the notebook it is shown in, whatever came first
+    own = {"b.ipynb": Config(ignore=("copy-paste-across",))}
+    assert cross_notebook_copies([first, second], Config(), own) == []
+    assert len(cross_notebook_copies([first, second], Config(), {"a.ipynb": own["b.ipynb"]})) == 1
 
 
 def test_a_copy_in_a_plain_script_is_placed_by_line_alone() -> None:

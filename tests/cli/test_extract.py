@@ -98,3 +98,8 @@ def test_moving_every_check_of_the_notebook_is_said_before_it_is_done(project: P
     kept = run_cli("extract", "guarded.ipynb", "-f", "parse", cwd=project)
     assert kept.returncode == 0, kept.stderr
     assert "every check of the notebook" not in kept.stdout
+    # too little code stays for a check to be owed: nothing to say
+    nbformat.write(build_notebook([guarded, "value = parse(' 1 ')"]), project / "guarded.ipynb")
+    small = run_cli("extract", "guarded.ipynb", "-f", "parse", cwd=project)
+    assert small.returncode == 0, small.stderr
+    assert "every check of the notebook" not in small.stdout

@@ -1056,3 +1056,19 @@ def test_a_bar_from_an_older_grading_is_regraded_from_the_commit_that_recorded_i
     assert "+0.0)  ok" in judged.stdout, judged.stdout  # the 54-line version gave 90.4, -0.4
     # the number shown is not the file's: said, also when nothing is written
     assert "baseline graded again by this nbcoach" in " ".join(judged.stdout.split())
+
+
+def test_a_script_that_loses_its_only_check_is_told_so_in_a_scripts_words(tmp_path: Path) -> None:
+    """A plain .py script has no cells: the step says "the script", not "cell 1"."""
+    repo = Repo(tmp_path / "repo")
+    steps = "\n".join(f"total_{i} = sum(rows) + {i}" for i in range(40))
+    repo.write("job.py", f"rows = [3, 1, 2]\nassert rows\n{steps}\n")
+    assert run_cli("baseline", "job.py", cwd=repo.path).returncode == 0
+    repo.git("add", ".")
+    repo.commit("checked")
+    repo.write("job.py", f"rows = [3, 1, 2]\n{steps}\n")
+    lost = run_cli("gate", "--no-tighten", "job.py", cwd=repo.path)
+    assert lost.returncode == 1, lost.stdout
+    said = " ".join(lost.stdout.split())
+    assert "Put back the check this change took out, or add another: the script checks" in said
+    assert "out of cell" not in said

@@ -464,7 +464,8 @@ def test_a_plain_script_named_to_sync_is_said_to_be_no_pair(tmp_path: Path) -> N
     named = run_cli("sync", "new.py", cwd=tmp_path)
     assert named.returncode == 0
     assert named.stdout == (
-        "new.py: not paired: no notebook of its name beside it and no jupytext header\n"
+        "new.py: not paired: no notebook of its name beside it, and no pairing (`formats:`) in "
+        "a jupytext header or jupytext.toml\n"
     )
     assert run_cli("sync", ".", cwd=tmp_path).stdout == ""
 
